@@ -1,0 +1,76 @@
+# lantian — build, run, test.
+#   make          build build/lantian (installs missing Debian packages first)
+#   make run      build and run the default Xianyang case
+#   make test     unit, analytical, regression and bad-input tests (cmocka)
+#   make check    the same tests built with -fsanitize=address,undefined
+#   make bench    plume kernel throughput (prints figures)
+#   make install PREFIX=/usr/local
+
+VERSION  := 0.1.0
+PREFIX   ?= /usr/local
+BUILD    ?= build
+PY       := /usr/bin/python3
+
+CC       ?= cc
+OPT      ?= -O2
+CFLAGS   ?= $(OPT) -g
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unknown-pragmas
+CPPFLAGS += -std=c11 -D_DEFAULT_SOURCE -Imodel -DLT_VERSION='"$(VERSION)"'
+OMPFLAGS := -fopenmp
+LIBS     := -lnetcdf -lproj -ludunits2 -linih -lm
+TESTLIBS := -lcmocka
+
+SRC      := $(filter-out model/main.c,$(wildcard model/*.c))
+OBJ      := $(SRC:model/%.c=$(BUILD)/obj/%.o)
+TESTS    := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
+TESTBIN  := $(TESTS:%=$(BUILD)/tests/%)
+DEPS_OK  := $(BUILD)/.deps-ok
+
+.PHONY: all run test check bench clean install deps
+.DELETE_ON_ERROR:
+
+all: $(BUILD)/lantian
+
+# System packages: installed by a script that says what it installs.
+$(DEPS_OK): scripts/install-deps.sh
+	@mkdir -p $(BUILD)
+	@sh scripts/install-deps.sh
+	@touch $@
+deps: $(DEPS_OK)
+
+$(BUILD)/obj/%.o: model/%.c $(wildcard model/*.h) | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(OMPFLAGS) -c $< -o $@
+
+$(BUILD)/liblantian.a: $(OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/lantian: model/main.c $(BUILD)/liblantian.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(OMPFLAGS) $< $(BUILD)/liblantian.a $(LIBS) -o $@
+
+$(BUILD)/tests/%: tests/%.c tests/lt_test.h $(BUILD)/liblantian.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(WARN) $(OMPFLAGS) $< $(BUILD)/liblantian.a $(LIBS) $(TESTLIBS) -o $@
+
+run: $(BUILD)/lantian
+	$(BUILD)/lantian run inputs/xianyang/winter.ini
+
+test: $(BUILD)/lantian $(TESTBIN)
+	@sh tests/run_tests.sh $(BUILD)
+
+# The same tests under AddressSanitizer and UBSan, in a separate build tree.
+check:
+	$(MAKE) BUILD=build/asan OPT=-O1 \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" test
+
+bench: $(BUILD)/lantian
+	@sh scripts/bench.sh $(BUILD)
+
+install: $(BUILD)/lantian
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/lantian
+	install -m 755 $(BUILD)/lantian $(DESTDIR)$(PREFIX)/bin/lantian
+	cp -r inputs scripts $(DESTDIR)$(PREFIX)/share/lantian/
+
+clean:
+	rm -rf build

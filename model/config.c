@@ -1,0 +1,494 @@
+/* config.c — reading and validating the INI run configuration (see config.h). */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sigma.h"
+
+/* Every key lantian reads, with its default (NULL: required). */
+typedef struct key_def {
+    const char *section;
+    const char *key;
+    const char *def;
+    int is_path;
+} key_def;
+
+static const key_def keys[] = {
+    {"run", "start", NULL, 0},
+    {"run", "hours", NULL, 0},
+    {"domain", "center_lon", NULL, 0},
+    {"domain", "center_lat", NULL, 0},
+    {"domain", "nx", NULL, 0},
+    {"domain", "ny", NULL, 0},
+    {"domain", "dx_m", NULL, 0},
+    {"met", "file", NULL, 1},
+    {"sources", "points", NULL, 1},
+    {"sources", "sectors", "industry, coal, vehicles, dust, burning, agriculture, solvents", 0},
+    {"sources", "margin_km", "50", 0},
+    {"receptors", "stations", NULL, 1},
+    {"receptors", "height_m", "0", 0},
+    {"dispersion", "curves", "briggs-rural", 0},
+    {"dispersion", "z0_m", "0.1", 0},
+    {"dispersion", "calm", "skip", 0},
+    {"dispersion", "buoyancy_induced", "yes", 0},
+    {"output", "file", NULL, 1},
+    {"output", "deflate", "1", 0},
+    {"output", "significant_digits", "0", 0},
+};
+#define NKEYS ((int)(sizeof keys / sizeof keys[0]))
+
+typedef struct entry {
+    char *value;
+    int line;          /* line in the file, 0 for default, -1 for --set */
+    int set_index;     /* which --set argument */
+} entry;
+
+typedef struct parse_state {
+    entry vals[NKEYS];
+    const char *path;
+    lt_error *err;
+} parse_state;
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+static int find_key(const char *section, const char *key)
+{
+    for (int i = 0; i < NKEYS; i++)
+        if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].key, key) == 0)
+            return i;
+    return -1;
+}
+
+static int known_section(const char *section)
+{
+    for (int i = 0; i < NKEYS; i++)
+        if (strcmp(keys[i].section, section) == 0)
+            return 1;
+    return 0;
+}
+
+/* "start, hours" for section, into buf. */
+static const char *keys_of(const char *section, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    for (int i = 0; i < NKEYS; i++) {
+        if (strcmp(keys[i].section, section) != 0)
+            continue;
+        if (buf[0])
+            strncat(buf, ", ", n - strlen(buf) - 1);
+        strncat(buf, keys[i].key, n - strlen(buf) - 1);
+    }
+    return buf;
+}
+
+static const char *sections_list(void)
+{
+    return "run, domain, met, sources, receptors, dispersion, output";
+}
+
+/* Stores value for (section,key); msg_where is used in error messages. */
+static int store(parse_state *st, const char *section, const char *key, const char *value,
+                 int line, int set_index, const char *where)
+{
+    char buf[256];
+    if (!known_section(section)) {
+        lt_error_set(st->err, LT_EINPUT, "%s: unknown section [%s] (expected one of: %s)",
+                     where, section, sections_list());
+        return 0;
+    }
+    int k = find_key(section, key);
+    if (k < 0) {
+        lt_error_set(st->err, LT_EINPUT, "%s: unknown key '%s' in [%s] (expected one of: %s)",
+                     where, key, section, keys_of(section, buf, sizeof buf));
+        return 0;
+    }
+    char *v = dup_str(value);
+    if (!v) {
+        lt_error_set(st->err, LT_ENOMEM, "out of memory reading the configuration");
+        return 0;
+    }
+    free(st->vals[k].value);
+    st->vals[k].value = v;
+    st->vals[k].line = line;
+    st->vals[k].set_index = set_index;
+    return 1;
+}
+
+static int on_ini_entry(void *user, const char *section, const char *name, const char *value)
+{
+    /* inih reports the line only through ini_parse's return value; the
+     * placeholder is replaced by "path:line" once it has returned. */
+    return store(user, section, name, value, 1, 0, "@LINE@");
+}
+
+/* Replaces the "@LINE@" placeholder of a handler error by "path:line". */
+static void fix_where(lt_error *err, const char *path, int line)
+{
+    const char *p = strstr(err->msg, "@LINE@");
+    if (!p)
+        return;
+    char tmp[sizeof err->msg];
+    snprintf(tmp, sizeof tmp, "%.*s%s:%d%s", (int)(p - err->msg), err->msg, path, line,
+             p + 6);
+    memcpy(err->msg, tmp, sizeof tmp);
+}
+
+/* Finds the line of "key" in section of the file, for messages about values. */
+static int line_of(const char *path, const char *section, const char *key)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char buf[4096], cur[128] = "";
+    int line = 0, found = 0;
+    while (fgets(buf, sizeof buf, f)) {
+        line++;
+        char *s = buf;
+        while (isspace((unsigned char)*s))
+            s++;
+        if (*s == '[') {
+            char *e = strchr(s, ']');
+            if (e) {
+                snprintf(cur, sizeof cur, "%.*s", (int)(e - s - 1), s + 1);
+            }
+            continue;
+        }
+        if (strcmp(cur, section) != 0)
+            continue;
+        size_t kl = strlen(key);
+        if (strncmp(s, key, kl) == 0) {
+            char *t = s + kl;
+            while (*t == ' ' || *t == '\t')
+                t++;
+            if (*t == '=' || *t == ':')
+                found = line;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+typedef struct val_ctx {
+    parse_state *st;
+    const char *const *sets;
+    lt_error *err;
+} val_ctx;
+
+/* "winter.ini:12: [run] hours" or "--set run.hours". */
+static void where_of(const val_ctx *c, int k, char *buf, size_t n)
+{
+    const entry *e = &c->st->vals[k];
+    if (e->line < 0)
+        snprintf(buf, n, "--set %s", c->sets[e->set_index]);
+    else if (e->line > 0)
+        snprintf(buf, n, "%s:%d: [%s] %s", c->st->path,
+                 line_of(c->st->path, keys[k].section, keys[k].key), keys[k].section,
+                 keys[k].key);
+    else
+        snprintf(buf, n, "%s: [%s] %s (default)", c->st->path, keys[k].section, keys[k].key);
+}
+
+static int bad_value(const val_ctx *c, int k, const char *expected)
+{
+    char where[LT_PATH_MAX + 128];
+    where_of(c, k, where, sizeof where);
+    return lt_error_set(c->err, LT_EINPUT, "%s = '%s': expected %s", where,
+                        c->st->vals[k].value, expected);
+}
+
+static int get_double(const val_ctx *c, const char *sec, const char *key, double lo,
+                      double hi, const char *expected, double *out)
+{
+    int k = find_key(sec, key);
+    const char *s = c->st->vals[k].value;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    while (isspace((unsigned char)*end))
+        end++;
+    if (end == s || *end || errno || !isfinite(v) || v < lo || v > hi)
+        return bad_value(c, k, expected);
+    *out = v;
+    return LT_OK;
+}
+
+static int get_int(const val_ctx *c, const char *sec, const char *key, long lo, long hi,
+                   const char *expected, int *out)
+{
+    int k = find_key(sec, key);
+    const char *s = c->st->vals[k].value;
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    while (isspace((unsigned char)*end))
+        end++;
+    if (end == s || *end || errno || v < lo || v > hi)
+        return bad_value(c, k, expected);
+    *out = (int)v;
+    return LT_OK;
+}
+
+static int get_yesno(const val_ctx *c, const char *sec, const char *key, int *out)
+{
+    int k = find_key(sec, key);
+    const char *s = c->st->vals[k].value;
+    if (!strcmp(s, "yes") || !strcmp(s, "true") || !strcmp(s, "1"))
+        *out = 1;
+    else if (!strcmp(s, "no") || !strcmp(s, "false") || !strcmp(s, "0"))
+        *out = 0;
+    else
+        return bad_value(c, k, "yes or no");
+    return LT_OK;
+}
+
+/* Copies a path, joined to base_dir when relative and base_dir is given. */
+static int get_path(const val_ctx *c, const char *sec, const char *key, const char *base_dir,
+                    char *out)
+{
+    int k = find_key(sec, key);
+    const entry *e = &c->st->vals[k];
+    const char *s = e->value;
+    if (!*s)
+        return bad_value(c, k, "a file path");
+    int n;
+    if (s[0] == '/' || e->line < 0 || !base_dir[0])
+        n = snprintf(out, LT_PATH_MAX, "%s", s);
+    else
+        n = snprintf(out, LT_PATH_MAX, "%s/%s", base_dir, s);
+    if (n >= LT_PATH_MAX)
+        return bad_value(c, k, "a path shorter than 1024 bytes");
+    return LT_OK;
+}
+
+int lt_parse_iso8601(const char *s, double *t_s)
+{
+    int Y, M, D, h, m, sec, n = 0;
+    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &Y, &M, &D, &h, &m, &sec, &n) != 6)
+        return -1;
+    const char *rest = s + n;
+    if (strcmp(rest, "Z") != 0 && strcmp(rest, "+00:00") != 0)
+        return -1;
+    if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || sec > 60 || Y < 1900)
+        return -1;
+    struct tm tm = {0};
+    tm.tm_year = Y - 1900;
+    tm.tm_mon = M - 1;
+    tm.tm_mday = D;
+    tm.tm_hour = h;
+    tm.tm_min = m;
+    tm.tm_sec = sec;
+    time_t t = timegm(&tm);
+    struct tm back;
+    gmtime_r(&t, &back);
+    if (back.tm_mday != D || back.tm_mon != M - 1)
+        return -1; /* 2020-02-31 and the like */
+    *t_s = (double)t;
+    return 0;
+}
+
+void lt_format_iso8601(double t_s, char *buf, int n)
+{
+    time_t t = (time_t)llround(t_s);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, (size_t)n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int lt_config_sector_index(const lt_config *cfg, const char *name)
+{
+    for (int i = 0; i < cfg->nsectors; i++)
+        if (strcmp(cfg->sectors[i], name) == 0)
+            return i;
+    return -1;
+}
+
+static int parse_sectors(const val_ctx *c, lt_config *cfg)
+{
+    int k = find_key("sources", "sectors");
+    const char *s = c->st->vals[k].value;
+    cfg->nsectors = 0;
+    while (*s) {
+        while (*s == ' ' || *s == ',' || *s == '\t')
+            s++;
+        if (!*s)
+            break;
+        const char *e = s;
+        while (*e && *e != ',')
+            e++;
+        const char *t = e;
+        while (t > s && isspace((unsigned char)t[-1]))
+            t--;
+        size_t len = (size_t)(t - s);
+        if (len == 0 || len >= LT_NAME_MAX || cfg->nsectors == LT_MAX_SECTORS)
+            return bad_value(c, k, "a comma-separated list of at most 16 names of at most 31 bytes");
+        memcpy(cfg->sectors[cfg->nsectors], s, len);
+        cfg->sectors[cfg->nsectors][len] = '\0';
+        for (int i = 0; i < cfg->nsectors; i++)
+            if (!strcmp(cfg->sectors[i], cfg->sectors[cfg->nsectors]))
+                return bad_value(c, k, "sector names without repeats");
+        cfg->nsectors++;
+        s = e;
+    }
+    if (cfg->nsectors == 0)
+        return bad_value(c, k, "at least one sector name");
+    return LT_OK;
+}
+
+static int build_text(const parse_state *st, lt_config *cfg, lt_error *err)
+{
+    size_t cap = 256;
+    for (int i = 0; i < NKEYS; i++)
+        cap += strlen(keys[i].section) + strlen(keys[i].key) + strlen(st->vals[i].value) + 16;
+    cfg->text = malloc(cap);
+    if (!cfg->text)
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    size_t n = 0;
+    const char *cur = "";
+    for (int i = 0; i < NKEYS; i++) {
+        if (strcmp(cur, keys[i].section) != 0) {
+            cur = keys[i].section;
+            n += (size_t)snprintf(cfg->text + n, cap - n, "%s[%s]\n", n ? "\n" : "", cur);
+        }
+        n += (size_t)snprintf(cfg->text + n, cap - n, "%s = %s\n", keys[i].key,
+                              st->vals[i].value);
+    }
+    return LT_OK;
+}
+
+static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
+{
+    int rc;
+    int k = find_key("run", "start");
+    if (lt_parse_iso8601(c->st->vals[k].value, &cfg->start_s) != 0)
+        return bad_value(c, k, "an ISO 8601 UTC time like 2020-01-10T00:00:00Z");
+    lt_format_iso8601(cfg->start_s, cfg->start_iso, sizeof cfg->start_iso);
+    if ((rc = get_int(c, "run", "hours", 1, 24 * 366 * 10, "a whole number of hours from 1 to 87840", &cfg->hours)) ||
+        (rc = get_double(c, "domain", "center_lon", -180, 180, "a longitude in degrees east (-180 to 180)", &cfg->center_lon)) ||
+        (rc = get_double(c, "domain", "center_lat", -80, 80, "a latitude in degrees north (-80 to 80)", &cfg->center_lat)) ||
+        (rc = get_int(c, "domain", "nx", 1, 20000, "a number of columns from 1 to 20000", &cfg->nx)) ||
+        (rc = get_int(c, "domain", "ny", 1, 20000, "a number of rows from 1 to 20000", &cfg->ny)) ||
+        (rc = get_double(c, "domain", "dx_m", 1, 100000, "a grid spacing in metres from 1 to 100000", &cfg->dx_m)) ||
+        (rc = get_path(c, "met", "file", dir, cfg->met_file)) ||
+        (rc = get_path(c, "sources", "points", dir, cfg->points_file)) ||
+        (rc = parse_sectors(c, cfg)) ||
+        (rc = get_double(c, "sources", "margin_km", 0, 1000, "a distance in km from 0 to 1000", &cfg->margin_km)) ||
+        (rc = get_path(c, "receptors", "stations", dir, cfg->stations_file)) ||
+        (rc = get_double(c, "receptors", "height_m", 0, 500, "a flagpole height in metres from 0 to 500", &cfg->receptor_height_m)) ||
+        (rc = get_double(c, "dispersion", "z0_m", 1e-4, 5, "a roughness length in metres from 0.0001 to 5", &cfg->z0_m)) ||
+        (rc = get_yesno(c, "dispersion", "buoyancy_induced", &cfg->bid)) ||
+        (rc = get_path(c, "output", "file", dir, cfg->output_file)) ||
+        (rc = get_int(c, "output", "deflate", 0, 9, "a deflate level from 0 to 9", &cfg->deflate)) ||
+        (rc = get_int(c, "output", "significant_digits", 0, 7, "0 (full precision) or 1 to 7 significant digits", &cfg->significant_digits)))
+        return rc;
+    if ((double)cfg->nx * cfg->ny > 4e8)
+        return lt_error_set(c->err, LT_EINPUT, "%s: [domain] nx * ny = %.0f receptors: expected at most 4e8",
+                            c->st->path, (double)cfg->nx * cfg->ny);
+    k = find_key("dispersion", "curves");
+    if (!lt_sigma_curves_find(c->st->vals[k].value))
+        return bad_value(c, k, lt_sigma_curves_names());
+    snprintf(cfg->curves, sizeof cfg->curves, "%s", c->st->vals[k].value);
+    k = find_key("dispersion", "calm");
+    if (!strcmp(c->st->vals[k].value, "skip"))
+        cfg->calm_minwind = 0;
+    else if (!strcmp(c->st->vals[k].value, "minwind"))
+        cfg->calm_minwind = 1;
+    else
+        return bad_value(c, k, "skip or minwind");
+    return LT_OK;
+}
+
+int lt_config_load(lt_config *cfg, const char *path, const char *const *sets, int nsets,
+                   lt_error *err)
+{
+    memset(cfg, 0, sizeof *cfg);
+    snprintf(cfg->path, sizeof cfg->path, "%s", path);
+    parse_state st;
+    memset(&st, 0, sizeof st);
+    st.path = path;
+    st.err = err;
+    int rc = LT_OK;
+
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return lt_error_set(err, LT_EIO, "%s: cannot open the configuration: %s", path,
+                            strerror(errno));
+    int line = ini_parse_file(f, on_ini_entry, &st);
+    fclose(f);
+    if (line != 0) {
+        if (err->code == LT_OK)
+            lt_error_set(err, LT_EINPUT, "%s:%d: not a valid INI line (expected [section] or key = value)",
+                         path, line);
+        else
+            fix_where(err, path, line);
+        rc = err->code;
+        goto done;
+    }
+    for (int i = 0; i < nsets; i++) {
+        const char *s = sets[i];
+        const char *dot = strchr(s, '.');
+        const char *eq = strchr(s, '=');
+        char where[LT_PATH_MAX];
+        snprintf(where, sizeof where, "--set %s", s);
+        if (!dot || !eq || dot > eq || dot == s || eq == dot + 1) {
+            rc = lt_error_set(err, LT_EINPUT, "%s: expected section.key=value", where);
+            goto done;
+        }
+        char sec[64], key[64];
+        snprintf(sec, sizeof sec, "%.*s", (int)(dot - s), s);
+        snprintf(key, sizeof key, "%.*s", (int)(eq - dot - 1), dot + 1);
+        if (!store(&st, sec, key, eq + 1, -1, i, where)) {
+            rc = err->code;
+            goto done;
+        }
+    }
+    for (int i = 0; i < NKEYS; i++) {
+        if (st.vals[i].value)
+            continue;
+        if (!keys[i].def) {
+            rc = lt_error_set(err, LT_EINPUT, "%s: [%s] %s is missing (required)", path,
+                              keys[i].section, keys[i].key);
+            goto done;
+        }
+        st.vals[i].value = dup_str(keys[i].def);
+        if (!st.vals[i].value) {
+            rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+            goto done;
+        }
+    }
+    char dir[LT_PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        dir[0] = '\0';
+    val_ctx vc = {&st, sets, err};
+    if ((rc = validate(&vc, cfg, dir)) == LT_OK)
+        rc = build_text(&st, cfg, err);
+done:
+    for (int i = 0; i < NKEYS; i++)
+        free(st.vals[i].value);
+    if (rc != LT_OK)
+        lt_config_free(cfg);
+    return rc;
+}
+
+void lt_config_free(lt_config *cfg)
+{
+    free(cfg->text);
+    cfg->text = NULL;
+}

@@ -1,0 +1,64 @@
+/* config.h — the run configuration: an INI file (libinih) plus --set overrides.
+ *
+ * Every key lantian knows is listed in config.c with its default; an unknown
+ * section or key is an error, so a typo never falls back to a default. */
+#ifndef LT_CONFIG_H
+#define LT_CONFIG_H
+
+#include "lt_error.h"
+
+#define LT_PATH_MAX 1024
+#define LT_MAX_SECTORS 16
+#define LT_NAME_MAX 32
+
+typedef struct lt_config {
+    char path[LT_PATH_MAX];        /* the config file as given */
+    /* [run] */
+    double start_s;                /* seconds since 1970-01-01T00:00:00Z */
+    char start_iso[32];            /* as written, normalised to ...Z */
+    int hours;
+    /* [domain] */
+    double center_lon, center_lat;
+    int nx, ny;
+    double dx_m;
+    /* [met] */
+    char met_file[LT_PATH_MAX];
+    /* [sources] */
+    char points_file[LT_PATH_MAX];
+    char sectors[LT_MAX_SECTORS][LT_NAME_MAX];
+    int nsectors;
+    double margin_km;
+    /* [receptors] */
+    char stations_file[LT_PATH_MAX];
+    double receptor_height_m;
+    /* [dispersion] */
+    char curves[LT_NAME_MAX];
+    double z0_m;
+    int calm_minwind;              /* calm = minwind: 0.5 m/s instead of skipping */
+    int bid;                       /* buoyancy-induced dispersion on/off */
+    /* [output] */
+    char output_file[LT_PATH_MAX];
+    int deflate;
+    int significant_digits;        /* 0: keep full float precision */
+    /* The resolved configuration as INI text, for the output's metadata. */
+    char *text;
+} lt_config;
+
+/* Reads path, applies the "section.key=value" overrides in sets[0..nsets),
+ * validates every value. On failure err names the file and line (or the
+ * --set argument), the key, the value and what was expected. */
+int lt_config_load(lt_config *cfg, const char *path, const char *const *sets, int nsets,
+                   lt_error *err);
+
+void lt_config_free(lt_config *cfg);
+
+/* Parses "YYYY-MM-DDTHH:MM:SSZ" into seconds since the epoch; 0 on success. */
+int lt_parse_iso8601(const char *s, double *t_s);
+
+/* Writes t_s as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes). */
+void lt_format_iso8601(double t_s, char *buf, int n);
+
+/* Index of name in cfg's sector list, or -1. */
+int lt_config_sector_index(const lt_config *cfg, const char *name);
+
+#endif

@@ -1,0 +1,156 @@
+/* inventory.c — reading point sources and stations (see inventory.h). */
+#include "inventory.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+
+const char *const lt_point_columns[] = {"id", "name", "lon", "lat", "height_m", "diameter_m",
+                                        "velocity_ms", "temp_K", "sector", "county", "grade",
+                                        "pm25_tpy"};
+const int lt_point_ncolumns = 12;
+
+static const char *const station_columns[] = {"id", "name", "lon", "lat", "county"};
+
+static int read_point(const lt_csv *c, size_t r, const lt_config *cfg, lt_point *p,
+                      lt_error *err)
+{
+    char sector[64], grade[8];
+    int rc;
+    memset(p, 0, sizeof *p);
+    p->line = lt_csv_line(c, r);
+    if ((rc = lt_csv_string(c, r, "id", 1, p->id, sizeof p->id, err)) ||
+        (rc = lt_csv_string(c, r, "name", 0, p->name, sizeof p->name, err)) ||
+        (rc = lt_csv_double(c, r, "lon", -180, 180, "a longitude in degrees east (-180 to 180)", &p->lon, err)) ||
+        (rc = lt_csv_double(c, r, "lat", -90, 90, "a latitude in degrees north (-90 to 90)", &p->lat, err)) ||
+        (rc = lt_csv_double(c, r, "height_m", 0, 700, "a stack height in metres from 0 to 700", &p->height_m, err)) ||
+        (rc = lt_csv_double(c, r, "diameter_m", 0, 50, "a stack diameter in metres from 0 to 50", &p->diameter_m, err)) ||
+        (rc = lt_csv_double(c, r, "velocity_ms", 0, 100, "an exit velocity in m/s from 0 to 100", &p->velocity_ms, err)) ||
+        (rc = lt_csv_double(c, r, "temp_K", -1e9, 2000, "an exit temperature in K up to 2000 (<= 0 for ambient)", &p->temp_K, err)) ||
+        (rc = lt_csv_string(c, r, "sector", 1, sector, sizeof sector, err)) ||
+        (rc = lt_csv_string(c, r, "county", 0, p->county, sizeof p->county, err)) ||
+        (rc = lt_csv_string(c, r, "grade", 0, grade, sizeof grade, err)) ||
+        (rc = lt_csv_double(c, r, "pm25_tpy", 0, 1e6, "an emission in t/yr from 0 to 1e6", &p->pm25_tpy, err)))
+        return rc;
+    if (p->temp_K > 0 && p->temp_K < 150)
+        return lt_error_set(err, LT_EINPUT,
+                            "%s:%d: column 'temp_K' = '%s': expected an exit temperature in K "
+                            "(>= 150) or <= 0 for ambient; was it given in degrees C?",
+                            lt_csv_path(c), p->line,
+                            lt_csv_field(c, r, lt_csv_column(c, "temp_K")));
+    p->sector = lt_config_sector_index(cfg, sector);
+    if (p->sector < 0) {
+        char list[LT_MAX_SECTORS * LT_NAME_MAX + 64] = "";
+        for (int i = 0; i < cfg->nsectors; i++) {
+            if (i)
+                strcat(list, ", ");
+            strcat(list, cfg->sectors[i]);
+        }
+        return lt_error_set(err, LT_EINPUT,
+                            "%s:%d: column 'sector' = '%s': expected one of the sectors of "
+                            "[sources] sectors: %s",
+                            lt_csv_path(c), p->line, sector, list);
+    }
+    if (grade[0] == '\0' || strcmp(grade, "-") == 0)
+        p->grade = '-';
+    else if (strlen(grade) == 1 && grade[0] >= 'A' && grade[0] <= 'D')
+        p->grade = grade[0];
+    else
+        return lt_error_set(err, LT_EINPUT,
+                            "%s:%d: column 'grade' = '%s': expected A, B, C, D, or empty/- when not graded",
+                            lt_csv_path(c), p->line, grade);
+    return LT_OK;
+}
+
+int lt_points_read(const char *path, const lt_config *cfg, lt_point **pts, size_t *n,
+                   lt_error *err)
+{
+    *pts = NULL;
+    *n = 0;
+    lt_csv *c;
+    int rc = lt_csv_open(&c, path, err);
+    if (rc)
+        return rc;
+    if ((rc = lt_csv_require(c, lt_point_columns, lt_point_ncolumns, err)))
+        goto done;
+    size_t nr = lt_csv_rows(c);
+    if (nr == 0) {
+        rc = lt_error_set(err, LT_EINPUT, "%s: no sources: expected at least one data row", path);
+        goto done;
+    }
+    lt_point *p = calloc(nr, sizeof *p);
+    if (!p) {
+        rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t r = 0; r < nr; r++) {
+        if ((rc = read_point(c, r, cfg, &p[r], err)))
+            break;
+        for (size_t q = 0; q < r; q++)
+            if (strcmp(p[q].id, p[r].id) == 0) {
+                rc = lt_error_set(err, LT_EINPUT,
+                                  "%s:%d: column 'id' = '%s': expected a unique id (already used on line %d)",
+                                  path, p[r].line, p[r].id, p[q].line);
+                break;
+            }
+        if (rc)
+            break;
+    }
+    if (rc) {
+        free(p);
+        goto done;
+    }
+    *pts = p;
+    *n = nr;
+done:
+    lt_csv_close(&c);
+    return rc;
+}
+
+int lt_stations_read(const char *path, lt_station **st, size_t *n, lt_error *err)
+{
+    *st = NULL;
+    *n = 0;
+    lt_csv *c;
+    int rc = lt_csv_open(&c, path, err);
+    if (rc)
+        return rc;
+    if ((rc = lt_csv_require(c, station_columns, 5, err)))
+        goto done;
+    size_t nr = lt_csv_rows(c);
+    if (nr == 0) {
+        rc = lt_error_set(err, LT_EINPUT, "%s: no stations: expected at least one data row", path);
+        goto done;
+    }
+    lt_station *s = calloc(nr, sizeof *s);
+    if (!s) {
+        rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t r = 0; r < nr && !rc; r++) {
+        lt_station *t = &s[r];
+        if ((rc = lt_csv_string(c, r, "id", 1, t->id, sizeof t->id, err)) ||
+            (rc = lt_csv_string(c, r, "name", 0, t->name, sizeof t->name, err)) ||
+            (rc = lt_csv_double(c, r, "lon", -180, 180, "a longitude in degrees east (-180 to 180)", &t->lon, err)) ||
+            (rc = lt_csv_double(c, r, "lat", -90, 90, "a latitude in degrees north (-90 to 90)", &t->lat, err)) ||
+            (rc = lt_csv_string(c, r, "county", 0, t->county, sizeof t->county, err)))
+            break;
+        for (size_t q = 0; q < r; q++)
+            if (strcmp(s[q].id, t->id) == 0) {
+                rc = lt_error_set(err, LT_EINPUT,
+                                  "%s:%d: column 'id' = '%s': expected a unique station id",
+                                  path, lt_csv_line(c, r), t->id);
+                break;
+            }
+    }
+    if (rc) {
+        free(s);
+        goto done;
+    }
+    *st = s;
+    *n = nr;
+done:
+    lt_csv_close(&c);
+    return rc;
+}

@@ -1,0 +1,204 @@
+/* main.c — the lantian program: parses the command line, calls the library,
+ * prints the summary or the one error line, and sets the exit code. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "config.h"
+#include "lt_error.h"
+#include "run.h"
+#include "stability.h"
+
+#ifndef LT_VERSION
+#define LT_VERSION "0.1.0"
+#endif
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "lantian %s — PM2.5 dispersion and emergency-scenario engine\n"
+            "\n"
+            "Usage:\n"
+            "  lantian run CONFIG [--set section.key=value]... [--threads N]\n"
+            "  lantian check CONFIG [--set section.key=value]...\n"
+            "  lantian --help | --version\n"
+            "\n"
+            "run    simulates hourly PM2.5 and writes [output] file (NetCDF-4, CF-1.8)\n"
+            "check  reads and validates every input, prints what it found, writes nothing\n"
+            "\n"
+            "Threads: --threads N, else OMP_NUM_THREADS, else all cores.\n"
+            "Relative paths in CONFIG resolve against CONFIG's folder; paths given\n"
+            "with --set resolve against the current directory.\n",
+            LT_VERSION);
+}
+
+static void print_check(const lt_case *cs)
+{
+    const lt_config *cfg = cs->cfg;
+    printf("config      %s\n", cfg->path);
+    printf("run         %s, %d hours\n", cfg->start_iso, cfg->hours);
+    printf("domain      %d x %d cells of %g m centred on %.4f E %.4f N (transverse Mercator)\n",
+           cfg->nx, cfg->ny, cfg->dx_m, cfg->center_lon, cfg->center_lat);
+    printf("sources     %s: %zu point sources\n", cfg->points_file, cs->npoints);
+    for (int k = 0; k < cfg->nsectors; k++) {
+        double q = 0;
+        int n = 0;
+        for (size_t i = 0; i < cs->npoints; i++)
+            if (cs->points[i].sector == k) {
+                q += cs->points[i].pm25_tpy;
+                n++;
+            }
+        if (n)
+            printf("            %-12s %4d sources  PM2.5 %10.1f t/yr\n", cfg->sectors[k], n, q);
+    }
+    printf("stations    %s: %zu stations\n", cfg->stations_file, cs->nstations);
+    printf("met         %s: %d x %d lon/lat points, %zu records, optional variables: %s\n",
+           cfg->met_file, lt_met_nlon(cs->met), lt_met_nlat(cs->met), lt_met_ntimes(cs->met),
+           lt_met_optional_found(cs->met)[0] ? lt_met_optional_found(cs->met) : "none");
+    printf("dispersion  %s, z0 %g m, calm hours: %s\n", cfg->curves, cfg->z0_m,
+           cfg->calm_minwind ? "minwind" : "skip");
+    printf("output      %s\n", cfg->output_file);
+    printf("check       all inputs valid; every hour of meteorology present and in range\n");
+}
+
+static void print_summary(const lt_case *cs, const lt_summary *s)
+{
+    const lt_config *cfg = cs->cfg;
+    printf("lantian %s: %s, %d hours from %s\n", LT_VERSION, cfg->path, s->hours, cfg->start_iso);
+    printf("hours simulated        %d\n", s->hours);
+    printf("calm hours             %d (10 m wind < 0.5 m/s at the domain centre)\n", s->calm_hours);
+    printf("calm source-hours      %ld of %ld (%s)\n", s->calm_source_hours, s->source_hours,
+           cfg->calm_minwind ? "modelled at 0.5 m/s" : "not modelled, contribute nothing");
+    printf("stability (source-hours)  A %ld  B %ld  C %ld  D %ld  E %ld  F %ld\n",
+           s->class_hours[0], s->class_hours[1], s->class_hours[2], s->class_hours[3],
+           s->class_hours[4], s->class_hours[5]);
+    printf("grid PM2.5             mean %.3f ug/m3, max hourly %.2f ug/m3\n", s->grid_mean,
+           s->grid_max);
+    printf("\n%-28s %-14s %10s %10s\n", "station", "county", "mean", "max 1-h");
+    for (size_t k = 0; k < s->nstations; k++)
+        printf("%-28s %-14s %10.3f %10.2f\n", cs->stations[k].name, cs->stations[k].county,
+               s->station_mean[k], s->station_max[k]);
+    printf("(ug/m3 of primary PM2.5 from the point sources in the inventory)\n");
+    printf("\nsector shares of the all-station mean\n");
+    for (int g = 0; g < s->ntags; g++)
+        printf("  %-14s %6.1f %%\n", cs->tag_names[g], 100.0 * s->tag_share[g]);
+    printf("\nplume kernel           %.3g source-receptor-hour evaluations in %.2f s "
+           "= %.3g per second on %d threads\n",
+           s->evaluations, s->kernel_seconds,
+           s->kernel_seconds > 0 ? s->evaluations / s->kernel_seconds : 0.0, s->threads);
+    printf("wall time              %.2f s\n", s->wall_seconds);
+    printf("output                 %s\n", cfg->output_file);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("lantian %s\n", LT_VERSION);
+        return 0;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "run") && strcmp(cmd, "check")) {
+        fprintf(stderr, "lantian: unknown command '%s' (expected run, check, --help or --version)\n", cmd);
+        return 2;
+    }
+    const char *config = NULL;
+    const char **sets = calloc((size_t)argc, sizeof *sets);
+    int nsets = 0, threads = 0;
+    if (!sets)
+        return 1;
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--set") && i + 1 < argc) {
+            sets[nsets++] = argv[++i];
+        } else if (!strncmp(argv[i], "--set=", 6)) {
+            sets[nsets++] = argv[i] + 6;
+        } else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
+            char *end;
+            long t = strtol(argv[++i], &end, 10);
+            if (*end || t < 1 || t > 1024) {
+                fprintf(stderr, "lantian: --threads '%s': expected a whole number from 1 to 1024\n", argv[i]);
+                free(sets);
+                return 2;
+            }
+            threads = (int)t;
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "lantian: unknown option '%s' (see lantian --help)\n", argv[i]);
+            free(sets);
+            return 2;
+        } else if (!config) {
+            config = argv[i];
+        } else {
+            fprintf(stderr, "lantian: unexpected argument '%s': one CONFIG only\n", argv[i]);
+            free(sets);
+            return 2;
+        }
+    }
+    if (!config) {
+        fprintf(stderr, "lantian: %s needs a CONFIG file (see lantian --help)\n", cmd);
+        free(sets);
+        return 2;
+    }
+#ifdef _OPENMP
+    if (threads > 0)
+        omp_set_num_threads(threads);
+#else
+    (void)threads;
+#endif
+    /* The command line, for the output's provenance. */
+    size_t len = 1;
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    char *cmdline = malloc(len);
+    if (!cmdline) {
+        free(sets);
+        return 1;
+    }
+    cmdline[0] = '\0';
+    for (int i = 0; i < argc; i++) {
+        if (i)
+            strcat(cmdline, " ");
+        strcat(cmdline, argv[i]);
+    }
+
+    lt_error err;
+    lt_error_clear(&err);
+    lt_config cfg;
+    lt_case cs;
+    int rc = lt_config_load(&cfg, config, sets, nsets, &err);
+    if (!rc) {
+        rc = lt_case_load(&cs, &cfg, &err);
+        if (!rc) {
+            if (!strcmp(cmd, "check")) {
+                rc = lt_case_check_met(&cs, &err);
+                if (!rc)
+                    print_check(&cs);
+            } else {
+                lt_summary sum;
+                rc = lt_run(&cs, cmdline, LT_VERSION, &sum, &err);
+                if (!rc) {
+                    print_summary(&cs, &sum);
+                    lt_summary_free(&sum);
+                }
+            }
+            lt_case_free(&cs);
+        }
+        lt_config_free(&cfg);
+    }
+    free(cmdline);
+    free(sets);
+    if (rc) {
+        fprintf(stderr, "lantian: error: %s\n", err.msg);
+        return 1;
+    }
+    return 0;
+}

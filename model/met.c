@@ -1,0 +1,478 @@
+/* met.c — reading hourly CF meteorology (see met.h). */
+#include "met.h"
+
+#include <math.h>
+#include <netcdf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <udunits2.h>
+
+#include "config.h"
+
+enum { V_U10, V_V10, V_T2, V_PBLH, V_UST, V_RMOL, V_HFX, V_RAIN, V_RH, V_CLOUD, NVARS };
+
+typedef struct var_def {
+    const char *name;
+    const char *standard_name; /* NULL: none in the CF table */
+    const char *units;         /* lantian's units */
+    int required;              /* rmol may be derived from hfx */
+    double lo, hi;             /* plausible range, in lantian's units */
+} var_def;
+
+static const var_def vars[NVARS] = {
+    {"u10", "eastward_wind", "m s-1", 1, -100, 100},
+    {"v10", "northward_wind", "m s-1", 1, -100, 100},
+    {"t2", "air_temperature", "K", 1, 180, 340},
+    {"pblh", "atmosphere_boundary_layer_thickness", "m", 1, 1, 10000},
+    {"ust", NULL, "m s-1", 1, 0, 10},
+    {"rmol", NULL, "m-1", 0, -100, 100},
+    {"hfx", "surface_upward_sensible_heat_flux", "W m-2", 0, -1000, 2000},
+    {"rain", "lwe_precipitation_rate", "mm h-1", 0, 0, 500},
+    {"rh", "relative_humidity", "%", 0, 0, 110},
+    {"cloud", "cloud_area_fraction", "1", 0, 0, 1},
+};
+
+struct lt_met {
+    char *path;
+    int ncid;
+    int nlon, nlat;
+    double *lon, *lat;     /* coordinate values */
+    size_t nt;
+    double *t;             /* seconds since the epoch */
+    int varid[NVARS];      /* -1 when absent */
+    char varname[NVARS][NC_MAX_NAME + 1];
+    double scale[NVARS], offset[NVARS]; /* unit conversion: v' = v*scale + offset */
+    double fill[NVARS];
+    int has_fill[NVARS];
+    float *slab[NVARS];    /* the loaded hour, nlat*nlon */
+    size_t loaded;         /* record index loaded, or (size_t)-1 */
+    char optional[128];
+};
+
+static int nc_fail(lt_error *err, const char *path, const char *what, int status)
+{
+    return lt_error_set(err, LT_EINPUT, "%s: %s: %s", path, what, nc_strerror(status));
+}
+
+/* Finds a variable by name or by standard_name attribute. */
+static int find_var(int ncid, const char *name, const char *stdname, int *varid, char *found)
+{
+    if (nc_inq_varid(ncid, name, varid) == NC_NOERR) {
+        strcpy(found, name);
+        return 1;
+    }
+    if (!stdname)
+        return 0;
+    int nv;
+    nc_inq_nvars(ncid, &nv);
+    for (int v = 0; v < nv; v++) {
+        size_t len;
+        if (nc_inq_attlen(ncid, v, "standard_name", &len) != NC_NOERR || len > 255)
+            continue;
+        char buf[256];
+        if (nc_get_att_text(ncid, v, "standard_name", buf) != NC_NOERR)
+            continue;
+        buf[len] = '\0';
+        if (strcmp(buf, stdname) == 0) {
+            *varid = v;
+            nc_inq_varname(ncid, v, found);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int get_text_att(int ncid, int varid, const char *att, char *buf, size_t n)
+{
+    size_t len;
+    if (nc_inq_attlen(ncid, varid, att, &len) != NC_NOERR || len >= n)
+        return 0;
+    if (nc_get_att_text(ncid, varid, att, buf) != NC_NOERR)
+        return 0;
+    buf[len] = '\0';
+    return 1;
+}
+
+/* Reads a 1-D coordinate variable found by names or standard_name. */
+static int read_coord(lt_met *m, const char *const *names, const char *stdname, const char *what,
+                      double **vals, int *n, int *dimid, lt_error *err)
+{
+    int varid = -1;
+    char found[NC_MAX_NAME + 1];
+    for (int i = 0; names[i] && varid < 0; i++)
+        if (!find_var(m->ncid, names[i], i == 0 ? stdname : NULL, &varid, found))
+            varid = -1;
+    if (varid < 0)
+        return lt_error_set(err, LT_EINPUT,
+                            "%s: no %s coordinate: expected a 1-D variable named %s or %s with standard_name %s",
+                            m->path, what, names[0], names[1], stdname);
+    int nd;
+    nc_inq_varndims(m->ncid, varid, &nd);
+    if (nd != 1)
+        return lt_error_set(err, LT_EINPUT, "%s: variable '%s' has %d dimensions: expected a 1-D %s coordinate",
+                            m->path, found, nd, what);
+    size_t len;
+    nc_inq_vardimid(m->ncid, varid, dimid);
+    nc_inq_dimlen(m->ncid, *dimid, &len);
+    *vals = malloc(len * sizeof **vals);
+    if (!*vals)
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    int st = nc_get_var_double(m->ncid, varid, *vals);
+    if (st)
+        return nc_fail(err, m->path, found, st);
+    for (size_t i = 0; i < len; i++) {
+        if (!isfinite((*vals)[i]))
+            return lt_error_set(err, LT_EINPUT, "%s: variable '%s'[%zu] is not a finite number",
+                                m->path, found, i);
+        if (i > 0 && !((*vals)[i] > (*vals)[i - 1]) && !((*vals)[i] < (*vals)[i - 1]))
+            return lt_error_set(err, LT_EINPUT, "%s: variable '%s' repeats the value %g at index %zu: expected strictly monotonic values",
+                                m->path, found, (*vals)[i], i);
+        if (i > 1 && (((*vals)[i] > (*vals)[i - 1]) != ((*vals)[i - 1] > (*vals)[i - 2])))
+            return lt_error_set(err, LT_EINPUT, "%s: variable '%s' is not monotonic at index %zu",
+                                m->path, found, i);
+    }
+    *n = (int)len;
+    return LT_OK;
+}
+
+static int read_time(lt_met *m, ut_system *sys, int *tdim, lt_error *err)
+{
+    int varid;
+    char found[NC_MAX_NAME + 1];
+    if (!find_var(m->ncid, "time", "time", &varid, found))
+        return lt_error_set(err, LT_EINPUT, "%s: no 'time' variable: expected time(time) with units 'hours since ...'",
+                            m->path);
+    int nd;
+    nc_inq_varndims(m->ncid, varid, &nd);
+    if (nd != 1)
+        return lt_error_set(err, LT_EINPUT, "%s: variable 'time' must be 1-D", m->path);
+    nc_inq_vardimid(m->ncid, varid, tdim);
+    nc_inq_dimlen(m->ncid, *tdim, &m->nt);
+    if (m->nt == 0)
+        return lt_error_set(err, LT_EINPUT, "%s: the time dimension is empty: expected hourly records", m->path);
+    char units[256];
+    if (!get_text_att(m->ncid, varid, "units", units, sizeof units))
+        return lt_error_set(err, LT_EINPUT, "%s: variable 'time' has no units: expected e.g. 'hours since 2020-01-01 00:00:00'",
+                            m->path);
+    char cal[64];
+    if (get_text_att(m->ncid, varid, "calendar", cal, sizeof cal) && strcmp(cal, "standard") &&
+        strcmp(cal, "gregorian") && strcmp(cal, "proleptic_gregorian"))
+        return lt_error_set(err, LT_EINPUT, "%s: variable 'time' calendar = '%s': expected standard, gregorian or proleptic_gregorian",
+                            m->path, cal);
+    ut_unit *from = ut_parse(sys, units, UT_UTF8);
+    ut_unit *to = ut_parse(sys, "s @ 1970-01-01T00:00:00Z", UT_ASCII);
+    cv_converter *cv = (from && to && strstr(units, "since")) ? ut_get_converter(from, to) : NULL;
+    int rc = LT_OK;
+    if (!cv) {
+        rc = lt_error_set(err, LT_EINPUT, "%s: variable 'time' units = '%s': expected a CF time unit like 'hours since 2020-01-01 00:00:00'",
+                          m->path, units);
+    } else {
+        m->t = malloc(m->nt * sizeof *m->t);
+        if (!m->t)
+            rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+        else {
+            int st = nc_get_var_double(m->ncid, varid, m->t);
+            if (st)
+                rc = nc_fail(err, m->path, "time", st);
+            else {
+                cv_convert_doubles(cv, m->t, m->nt, m->t);
+                for (size_t k = 0; k < m->nt; k++) {
+                    if (!isfinite(m->t[k])) {
+                        rc = lt_error_set(err, LT_EINPUT, "%s: time[%zu] is not a finite number", m->path, k);
+                        break;
+                    }
+                    m->t[k] = round(m->t[k] * 1000.0) / 1000.0; /* float time values */
+                    if (k && m->t[k] <= m->t[k - 1]) {
+                        rc = lt_error_set(err, LT_EINPUT, "%s: time[%zu] is not after time[%zu]: expected increasing times",
+                                          m->path, k, k - 1);
+                        break;
+                    }
+                }
+            }
+        }
+        cv_free(cv);
+    }
+    ut_free(from);
+    ut_free(to);
+    return rc;
+}
+
+static int setup_var(lt_met *m, ut_system *sys, int v, int tdim, int latdim, int londim,
+                     lt_error *err)
+{
+    const var_def *d = &vars[v];
+    m->varid[v] = -1;
+    if (!find_var(m->ncid, d->name, d->standard_name, &m->varid[v], m->varname[v])) {
+        m->varid[v] = -1;
+        return LT_OK;
+    }
+    int id = m->varid[v], nd, dims[NC_MAX_VAR_DIMS];
+    nc_inq_varndims(m->ncid, id, &nd);
+    nc_inq_vardimid(m->ncid, id, dims);
+    if (nd != 3 || dims[0] != tdim || dims[1] != latdim || dims[2] != londim)
+        return lt_error_set(err, LT_EINPUT, "%s: variable '%s' must have dimensions (time, lat, lon) in that order",
+                            m->path, m->varname[v]);
+    m->scale[v] = 1.0;
+    m->offset[v] = 0.0;
+    char units[128];
+    if (get_text_att(m->ncid, id, "units", units, sizeof units) && strcmp(units, d->units)) {
+        ut_unit *from = ut_parse(sys, units, UT_UTF8);
+        ut_unit *to = ut_parse(sys, d->units, UT_ASCII);
+        cv_converter *cv = (from && to) ? ut_get_converter(from, to) : NULL;
+        if (!cv) {
+            ut_free(from);
+            ut_free(to);
+            return lt_error_set(err, LT_EINPUT, "%s: variable '%s' units = '%s': expected units convertible to '%s'",
+                                m->path, m->varname[v], units, d->units);
+        }
+        m->offset[v] = cv_convert_double(cv, 0.0);
+        m->scale[v] = cv_convert_double(cv, 1.0) - m->offset[v];
+        cv_free(cv);
+        ut_free(from);
+        ut_free(to);
+    }
+    nc_type type;
+    nc_inq_vartype(m->ncid, id, &type);
+    m->has_fill[v] = 0;
+    if (nc_get_att_double(m->ncid, id, "_FillValue", &m->fill[v]) == NC_NOERR ||
+        nc_get_att_double(m->ncid, id, "missing_value", &m->fill[v]) == NC_NOERR)
+        m->has_fill[v] = 1;
+    m->slab[v] = malloc((size_t)m->nlat * (size_t)m->nlon * sizeof(float));
+    if (!m->slab[v])
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    return LT_OK;
+}
+
+int lt_met_open(lt_met **out, const char *path, lt_error *err)
+{
+    *out = NULL;
+    lt_met *m = calloc(1, sizeof *m);
+    if (!m)
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    m->loaded = (size_t)-1;
+    m->ncid = -1;
+    m->path = strdup(path);
+    int rc = LT_OK, st;
+    if ((st = nc_open(path, NC_NOWRITE, &m->ncid))) {
+        m->ncid = -1;
+        rc = lt_error_set(err, LT_EIO, "%s: cannot open the meteorology: %s", path, nc_strerror(st));
+        lt_met_close(&m);
+        return rc;
+    }
+    ut_set_error_message_handler(ut_ignore); /* udunits must not print */
+    ut_system *sys = ut_read_xml(NULL);
+    if (!sys) {
+        lt_met_close(&m);
+        return lt_error_set(err, LT_EINTERNAL, "udunits: cannot read its units database");
+    }
+    static const char *const lon_names[] = {"lon", "longitude", NULL};
+    static const char *const lat_names[] = {"lat", "latitude", NULL};
+    int tdim, londim, latdim;
+    if ((rc = read_time(m, sys, &tdim, err)) ||
+        (rc = read_coord(m, lon_names, "longitude", "longitude", &m->lon, &m->nlon, &londim, err)) ||
+        (rc = read_coord(m, lat_names, "latitude", "latitude", &m->lat, &m->nlat, &latdim, err)))
+        goto done;
+    for (int v = 0; v < NVARS && !rc; v++)
+        rc = setup_var(m, sys, v, tdim, latdim, londim, err);
+    if (rc)
+        goto done;
+    for (int v = 0; v < NVARS; v++) {
+        if (m->varid[v] >= 0 || !vars[v].required)
+            continue;
+        rc = lt_error_set(err, LT_EINPUT, "%s: meteorological variable '%s' (%s) is missing: expected %s(time, lat, lon)%s%s",
+                          path, vars[v].name, vars[v].units, vars[v].name,
+                          vars[v].standard_name ? " or a variable with standard_name " : "",
+                          vars[v].standard_name ? vars[v].standard_name : "");
+        goto done;
+    }
+    if (m->varid[V_RMOL] < 0 && m->varid[V_HFX] < 0) {
+        rc = lt_error_set(err, LT_EINPUT, "%s: meteorological variable 'rmol' (m-1) is missing, and so is 'hfx' from which it could be derived: expected rmol(time, lat, lon)",
+                          path);
+        goto done;
+    }
+    m->optional[0] = '\0';
+    for (int v = V_RMOL; v < NVARS; v++)
+        if (m->varid[v] >= 0) {
+            if (m->optional[0])
+                strcat(m->optional, ",");
+            strcat(m->optional, vars[v].name);
+        }
+done:
+    ut_free_system(sys);
+    if (rc) {
+        lt_met_close(&m);
+        return rc;
+    }
+    *out = m;
+    return LT_OK;
+}
+
+void lt_met_close(lt_met **mp)
+{
+    if (!mp || !*mp)
+        return;
+    lt_met *m = *mp;
+    if (m->ncid >= 0)
+        nc_close(m->ncid);
+    for (int v = 0; v < NVARS; v++)
+        free(m->slab[v]);
+    free(m->lon);
+    free(m->lat);
+    free(m->t);
+    free(m->path);
+    free(m);
+    *mp = NULL;
+}
+
+size_t lt_met_ntimes(const lt_met *m) { return m->nt; }
+int lt_met_nlon(const lt_met *m) { return m->nlon; }
+int lt_met_nlat(const lt_met *m) { return m->nlat; }
+double lt_met_time(const lt_met *m, size_t k) { return m->t[k]; }
+const char *lt_met_optional_found(const lt_met *m) { return m->optional; }
+
+/* Index of the record at t_s (to within a second), or -1. */
+static long find_time(const lt_met *m, double t_s)
+{
+    size_t lo = 0, hi = m->nt;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (m->t[mid] < t_s - 1.0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < m->nt && fabs(m->t[lo] - t_s) <= 1.0)
+        return (long)lo;
+    return -1;
+}
+
+int lt_met_check_coverage(const lt_met *m, double start_s, int hours, lt_error *err)
+{
+    for (int h = 0; h < hours; h++) {
+        double t = start_s + 3600.0 * h;
+        if (find_time(m, t) < 0) {
+            char iso[32], a[32], b[32];
+            lt_format_iso8601(t, iso, sizeof iso);
+            lt_format_iso8601(m->t[0], a, sizeof a);
+            lt_format_iso8601(m->t[m->nt - 1], b, sizeof b);
+            return lt_error_set(err, LT_EINPUT,
+                                "%s: variable 'time' has no record for %s (hour %d of the run): "
+                                "expected hourly records covering the run; the file spans %s to %s",
+                                m->path, iso, h, a, b);
+        }
+    }
+    return LT_OK;
+}
+
+int lt_met_load(lt_met *m, double t_s, lt_error *err)
+{
+    long k = find_time(m, t_s);
+    if (k < 0) {
+        char iso[32];
+        lt_format_iso8601(t_s, iso, sizeof iso);
+        return lt_error_set(err, LT_EINPUT, "%s: no record for %s", m->path, iso);
+    }
+    if ((size_t)k == m->loaded)
+        return LT_OK;
+    size_t start[3] = {(size_t)k, 0, 0};
+    size_t count[3] = {1, (size_t)m->nlat, (size_t)m->nlon};
+    size_t n = (size_t)m->nlat * (size_t)m->nlon;
+    for (int v = 0; v < NVARS; v++) {
+        if (m->varid[v] < 0)
+            continue;
+        float *s = m->slab[v];
+        int st = nc_get_vara_float(m->ncid, m->varid[v], start, count, s);
+        if (st) {
+            m->loaded = (size_t)-1;
+            return nc_fail(err, m->path, m->varname[v], st);
+        }
+        for (size_t i = 0; i < n; i++) {
+            double raw = s[i];
+            double val = raw * m->scale[v] + m->offset[v];
+            int bad = !isfinite(raw) || (m->has_fill[v] && (float)raw == (float)m->fill[v]);
+            if (bad || val < vars[v].lo || val > vars[v].hi) {
+                char iso[32];
+                lt_format_iso8601(t_s, iso, sizeof iso);
+                m->loaded = (size_t)-1;
+                return lt_error_set(err, LT_EINPUT,
+                                    "%s: variable '%s' at %s, lat index %zu, lon index %zu = %g: expected %s from %g to %g %s",
+                                    m->path, m->varname[v], iso, i / (size_t)m->nlon,
+                                    i % (size_t)m->nlon, raw,
+                                    bad ? "a valid value (not missing or NaN)" : "a value",
+                                    vars[v].lo, vars[v].hi, vars[v].units);
+            }
+            s[i] = (float)val;
+        }
+    }
+    m->loaded = (size_t)k;
+    return LT_OK;
+}
+
+/* Cell index and weight of coordinate value c on axis a[0..n): a[i] + w (a[i+1]-a[i]). */
+static void locate(const double *a, int n, double c, int *i, double *w)
+{
+    if (n == 1) {
+        *i = 0;
+        *w = 0.0;
+        return;
+    }
+    int inc = a[1] > a[0];
+    double first = a[0], last = a[n - 1];
+    if ((inc && c <= first) || (!inc && c >= first)) {
+        *i = 0;
+        *w = 0.0;
+        return;
+    }
+    if ((inc && c >= last) || (!inc && c <= last)) {
+        *i = n - 2;
+        *w = 1.0;
+        return;
+    }
+    int lo = 0, hi = n - 1;
+    while (hi - lo > 1) {
+        int mid = (lo + hi) / 2;
+        if ((a[mid] <= c) == inc)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *i = lo;
+    *w = (c - a[lo]) / (a[lo + 1] - a[lo]);
+}
+
+static double bilinear(const float *s, int nlon, int nlat, int i, double wx, int j, double wy)
+{
+    int i1 = nlon > 1 ? i + 1 : i, j1 = nlat > 1 ? j + 1 : j;
+    double a = s[(size_t)j * nlon + i], b = s[(size_t)j * nlon + i1];
+    double c = s[(size_t)j1 * nlon + i], d = s[(size_t)j1 * nlon + i1];
+    return (1 - wy) * ((1 - wx) * a + wx * b) + wy * ((1 - wx) * c + wx * d);
+}
+
+void lt_met_sample(const lt_met *m, double lon, double lat, lt_met_point *p)
+{
+    int i, j;
+    double wx, wy;
+    locate(m->lon, m->nlon, lon, &i, &wx);
+    locate(m->lat, m->nlat, lat, &j, &wy);
+    double val[NVARS];
+    for (int v = 0; v < NVARS; v++)
+        val[v] = m->varid[v] >= 0 ? bilinear(m->slab[v], m->nlon, m->nlat, i, wx, j, wy) : NAN;
+    p->u10 = val[V_U10];
+    p->v10 = val[V_V10];
+    p->t2 = val[V_T2];
+    p->pblh = val[V_PBLH];
+    p->ust = val[V_UST];
+    p->hfx = val[V_HFX];
+    p->rain = m->varid[V_RAIN] >= 0 ? val[V_RAIN] : 0.0;
+    p->rh = val[V_RH];
+    p->cloud = val[V_CLOUD];
+    if (m->varid[V_RMOL] >= 0) {
+        p->rmol = val[V_RMOL];
+    } else {
+        /* 1/L = -kappa g H / (rho cp T u*^3): Stull (1988) eq. 5.7c, with
+         * rho cp = 1.2 * 1005 J m-3 K-1 and kappa = 0.4. */
+        double us = p->ust > 0.01 ? p->ust : 0.01;
+        p->rmol = -0.4 * 9.81 * p->hfx / (1.2 * 1005.0 * p->t2 * us * us * us);
+    }
+}

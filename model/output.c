@@ -1,0 +1,418 @@
+/* output.c — writing the run's CF NetCDF-4 file (see output.h and
+ * ../docs/output.md for the layout). */
+#include "output.h"
+
+#include <netcdf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+
+#define STRLEN 64
+#define PM25_STDNAME "mass_concentration_of_pm2p5_ambient_aerosol_particles_in_air"
+
+struct lt_output {
+    int ncid;
+    char *path, *tmp;
+    int ny, nx, ntags;
+    size_t nst;
+    int v_pm25, v_src, v_st, v_stsrc, v_calm;
+};
+
+#define NC(call)                                                                          \
+    do {                                                                                  \
+        int st_ = (call);                                                                 \
+        if (st_ != NC_NOERR) {                                                            \
+            rc = lt_error_set(err, LT_EIO, "%s: writing the output: %s (at %s:%d)", o->path, \
+                              nc_strerror(st_), __FILE__, __LINE__);                      \
+            goto fail;                                                                    \
+        }                                                                                 \
+    } while (0)
+
+static int put_text(int ncid, int varid, const char *name, const char *value)
+{
+    return nc_put_att_text(ncid, varid, name, strlen(value), value);
+}
+
+static size_t min_sz(size_t a, size_t b) { return a < b ? a : b; }
+
+/* Defines a float data variable with compression and chunking. */
+static int def_float(lt_output *o, const lt_output_spec *s, const char *name, int nd,
+                     const int *dims, const size_t *chunks, int *varid)
+{
+    int st = nc_def_var(o->ncid, name, NC_FLOAT, nd, dims, varid);
+    if (st)
+        return st;
+    if ((st = nc_def_var_chunking(o->ncid, *varid, NC_CHUNKED, chunks)))
+        return st;
+    if (s->deflate > 0 && (st = nc_def_var_deflate(o->ncid, *varid, 1, 1, s->deflate)))
+        return st;
+    if (s->significant_digits > 0 &&
+        (st = nc_def_var_quantize(o->ncid, *varid, NC_QUANTIZE_BITGROOM, s->significant_digits)))
+        return st;
+    return NC_NOERR;
+}
+
+static int put_string_var(int ncid, int varid, size_t n, const char *(*get)(const void *, size_t),
+                          const void *ctx)
+{
+    char *buf = calloc(n ? n : 1, STRLEN);
+    if (!buf)
+        return NC_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        strncpy(buf + i * STRLEN, get(ctx, i), STRLEN - 1);
+    int st = n ? nc_put_var_text(ncid, varid, buf) : NC_NOERR;
+    free(buf);
+    return st;
+}
+
+static const char *tag_name(const void *ctx, size_t i) { return ((const char *const *)ctx)[i]; }
+static const char *st_name(const void *ctx, size_t i) { return ((const lt_station *)ctx)[i].name; }
+static const char *st_id(const void *ctx, size_t i) { return ((const lt_station *)ctx)[i].id; }
+static const char *st_county(const void *ctx, size_t i) { return ((const lt_station *)ctx)[i].county; }
+
+int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
+{
+    *out = NULL;
+    int rc = LT_OK;
+    lt_output *o = calloc(1, sizeof *o);
+    if (!o)
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    o->ncid = -1;
+    o->path = strdup(s->path);
+    size_t tl = strlen(s->path) + 32;
+    o->tmp = malloc(tl);
+    if (!o->path || !o->tmp) {
+        lt_output_abort(&o);
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    }
+    snprintf(o->tmp, tl, "%s.part%ld", s->path, (long)getpid());
+    const lt_domain *d = s->domain;
+    o->nx = lt_domain_nx(d);
+    o->ny = lt_domain_ny(d);
+    o->ntags = s->ntags;
+    o->nst = s->nstations;
+
+    int st = nc_create(o->tmp, NC_NETCDF4 | NC_CLOBBER, &o->ncid);
+    if (st) {
+        o->ncid = -1;
+        rc = lt_error_set(err, LT_EIO, "%s: cannot create the output (as %s): %s", s->path, o->tmp,
+                          nc_strerror(st));
+        goto fail;
+    }
+    int d_time, d_nv, d_y, d_x, d_src, d_str, d_st;
+    NC(nc_def_dim(o->ncid, "time", (size_t)s->hours, &d_time));
+    NC(nc_def_dim(o->ncid, "nv", 2, &d_nv));
+    NC(nc_def_dim(o->ncid, "y", (size_t)o->ny, &d_y));
+    NC(nc_def_dim(o->ncid, "x", (size_t)o->nx, &d_x));
+    NC(nc_def_dim(o->ncid, "source", (size_t)s->ntags, &d_src));
+    NC(nc_def_dim(o->ncid, "station", s->nstations, &d_st));
+    NC(nc_def_dim(o->ncid, "strlen", STRLEN, &d_str));
+
+    char units[64], iso[32];
+    lt_format_iso8601(s->start_s, iso, sizeof iso);
+    {
+        time_t t0 = (time_t)s->start_s;
+        struct tm tm;
+        gmtime_r(&t0, &tm);
+        strftime(units, sizeof units, "hours since %Y-%m-%d %H:%M:%S", &tm);
+    }
+    int v_time, v_tb, v_x, v_y, v_lat, v_lon, v_crs, v_sname, v_stname, v_stid, v_stcounty,
+        v_stlon, v_stlat, v_stx, v_sty;
+    int dims[4];
+    dims[0] = d_time;
+    NC(nc_def_var(o->ncid, "time", NC_DOUBLE, 1, dims, &v_time));
+    NC(put_text(o->ncid, v_time, "standard_name", "time"));
+    NC(put_text(o->ncid, v_time, "long_name", "middle of the averaging hour"));
+    NC(put_text(o->ncid, v_time, "units", units));
+    NC(put_text(o->ncid, v_time, "calendar", "standard"));
+    NC(put_text(o->ncid, v_time, "axis", "T"));
+    NC(put_text(o->ncid, v_time, "bounds", "time_bnds"));
+    dims[1] = d_nv;
+    NC(nc_def_var(o->ncid, "time_bnds", NC_DOUBLE, 2, dims, &v_tb));
+    NC(put_text(o->ncid, v_tb, "units", units));
+    NC(put_text(o->ncid, v_tb, "calendar", "standard"));
+
+    NC(nc_def_var(o->ncid, "x", NC_DOUBLE, 1, &d_x, &v_x));
+    NC(put_text(o->ncid, v_x, "standard_name", "projection_x_coordinate"));
+    NC(put_text(o->ncid, v_x, "long_name", "x of the cell centre on the transverse Mercator grid"));
+    NC(put_text(o->ncid, v_x, "units", "m"));
+    NC(put_text(o->ncid, v_x, "axis", "X"));
+    NC(nc_def_var(o->ncid, "y", NC_DOUBLE, 1, &d_y, &v_y));
+    NC(put_text(o->ncid, v_y, "standard_name", "projection_y_coordinate"));
+    NC(put_text(o->ncid, v_y, "long_name", "y of the cell centre on the transverse Mercator grid"));
+    NC(put_text(o->ncid, v_y, "units", "m"));
+    NC(put_text(o->ncid, v_y, "axis", "Y"));
+    dims[0] = d_y;
+    dims[1] = d_x;
+    NC(nc_def_var(o->ncid, "lat", NC_DOUBLE, 2, dims, &v_lat));
+    NC(put_text(o->ncid, v_lat, "standard_name", "latitude"));
+    NC(put_text(o->ncid, v_lat, "units", "degrees_north"));
+    NC(nc_def_var(o->ncid, "lon", NC_DOUBLE, 2, dims, &v_lon));
+    NC(put_text(o->ncid, v_lon, "standard_name", "longitude"));
+    NC(put_text(o->ncid, v_lon, "units", "degrees_east"));
+
+    NC(nc_def_var(o->ncid, "crs", NC_INT, 0, NULL, &v_crs));
+    NC(put_text(o->ncid, v_crs, "grid_mapping_name", "transverse_mercator"));
+    double clon = lt_domain_center_lon(d), clat = lt_domain_center_lat(d), one = 1.0, zero = 0.0;
+    NC(nc_put_att_double(o->ncid, v_crs, "longitude_of_central_meridian", NC_DOUBLE, 1, &clon));
+    NC(nc_put_att_double(o->ncid, v_crs, "latitude_of_projection_origin", NC_DOUBLE, 1, &clat));
+    NC(nc_put_att_double(o->ncid, v_crs, "scale_factor_at_central_meridian", NC_DOUBLE, 1, &one));
+    NC(nc_put_att_double(o->ncid, v_crs, "false_easting", NC_DOUBLE, 1, &zero));
+    NC(nc_put_att_double(o->ncid, v_crs, "false_northing", NC_DOUBLE, 1, &zero));
+    double a = 6378137.0, rf = 298.257223563;
+    NC(nc_put_att_double(o->ncid, v_crs, "semi_major_axis", NC_DOUBLE, 1, &a));
+    NC(nc_put_att_double(o->ncid, v_crs, "inverse_flattening", NC_DOUBLE, 1, &rf));
+    NC(put_text(o->ncid, v_crs, "proj4_params", lt_domain_proj4(d)));
+    if (lt_domain_wkt(d)[0])
+        NC(put_text(o->ncid, v_crs, "crs_wkt", lt_domain_wkt(d)));
+
+    dims[0] = d_src;
+    dims[1] = d_str;
+    NC(nc_def_var(o->ncid, "source_name", NC_CHAR, 2, dims, &v_sname));
+    NC(put_text(o->ncid, v_sname, "long_name", "emission sector of each source tag"));
+    NC(put_text(o->ncid, v_sname, "_Encoding", "utf-8"));
+    dims[0] = d_st;
+    NC(nc_def_var(o->ncid, "station_name", NC_CHAR, 2, dims, &v_stname));
+    NC(put_text(o->ncid, v_stname, "long_name", "station name"));
+    NC(put_text(o->ncid, v_stname, "cf_role", "timeseries_id"));
+    NC(put_text(o->ncid, v_stname, "_Encoding", "utf-8"));
+    NC(nc_def_var(o->ncid, "station_id", NC_CHAR, 2, dims, &v_stid));
+    NC(put_text(o->ncid, v_stid, "long_name", "station identifier"));
+    NC(put_text(o->ncid, v_stid, "_Encoding", "utf-8"));
+    NC(nc_def_var(o->ncid, "station_county", NC_CHAR, 2, dims, &v_stcounty));
+    NC(put_text(o->ncid, v_stcounty, "long_name", "county of the station"));
+    NC(put_text(o->ncid, v_stcounty, "_Encoding", "utf-8"));
+    NC(nc_def_var(o->ncid, "station_lon", NC_DOUBLE, 1, &d_st, &v_stlon));
+    NC(put_text(o->ncid, v_stlon, "standard_name", "longitude"));
+    NC(put_text(o->ncid, v_stlon, "units", "degrees_east"));
+    NC(nc_def_var(o->ncid, "station_lat", NC_DOUBLE, 1, &d_st, &v_stlat));
+    NC(put_text(o->ncid, v_stlat, "standard_name", "latitude"));
+    NC(put_text(o->ncid, v_stlat, "units", "degrees_north"));
+    NC(nc_def_var(o->ncid, "station_x", NC_DOUBLE, 1, &d_st, &v_stx));
+    NC(put_text(o->ncid, v_stx, "units", "m"));
+    NC(put_text(o->ncid, v_stx, "long_name", "station x on the grid's projection"));
+    NC(nc_def_var(o->ncid, "station_y", NC_DOUBLE, 1, &d_st, &v_sty));
+    NC(put_text(o->ncid, v_sty, "units", "m"));
+    NC(put_text(o->ncid, v_sty, "long_name", "station y on the grid's projection"));
+
+    size_t ct = min_sz(24, (size_t)s->hours);
+    size_t cy = min_sz(64, (size_t)o->ny), cx = min_sz(64, (size_t)o->nx);
+    size_t cs = s->nstations ? s->nstations : 1;
+    dims[0] = d_time;
+    dims[1] = d_y;
+    dims[2] = d_x;
+    size_t ch3[3] = {ct, cy, cx};
+    NC(def_float(o, s, "pm25", 3, dims, ch3, &o->v_pm25));
+    dims[1] = d_src;
+    dims[2] = d_y;
+    dims[3] = d_x;
+    size_t ch4[4] = {ct, 1, cy, cx};
+    NC(def_float(o, s, "pm25_src", 4, dims, ch4, &o->v_src));
+    dims[1] = d_st;
+    size_t chs[2] = {ct, cs};
+    NC(def_float(o, s, "station_pm25", 2, dims, chs, &o->v_st));
+    dims[1] = d_src;
+    dims[2] = d_st;
+    size_t chss[3] = {ct, 1, cs};
+    NC(def_float(o, s, "station_pm25_src", 3, dims, chss, &o->v_stsrc));
+    NC(nc_def_var(o->ncid, "calm_sources", NC_INT, 1, &d_time, &o->v_calm));
+    NC(put_text(o->ncid, o->v_calm, "long_name",
+                "number of sources whose 10 m wind was below 0.5 m s-1 in this hour"));
+    NC(put_text(o->ncid, o->v_calm, "units", "1"));
+
+    int datav[4] = {o->v_pm25, o->v_src, o->v_st, o->v_stsrc};
+    const char *ln[4] = {"PM2.5 concentration, hourly mean",
+                         "PM2.5 concentration contributed by each source tag (sector)",
+                         "PM2.5 concentration at stations, hourly mean",
+                         "PM2.5 at stations contributed by each source tag (sector)"};
+    for (int i = 0; i < 4; i++) {
+        NC(put_text(o->ncid, datav[i], "standard_name", PM25_STDNAME));
+        NC(put_text(o->ncid, datav[i], "long_name", ln[i]));
+        NC(put_text(o->ncid, datav[i], "units", "ug m-3"));
+        NC(put_text(o->ncid, datav[i], "cell_methods", "time: mean"));
+        NC(put_text(o->ncid, datav[i], "coverage_content_type", "modelResult"));
+        if (i < 2) {
+            NC(put_text(o->ncid, datav[i], "grid_mapping", "crs"));
+            NC(put_text(o->ncid, datav[i], "coordinates", "lat lon"));
+        } else {
+            NC(put_text(o->ncid, datav[i], "coordinates", "station_lat station_lon station_name"));
+        }
+    }
+    NC(put_text(o->ncid, o->v_src, "comment",
+                "Sums over source equal pm25; the plume model is linear in emissions."));
+
+    /* Global attributes: CF, ACDD and provenance. */
+    char now[32], end[32], buf[256];
+    lt_format_iso8601((double)time(NULL), now, sizeof now);
+    lt_format_iso8601(s->start_s + 3600.0 * s->hours, end, sizeof end);
+    NC(put_text(o->ncid, NC_GLOBAL, "Conventions", "CF-1.8 ACDD-1.3"));
+    NC(put_text(o->ncid, NC_GLOBAL, "title", "lantian PM2.5 dispersion run"));
+    NC(put_text(o->ncid, NC_GLOBAL, "summary",
+                "Hourly primary PM2.5 from a steady-state Gaussian plume model of point "
+                "sources, on a projected receptor grid and at stations, apportioned by sector."));
+    NC(put_text(o->ncid, NC_GLOBAL, "keywords", "PM2.5, air quality, dispersion, Gaussian plume, source apportionment"));
+    snprintf(buf, sizeof buf, "lantian %s", s->version);
+    NC(put_text(o->ncid, NC_GLOBAL, "source", buf));
+    NC(put_text(o->ncid, NC_GLOBAL, "product_version", s->version));
+    NC(put_text(o->ncid, NC_GLOBAL, "date_created", now));
+    NC(put_text(o->ncid, NC_GLOBAL, "time_coverage_start", iso));
+    NC(put_text(o->ncid, NC_GLOBAL, "time_coverage_end", end));
+    NC(put_text(o->ncid, NC_GLOBAL, "time_coverage_resolution", "PT1H"));
+    snprintf(buf, sizeof buf, "%s: %s", now, s->command_line);
+    NC(put_text(o->ncid, NC_GLOBAL, "history", buf));
+    NC(put_text(o->ncid, NC_GLOBAL, "lantian_version", s->version));
+    NC(put_text(o->ncid, NC_GLOBAL, "lantian_command_line", s->command_line));
+    NC(put_text(o->ncid, NC_GLOBAL, "lantian_config_file", s->config_path));
+    NC(put_text(o->ncid, NC_GLOBAL, "lantian_config", s->config_text));
+    snprintf(buf, sizeof buf,
+             "Gaussian plume; sigma curves %s; Pasquill-Gifford class from 1/L and z0 (Golder 1972); "
+             "Briggs plume rise with stack-tip downwash (ISC3)", s->curves);
+    NC(put_text(o->ncid, NC_GLOBAL, "lantian_physics", buf));
+    NC(put_text(o->ncid, NC_GLOBAL, "lantian_apportionment",
+                "source dimension = emission sector; exact for the linear plume model"));
+    NC(nc_enddef(o->ncid));
+
+    /* Static data. */
+    {
+        double *tv = malloc((size_t)s->hours * 2 * sizeof *tv);
+        if (!tv) {
+            rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+            goto fail;
+        }
+        for (int h = 0; h < s->hours; h++) {
+            tv[2 * h] = h;
+            tv[2 * h + 1] = h + 1;
+        }
+        int st2 = nc_put_var_double(o->ncid, v_tb, tv);
+        for (int h = 0; h < s->hours && !st2; h++)
+            tv[h] = h + 0.5;
+        if (!st2)
+            st2 = nc_put_var_double(o->ncid, v_time, tv);
+        free(tv);
+        NC(st2);
+    }
+    {
+        size_t n = (size_t)o->nx * (size_t)o->ny;
+        double *lat = malloc(n * sizeof *lat), *lon = malloc(n * sizeof *lon);
+        double *ax = malloc(((size_t)o->nx + (size_t)o->ny) * sizeof *ax);
+        if (!lat || !lon || !ax) {
+            free(lat);
+            free(lon);
+            free(ax);
+            rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+            goto fail;
+        }
+        for (int j = 0; j < o->ny; j++)
+            for (int i = 0; i < o->nx; i++) {
+                size_t k = (size_t)j * o->nx + i;
+                if (lt_domain_inverse(d, lt_domain_x(d, i), lt_domain_y(d, j), &lon[k], &lat[k]))
+                    lon[k] = lat[k] = NC_FILL_DOUBLE;
+            }
+        for (int i = 0; i < o->nx; i++)
+            ax[i] = lt_domain_x(d, i);
+        for (int j = 0; j < o->ny; j++)
+            ax[o->nx + j] = lt_domain_y(d, j);
+        int st2 = nc_put_var_double(o->ncid, v_lat, lat);
+        if (!st2)
+            st2 = nc_put_var_double(o->ncid, v_lon, lon);
+        if (!st2)
+            st2 = nc_put_var_double(o->ncid, v_x, ax);
+        if (!st2)
+            st2 = nc_put_var_double(o->ncid, v_y, ax + o->nx);
+        free(lat);
+        free(lon);
+        free(ax);
+        NC(st2);
+    }
+    NC(put_string_var(o->ncid, v_sname, (size_t)s->ntags, tag_name, s->tag_names));
+    NC(put_string_var(o->ncid, v_stname, s->nstations, st_name, s->stations));
+    NC(put_string_var(o->ncid, v_stid, s->nstations, st_id, s->stations));
+    NC(put_string_var(o->ncid, v_stcounty, s->nstations, st_county, s->stations));
+    for (size_t i = 0; i < s->nstations; i++) {
+        size_t idx = i;
+        NC(nc_put_var1_double(o->ncid, v_stlon, &idx, &s->stations[i].lon));
+        NC(nc_put_var1_double(o->ncid, v_stlat, &idx, &s->stations[i].lat));
+        NC(nc_put_var1_double(o->ncid, v_stx, &idx, &s->stations[i].x_m));
+        NC(nc_put_var1_double(o->ncid, v_sty, &idx, &s->stations[i].y_m));
+    }
+    *out = o;
+    return LT_OK;
+fail:
+    lt_output_abort(&o);
+    return rc;
+}
+
+int lt_output_write(lt_output *o, int h0, int nh, const float *pm25, const float *pm25_src,
+                    const float *st, const float *st_src, const int *calm, lt_error *err)
+{
+    int rc = LT_OK;
+    size_t s3[3] = {(size_t)h0, 0, 0}, c3[3] = {(size_t)nh, (size_t)o->ny, (size_t)o->nx};
+    NC(nc_put_vara_float(o->ncid, o->v_pm25, s3, c3, pm25));
+    size_t s4[4] = {(size_t)h0, 0, 0, 0};
+    size_t c4[4] = {(size_t)nh, (size_t)o->ntags, (size_t)o->ny, (size_t)o->nx};
+    NC(nc_put_vara_float(o->ncid, o->v_src, s4, c4, pm25_src));
+    if (o->nst) {
+        size_t s2[2] = {(size_t)h0, 0}, c2[2] = {(size_t)nh, o->nst};
+        NC(nc_put_vara_float(o->ncid, o->v_st, s2, c2, st));
+        size_t c3s[3] = {(size_t)nh, (size_t)o->ntags, o->nst};
+        NC(nc_put_vara_float(o->ncid, o->v_stsrc, s3, c3s, st_src));
+    }
+    size_t s1 = (size_t)h0, c1 = (size_t)nh;
+    NC(nc_put_vara_int(o->ncid, o->v_calm, &s1, &c1, calm));
+    return LT_OK;
+fail:
+    return rc;
+}
+
+int lt_output_note(lt_output *o, const char *name, const char *value, lt_error *err)
+{
+    int rc = LT_OK;
+    NC(nc_redef(o->ncid));
+    NC(put_text(o->ncid, NC_GLOBAL, name, value));
+    NC(nc_enddef(o->ncid));
+    return LT_OK;
+fail:
+    return rc;
+}
+
+int lt_output_commit(lt_output **op, lt_error *err)
+{
+    lt_output *o = *op;
+    int rc = LT_OK;
+    int st = nc_close(o->ncid);
+    o->ncid = -1;
+    if (st) {
+        rc = lt_error_set(err, LT_EIO, "%s: closing the output: %s", o->path, nc_strerror(st));
+        lt_output_abort(op);
+        return rc;
+    }
+    if (rename(o->tmp, o->path) != 0) {
+        rc = lt_error_set(err, LT_EIO, "%s: cannot rename %s to it", o->path, o->tmp);
+        lt_output_abort(op);
+        return rc;
+    }
+    free(o->tmp);
+    free(o->path);
+    free(o);
+    *op = NULL;
+    return LT_OK;
+}
+
+void lt_output_abort(lt_output **op)
+{
+    if (!op || !*op)
+        return;
+    lt_output *o = *op;
+    if (o->ncid >= 0)
+        nc_close(o->ncid);
+    if (o->tmp)
+        unlink(o->tmp);
+    free(o->tmp);
+    free(o->path);
+    free(o);
+    *op = NULL;
+}

@@ -1,0 +1,52 @@
+/* output.h — the CF-1.8 / ACDD-1.3 NetCDF-4 file of a run.
+ *
+ * Written under a temporary name beside the final one and renamed only by
+ * lt_output_commit, so a failed run leaves no partial file. */
+#ifndef LT_OUTPUT_H
+#define LT_OUTPUT_H
+
+#include <stddef.h>
+
+#include "domain.h"
+#include "inventory.h"
+#include "lt_error.h"
+
+/* Everything the file's definition needs. */
+typedef struct lt_output_spec {
+    const char *path;            /* final file name */
+    const lt_domain *domain;
+    double start_s;              /* run start, seconds since the epoch */
+    int hours;
+    int ntags;
+    const char *const *tag_names;
+    const lt_station *stations;
+    size_t nstations;
+    int deflate;                 /* 0-9 */
+    int significant_digits;      /* 0: full precision */
+    const char *config_text;     /* resolved configuration */
+    const char *command_line;
+    const char *config_path;
+    const char *version;
+    const char *curves;          /* dispersion curve set, for the metadata */
+} lt_output_spec;
+
+typedef struct lt_output lt_output;
+
+int lt_output_create(lt_output **out, const lt_output_spec *spec, lt_error *err);
+
+/* Writes hours [h0, h0+nh): arrays in C order
+ * pm25[nh][ny][nx], pm25_src[nh][ntags][ny][nx], st[nh][nstations],
+ * st_src[nh][ntags][nstations], calm[nh] (calm source count per hour). */
+int lt_output_write(lt_output *o, int h0, int nh, const float *pm25, const float *pm25_src,
+                    const float *st, const float *st_src, const int *calm, lt_error *err);
+
+/* Adds a global attribute (text) before commit, e.g. run statistics. */
+int lt_output_note(lt_output *o, const char *name, const char *value, lt_error *err);
+
+/* Closes the file and renames it to its final name. Frees o. */
+int lt_output_commit(lt_output **o, lt_error *err);
+
+/* Closes and deletes the temporary file. Frees o. Safe with NULL. */
+void lt_output_abort(lt_output **o);
+
+#endif

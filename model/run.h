@@ -1,0 +1,66 @@
+/* run.h — a configured case (all inputs read and checked) and its run:
+ * the hourly loop from meteorology and sources to the output file. */
+#ifndef LT_RUN_H
+#define LT_RUN_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "domain.h"
+#include "inventory.h"
+#include "lt_error.h"
+#include "met.h"
+
+#define LT_CALM_MS 0.5 /* 10 m wind below which an hour is calm */
+
+/* All inputs of a run, read and validated. */
+typedef struct lt_case {
+    const lt_config *cfg;
+    lt_domain *domain;
+    lt_point *points;
+    size_t npoints;
+    lt_station *stations;
+    size_t nstations;
+    lt_met *met;
+    int ntags;                            /* sectors that have sources */
+    int tag_of_sector[LT_MAX_SECTORS];    /* -1 when the sector has none */
+    const char *tag_names[LT_MAX_SECTORS];
+} lt_case;
+
+/* Reads every input named by cfg and checks it: sources and stations inside
+ * the domain (sources within [sources] margin_km of it), meteorology covering
+ * every hour of the run. */
+int lt_case_load(lt_case *cs, const lt_config *cfg, lt_error *err);
+
+/* Reads and checks every hour of meteorology the run needs. */
+int lt_case_check_met(lt_case *cs, lt_error *err);
+
+void lt_case_free(lt_case *cs);
+
+/* What a run reports. Arrays are owned; free with lt_summary_free. */
+typedef struct lt_summary {
+    int hours;
+    int calm_hours;             /* hours with a calm 10 m wind at the domain centre */
+    long calm_source_hours;     /* source-hours skipped (or floored) as calm */
+    long source_hours;
+    long class_hours[6];        /* source-hours per Pasquill-Gifford class A-F */
+    size_t nstations;
+    double *station_mean;       /* ug m-3, over the run */
+    double *station_max;        /* ug m-3, highest hourly value */
+    int ntags;
+    double tag_share[LT_MAX_SECTORS]; /* share of the all-station mean, 0-1 */
+    double grid_mean, grid_max;
+    double evaluations;         /* source x receptor x hour pairs examined */
+    double kernel_seconds;      /* time in the plume kernel */
+    double wall_seconds;
+    int threads;
+} lt_summary;
+
+/* Runs the case hour by hour and writes cfg->output_file (only when complete).
+ * command_line is recorded in the file. */
+int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summary *sum,
+           lt_error *err);
+
+void lt_summary_free(lt_summary *sum);
+
+#endif

@@ -1,0 +1,29 @@
+/* stability.h — Pasquill–Gifford stability class and the wind at stack height. */
+#ifndef LT_STABILITY_H
+#define LT_STABILITY_H
+
+/* Pasquill–Gifford classes A (very unstable) .. F (moderately stable). */
+typedef enum { LT_PG_A = 0, LT_PG_B, LT_PG_C, LT_PG_D, LT_PG_E, LT_PG_F, LT_PG_NCLASS } lt_pg_class;
+
+/* The range of roughness lengths over which Golder's (1972) nomogram is used;
+ * z0 outside it is clamped (the fit is not defined beyond). */
+#define LT_GOLDER_Z0_MIN_M 0.001
+#define LT_GOLDER_Z0_MAX_M 3.0
+
+/* The centre line of class cls in Golder's nomogram: 1/L = a + b log10(z0). */
+double lt_golder_rmol(lt_pg_class cls, double z0_m);
+
+/* The class whose Golder line is nearest to rmol (1/L, m-1) at roughness z0_m;
+ * boundaries lie half-way between neighbouring lines. */
+lt_pg_class lt_stability_golder(double rmol_m1, double z0_m);
+
+/* 'A'..'F'. */
+char lt_pg_letter(lt_pg_class cls);
+
+/* Exponent p of the power-law wind profile u(z) = u10 (z/10)^p (ISC3). */
+double lt_wind_exponent(lt_pg_class cls, int urban);
+
+/* Wind at height z_m from the 10 m wind; below 10 m the 10 m wind is kept. */
+double lt_wind_at_height(double u10_ms, double z_m, lt_pg_class cls, int urban);
+
+#endif

@@ -1,0 +1,229 @@
+#!/usr/bin/python3
+"""Generate the illustrative Xianyang default case in inputs/xianyang/.
+
+Writes stations.csv, points.csv and met_2017-01.nc. Every number below is
+either read from a cited source or is a stated assumption; the case is
+ILLUSTRATIVE: the enterprises are plausible kinds and sizes of the sources
+the Xianyang 2020 Blue Sky plan names, not a real emission inventory, and the
+meteorology is synthetic, not observed. See inputs/xianyang/README.md.
+
+Run with Debian's interpreter:  /usr/bin/python3 scripts/make_xianyang_case.py
+The output is deterministic (fixed random seed).
+"""
+import csv
+import json
+import math
+import os
+import sys
+
+import numpy as np
+import netCDF4
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CASE = os.path.join(HERE, "..", "inputs", "xianyang")
+
+# County names: Chinese as in the GeoJSON (DataV boundaries, adcode 6104xx),
+# with pinyin for station ids.
+COUNTY_PINYIN = {
+    "秦都区": "Qindu", "杨陵区": "Yangling", "渭城区": "Weicheng", "三原县": "Sanyuan",
+    "泾阳县": "Jingyang", "乾县": "Qianxian", "礼泉县": "Liquan", "永寿县": "Yongshou",
+    "长武县": "Changwu", "旬邑县": "Xunyi", "淳化县": "Chunhua", "武功县": "Wugong",
+    "兴平市": "Xingping", "彬州市": "Binzhou",
+}
+
+
+def stations():
+    """County-seat stations: the 'center' property of each county feature in
+    counties.geojson, which the DataV boundary set gives as the location of
+    the county government (checked against the seat table in
+    shared/reference/china-rules-and-inventories.md §5, agreeing to ±0.03°).
+    The city's national monitoring sites could not be located from the
+    sources available, so none are included."""
+    with open(os.path.join(CASE, "counties.geojson"), encoding="utf-8") as f:
+        gj = json.load(f)
+    rows = []
+    for feat in gj["features"]:
+        p = feat["properties"]
+        name = p["name"]
+        lon, lat = p["center"]
+        py = COUNTY_PINYIN[name]
+        rows.append({"id": "seat_" + py.lower(), "name": py + " seat", "lon": f"{lon:.5f}",
+                     "lat": f"{lat:.5f}", "county": name})
+    return rows
+
+
+# --- Point sources --------------------------------------------------------
+# Stack emission = outlet concentration x normal flue-gas flow x operating
+# hours x PM2.5 fraction of PM. Assumptions, stated once:
+#  * PM outlet concentrations: 10 mg/Nm3 for coal power (China's ultra-low
+#    emission level) and for cement kilns, glass furnaces and coke ovens
+#    (the order of DB61/941-2018 Guanzhong limits); 20 mg/Nm3 for heating
+#    boilers, brick kilns and coal chemistry; 5 mg/Nm3 for paint booths.
+#  * Flow = pi d^2/4 * v at stack temperature, converted to 273 K.
+#  * Hours: 5500 h/yr for power and industry, 2900 h for the heating season
+#    (15 Nov - 15 Mar) for heating plants, 3000 h for brick kilns and paint.
+#  * PM2.5/PM: 0.7 (combustion with high-efficiency filters), 0.5 for kilns.
+#  * SO2 and NOx: 35 and 50 mg/Nm3 (ultra-low) for power, else 100 / 200;
+#    VOC only for paint booths (40 mg/Nm3).
+# Locations: near the seat of the county named, offset by up to 6 km to an
+# assumed industrial site; none is a surveyed position.
+SOURCES = [
+    # id, name, county, dlon, dlat, h, d, v, T, sector, grade, pm, so2, nox, voc, hours, pm25frac
+    ("PWR01", "Binzhou coal power plant (2x630 MW class)", "彬州市", 0.03, -0.02, 240, 7.5, 20, 323, "coal", "A", 10, 35, 50, 0, 5500, 0.7),
+    ("PWR02", "Weihe coal power plant (Qindu)", "秦都区", -0.05, 0.02, 210, 7.0, 18, 323, "coal", "A", 10, 35, 50, 0, 5500, 0.7),
+    ("PWR03", "Changwu coal power and heat plant", "长武县", 0.02, 0.02, 180, 5.5, 18, 323, "coal", "B", 10, 35, 50, 0, 5500, 0.7),
+    ("HTG01", "Weicheng district heating plant", "渭城区", 0.02, 0.03, 100, 3.5, 12, 333, "coal", "B", 20, 100, 200, 0, 2900, 0.7),
+    ("HTG02", "Xingping heating plant", "兴平市", 0.01, 0.02, 80, 3.0, 10, 333, "coal", "B", 20, 100, 200, 0, 2900, 0.7),
+    ("HTG03", "Sanyuan heating plant", "三原县", -0.01, 0.02, 80, 3.0, 10, 333, "coal", "C", 20, 100, 200, 0, 2900, 0.7),
+    ("HTG04", "Qianxian heating plant", "乾县", 0.02, -0.01, 60, 2.5, 10, 333, "coal", "C", 20, 100, 200, 0, 2900, 0.7),
+    ("HTG05", "Jingyang heating plant", "泾阳县", 0.02, -0.02, 60, 2.5, 10, 333, "coal", "C", 20, 100, 200, 0, 2900, 0.7),
+    ("CEM01", "Liquan cement plant, kiln (5000 t/d clinker)", "礼泉县", 0.05, 0.06, 105, 4.5, 14, 393, "industry", "B", 10, 100, 200, 0, 5500, 0.5),
+    ("CEM02", "Qianxian cement plant, kiln (4500 t/d)", "乾县", -0.03, 0.07, 100, 4.2, 13, 393, "industry", "B", 10, 100, 200, 0, 5500, 0.5),
+    ("CEM03", "Chunhua cement plant, kiln (2500 t/d)", "淳化县", 0.04, -0.03, 90, 3.5, 12, 393, "industry", "C", 10, 100, 200, 0, 5500, 0.5),
+    ("CEM04", "Yongshou cement plant, kiln (2500 t/d)", "永寿县", 0.03, 0.04, 90, 3.5, 12, 393, "industry", "C", 10, 100, 200, 0, 5500, 0.5),
+    ("CEM05", "Jingyang cement plant, kiln (2500 t/d)", "泾阳县", -0.06, 0.05, 85, 3.3, 12, 393, "industry", "D", 10, 100, 200, 0, 5500, 0.5),
+    ("GLS01", "Jingyang float glass furnace", "泾阳县", 0.04, 0.01, 60, 2.8, 9, 423, "industry", "C", 10, 100, 200, 0, 5500, 0.7),
+    ("CCH01", "Binzhou coal chemical plant", "彬州市", -0.05, 0.03, 80, 3.0, 12, 353, "industry", "B", 20, 100, 200, 0, 5500, 0.7),
+    ("CCH02", "Changwu coal-to-clean-energy plant", "长武县", -0.03, -0.02, 80, 3.0, 12, 353, "industry", "C", 20, 100, 200, 0, 5500, 0.7),
+    ("COK01", "Xunyi coking plant", "旬邑县", 0.05, -0.04, 50, 2.5, 8, 453, "industry", "D", 10, 100, 200, 0, 5500, 0.7),
+    ("COK02", "Binzhou coking plant", "彬州市", 0.06, 0.05, 50, 2.5, 8, 453, "industry", "C", 10, 100, 200, 0, 5500, 0.7),
+    ("CHE01", "Xingping chemical plant boiler", "兴平市", -0.04, -0.02, 45, 1.8, 10, 403, "industry", "C", 20, 100, 200, 0, 5500, 0.7),
+    ("CER01", "Yangling ceramics kiln", "杨陵区", 0.02, 0.01, 35, 1.4, 8, 393, "industry", "C", 20, 100, 200, 0, 5500, 0.5),
+]
+BRICK_COUNTIES = ["三原县", "泾阳县", "礼泉县", "乾县", "兴平市", "武功县", "永寿县", "淳化县", "旬邑县", "彬州市"]
+STEEL_OFFSETS = [(0.02, 0.01), (0.03, -0.01), (-0.02, 0.02), (-0.03, -0.02), (0.01, -0.03), (0.04, 0.03)]
+
+
+def points(seats, rng):
+    rows = []
+
+    def add(sid, name, county, dlon, dlat, h, d, v, T, sector, grade, pm, so2, nox, voc, hours, f25):
+        lon, lat = seats[county]
+        t_flow = T if T > 0 else 273.0                       # ambient: ~0 C in January
+        qn = math.pi * d * d / 4.0 * v * 273.0 / t_flow * 3600.0  # Nm3/h
+        tpy = lambda c: c * qn * hours * 1e-9                # mg/Nm3 -> t/yr
+        rows.append({
+            "id": sid, "name": name, "lon": f"{lon + dlon:.4f}", "lat": f"{lat + dlat:.4f}",
+            "height_m": h, "diameter_m": d, "velocity_ms": v, "temp_K": T, "sector": sector,
+            "county": county, "grade": grade, "pm25_tpy": f"{tpy(pm) * f25:.2f}",
+            "so2_tpy": f"{tpy(so2):.2f}", "nox_tpy": f"{tpy(nox):.2f}", "nh3_tpy": "0",
+            "voc_tpy": f"{tpy(voc):.2f}"})
+
+    for s in SOURCES:
+        add(*s)
+    # Brick kilns (tunnel kilns, one per county listed): 30 m, 1.2 m, 6 m/s, 353 K.
+    for k, c in enumerate(BRICK_COUNTIES):
+        dlon, dlat = rng.uniform(-0.06, 0.06, 2)
+        add(f"BRK{k + 1:02d}", f"{COUNTY_PINYIN[c]} brick kiln", c, dlon, dlat, 30, 1.2, 6, 353,
+            "industry", "D" if k % 3 == 0 else "C", 20, 100, 200, 0, 3000, 0.5)
+    # Wugong steel-structure plants (the plan's six VOC source-substitution
+    # firms): paint booth stacks at ambient temperature (temp_K = 0).
+    for k, (dlon, dlat) in enumerate(STEEL_OFFSETS):
+        add(f"STL{k + 1:02d}", f"Wugong steel-structure plant {k + 1}, paint booth", "武功县",
+            dlon, dlat, 15, 0.8, 10, 0, "solvents", "C", 5, 0, 0, 40, 3000, 0.7)
+    return rows
+
+
+# --- Meteorology -----------------------------------------------------------
+# Synthetic hourly weather for January 2017 on a 5 x 5 lon/lat grid. Not
+# observations. Shaped on the Guanzhong winter: weak east-north-easterly
+# basin winds, shallow nocturnal boundary layers, a stagnant multi-day
+# episode at the start of the month (1-7 Jan) and another on 20-26 Jan, with
+# north-westerly cold-air outbreaks between them. Values are assumptions
+# of the right order for the season (winter PBL 50-150 m at night and 300-
+# 900 m by day; 10 m winds 0.3-2 m/s when stagnant, 4-7 m/s in outbreaks).
+def regime(day):
+    """(wind m/s, wind direction from (deg), day PBL m, night PBL m, stable 1/L, unstable 1/L)."""
+    if day < 7 or 19 <= day < 26:          # stagnant episodes
+        return 0.9, 70.0, 380.0, 70.0, 0.08, -0.010
+    if 7 <= day < 9 or 26 <= day < 28:     # cold-air outbreak
+        return 5.5, 320.0, 1100.0, 400.0, 0.004, -0.004
+    return 2.2, 60.0, 650.0, 140.0, 0.03, -0.025
+
+
+def met(path, rng):
+    lons = np.linspace(107.5, 109.3, 5)
+    lats = np.linspace(34.1, 35.6, 5)
+    nt = 31 * 24
+    shape = (nt, len(lats), len(lons))
+    u = np.zeros(shape, "f4"); v = np.zeros(shape, "f4"); t2 = np.zeros(shape, "f4")
+    pblh = np.zeros(shape, "f4"); ust = np.zeros(shape, "f4"); rmol = np.zeros(shape, "f4")
+    hfx = np.zeros(shape, "f4"); rh = np.zeros(shape, "f4"); cloud = np.zeros(shape, "f4")
+    rain = np.zeros(shape, "f4")
+    # Northern plateau is windier and mixes deeper than the basin (assumption).
+    north = (lats[:, None] - lats[0]) / (lats[-1] - lats[0]) * np.ones((1, len(lons)))
+    z0 = 0.3
+    wobble_dir = np.cumsum(rng.normal(0, 6, nt))  # slow direction drift, degrees
+    wobble_spd = rng.normal(0, 0.15, nt)
+    for k in range(nt):
+        day, hour_utc = divmod(k, 24)
+        lst = (hour_utc + 8) % 24                       # China Standard Time
+        sun = max(0.0, math.sin(math.pi * (lst - 7.5) / 10.0)) if 7.5 <= lst <= 17.5 else 0.0
+        spd0, dir0, pbl_day, pbl_night, rm_stable, rm_unstable = regime(day)
+        spd = spd0 * (0.7 + 0.6 * sun) * (1.0 + wobble_spd[k]) * (1.0 + 0.3 * north)
+        spd = np.maximum(spd, 0.2)
+        ddir = math.radians(dir0 + 25.0 * math.sin(wobble_dir[k] / 30.0))
+        u[k] = -spd * math.sin(ddir)                    # wind from ddir
+        v[k] = -spd * math.cos(ddir)
+        pblh[k] = (pbl_night + (pbl_day - pbl_night) * sun) * (1.0 + 0.25 * north)
+        rmol[k] = rm_unstable * sun + rm_stable * (1.0 - min(1.0, 3.0 * sun))
+        # u* from the log law with a simple stability factor (assumption).
+        ust[k] = 0.4 * spd / math.log(10.0 / z0) * (0.8 if rmol[k].mean() > 0 else 1.1)
+        t2[k] = 270.5 + 6.0 * sun - 2.0 * north - (3.0 if 7 <= day < 9 else 0.0)
+        # H = -rho cp T u*^3 / (kappa g L), consistent with rmol.
+        hfx[k] = -1.2 * 1005.0 * t2[k] * ust[k] ** 3 * rmol[k] / (0.4 * 9.81)
+        rh[k] = (85.0 if spd0 < 1.5 else 60.0) - 20.0 * sun
+        cloud[k] = 0.7 if spd0 < 1.5 else 0.3
+    ds = netCDF4.Dataset(path + ".tmp", "w", format="NETCDF4")
+    ds.Conventions = "CF-1.8"
+    ds.title = "Synthetic hourly meteorology for the illustrative Xianyang case, January 2017"
+    ds.comment = ("SYNTHETIC, not observed: generated by scripts/make_xianyang_case.py with the "
+                  "assumptions written in that script and inputs/xianyang/README.md.")
+    ds.createDimension("time", nt)
+    ds.createDimension("lat", len(lats))
+    ds.createDimension("lon", len(lons))
+    tv = ds.createVariable("time", "f8", ("time",))
+    tv.units = "hours since 2017-01-01 00:00:00"
+    tv.calendar = "standard"
+    tv.standard_name = "time"
+    tv[:] = np.arange(nt)
+    la = ds.createVariable("lat", "f8", ("lat",)); la.units = "degrees_north"; la.standard_name = "latitude"; la[:] = lats
+    lo = ds.createVariable("lon", "f8", ("lon",)); lo.units = "degrees_east"; lo.standard_name = "longitude"; lo[:] = lons
+    spec = [("u10", u, "m s-1", "eastward_wind"), ("v10", v, "m s-1", "northward_wind"),
+            ("t2", t2, "K", "air_temperature"), ("pblh", pblh, "m", "atmosphere_boundary_layer_thickness"),
+            ("ust", ust, "m s-1", None), ("rmol", rmol, "m-1", None),
+            ("hfx", hfx, "W m-2", "surface_upward_sensible_heat_flux"), ("rain", rain, "mm h-1", None),
+            ("rh", rh, "%", "relative_humidity"), ("cloud", cloud, "1", "cloud_area_fraction")]
+    for name, arr, units, stdname in spec:
+        var = ds.createVariable(name, "f4", ("time", "lat", "lon"), zlib=True, complevel=4)
+        var.units = units
+        if stdname:
+            var.standard_name = stdname
+        var[:] = arr
+    ds.close()
+    os.replace(path + ".tmp", path)
+
+
+def main():
+    rng = np.random.RandomState(2017)
+    st = stations()
+    with open(os.path.join(CASE, "stations.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, ["id", "name", "lon", "lat", "county"])
+        w.writeheader()
+        w.writerows(st)
+    seats = {r["county"]: (float(r["lon"]), float(r["lat"])) for r in st}
+    pts = points(seats, rng)
+    cols = ["id", "name", "lon", "lat", "height_m", "diameter_m", "velocity_ms", "temp_K",
+            "sector", "county", "grade", "pm25_tpy", "so2_tpy", "nox_tpy", "nh3_tpy", "voc_tpy"]
+    with open(os.path.join(CASE, "points.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, cols)
+        w.writeheader()
+        w.writerows(pts)
+    met(os.path.join(CASE, "met_2017-01.nc"), rng)
+    total = sum(float(p["pm25_tpy"]) for p in pts)
+    print(f"wrote {len(st)} stations, {len(pts)} point sources ({total:.0f} t/yr PM2.5), "
+          f"met_2017-01.nc into {os.path.normpath(CASE)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
