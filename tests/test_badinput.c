@@ -1,0 +1,201 @@
+/* test_badinput.c — malformed inputs through the real program: each must give
+ * exactly one error line naming the file and the line or variable, a
+ * non-zero exit, and no output file (not even a partial one). */
+#include "lt_test.h"
+
+#include <dirent.h>
+#include <sys/wait.h>
+
+#include "fixture.h"
+
+static const char *bin_dir(void)
+{
+    const char *b = getenv("LT_BUILD");
+    return b ? b : "build";
+}
+
+typedef void (*mutate_fn)(const char *dir);
+
+static void path_in(char *buf, size_t n, const char *dir, const char *name)
+{
+    snprintf(buf, n, "%s/%s", dir, name);
+}
+
+static void points_text(const char *dir, const char *text)
+{
+    char p[512];
+    path_in(p, sizeof p, dir, "points.csv");
+    write_text(p, text);
+}
+
+static void met_with(const char *dir, met_opts o)
+{
+    char p[512];
+    path_in(p, sizeof p, dir, "met.nc");
+    write_met(p, &o);
+}
+
+/* Runs lantian on dir/case.ini and checks the failure; every substring in
+ * want must appear in the one error line. */
+static void expect_failure(const char *dir, const char *cmd_extra, const char *const *want, int nwant)
+{
+    char cmd[2048], errp[512], outp[512];
+    path_in(errp, sizeof errp, dir, "stderr.txt");
+    path_in(outp, sizeof outp, dir, "out.nc");
+    snprintf(cmd, sizeof cmd, "%s/lantian run %s/case.ini %s >/dev/null 2>%s", bin_dir(), dir,
+             cmd_extra ? cmd_extra : "", errp);
+    int st = system(cmd);
+    assert_true(WIFEXITED(st));
+    assert_int_not_equal(WEXITSTATUS(st), 0);
+    FILE *f = fopen(errp, "r");
+    assert_non_null(f);
+    char line[4096], extra[4096];
+    assert_non_null(fgets(line, sizeof line, f));
+    int more = fgets(extra, sizeof extra, f) != NULL;
+    fclose(f);
+    if (more)
+        print_error("more than one error line: %s%s", line, extra);
+    assert_false(more);
+    for (int i = 0; i < nwant; i++) {
+        if (!strstr(line, want[i]))
+            print_error("error line lacks '%s': %s", want[i], line);
+        assert_non_null(strstr(line, want[i]));
+    }
+    assert_int_equal(access(outp, F_OK), -1);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while ((e = readdir(d)))
+        assert_null(strstr(e->d_name, ".part"));
+    closedir(d);
+}
+
+#define CASE(name, body, ...)                                                   \
+    static void name(void **state)                                              \
+    {                                                                           \
+        (void)state;                                                            \
+        char *dir = make_case();                                                \
+        assert_non_null(dir);                                                   \
+        const char *extra = NULL;                                               \
+        body;                                                                   \
+        const char *const want[] = {__VA_ARGS__};                               \
+        expect_failure(dir, extra, want, (int)(sizeof want / sizeof want[0])); \
+        remove_case(dir);                                                       \
+    }
+
+CASE(missing_column,
+     points_text(dir, "id,name,lon,lat,height_m,diameter_m,velocity_ms,temp_K,sector,county,grade\n"
+                      "P1,x,108.4,34.8,100,3,10,400,coal,A,A\n"),
+     "points.csv:1", "missing column 'pm25_tpy'")
+CASE(non_numeric_field,
+     points_text(dir, FIX_POINTS_HEADER "P1,x,108.4,34.8,100,3,10,400,coal,A,A,100\n"
+                                        "P2,y,108.4E,34.8,100,3,10,400,coal,A,A,100\n"),
+     "points.csv:3", "'lon'", "108.4E")
+CASE(nan_field,
+     points_text(dir, FIX_POINTS_HEADER "P1,x,108.4,34.8,nan,3,10,400,coal,A,A,100\n"),
+     "points.csv:2", "'height_m'", "nan")
+CASE(negative_stack_height,
+     points_text(dir, FIX_POINTS_HEADER "P1,x,108.4,34.8,-5,3,10,400,coal,A,A,100\n"),
+     "points.csv:2", "'height_m' = '-5'", "from 0 to 700")
+CASE(source_far_outside,
+     points_text(dir, FIX_POINTS_HEADER "P1,x,108.4,34.8,50,3,10,400,coal,A,A,100\n"
+                                        "P9,far,116.4,39.9,50,3,10,400,coal,A,A,100\n"),
+     "points.csv:3", "P9", "outside the domain")
+CASE(unknown_sector,
+     points_text(dir, FIX_POINTS_HEADER "P1,x,108.4,34.8,50,3,10,400,steel,A,A,100\n"),
+     "points.csv:2", "'sector' = 'steel'", "industry, coal")
+CASE(duplicate_id,
+     points_text(dir, FIX_POINTS_HEADER "P1,x,108.4,34.8,50,3,10,400,coal,A,A,100\n"
+                                        "P1,y,108.4,34.8,50,3,10,400,coal,A,A,100\n"),
+     "points.csv:3", "unique")
+CASE(temperature_in_celsius,
+     points_text(dir, FIX_POINTS_HEADER "P1,x,108.4,34.8,50,3,10,120,coal,A,A,100\n"),
+     "points.csv:2", "'temp_K' = '120'", "degrees C")
+CASE(bad_grade,
+     points_text(dir, FIX_POINTS_HEADER "P1,x,108.4,34.8,50,3,10,400,coal,A,E,100\n"),
+     "points.csv:2", "'grade' = 'E'")
+CASE(met_variable_missing,
+     { met_opts o = met_defaults(); o.omit = "pblh"; met_with(dir, o); },
+     "met.nc", "'pblh'", "missing")
+CASE(met_time_gap,
+     { met_opts o = met_defaults(); o.gap_at = 2; met_with(dir, o); },
+     "met.nc", "no record for 2017-01-01T02:00:00Z")
+CASE(met_too_short,
+     extra = "--set run.hours=48",
+     "met.nc", "no record for 2017-01-01T06:00:00Z", "hour 6")
+CASE(met_nan_value,
+     { met_opts o = met_defaults(); o.nan_at = 3; met_with(dir, o); },
+     "met.nc", "'u10'", "2017-01-01T03:00:00Z", "nan")
+CASE(met_bad_units,
+     { met_opts o = met_defaults(); o.t2_units = "kg"; met_with(dir, o); },
+     "met.nc", "'t2'", "units = 'kg'")
+CASE(met_not_netcdf,
+     { char p[512]; path_in(p, sizeof p, dir, "met.nc"); write_text(p, "not netcdf\n"); },
+     "met.nc", "cannot open")
+CASE(unknown_config_key,
+     { write_config(dir, "colour = blue\n"); },
+     "case.ini:28", "unknown key 'colour' in [output]")
+CASE(unknown_config_section,
+     { write_config(dir, "[outptu]\nfile = x.nc\n"); },
+     "case.ini:29", "unknown section [outptu]")
+CASE(unknown_set_key,
+     extra = "--set run.hour=5",
+     "--set run.hour=5", "unknown key 'hour' in [run]")
+CASE(bad_config_value,
+     extra = "--set domain.nx=ten",
+     "--set domain.nx=ten", "expected a number of columns")
+CASE(bad_start_time,
+     extra = "--set run.start=2017-02-30T00:00:00Z",
+     "run.start", "ISO 8601")
+CASE(unreadable_points_file,
+     extra = "--set sources.points=/nonexistent/points.csv",
+     "/nonexistent/points.csv", "cannot open")
+CASE(unknown_curves,
+     extra = "--set dispersion.curves=pasquill",
+     "dispersion.curves=pasquill", "briggs-rural, briggs-urban")
+CASE(station_outside,
+     { char p[512]; path_in(p, sizeof p, dir, "stations.csv");
+       write_text(p, "id,name,lon,lat,county\nS1,Far,110.0,34.8,X\n"); },
+     "stations.csv", "S1", "outside the receptor grid")
+CASE(unbalanced_quote,
+     points_text(dir, FIX_POINTS_HEADER "P1,\"x,108.4,34.8,50,3,10,400,coal,A,A,100\n"),
+     "points.csv:2", "double quote")
+
+/* The same fixture without a fault runs, and leaves its file. */
+static void valid_case_runs(void **state)
+{
+    (void)state;
+    char *dir = make_case();
+    char cmd[1024], outp[512];
+    snprintf(cmd, sizeof cmd, "%s/lantian run %s/case.ini >/dev/null 2>&1", bin_dir(), dir);
+    assert_int_equal(system(cmd), 0);
+    path_in(outp, sizeof outp, dir, "out.nc");
+    assert_int_equal(access(outp, F_OK), 0);
+    /* a 1 x 1 met grid (one station's weather) works too */
+    met_opts o = met_defaults();
+    o.nlon = o.nlat = 1;
+    met_with(dir, o);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "%s/lantian check %s/case.ini >/dev/null 2>&1", bin_dir(), dir);
+    assert_int_equal(system(cmd), 0);
+    remove_case(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(missing_column),      cmocka_unit_test(non_numeric_field),
+        cmocka_unit_test(nan_field),           cmocka_unit_test(negative_stack_height),
+        cmocka_unit_test(source_far_outside),  cmocka_unit_test(unknown_sector),
+        cmocka_unit_test(duplicate_id),        cmocka_unit_test(temperature_in_celsius),
+        cmocka_unit_test(bad_grade),           cmocka_unit_test(met_variable_missing),
+        cmocka_unit_test(met_time_gap),        cmocka_unit_test(met_too_short),
+        cmocka_unit_test(met_nan_value),       cmocka_unit_test(met_bad_units),
+        cmocka_unit_test(met_not_netcdf),      cmocka_unit_test(unknown_config_key),
+        cmocka_unit_test(unknown_config_section), cmocka_unit_test(unknown_set_key),
+        cmocka_unit_test(bad_config_value),    cmocka_unit_test(bad_start_time),
+        cmocka_unit_test(unreadable_points_file), cmocka_unit_test(unknown_curves),
+        cmocka_unit_test(station_outside),     cmocka_unit_test(unbalanced_quote),
+        cmocka_unit_test(valid_case_runs),
+    };
+    return cmocka_run_group_tests_name("bad input", tests, NULL, NULL);
+}

@@ -1,0 +1,156 @@
+/* test_plume.c — the plume kernel against the closed-form Gaussian plume
+ * (Turner 1970 eq. 5.8) and its crosswind integral. */
+#include "lt_test.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "plume.h"
+
+#define PI 3.14159265358979323846
+
+/* A neutral (D) ground-reflected source without rise, wind toward +x, u = 4. */
+static lt_plume_src neutral_source(double q_ugs, double h_m)
+{
+    lt_plume_src s;
+    memset(&s, 0, sizeof s);
+    const lt_sigma_curves *c = lt_sigma_curves_find("briggs-rural");
+    s.cos_t = 1.0;
+    s.sin_t = 0.0;
+    s.q_norm = q_ugs / (2 * PI * 4.0);
+    s.hs_m = h_m;
+    s.zi_m = 1e5; /* lid far away */
+    s.lid = 1;
+    s.sy = c->y[LT_PG_D];
+    s.sz = c->z[LT_PG_D];
+    return s;
+}
+
+/* The textbook formula, written out independently of plume.c. */
+static double closed_form(double q, double u, double x, double y, double z, double h)
+{
+    double sy = 0.08 * x / sqrt(1 + 1e-4 * x), sz = 0.06 * x / sqrt(1 + 1.5e-3 * x);
+    return q / (2 * PI * u * sy * sz) * exp(-y * y / (2 * sy * sy)) *
+           (exp(-(z - h) * (z - h) / (2 * sz * sz)) + exp(-(z + h) * (z + h) / (2 * sz * sz)));
+}
+
+static void centreline_and_off_axis(void **state)
+{
+    (void)state;
+    lt_plume_src s = neutral_source(1e6, 50.0);
+    const double xs[] = {200, 500, 1000, 3000, 8000};
+    for (int i = 0; i < 5; i++) {
+        double x = xs[i];
+        double sy = 0.08 * x / sqrt(1 + 1e-4 * x);
+        const double ys[] = {0.0, 0.5 * sy, sy, 2 * sy};
+        for (int j = 0; j < 4; j++) {
+            double want = closed_form(1e6, 4.0, x, ys[j], 0.0, 50.0);
+            assert_rel(lt_plume_at(&s, x, ys[j], 0.0), want, 0.01);
+            /* the kernel, at a receptor placed there */
+            double rx = x, ry = ys[j], c = 0.0;
+            lt_plume_accumulate(&s, 1, &rx, &ry, 1, 0.0, &c);
+            assert_rel(c, want, 0.01);
+        }
+    }
+}
+
+static void upwind_gets_nothing(void **state)
+{
+    (void)state;
+    lt_plume_src s = neutral_source(1e6, 10.0);
+    double rx[3] = {-100.0, -5000.0, 0.5}, ry[3] = {0.0, 10.0, 0.0}, c[3] = {0};
+    lt_plume_accumulate(&s, 1, rx, ry, 3, 0.0, c);
+    assert_true(c[0] == 0.0 && c[1] == 0.0 && c[2] == 0.0);
+}
+
+/* The crosswind integral of C along a fine line equals
+ * Q / (sqrt(2 pi) u sz) * (vertical terms). */
+static void crosswind_integral(void **state)
+{
+    (void)state;
+    lt_plume_src s = neutral_source(1e6, 30.0);
+    const double xs[] = {300, 1500, 6000};
+    for (int i = 0; i < 3; i++) {
+        double x = xs[i];
+        double sy = 0.08 * x / sqrt(1 + 1e-4 * x), sz = 0.06 * x / sqrt(1 + 1.5e-3 * x);
+        int n = 4001;
+        double dy = 12.0 * sy / (n - 1), integral = 0.0;
+        double *rx = malloc(n * sizeof *rx), *ry = malloc(n * sizeof *ry);
+        double *c = calloc(n, sizeof *c);
+        for (int k = 0; k < n; k++) {
+            rx[k] = x;
+            ry[k] = -6.0 * sy + k * dy;
+        }
+        lt_plume_accumulate(&s, 1, rx, ry, (size_t)n, 0.0, c);
+        for (int k = 0; k < n; k++)
+            integral += c[k] * dy;
+        double want = 1e6 / (sqrt(2 * PI) * 4.0 * sz) * 2.0 * exp(-30.0 * 30.0 / (2 * sz * sz));
+        assert_rel(integral, want, 0.01);
+        free(rx);
+        free(ry);
+        free(c);
+    }
+}
+
+/* Under a lid: far downwind the plume is uniform through zi,
+ * C = Q / (sqrt(2 pi) u sy zi) exp(-y^2 / 2 sy^2). */
+static void uniform_mixing_under_lid(void **state)
+{
+    (void)state;
+    lt_plume_src s = neutral_source(1e6, 50.0);
+    s.zi_m = 200.0;
+    /* at 60 km sz = 0.06*6e4/sqrt(91) = 377 m > 1.6 zi = 320 m: uniform */
+    double x = 60000.0;
+    double sy = 0.08 * x / sqrt(1 + 1e-4 * x);
+    double want = 1e6 / (sqrt(2 * PI) * 4.0 * sy * 200.0);
+    assert_rel(lt_plume_at(&s, x, 0.0, 0.0), want, 1e-9);
+    /* just below the switch the image sum must already be close to uniform */
+    double sz = 1.59 * 200.0;
+    double v = lt_plume_vertical(sz, 50.0, 0.0, 200.0, 1);
+    assert_rel(v, sqrt(2 * PI) * sz / 200.0, 0.01);
+}
+
+/* Image sum reflects: with zi, the vertical integral of the vertical term over
+ * [0, zi] is sqrt(2 pi) sz (mass is trapped between ground and lid). */
+static void lid_traps_mass(void **state)
+{
+    (void)state;
+    double zi = 300.0, sz = 150.0, he = 100.0;
+    int n = 3000;
+    double dz = zi / n, sum = 0.0;
+    for (int k = 0; k < n; k++)
+        sum += lt_plume_vertical(sz, he, (k + 0.5) * dz, zi, 1) * dz;
+    assert_rel(sum, sqrt(2 * PI) * sz, 1e-3);
+}
+
+static void plume_above_lid_gives_nothing(void **state)
+{
+    (void)state;
+    assert_true(lt_plume_vertical(50.0, 400.0, 0.0, 300.0, 1) == 0.0);
+    /* without a lid (stable hours) the same plume reaches the ground */
+    assert_true(lt_plume_vertical(200.0, 400.0, 0.0, 300.0, 0) > 0.0);
+}
+
+/* Bounded exponents: a receptor far off axis gets exactly 0, not a denormal. */
+static void far_off_axis_is_zero(void **state)
+{
+    (void)state;
+    lt_plume_src s = neutral_source(1e6, 10.0);
+    double sy = 0.08 * 1000.0 / sqrt(1.1);
+    assert_true(lt_plume_at(&s, 1000.0, 11.0 * sy, 0.0) == 0.0);
+    assert_true(lt_plume_at(&s, 1000.0, 9.0 * sy, 0.0) > 0.0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(centreline_and_off_axis),
+        cmocka_unit_test(upwind_gets_nothing),
+        cmocka_unit_test(crosswind_integral),
+        cmocka_unit_test(uniform_mixing_under_lid),
+        cmocka_unit_test(lid_traps_mass),
+        cmocka_unit_test(plume_above_lid_gives_nothing),
+        cmocka_unit_test(far_off_axis_is_zero),
+    };
+    return cmocka_run_group_tests_name("plume", tests, NULL, NULL);
+}
