@@ -2,11 +2,12 @@
 # Runs every test program in BUILD/tests and prints one closing line:
 # "tests: N passed, M failed". Exit status is non-zero when any failed.
 build=${1:-build}
+export LT_BUILD="$build"
 passed=0
 failed=0
-for t in "$build"/tests/test_*; do
-    [ -x "$t" ] || continue
-    out=$("$t" 2>&1)
+for t in "$build"/tests/test_* tests/test_*.sh; do
+    [ -f "$t" ] || continue
+    case "$t" in *.sh) out=$(sh "$t" 2>&1) ;; *) out=$("$t" 2>&1) ;; esac
     status=$?
     echo "$out"
     p=$(echo "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')

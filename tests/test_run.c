@@ -1,0 +1,374 @@
+/* test_run.c — whole runs through the library: tag additivity, thread
+ * invariance, the output file read back, calm hours, and the modules a run
+ * stands on (config, projection, met interpolation). */
+#include "lt_test.h"
+
+#include <omp.h>
+
+#include "config.h"
+#include "domain.h"
+#include "fixture.h"
+#include "met.h"
+#include "run.h"
+
+/* Runs dir/case.ini with the given overrides on `threads` threads. */
+static lt_summary run_case(const char *dir, const char *const *sets, int nsets, int threads)
+{
+    char cfgp[512];
+    snprintf(cfgp, sizeof cfgp, "%s/case.ini", dir);
+    lt_error err;
+    lt_error_clear(&err);
+    lt_config cfg;
+    lt_case cs;
+    lt_summary sum;
+    omp_set_num_threads(threads);
+    int rc = lt_config_load(&cfg, cfgp, sets, nsets, &err);
+    if (!rc)
+        rc = lt_case_load(&cs, &cfg, &err);
+    if (rc)
+        print_error("%s\n", err.msg);
+    assert_int_equal(rc, 0);
+    rc = lt_run(&cs, "test_run", "test", &sum, &err);
+    if (rc)
+        print_error("%s\n", err.msg);
+    assert_int_equal(rc, 0);
+    lt_case_free(&cs);
+    lt_config_free(&cfg);
+    return sum;
+}
+
+static float *read_var(int nc, const char *name, size_t *n)
+{
+    int v, nd, dims[NC_MAX_VAR_DIMS];
+    assert_int_equal(nc_inq_varid(nc, name, &v), NC_NOERR);
+    nc_inq_varndims(nc, v, &nd);
+    nc_inq_vardimid(nc, v, dims);
+    *n = 1;
+    for (int i = 0; i < nd; i++) {
+        size_t len;
+        nc_inq_dimlen(nc, dims[i], &len);
+        *n *= len;
+    }
+    float *buf = malloc(*n * sizeof *buf);
+    assert_int_equal(nc_get_var_float(nc, v, buf), NC_NOERR);
+    return buf;
+}
+
+static size_t dim_len(int nc, const char *name)
+{
+    int d;
+    size_t len;
+    assert_int_equal(nc_inq_dimid(nc, name, &d), NC_NOERR);
+    nc_inq_dimlen(nc, d, &len);
+    return len;
+}
+
+static void text_att(int nc, int varid, const char *name, char *buf, size_t n)
+{
+    size_t len;
+    assert_int_equal(nc_inq_attlen(nc, varid, name, &len), NC_NOERR);
+    assert_true(len < n);
+    nc_get_att_text(nc, varid, name, buf);
+    buf[len] = '\0';
+}
+
+/* Sum over the source dimension equals the total, on the grid and at stations. */
+static void check_additivity(int nc, const char *total, const char *parts, size_t ntags,
+                             size_t nt, size_t nper)
+{
+    size_t n1, n2;
+    float *t = read_var(nc, total, &n1), *p = read_var(nc, parts, &n2);
+    assert_int_equal(n1 * ntags, n2);
+    double maxv = 0;
+    size_t nonzero = 0;
+    for (size_t h = 0; h < nt; h++)
+        for (size_t r = 0; r < nper; r++) {
+            double s = 0;
+            for (size_t g = 0; g < ntags; g++)
+                s += p[(h * ntags + g) * nper + r];
+            double want = t[h * nper + r];
+            assert_true(fabs(s - want) <= 1e-6 * fabs(want) + 1e-30);
+            if (want > 0)
+                nonzero++;
+            if (want > maxv)
+                maxv = want;
+        }
+    assert_true(nonzero > 0); /* the test means something only if plumes arrive */
+    assert_true(maxv > 0);
+    free(t);
+    free(p);
+}
+
+static void additivity_and_round_trip(void **state)
+{
+    (void)state;
+    char *dir = make_case();
+    lt_summary sum = run_case(dir, NULL, 0, 2);
+    char outp[512];
+    snprintf(outp, sizeof outp, "%s/out.nc", dir);
+    int nc;
+    assert_int_equal(nc_open(outp, NC_NOWRITE, &nc), NC_NOERR);
+    /* dimensions */
+    assert_int_equal(dim_len(nc, "time"), 6);
+    assert_int_equal(dim_len(nc, "y"), 20);
+    assert_int_equal(dim_len(nc, "x"), 24);
+    assert_int_equal(dim_len(nc, "source"), 3);
+    assert_int_equal(dim_len(nc, "station"), 2);
+    /* attributes */
+    char buf[8192];
+    text_att(nc, NC_GLOBAL, "Conventions", buf, sizeof buf);
+    assert_string_equal(buf, "CF-1.8 ACDD-1.3");
+    text_att(nc, NC_GLOBAL, "lantian_config", buf, sizeof buf);
+    assert_non_null(strstr(buf, "[dispersion]\ncurves = briggs-rural"));
+    text_att(nc, NC_GLOBAL, "lantian_command_line", buf, sizeof buf);
+    assert_string_equal(buf, "test_run");
+    int v;
+    nc_inq_varid(nc, "pm25", &v);
+    text_att(nc, v, "units", buf, sizeof buf);
+    assert_string_equal(buf, "ug m-3");
+    text_att(nc, v, "standard_name", buf, sizeof buf);
+    assert_string_equal(buf, "mass_concentration_of_pm2p5_ambient_aerosol_particles_in_air");
+    text_att(nc, v, "grid_mapping", buf, sizeof buf);
+    assert_string_equal(buf, "crs");
+    nc_inq_varid(nc, "time", &v);
+    text_att(nc, v, "units", buf, sizeof buf);
+    assert_string_equal(buf, "hours since 2017-01-01 00:00:00");
+    double tv[6], tb[12];
+    nc_get_var_double(nc, v, tv);
+    nc_inq_varid(nc, "time_bnds", &v);
+    nc_get_var_double(nc, v, tb);
+    for (int h = 0; h < 6; h++) {
+        assert_rel(tv[h], h + 0.5, 1e-12);
+        assert_rel(tb[2 * h + 1], h + 1.0, 1e-12);
+        assert_true(tb[2 * h] == h);
+    }
+    /* source labels in the config's sector order */
+    char names[3 * 64];
+    nc_inq_varid(nc, "source_name", &v);
+    nc_get_var_text(nc, v, names);
+    assert_string_equal(names, "industry");
+    assert_string_equal(names + 64, "coal");
+    assert_string_equal(names + 128, "solvents");
+    /* lat/lon of the centre cells surround the domain centre */
+    size_t n;
+    float *lat = read_var(nc, "lat", &n), *lon = read_var(nc, "lon", &n);
+    size_t c = 10 * 24 + 12;
+    assert_true(fabs(lat[c] - 34.8) < 0.01 && fabs(lon[c] - 108.4) < 0.01);
+    free(lat);
+    free(lon);
+    /* values: totals are the sums of the tags, grid and stations */
+    check_additivity(nc, "pm25", "pm25_src", 3, 6, 24 * 20);
+    check_additivity(nc, "station_pm25", "station_pm25_src", 3, 6, 2);
+    /* the station means the summary printed are those in the file */
+    float *st = read_var(nc, "station_pm25", &n);
+    for (int k = 0; k < 2; k++) {
+        double m = 0;
+        for (int h = 0; h < 6; h++)
+            m += st[h * 2 + k];
+        assert_rel(m / 6, sum.station_mean[k], 1e-5);
+    }
+    free(st);
+    nc_close(nc);
+    lt_summary_free(&sum);
+    remove_case(dir);
+}
+
+static void thread_invariance(void **state)
+{
+    (void)state;
+    char *dir = make_case();
+    char p1[600], p2[600], s1[700], s2[700];
+    snprintf(p1, sizeof p1, "%s/one.nc", dir);
+    snprintf(p2, sizeof p2, "%s/two.nc", dir);
+    snprintf(s1, sizeof s1, "output.file=%s", p1);
+    snprintf(s2, sizeof s2, "output.file=%s", p2);
+    const char *a[] = {s1}, *b[] = {s2};
+    lt_summary x = run_case(dir, a, 1, 1);
+    lt_summary y = run_case(dir, b, 1, 2);
+    int n1, n2;
+    assert_int_equal(nc_open(p1, NC_NOWRITE, &n1), NC_NOERR);
+    assert_int_equal(nc_open(p2, NC_NOWRITE, &n2), NC_NOERR);
+    const char *vars[] = {"pm25", "pm25_src", "station_pm25", "station_pm25_src"};
+    for (int i = 0; i < 4; i++) {
+        size_t na, nb;
+        float *fa = read_var(n1, vars[i], &na), *fb = read_var(n2, vars[i], &nb);
+        assert_int_equal(na, nb);
+        assert_memory_equal(fa, fb, na * sizeof *fa);
+        free(fa);
+        free(fb);
+    }
+    nc_close(n1);
+    nc_close(n2);
+    lt_summary_free(&x);
+    lt_summary_free(&y);
+    remove_case(dir);
+}
+
+/* Calm hours are counted, written, and contribute nothing (calm = skip) or
+ * are modelled at 0.5 m/s (calm = minwind). */
+static void calm_hours(void **state)
+{
+    (void)state;
+    char *dir = make_case();
+    char p[512];
+    snprintf(p, sizeof p, "%s/met.nc", dir);
+    met_opts o = met_defaults();
+    o.u10 = 0.3;
+    o.v10 = 0.2;
+    write_met(p, &o);
+    lt_summary s = run_case(dir, NULL, 0, 2);
+    assert_int_equal(s.calm_hours, 6);
+    assert_int_equal(s.calm_source_hours, 18);
+    assert_true(s.station_max[0] == 0.0 && s.station_max[1] == 0.0);
+    lt_summary_free(&s);
+    const char *mw[] = {"dispersion.calm=minwind"};
+    s = run_case(dir, mw, 1, 2);
+    assert_int_equal(s.calm_source_hours, 18);
+    assert_true(s.grid_max > 0.0);
+    lt_summary_free(&s);
+    remove_case(dir);
+}
+
+static void config_overrides_and_paths(void **state)
+{
+    (void)state;
+    char *dir = make_case();
+    char cfgp[512];
+    snprintf(cfgp, sizeof cfgp, "%s/case.ini", dir);
+    const char *sets[] = {"run.hours=3", "output.file=rel/out.nc", "dispersion.curves=briggs-urban"};
+    lt_config cfg;
+    lt_error err;
+    lt_error_clear(&err);
+    assert_int_equal(lt_config_load(&cfg, cfgp, sets, 3, &err), 0);
+    assert_int_equal(cfg.hours, 3);
+    assert_string_equal(cfg.output_file, "rel/out.nc"); /* --set: as given */
+    char want[600];
+    snprintf(want, sizeof want, "%s/points.csv", dir); /* file: against its folder */
+    assert_string_equal(cfg.points_file, want);
+    assert_string_equal(cfg.curves, "briggs-urban");
+    assert_int_equal(cfg.nsectors, 7);
+    assert_string_equal(cfg.sectors[6], "solvents");
+    assert_rel(cfg.z0_m, 0.3, 1e-12);
+    assert_rel(cfg.receptor_height_m, 1.5, 1e-12);
+    assert_rel(cfg.start_s, 1483228800.0, 1e-15); /* 2017-01-01T00:00:00Z */
+    assert_non_null(strstr(cfg.text, "hours = 3"));
+    lt_config_free(&cfg);
+    /* a missing required key */
+    write_text(cfgp, "[run]\nstart = 2017-01-01T00:00:00Z\n");
+    lt_error_clear(&err);
+    assert_int_not_equal(lt_config_load(&cfg, cfgp, NULL, 0, &err), 0);
+    assert_non_null(strstr(err.msg, "[run] hours is missing"));
+    remove_case(dir);
+}
+
+static void iso8601(void **state)
+{
+    (void)state;
+    double t;
+    assert_int_equal(lt_parse_iso8601("2020-01-10T00:00:00Z", &t), 0);
+    assert_rel(t, 1578614400.0, 1e-15);
+    assert_int_equal(lt_parse_iso8601("2020-02-29T12:30:00+00:00", &t), 0);
+    assert_int_not_equal(lt_parse_iso8601("2019-02-29T00:00:00Z", &t), 0);
+    assert_int_not_equal(lt_parse_iso8601("2020-01-10 00:00:00", &t), 0);
+    assert_int_not_equal(lt_parse_iso8601("2020-01-10T00:00:00+08:00", &t), 0);
+    char buf[32];
+    lt_format_iso8601(1578614400.0, buf, sizeof buf);
+    assert_string_equal(buf, "2020-01-10T00:00:00Z");
+}
+
+/* Transverse Mercator: origin at the centre, metres true along the central
+ * meridian (1 degree of latitude ~ 110.9 km at 35 N), inverse undoes forward,
+ * and meridians converge east of the centre (north rotated anticlockwise:
+ * gamma = dlon sin(lat) to first order). */
+static void projection(void **state)
+{
+    (void)state;
+    lt_domain *d;
+    lt_error err;
+    lt_error_clear(&err);
+    assert_int_equal(lt_domain_create(&d, 108.4, 34.8, 10, 10, 1000, &err), 0);
+    double x, y, lon, lat;
+    assert_int_equal(lt_domain_forward(d, 108.4, 34.8, &x, &y), 0);
+    assert_true(fabs(x) < 1e-6 && fabs(y) < 1e-6);
+    assert_int_equal(lt_domain_forward(d, 108.4, 35.3, &x, &y), 0);
+    assert_rel(y, 0.5 * 110940.0, 2e-3);
+    assert_int_equal(lt_domain_inverse(d, 54321.0, -12345.0, &lon, &lat), 0);
+    assert_int_equal(lt_domain_forward(d, lon, lat, &x, &y), 0);
+    assert_rel(x, 54321.0, 1e-9);
+    assert_rel(y, -12345.0, 1e-9);
+    double g = lt_domain_north_rotation(d, 109.4, 34.8);
+    assert_rel(g, 1.0 * 3.14159265358979 / 180.0 * sin(34.8 * 3.14159265358979 / 180.0), 0.02);
+    assert_true(fabs(lt_domain_north_rotation(d, 108.4, 34.8)) < 1e-9);
+    assert_rel(lt_domain_x(d, 0), -4500.0, 1e-12);
+    lt_domain_free(&d);
+    assert_null(d);
+}
+
+/* Bilinear interpolation is exact for a field linear in lon and lat. */
+static void met_bilinear(void **state)
+{
+    (void)state;
+    char *dir = make_case();
+    char p[512];
+    snprintf(p, sizeof p, "%s/lin.nc", dir);
+    int nc, dt, dy, dx, tv, la, lo;
+    nc_create(p, NC_NETCDF4 | NC_CLOBBER, &nc);
+    nc_def_dim(nc, "time", 1, &dt);
+    nc_def_dim(nc, "lat", 3, &dy);
+    nc_def_dim(nc, "lon", 4, &dx);
+    nc_def_var(nc, "time", NC_DOUBLE, 1, &dt, &tv);
+    nc_put_att_text(nc, tv, "units", 30, "days since 2017-01-01 00:00:00");
+    nc_def_var(nc, "lat", NC_DOUBLE, 1, &dy, &la);
+    nc_def_var(nc, "lon", NC_DOUBLE, 1, &dx, &lo);
+    const char *names[] = {"u10", "v10", "t2", "pblh", "ust", "rmol"};
+    int ids[6], dims[3] = {dt, dy, dx};
+    for (int i = 0; i < 6; i++)
+        nc_def_var(nc, names[i], NC_FLOAT, 3, dims, &ids[i]);
+    nc_put_att_text(nc, ids[2], "units", 5, "degC"); /* converted to K */
+    nc_enddef(nc);
+    double t = 0, lats[3] = {35.0, 34.5, 34.0}, lons[4] = {108, 108.5, 109, 109.5};
+    nc_put_var_double(nc, tv, &t);
+    nc_put_var_double(nc, la, lats);
+    nc_put_var_double(nc, lo, lons);
+    float f[12];
+    for (int i = 0; i < 6; i++) {
+        for (int j = 0; j < 3; j++)
+            for (int k = 0; k < 4; k++)
+                f[j * 4 + k] = (float)(i == 3 ? 100 + 200 * (lons[k] - 108) + 400 * (lats[j] - 34)
+                                              : (i == 2 ? -5.0 : 1.0));
+        nc_put_var_float(nc, ids[i], f);
+    }
+    nc_close(nc);
+    lt_met *m;
+    lt_error err;
+    lt_error_clear(&err);
+    assert_int_equal(lt_met_open(&m, p, &err), 0);
+    assert_int_equal(lt_met_load(m, 1483228800.0, &err), 0);
+    lt_met_point mp;
+    lt_met_sample(m, 108.8, 34.3, &mp);
+    assert_rel(mp.pblh, 100 + 200 * 0.8 + 400 * 0.3, 1e-5);
+    assert_rel(mp.t2, 268.15, 1e-6);
+    assert_true(isnan(mp.hfx) && mp.rain == 0.0);
+    /* outside the grid: the nearest edge */
+    lt_met_sample(m, 107.0, 36.0, &mp);
+    assert_rel(mp.pblh, 100 + 0 + 400 * 1.0, 1e-5);
+    /* a day later there is no record */
+    assert_int_not_equal(lt_met_check_coverage(m, 1483228800.0, 2, &err), 0);
+    assert_non_null(strstr(err.msg, "2017-01-01T01:00:00Z"));
+    lt_met_close(&m);
+    remove_case(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(additivity_and_round_trip),
+        cmocka_unit_test(thread_invariance),
+        cmocka_unit_test(calm_hours),
+        cmocka_unit_test(config_overrides_and_paths),
+        cmocka_unit_test(iso8601),
+        cmocka_unit_test(projection),
+        cmocka_unit_test(met_bilinear),
+    };
+    return cmocka_run_group_tests_name("run", tests, NULL, NULL);
+}

@@ -1,0 +1,25 @@
+#!/bin/sh
+# The plotting script, headless, on a real output: it must write a non-empty
+# PNG, and fail with one clear line on a file that is not a lantian output.
+# Prints "[  PASSED  ] 1 test(s)." or "[  FAILED  ] 1 test(s)." per check.
+build=${LT_BUILD:-build}
+tmp=$(mktemp -d /tmp/lantian-scripts-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+check() { # name, command...
+    name=$1; shift
+    if "$@" >"$tmp/log" 2>&1; then echo "[       OK ] $name"; echo "[  PASSED  ] 1 test(s)."
+    else echo "[  FAILED  ] $name"; cat "$tmp/log"; echo "[  FAILED  ] 1 test(s)."; fi
+}
+"$build/lantian" run inputs/xianyang/winter.ini --set run.hours=24 --set output.file="$tmp/day.nc" >/dev/null
+png_ok() { # output.nc image.png [options]
+    nc=$1; png=$2; shift 2
+    /usr/bin/python3 scripts/plot_map.py "$nc" -o "$png" "$@" && [ -s "$png" ] && head -c 8 "$png" | grep -q PNG
+}
+check plot_map_mean png_ok "$tmp/day.nc" "$tmp/mean.png"
+check plot_map_hour_sector png_ok "$tmp/day.nc" "$tmp/hour.png" --hour 5 --source coal
+bad_input() {
+    echo "not netcdf" >"$tmp/bad.nc"
+    ! /usr/bin/python3 scripts/plot_map.py "$tmp/bad.nc" -o "$tmp/bad.png" 2>"$tmp/err" &&
+        [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "bad.nc" "$tmp/err" && [ ! -e "$tmp/bad.png" ]
+}
+check plot_map_bad_input bad_input
