@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <netcdf.h>
+#include <proj.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +37,10 @@ static const var_def vars[NVARS] = {
 struct lt_met {
     char *path;
     int ncid;
-    int nlon, nlat;
-    double *lon, *lat;     /* coordinate values */
+    int nlon, nlat;        /* grid size along x (lon) and y (lat) */
+    double *lon, *lat;     /* axis values: degrees, or metres on a projected grid */
+    PJ_CONTEXT *pjc;       /* projected grids only: */
+    PJ *pj;                /* lon/lat (degrees) -> grid x/y (m) */
     size_t nt;
     double *t;             /* seconds since the epoch */
     int varid[NVARS];      /* -1 when absent */
@@ -95,8 +98,8 @@ static int get_text_att(int ncid, int varid, const char *att, char *buf, size_t 
 }
 
 /* Reads a 1-D coordinate variable found by names or standard_name. */
-static int read_coord(lt_met *m, const char *const *names, const char *stdname, const char *what,
-                      double **vals, int *n, int *dimid, lt_error *err)
+static int read_coord(lt_met *m, ut_system *sys, const char *const *names, const char *stdname,
+                      const char *what, double **vals, int *n, int *dimid, lt_error *err)
 {
     int varid = -1;
     char found[NC_MAX_NAME + 1];
@@ -104,9 +107,7 @@ static int read_coord(lt_met *m, const char *const *names, const char *stdname, 
         if (!find_var(m->ncid, names[i], i == 0 ? stdname : NULL, &varid, found))
             varid = -1;
     if (varid < 0)
-        return lt_error_set(err, LT_EINPUT,
-                            "%s: no %s coordinate: expected a 1-D variable named %s or %s with standard_name %s",
-                            m->path, what, names[0], names[1], stdname);
+        return -1; /* not there: the caller decides */
     int nd;
     nc_inq_varndims(m->ncid, varid, &nd);
     if (nd != 1)
@@ -121,6 +122,19 @@ static int read_coord(lt_met *m, const char *const *names, const char *stdname, 
     int st = nc_get_var_double(m->ncid, varid, *vals);
     if (st)
         return nc_fail(err, m->path, found, st);
+    char units[64];
+    if (sys && get_text_att(m->ncid, varid, "units", units, sizeof units) && strcmp(units, "m")) {
+        /* projected axes in km and the like */
+        ut_unit *from = ut_parse(sys, units, UT_UTF8), *to = ut_parse(sys, "m", UT_ASCII);
+        cv_converter *cv = (from && to) ? ut_get_converter(from, to) : NULL;
+        ut_free(from);
+        ut_free(to);
+        if (!cv)
+            return lt_error_set(err, LT_EINPUT, "%s: variable '%s' units = '%s': expected a length like m or km",
+                                m->path, found, units);
+        cv_convert_doubles(cv, *vals, len, *vals);
+        cv_free(cv);
+    }
     for (size_t i = 0; i < len; i++) {
         if (!isfinite((*vals)[i]))
             return lt_error_set(err, LT_EINPUT, "%s: variable '%s'[%zu] is not a finite number",
@@ -133,6 +147,92 @@ static int read_coord(lt_met *m, const char *const *names, const char *stdname, 
                                 m->path, found, i);
     }
     *n = (int)len;
+    return LT_OK;
+}
+
+/* A PROJ CRS definition for the CF grid-mapping variable gm: its crs_wkt or
+ * proj4 text if present, else built from the CF parameters of the mappings
+ * lantian knows (CF-1.8 appendix F). Empty string when unsupported. */
+static void grid_mapping_crs(int ncid, int gm, char *out, size_t n)
+{
+    out[0] = '\0';
+    size_t len;
+    const char *const textatts[] = {"crs_wkt", "spatial_ref", "proj4_params", "proj4", "proj4text"};
+    for (int i = 0; i < 5; i++)
+        if (nc_inq_attlen(ncid, gm, textatts[i], &len) == NC_NOERR && len + 12 < n) {
+            nc_get_att_text(ncid, gm, textatts[i], out);
+            out[len] = '\0';
+            if (i >= 2 && !strstr(out, "+type=crs"))
+                strcat(out, " +type=crs");
+            return;
+        }
+    char name[64];
+    if (!get_text_att(ncid, gm, "grid_mapping_name", name, sizeof name))
+        return;
+    double sp[2] = {0, 0}, lon0 = 0, lat0 = 0, fe = 0, fn = 0, k0 = 1, r = 0, a = 0, rf = 0;
+    size_t nsp = 0;
+    if (nc_inq_attlen(ncid, gm, "standard_parallel", &nsp) == NC_NOERR && nsp <= 2)
+        nc_get_att_double(ncid, gm, "standard_parallel", sp);
+    if (nc_get_att_double(ncid, gm, "longitude_of_central_meridian", &lon0) != NC_NOERR)
+        nc_get_att_double(ncid, gm, "longitude_of_projection_origin", &lon0);
+    nc_get_att_double(ncid, gm, "latitude_of_projection_origin", &lat0);
+    nc_get_att_double(ncid, gm, "false_easting", &fe);
+    nc_get_att_double(ncid, gm, "false_northing", &fn);
+    nc_get_att_double(ncid, gm, "scale_factor_at_central_meridian", &k0);
+    nc_get_att_double(ncid, gm, "earth_radius", &r);
+    nc_get_att_double(ncid, gm, "semi_major_axis", &a);
+    nc_get_att_double(ncid, gm, "inverse_flattening", &rf);
+    char earth[96];
+    if (r > 0)
+        snprintf(earth, sizeof earth, "+R=%.10g", r);
+    else if (a > 0 && rf > 0)
+        snprintf(earth, sizeof earth, "+a=%.10g +rf=%.12g", a, rf);
+    else
+        snprintf(earth, sizeof earth, "+ellps=WGS84");
+    if (!strcmp(name, "lambert_conformal_conic"))
+        snprintf(out, n, "+proj=lcc +lat_1=%.10g +lat_2=%.10g +lat_0=%.10g +lon_0=%.10g +x_0=%.10g +y_0=%.10g %s +units=m +type=crs",
+                 sp[0], nsp > 1 ? sp[1] : sp[0], lat0, lon0, fe, fn, earth);
+    else if (!strcmp(name, "transverse_mercator"))
+        snprintf(out, n, "+proj=tmerc +lat_0=%.10g +lon_0=%.10g +k=%.10g +x_0=%.10g +y_0=%.10g %s +units=m +type=crs",
+                 lat0, lon0, k0, fe, fn, earth);
+    else if (!strcmp(name, "mercator"))
+        snprintf(out, n, "+proj=merc +lat_ts=%.10g +lon_0=%.10g +x_0=%.10g +y_0=%.10g %s +units=m +type=crs",
+                 sp[0], lon0, fe, fn, earth);
+    else if (!strcmp(name, "polar_stereographic")) {
+        double svlon = lon0;
+        nc_get_att_double(ncid, gm, "straight_vertical_longitude_from_pole", &svlon);
+        snprintf(out, n, "+proj=stere +lat_0=%.10g +lat_ts=%.10g +lon_0=%.10g +x_0=%.10g +y_0=%.10g %s +units=m +type=crs",
+                 lat0, sp[0], svlon, fe, fn, earth);
+    }
+}
+
+/* Sets up the lon/lat -> x/y transformation of a projected met grid from the
+ * grid_mapping attribute of the variable varid. */
+static int setup_projection(lt_met *m, int varid, lt_error *err)
+{
+    char gmname[NC_MAX_NAME + 1], crs[4096];
+    int gm;
+    if (!get_text_att(m->ncid, varid, "grid_mapping", gmname, sizeof gmname) ||
+        nc_inq_varid(m->ncid, gmname, &gm) != NC_NOERR)
+        return lt_error_set(err, LT_EINPUT,
+                            "%s: the grid has projected x/y coordinates but variable 'u10' has no usable "
+                            "grid_mapping attribute: expected a CF grid-mapping variable", m->path);
+    grid_mapping_crs(m->ncid, gm, crs, sizeof crs);
+    if (!crs[0])
+        return lt_error_set(err, LT_EINPUT,
+                            "%s: grid-mapping variable '%s' is not supported: expected crs_wkt, proj4_params, "
+                            "or grid_mapping_name lambert_conformal_conic, transverse_mercator, mercator or "
+                            "polar_stereographic", m->path, gmname);
+    m->pjc = proj_context_create();
+    proj_log_level(m->pjc, PJ_LOG_NONE);
+    PJ *p = proj_create_crs_to_crs(m->pjc, "+proj=longlat +datum=WGS84 +type=crs", crs, NULL);
+    if (p) {
+        m->pj = proj_normalize_for_visualization(m->pjc, p); /* lon, lat order */
+        proj_destroy(p);
+    }
+    if (!m->pj)
+        return lt_error_set(err, LT_EINPUT, "%s: grid-mapping variable '%s': PROJ cannot use '%.200s'",
+                            m->path, gmname, crs);
     return LT_OK;
 }
 
@@ -268,10 +368,35 @@ int lt_met_open(lt_met **out, const char *path, lt_error *err)
     }
     static const char *const lon_names[] = {"lon", "longitude", NULL};
     static const char *const lat_names[] = {"lat", "latitude", NULL};
-    int tdim, londim, latdim;
-    if ((rc = read_time(m, sys, &tdim, err)) ||
-        (rc = read_coord(m, lon_names, "longitude", "longitude", &m->lon, &m->nlon, &londim, err)) ||
-        (rc = read_coord(m, lat_names, "latitude", "latitude", &m->lat, &m->nlat, &latdim, err)))
+    static const char *const x_names[] = {"x", "west_east", NULL};
+    static const char *const y_names[] = {"y", "south_north", NULL};
+    int tdim, londim, latdim, projected = 0;
+    if ((rc = read_time(m, sys, &tdim, err)))
+        goto done;
+    rc = read_coord(m, NULL, lon_names, "longitude", "longitude", &m->lon, &m->nlon, &londim, err);
+    if (rc == -1) {
+        rc = read_coord(m, sys, x_names, "projection_x_coordinate", "x", &m->lon, &m->nlon, &londim, err);
+        projected = 1;
+    }
+    if (rc == -1) {
+        rc = lt_error_set(err, LT_EINPUT,
+                          "%s: no horizontal coordinates: expected 1-D lon and lat (standard_name longitude, "
+                          "latitude) or x and y (projection_x_coordinate, projection_y_coordinate) with a grid_mapping",
+                          path);
+        goto done;
+    }
+    if (rc)
+        goto done;
+    if (projected)
+        rc = read_coord(m, sys, y_names, "projection_y_coordinate", "y", &m->lat, &m->nlat, &latdim, err);
+    else
+        rc = read_coord(m, NULL, lat_names, "latitude", "latitude", &m->lat, &m->nlat, &latdim, err);
+    if (rc == -1) {
+        rc = lt_error_set(err, LT_EINPUT, "%s: a %s coordinate is missing: expected a 1-D variable %s",
+                          path, projected ? "y" : "latitude", projected ? "y" : "lat");
+        goto done;
+    }
+    if (rc)
         goto done;
     for (int v = 0; v < NVARS && !rc; v++)
         rc = setup_var(m, sys, v, tdim, latdim, londim, err);
@@ -291,6 +416,8 @@ int lt_met_open(lt_met **out, const char *path, lt_error *err)
                           path);
         goto done;
     }
+    if (projected && (rc = setup_projection(m, m->varid[V_U10], err)))
+        goto done;
     m->optional[0] = '\0';
     for (int v = V_RMOL; v < NVARS; v++)
         if (m->varid[v] >= 0) {
@@ -315,6 +442,10 @@ void lt_met_close(lt_met **mp)
     lt_met *m = *mp;
     if (m->ncid >= 0)
         nc_close(m->ncid);
+    if (m->pj)
+        proj_destroy(m->pj);
+    if (m->pjc)
+        proj_context_destroy(m->pjc);
     for (int v = 0; v < NVARS; v++)
         free(m->slab[v]);
     free(m->lon);
@@ -453,6 +584,11 @@ void lt_met_sample(const lt_met *m, double lon, double lat, lt_met_point *p)
 {
     int i, j;
     double wx, wy;
+    if (m->pj) {
+        PJ_COORD c = proj_trans(m->pj, PJ_FWD, proj_coord(lon, lat, 0, 0));
+        lon = c.xy.x; /* now grid x, y in metres */
+        lat = c.xy.y;
+    }
     locate(m->lon, m->nlon, lon, &i, &wx);
     locate(m->lat, m->nlat, lat, &j, &wy);
     double val[NVARS];

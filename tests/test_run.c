@@ -359,6 +359,77 @@ static void met_bilinear(void **state)
     remove_case(dir);
 }
 
+/* A projected met grid (CF transverse_mercator, axes in km) is read through
+ * its grid mapping: a field linear in x and y is recovered exactly at a
+ * lon/lat whose x/y PROJ gives independently. */
+static void met_projected_grid(void **state)
+{
+    (void)state;
+    char *dir = make_case();
+    char p[512];
+    snprintf(p, sizeof p, "%s/proj.nc", dir);
+    int nc, dt, dy, dx, tv, yv, xv, gm;
+    nc_create(p, NC_NETCDF4 | NC_CLOBBER, &nc);
+    nc_def_dim(nc, "time", 1, &dt);
+    nc_def_dim(nc, "y", 5, &dy);
+    nc_def_dim(nc, "x", 6, &dx);
+    nc_def_var(nc, "time", NC_DOUBLE, 1, &dt, &tv);
+    nc_put_att_text(nc, tv, "units", 31, "hours since 2017-01-01 00:00:00");
+    nc_def_var(nc, "y", NC_DOUBLE, 1, &dy, &yv);
+    nc_put_att_text(nc, yv, "units", 2, "km");
+    nc_put_att_text(nc, yv, "standard_name", 23, "projection_y_coordinate");
+    nc_def_var(nc, "x", NC_DOUBLE, 1, &dx, &xv);
+    nc_put_att_text(nc, xv, "units", 2, "km");
+    nc_put_att_text(nc, xv, "standard_name", 23, "projection_x_coordinate");
+    nc_def_var(nc, "crs", NC_INT, 0, NULL, &gm);
+    nc_put_att_text(nc, gm, "grid_mapping_name", 19, "transverse_mercator");
+    double lon0 = 108.4, lat0 = 34.8, one = 1.0;
+    nc_put_att_double(nc, gm, "longitude_of_central_meridian", NC_DOUBLE, 1, &lon0);
+    nc_put_att_double(nc, gm, "latitude_of_projection_origin", NC_DOUBLE, 1, &lat0);
+    nc_put_att_double(nc, gm, "scale_factor_at_central_meridian", NC_DOUBLE, 1, &one);
+    const char *names[] = {"u10", "v10", "t2", "pblh", "ust", "rmol"};
+    int ids[6], dims[3] = {dt, dy, dx};
+    for (int i = 0; i < 6; i++) {
+        nc_def_var(nc, names[i], NC_FLOAT, 3, dims, &ids[i]);
+        nc_put_att_text(nc, ids[i], "grid_mapping", 3, "crs");
+    }
+    nc_enddef(nc);
+    double t = 0, ys[5], xs[6];
+    for (int j = 0; j < 5; j++)
+        ys[j] = -40.0 + 20.0 * j;
+    for (int i = 0; i < 6; i++)
+        xs[i] = -50.0 + 20.0 * i;
+    nc_put_var_double(nc, tv, &t);
+    nc_put_var_double(nc, yv, ys);
+    nc_put_var_double(nc, xv, xs);
+    float f[30];
+    for (int i = 0; i < 6; i++) {
+        for (int j = 0; j < 5; j++)
+            for (int k = 0; k < 6; k++)
+                f[j * 6 + k] = (float)(i == 3 ? 500.0 + 4.0 * xs[k] + 2.0 * ys[j] : (i == 2 ? 270.0 : 1.0));
+        nc_put_var_float(nc, ids[i], f);
+    }
+    nc_close(nc);
+    lt_met *m;
+    lt_error err;
+    lt_error_clear(&err);
+    int rc = lt_met_open(&m, p, &err);
+    if (rc)
+        print_error("%s\n", err.msg);
+    assert_int_equal(rc, 0);
+    assert_int_equal(lt_met_load(m, 1483228800.0, &err), 0);
+    lt_domain *d;
+    assert_int_equal(lt_domain_create(&d, 108.4, 34.8, 1, 1, 1000, &err), 0);
+    double x, y;
+    lt_domain_forward(d, 108.55, 34.95, &x, &y);
+    lt_met_point mp;
+    lt_met_sample(m, 108.55, 34.95, &mp);
+    assert_rel(mp.pblh, 500.0 + 4.0 * x / 1000.0 + 2.0 * y / 1000.0, 1e-6);
+    lt_domain_free(&d);
+    lt_met_close(&m);
+    remove_case(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +440,7 @@ int main(void)
         cmocka_unit_test(iso8601),
         cmocka_unit_test(projection),
         cmocka_unit_test(met_bilinear),
+        cmocka_unit_test(met_projected_grid),
     };
     return cmocka_run_group_tests_name("run", tests, NULL, NULL);
 }
