@@ -29,6 +29,7 @@ static const key_def keys[] = {
     {"domain", "ny", NULL, 0},
     {"domain", "dx_m", NULL, 0},
     {"met", "file", NULL, 1},
+    {"met", "wind_height_m", "10", 0},
     {"sources", "points", NULL, 1},
     {"sources", "sectors", "industry, coal, vehicles, dust, burning, agriculture, solvents", 0},
     {"sources", "margin_km", "50", 0},
@@ -383,6 +384,7 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
         (rc = get_int(c, "domain", "ny", 1, 20000, "a number of rows from 1 to 20000", &cfg->ny)) ||
         (rc = get_double(c, "domain", "dx_m", 1, 100000, "a grid spacing in metres from 1 to 100000", &cfg->dx_m)) ||
         (rc = get_path(c, "met", "file", dir, cfg->met_file)) ||
+        (rc = get_double(c, "met", "wind_height_m", 0.5, 200, "the height of the met wind in metres, 0.5 to 200", &cfg->wind_height_m)) ||
         (rc = get_path(c, "sources", "points", dir, cfg->points_file)) ||
         (rc = parse_sectors(c, cfg)) ||
         (rc = get_double(c, "sources", "margin_km", 0, 1000, "a distance in km from 0 to 1000", &cfg->margin_km)) ||

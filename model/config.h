@@ -23,6 +23,7 @@ typedef struct lt_config {
     double dx_m;
     /* [met] */
     char met_file[LT_PATH_MAX];
+    double wind_height_m;          /* height of the met file's wind, m */
     /* [sources] */
     char points_file[LT_PATH_MAX];
     char sectors[LT_MAX_SECTORS][LT_NAME_MAX];

@@ -135,7 +135,7 @@ static size_t prepare_sources(const lt_case *cs, const lt_sigma_curves *curves,
         }
         lt_pg_class cls = lt_stability_golder(m.rmol, cfg->z0_m);
         sum->class_hours[cls]++;
-        double us = lt_wind_at_height(speed, p->height_m, cls, curves->urban);
+        double us = lt_wind_at_height(speed, cfg->wind_height_m, p->height_m, cls, curves->urban);
         double us_dil = us > 1.0 ? us : 1.0; /* ISC3 minimum of 1 m/s */
         lt_plume_src *s = &src[n++];
         s->x_m = p->x_m;

@@ -54,9 +54,9 @@ double lt_wind_exponent(lt_pg_class cls, int urban)
     return urban ? p_urban[cls] : p_rural[cls];
 }
 
-double lt_wind_at_height(double u10_ms, double z_m, lt_pg_class cls, int urban)
+double lt_wind_at_height(double u_ref_ms, double zref_m, double z_m, lt_pg_class cls, int urban)
 {
-    if (z_m <= 10.0)
-        return u10_ms;
-    return u10_ms * pow(z_m / 10.0, lt_wind_exponent(cls, urban));
+    if (z_m <= zref_m)
+        return u_ref_ms;
+    return u_ref_ms * pow(z_m / zref_m, lt_wind_exponent(cls, urban));
 }

@@ -23,7 +23,8 @@ char lt_pg_letter(lt_pg_class cls);
 /* Exponent p of the power-law wind profile u(z) = u10 (z/10)^p (ISC3). */
 double lt_wind_exponent(lt_pg_class cls, int urban);
 
-/* Wind at height z_m from the 10 m wind; below 10 m the 10 m wind is kept. */
-double lt_wind_at_height(double u10_ms, double z_m, lt_pg_class cls, int urban);
+/* Wind at height z_m from the wind u_ref_ms measured at zref_m (10 m for
+ * standard met); below zref_m the measured wind is kept (ISC3). */
+double lt_wind_at_height(double u_ref_ms, double zref_m, double z_m, lt_pg_class cls, int urban);
 
 #endif

@@ -84,11 +84,13 @@ static void wind_profile(void **state)
     assert_rel(lt_wind_exponent(LT_PG_D, 0), 0.15, 1e-12);
     assert_rel(lt_wind_exponent(LT_PG_F, 1), 0.30, 1e-12);
     /* 3 m/s at 10 m, rural D, at 100 m: 3 * 10^0.15 = 4.2376 */
-    assert_rel(lt_wind_at_height(3.0, 100.0, LT_PG_D, 0), 4.23758, 1e-5);
+    assert_rel(lt_wind_at_height(3.0, 10.0, 100.0, LT_PG_D, 0), 4.23758, 1e-5);
     /* rural F at 50 m: 2 * 5^0.55 = 4.8469 */
-    assert_rel(lt_wind_at_height(2.0, 50.0, LT_PG_F, 0), 4.84689, 1e-5);
+    assert_rel(lt_wind_at_height(2.0, 10.0, 50.0, LT_PG_F, 0), 4.84689, 1e-5);
     /* below 10 m the 10 m wind is kept */
-    assert_rel(lt_wind_at_height(2.0, 5.0, LT_PG_A, 0), 2.0, 1e-12);
+    assert_rel(lt_wind_at_height(2.0, 10.0, 5.0, LT_PG_A, 0), 2.0, 1e-12);
+    /* a 2 m reference (Prairie Grass): 4 m/s at 2 m, rural D, at 10 m: 4 * 5^0.15 */
+    assert_rel(lt_wind_at_height(4.0, 2.0, 10.0, LT_PG_D, 0), 4.0 * pow(5.0, 0.15), 1e-12);
 }
 
 /* Briggs (1974) stack-tip downwash, ISC3 eq. 1-7. */
