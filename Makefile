@@ -26,7 +26,7 @@ TESTS    := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TESTBIN  := $(TESTS:%=$(BUILD)/tests/%)
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all run test check bench clean install deps
+.PHONY: all run test check bench clean install deps validate report
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/lantian
@@ -74,3 +74,7 @@ install: $(BUILD)/lantian
 
 clean:
 	rm -rf build
+
+# Prairie Grass validation and the analytical verification report: docs/validation.md.
+validate: $(BUILD)/lantian $(TESTBIN)
+	$(PY) scripts/validate_prairie_grass.py --build $(BUILD) --curves briggs-rural

@@ -10,10 +10,18 @@
 #include <math.h>
 #include <stdio.h>
 
-/* |got - want| <= rel * |want|, with a message naming both. */
+#include <stdlib.h>
+
+/* |got - want| <= rel * |want|, with a message naming both. With LT_VERIFY set
+ * in the environment every check is also printed as a tab-separated line
+ * (VERIFY, function, expression, got, want, tolerance), which
+ * scripts/validate_prairie_grass.py collects into docs/validation.md. */
 #define assert_rel(got, want, rel)                                                        \
     do {                                                                                  \
         double g_ = (got), w_ = (want);                                                   \
+        if (getenv("LT_VERIFY"))                                                          \
+            printf("VERIFY\t%s\t%s\t%.17g\t%.17g\t%g\n", __func__, #got, g_, w_,          \
+                   (double)(rel));                                                        \
         if (!(fabs(g_ - w_) <= (rel) * fabs(w_))) {                                       \
             print_error("%s = %.9g, expected %.9g within %g relative\n", #got, g_, w_,     \
                         (double)(rel));                                                   \

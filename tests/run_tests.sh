@@ -5,9 +5,13 @@ build=${1:-build}
 export LT_BUILD="$build"
 passed=0
 failed=0
-for t in "$build"/tests/test_* tests/test_*.sh; do
+for t in "$build"/tests/test_* tests/test_*.sh tests/test_*.py; do
     [ -f "$t" ] || continue
-    case "$t" in *.sh) out=$(sh "$t" 2>&1) ;; *) out=$("$t" 2>&1) ;; esac
+    case "$t" in
+    *.sh) out=$(sh "$t" 2>&1) ;;
+    *.py) out=$(/usr/bin/python3 "$t" 2>&1) ;;
+    *) out=$("$t" 2>&1) ;;
+    esac
     status=$?
     echo "$out"
     p=$(echo "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
