@@ -78,3 +78,12 @@ clean:
 # Prairie Grass validation and the analytical verification report: docs/validation.md.
 validate: $(BUILD)/lantian $(TESTBIN)
 	$(PY) scripts/validate_prairie_grass.py --build $(BUILD) --curves briggs-rural
+
+# An HTML page of plots for the default case, with a sensitivity run (urban
+# dispersion curves) as the comparison map: outputs/report_xianyang_winter/index.html.
+report: $(BUILD)/lantian
+	$(BUILD)/lantian run inputs/xianyang/winter.ini
+	$(BUILD)/lantian run inputs/xianyang/winter.ini --set dispersion.curves=briggs-urban \
+	  --set output.file=outputs/xianyang_winter_urban.nc
+	$(PY) scripts/report.py outputs/xianyang_winter.nc \
+	  --compare outputs/xianyang_winter_urban.nc --label "urban dispersion curves (sensitivity)"

@@ -1,0 +1,256 @@
+"""Plotting helpers shared by plot_map.py and report.py: read a lantian output
+file and draw maps, apportionment bars and station time series with matplotlib
+(headless). Everything here reads the NetCDF output alone, plus an optional
+GeoJSON of county boundaries."""
+import json
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+import netCDF4  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.path import Path  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_COUNTIES = os.path.join(HERE, "..", "inputs", "xianyang", "counties.geojson")
+
+# HJ 633-2012 PM2.5 24-h breakpoints (ug/m3) and IAQI values; category colours of the standard.
+PM25_BP = [0, 35, 75, 115, 150, 250, 350, 500]
+IAQI_BP = [0, 50, 100, 150, 200, 300, 400, 500]
+AQI_BANDS = [(0, 50, "#00e400", "excellent"), (50, 100, "#ffff00", "good"),
+             (100, 150, "#ff7e00", "lightly polluted"), (150, 200, "#ff0000", "moderately polluted"),
+             (200, 300, "#99004c", "heavily polluted"), (300, 500, "#7e0023", "severely polluted")]
+TAG_COLOURS = ["#1f77b4", "#d62728", "#7f7f7f", "#bcbd22", "#ff7f0e", "#2ca02c", "#9467bd",
+               "#8c564b", "#e377c2", "#17becf"]
+
+
+# County and station names are Chinese: fall back to a CJK font when one is installed
+# (Debian's fonts-wqy-microhei, which scripts/install-deps.sh installs).
+_CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+if os.path.exists(_CJK_FONT):
+    if not any("WenQuanYi" in f.name for f in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(_CJK_FONT)  # installed after matplotlib cached its list
+    matplotlib.rcParams["font.family"] = ["DejaVu Sans", "WenQuanYi Micro Hei"]
+
+
+class LtError(Exception):
+    """A problem with an input file, with a one-line message."""
+
+
+def chars(arr):
+    """A char(n, strlen) variable as a list of str."""
+    out = []
+    for row in np.ma.filled(arr, b""):
+        b = b"".join(c if isinstance(c, bytes) else c.encode() for c in row)
+        out.append(b.split(b"\0")[0].decode("utf-8").strip())
+    return out
+
+
+def open_output(path):
+    try:
+        ds = netCDF4.Dataset(path)
+    except OSError as e:
+        raise LtError(f"{path}: cannot open as NetCDF: {e}") from None
+    for v in ("pm25", "lat", "lon", "time"):
+        if v not in ds.variables:
+            ds.close()
+            raise LtError(f"{path}: variable '{v}' missing: expected a lantian output file")
+    ds.set_auto_mask(False)
+    ds.set_auto_chartostring(False)  # decoded here, as UTF-8, by chars()
+    return ds
+
+
+def period_mean(ds, var="pm25", tag=None):
+    """Time mean of pm25 (or of one tag of pm25_src), a day at a time to bound memory."""
+    v = ds[var]
+    nt = ds.dimensions["time"].size
+    acc = None
+    for h0 in range(0, nt, 24):
+        sl = (slice(h0, min(nt, h0 + 24)),) + ((tag,) if tag is not None else ())
+        part = v[sl].sum(axis=0)
+        acc = part if acc is None else acc + part
+    return acc / nt
+
+
+def rings(geojson_path):
+    """(name, Nx2 array) for every ring of every feature."""
+    with open(geojson_path, encoding="utf-8") as f:
+        gj = json.load(f)
+    for feat in gj["features"]:
+        geom = feat["geometry"]
+        name = feat["properties"].get("name", "")
+        polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+        for poly in polys:
+            for k, ring in enumerate(poly):
+                yield name, k == 0, np.asarray(ring)
+
+
+def draw_field(ax, ds, field, title, counties, cmap="magma_r", symmetric=False, label="PM2.5 (ug m-3)"):
+    lat, lon = ds["lat"][:], ds["lon"][:]
+    if symmetric:
+        m = max(float(np.nanmax(np.abs(field))), 1e-9)
+        pc = ax.pcolormesh(lon, lat, field, shading="gouraud", cmap="RdBu_r", vmin=-m, vmax=m)
+    else:
+        vmax = max(float(np.percentile(field, 99.9)), 1e-9)
+        pc = ax.pcolormesh(lon, lat, field, shading="gouraud", cmap=cmap, vmin=0, vmax=vmax)
+    ax.figure.colorbar(pc, ax=ax, shrink=0.8, label=label)
+    if counties and os.path.exists(counties):
+        for _, _, r in rings(counties):
+            ax.plot(r[:, 0], r[:, 1], color="0.3", lw=0.7)
+    if "station" in ds.dimensions and ds.dimensions["station"].size:
+        slon, slat = ds["station_lon"][:], ds["station_lat"][:]
+        ax.plot(slon, slat, "o", ms=5, mfc="cyan", mec="k")
+        for x, y, n in zip(slon, slat, chars(ds["station_name"][:])):
+            ax.annotate(n, (x, y), xytext=(3, 3), textcoords="offset points", fontsize=7)
+    ax.set_xlim(lon.min(), lon.max())
+    ax.set_ylim(lat.min(), lat.max())
+    ax.set_aspect(1.0 / np.cos(np.radians(lat.mean())))
+    ax.set_xlabel("longitude (degrees east)")
+    ax.set_ylabel("latitude (degrees north)")
+    ax.set_title(title, fontsize=10)
+
+
+def save(fig, png):
+    fig.savefig(png, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return png
+
+
+def map_png(ds, png, counties=DEFAULT_COUNTIES, hour=None, source=None):
+    """PM2.5 map: period mean (hour None) or one hour; total or one source tag."""
+    nt = ds.dimensions["time"].size
+    tag = None
+    if source:
+        names = chars(ds["source_name"][:])
+        if source not in names:
+            raise LtError(f"source '{source}' not in source_name {names}")
+        tag = names.index(source)
+    if hour is not None and not 0 <= hour < nt:
+        raise LtError(f"hour {hour}: expected 0 to {nt - 1}")
+    var = "pm25_src" if tag is not None else "pm25"
+    if hour is None:
+        field = period_mean(ds, var, tag)
+        when = f"mean of {nt} h from {ds.time_coverage_start}"
+    else:
+        field = ds[var][(hour,) + ((tag,) if tag is not None else ())]
+        when = f"hour {hour} ({hour_label(ds, hour)})"
+    fig, ax = plt.subplots(figsize=(8, 8))
+    draw_field(ax, ds, field, f"PM2.5{' from ' + source if source else ''}, {when}", counties)
+    return save(fig, png)
+
+
+def hour_label(ds, h):
+    t = netCDF4.num2date(ds["time"][h], ds["time"].units, calendar="standard")
+    return t.strftime("%Y-%m-%d %H:30 UTC")
+
+
+def diff_png(base, other, png, counties=DEFAULT_COUNTIES, other_label="scenario"):
+    """Map of the period-mean difference other - base (same grid required)."""
+    if base["lat"].shape != other["lat"].shape or not np.allclose(base["lat"][:], other["lat"][:]):
+        raise LtError("the two files are on different grids: expected a scenario of the same case")
+    d = period_mean(other) - period_mean(base)
+    fig, ax = plt.subplots(figsize=(8, 8))
+    draw_field(ax, base, d, f"PM2.5 difference, {other_label} minus baseline (period mean)", counties,
+               symmetric=True, label="change in PM2.5 (ug m-3)")
+    return save(fig, png)
+
+
+def station_tag_means(ds):
+    """(station names, counties, tag names, array station x tag of period means)."""
+    names = chars(ds["station_name"][:])
+    counties = chars(ds["station_county"][:]) if "station_county" in ds.variables else [""] * len(names)
+    tags = chars(ds["source_name"][:])
+    v = ds["station_pm25_src"][:]            # time, source, station
+    return names, counties, tags, v.mean(axis=0).T
+
+
+def county_tag_means(ds, counties_geojson):
+    """Grid-cell means of each tag inside each county polygon: (counties, tags, array)."""
+    lat, lon = ds["lat"][:], ds["lon"][:]
+    pts = np.column_stack([lon.ravel(), lat.ravel()])
+    tags = chars(ds["source_name"][:])
+    ntag = len(tags)
+    means = [period_mean(ds, "pm25_src", g).ravel() for g in range(ntag)]
+    inside = {}
+    for name, outer, r in rings(counties_geojson):
+        if not outer:
+            continue  # holes are ignored: a simplification noted in the caption
+        m = Path(r).contains_points(pts)
+        inside[name] = inside.get(name, np.zeros(len(pts), bool)) | m
+    names = [n for n in inside if inside[n].any()]
+    arr = np.array([[means[g][inside[n]].mean() for g in range(ntag)] for n in names])
+    return names, tags, arr
+
+
+def bars_png(labels, tags, arr, title, png):
+    """Stacked bars of arr (item x tag), with each tag's share in the legend."""
+    fig, ax = plt.subplots(figsize=(max(6, 0.55 * len(labels) + 2), 5))
+    bottom = np.zeros(len(labels))
+    tot = arr.sum()
+    for g, tag in enumerate(tags):
+        share = 100 * arr[:, g].sum() / tot if tot > 0 else 0
+        ax.bar(labels, arr[:, g], bottom=bottom, color=TAG_COLOURS[g % len(TAG_COLOURS)],
+               label=f"{tag} ({share:.0f} %)")
+        bottom += arr[:, g]
+    ax.set_ylabel("period-mean PM2.5 (ug m-3)")
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8)
+    plt.setp(ax.get_xticklabels(), rotation=60, ha="right", fontsize=8)
+    return save(fig, png)
+
+
+def iaqi_pm25(c):
+    """HJ 633-2012 IAQI of a 24-h PM2.5 concentration (linear between breakpoints, rounded up)."""
+    if c >= PM25_BP[-1]:
+        return 500
+    for k in range(1, len(PM25_BP)):
+        if c <= PM25_BP[k]:
+            lo, hi = PM25_BP[k - 1], PM25_BP[k]
+            return int(np.ceil(IAQI_BP[k - 1] + (IAQI_BP[k] - IAQI_BP[k - 1]) * (c - lo) / (hi - lo)))
+    return 500
+
+
+def station_series_png(ds, png, max_stations=6):
+    """Hourly PM2.5 and the CST-day AQI at the stations, on AQI category colour bands;
+    alert windows shaded when the file has alert_level(day)."""
+    names = chars(ds["station_name"][:])
+    st = ds["station_pm25"][:]                 # time, station
+    t = netCDF4.num2date(ds["time"][:], ds["time"].units, calendar="standard",
+                         only_use_cftime_datetimes=False, only_use_python_datetimes=True)
+    order = np.argsort(-st.mean(axis=0))[:max_stations]
+    fig, axes = plt.subplots(len(order), 1, figsize=(10, 2.0 * len(order)), sharex=True, squeeze=False)
+    hours = np.arange(len(t))
+    for ax, k in zip(axes[:, 0], order):
+        # Daily means over China Standard Time days (UTC+8): hour h covers UTC start + h.
+        ax2 = ax.twinx()
+        for lo, hi, col, _ in AQI_BANDS:
+            ax2.axhspan(lo, hi, color=col, alpha=0.15, lw=0)
+        cst_day = np.array([(tt.hour + 8) // 24 + tt.toordinal() for tt in t])
+        days = np.unique(cst_day)
+        aqi = []
+        for d in days:
+            sel = cst_day == d
+            aqi.append((hours[sel].min(), hours[sel].max() + 1,
+                        iaqi_pm25(st[sel, k].mean()) if sel.sum() >= 20 else None))
+        for h0, h1, a in aqi:
+            if a is not None:
+                ax2.plot([h0, h1], [a, a], color="k", lw=2)
+        ax2.set_ylim(0, max(120, max((a for _, _, a in aqi if a is not None), default=0) * 1.2))
+        ax2.set_ylabel("daily AQI", fontsize=7)
+        ax.plot(hours, st[:, k], color="tab:blue", lw=0.8)
+        ax.set_zorder(ax2.get_zorder() + 1)
+        ax.patch.set_visible(False)
+        ax.set_ylabel("ug m-3", fontsize=7)
+        ax.set_title(names[k], fontsize=8, loc="left")
+        if "alert_level" in ds.variables:
+            lv = ds["alert_level"][:]
+            for d, level in enumerate(lv):
+                if level > 0 and d < len(aqi):
+                    ax.axvspan(aqi[d][0], aqi[d][1], color="red", alpha=0.1 * level)
+    axes[-1, 0].set_xlabel(f"hours since {ds.time_coverage_start}")
+    fig.suptitle("Hourly PM2.5 (blue) and daily AQI from 24-h PM2.5 (black), on AQI category bands",
+                 fontsize=10)
+    return save(fig, png)

@@ -1,0 +1,100 @@
+#!/usr/bin/python3
+"""Write a small HTML report of a lantian run from its NetCDF output alone.
+
+Usage:
+  /usr/bin/python3 scripts/report.py OUTPUT.nc [-o DIR] [--compare OTHER.nc [--label NAME]]
+                                     [--counties FILE.geojson]
+
+DIR (default: outputs/report_<OUTPUT name>/) receives index.html and its PNGs: the
+period-mean map, the map of the hour with the highest station mean, a map per source tag,
+apportionment bars by station and by county, station time series with daily AQI on the
+category bands (and alert windows when the file has them), and, with --compare, the map of
+OTHER minus OUTPUT (a scenario against its baseline).
+"""
+import argparse
+import html
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lt_plot  # noqa: E402
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("output")
+    ap.add_argument("-o", "--dir")
+    ap.add_argument("--compare", help="a second output of the same case (e.g. a scenario)")
+    ap.add_argument("--label", default="scenario", help="name of the --compare run")
+    ap.add_argument("--counties", default=lt_plot.DEFAULT_COUNTIES)
+    a = ap.parse_args(argv)
+    name = os.path.splitext(os.path.basename(a.output))[0]
+    out = a.dir or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "outputs", f"report_{name}")
+    try:
+        ds = lt_plot.open_output(a.output)
+        other = lt_plot.open_output(a.compare) if a.compare else None
+    except lt_plot.LtError as e:
+        sys.exit(f"report: error: {e}")
+    os.makedirs(out, exist_ok=True)
+    figs = []
+    try:
+        p = lambda f: os.path.join(out, f)  # noqa: E731
+        figs.append(("Period-mean PM2.5", lt_plot.map_png(ds, p("map_mean.png"), a.counties)))
+        st = ds["station_pm25"][:]
+        peak = int(np.argmax(st.mean(axis=1)))
+        figs.append((f"Hour with the highest station mean (hour {peak})",
+                     lt_plot.map_png(ds, p("map_peak.png"), a.counties, hour=peak)))
+        tags = lt_plot.chars(ds["source_name"][:])
+        for g, tag in enumerate(tags):
+            figs.append((f"Period-mean PM2.5 from {tag}",
+                         lt_plot.map_png(ds, p(f"map_{g}.png"), a.counties, source=tag)))
+        names, counties, tags, arr = lt_plot.station_tag_means(ds)
+        figs.append(("Apportionment by station", lt_plot.bars_png(
+            names, tags, arr, "Period-mean PM2.5 at each station by source tag", p("bars_stations.png"))))
+        rows = []
+        if a.counties and os.path.exists(a.counties):
+            cn, ctags, carr = lt_plot.county_tag_means(ds, a.counties)
+            figs.append(("Apportionment by county", lt_plot.bars_png(
+                cn, ctags, carr, "Period-mean PM2.5 averaged over each county's grid cells, by source tag",
+                p("bars_counties.png"))))
+        figs.append(("Station time series", lt_plot.station_series_png(ds, p("series.png"))))
+        if other is not None:
+            figs.append((f"{a.label} minus baseline", lt_plot.diff_png(ds, other, p("diff.png"), a.counties, a.label)))
+        for k, n in enumerate(names):
+            rows.append((n, counties[k], float(st[:, k].mean()), float(st[:, k].max()),
+                         [100 * arr[k, g] / arr[k].sum() if arr[k].sum() > 0 else 0 for g in range(len(tags))]))
+    except lt_plot.LtError as e:
+        sys.exit(f"report: error: {a.output}: {e}")
+
+    esc = html.escape
+    h = ["<!doctype html><html><head><meta charset='utf-8'>",
+         f"<title>lantian report: {esc(name)}</title>",
+         "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}img{max-width:100%}"
+         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
+         "td:first-child,td:nth-child(2){text-align:left}</style></head><body>",
+         f"<h1>lantian run: {esc(name)}</h1>",
+         f"<p>{esc(getattr(ds, 'time_coverage_start', ''))} to {esc(getattr(ds, 'time_coverage_end', ''))}; "
+         f"{ds.dimensions['time'].size} hours; {esc(getattr(ds, 'source', ''))}; "
+         f"file <code>{esc(os.path.abspath(a.output))}</code></p>",
+         f"<p>{esc(getattr(ds, 'lantian_physics', ''))}</p>",
+         "<h2>Stations</h2><table><tr><th>station</th><th>county</th><th>mean (ug/m3)</th>"
+         "<th>max 1-h</th>" + "".join(f"<th>{esc(t)} %</th>" for t in tags) + "</tr>"]
+    for n, c, m, mx, shares in rows:
+        h.append(f"<tr><td>{esc(n)}</td><td>{esc(c)}</td><td>{m:.3f}</td><td>{mx:.2f}</td>" +
+                 "".join(f"<td>{s:.1f}</td>" for s in shares) + "</tr>")
+    h.append("</table>")
+    for title, png in figs:
+        h.append(f"<h2>{esc(title)}</h2><img src='{esc(os.path.basename(png))}' alt='{esc(title)}'>")
+    h.append("<details><summary>Configuration</summary><pre>" + esc(getattr(ds, "lantian_config", "")) +
+             "</pre></details></body></html>")
+    index = os.path.join(out, "index.html")
+    with open(index, "w", encoding="utf-8") as f:
+        f.write("\n".join(h))
+    print(index)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
