@@ -33,12 +33,17 @@ static const key_def keys[] = {
     {"sources", "points", NULL, 1},
     {"sources", "sectors", "industry, coal, vehicles, dust, burning, agriculture, solvents", 0},
     {"sources", "margin_km", "50", 0},
+    {"background", "file", "", 1},
+    {"background", "name", "regional", 0},
     {"receptors", "stations", NULL, 1},
     {"receptors", "height_m", "0", 0},
     {"dispersion", "curves", "briggs-rural", 0},
     {"dispersion", "z0_m", "0.1", 0},
     {"dispersion", "calm", "skip", 0},
     {"dispersion", "buoyancy_induced", "yes", 0},
+    {"assessment", "aqi_rules", "", 1},
+    {"assessment", "alert_rules", "", 1},
+    {"assessment", "alert_lead_hours", "24", 0},
     {"output", "file", NULL, 1},
     {"output", "deflate", "1", 0},
     {"output", "significant_digits", "0", 0},
@@ -98,7 +103,7 @@ static const char *keys_of(const char *section, char *buf, size_t n)
 
 static const char *sections_list(void)
 {
-    return "run, domain, met, sources, receptors, dispersion, output";
+    return "run, domain, met, sources, background, receptors, dispersion, assessment, output";
 }
 
 /* Stores value for (section,key); msg_where is used in error messages. */
@@ -263,6 +268,10 @@ static int get_path(const val_ctx *c, const char *sec, const char *key, const ch
     int k = find_key(sec, key);
     const entry *e = &c->st->vals[k];
     const char *s = e->value;
+    if (!*s && keys[k].def && !keys[k].def[0]) {
+        out[0] = '\0'; /* an optional file, not given */
+        return LT_OK;
+    }
     if (!*s)
         return bad_value(c, k, "a file path");
     int n;
@@ -388,10 +397,14 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
         (rc = get_path(c, "sources", "points", dir, cfg->points_file)) ||
         (rc = parse_sectors(c, cfg)) ||
         (rc = get_double(c, "sources", "margin_km", 0, 1000, "a distance in km from 0 to 1000", &cfg->margin_km)) ||
+        (rc = get_path(c, "background", "file", dir, cfg->background_file)) ||
         (rc = get_path(c, "receptors", "stations", dir, cfg->stations_file)) ||
         (rc = get_double(c, "receptors", "height_m", 0, 500, "a flagpole height in metres from 0 to 500", &cfg->receptor_height_m)) ||
         (rc = get_double(c, "dispersion", "z0_m", 1e-4, 5, "a roughness length in metres from 0.0001 to 5", &cfg->z0_m)) ||
         (rc = get_yesno(c, "dispersion", "buoyancy_induced", &cfg->bid)) ||
+        (rc = get_path(c, "assessment", "aqi_rules", dir, cfg->aqi_rules)) ||
+        (rc = get_path(c, "assessment", "alert_rules", dir, cfg->alert_rules)) ||
+        (rc = get_int(c, "assessment", "alert_lead_hours", 0, 240, "hours from 0 to 240", &cfg->alert_lead_hours)) ||
         (rc = get_path(c, "output", "file", dir, cfg->output_file)) ||
         (rc = get_int(c, "output", "deflate", 0, 9, "a deflate level from 0 to 9", &cfg->deflate)) ||
         (rc = get_int(c, "output", "significant_digits", 0, 7, "0 (full precision) or 1 to 7 significant digits", &cfg->significant_digits)))
@@ -399,10 +412,23 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
     if ((double)cfg->nx * cfg->ny > 4e8)
         return lt_error_set(c->err, LT_EINPUT, "%s: [domain] nx * ny = %.0f receptors: expected at most 4e8",
                             c->st->path, (double)cfg->nx * cfg->ny);
+    if (cfg->alert_rules[0] && !cfg->aqi_rules[0])
+        return lt_error_set(c->err, LT_EINPUT, "%s: [assessment] alert_rules is set but aqi_rules is not: expected both (alerts are decided on the AQI)",
+                            c->st->path);
     k = find_key("dispersion", "curves");
     if (!lt_sigma_curves_find(c->st->vals[k].value))
         return bad_value(c, k, lt_sigma_curves_names());
     snprintf(cfg->curves, sizeof cfg->curves, "%s", c->st->vals[k].value);
+    k = find_key("background", "name");
+    {
+        const char *bn = c->st->vals[k].value;
+        if (!bn[0] || strlen(bn) >= LT_NAME_MAX || strchr(bn, ','))
+            return bad_value(c, k, "a tag name of 1 to 31 bytes without commas");
+        for (int i = 0; i < cfg->nsectors; i++)
+            if (!strcmp(cfg->sectors[i], bn))
+                return bad_value(c, k, "a name that is not also a sector");
+        snprintf(cfg->background_name, sizeof cfg->background_name, "%s", bn);
+    }
     k = find_key("dispersion", "calm");
     if (!strcmp(c->st->vals[k].value, "skip"))
         cfg->calm_minwind = 0;

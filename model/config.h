@@ -29,6 +29,9 @@ typedef struct lt_config {
     char sectors[LT_MAX_SECTORS][LT_NAME_MAX];
     int nsectors;
     double margin_km;
+    /* [background] (empty file: none) */
+    char background_file[LT_PATH_MAX];
+    char background_name[LT_NAME_MAX];
     /* [receptors] */
     char stations_file[LT_PATH_MAX];
     double receptor_height_m;
@@ -37,6 +40,10 @@ typedef struct lt_config {
     double z0_m;
     int calm_minwind;              /* calm = minwind: 0.5 m/s instead of skipping */
     int bid;                       /* buoyancy-induced dispersion on/off */
+    /* [assessment] (empty paths: no daily assessment / no alerts) */
+    char aqi_rules[LT_PATH_MAX];
+    char alert_rules[LT_PATH_MAX];
+    int alert_lead_hours;
     /* [output] */
     char output_file[LT_PATH_MAX];
     int deflate;

@@ -1,6 +1,7 @@
 /* inventory.c — reading point sources and stations (see inventory.h). */
 #include "inventory.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,6 +104,44 @@ int lt_points_read(const char *path, const lt_config *cfg, lt_point **pts, size_
     }
     *pts = p;
     *n = nr;
+done:
+    lt_csv_close(&c);
+    return rc;
+}
+
+int lt_background_read(const char *path, double start_s, int hours, double *bg, lt_error *err)
+{
+    lt_csv *c;
+    int rc = lt_csv_open(&c, path, err);
+    if (rc)
+        return rc;
+    static const char *const cols[] = {"time", "pm25_ugm3"};
+    if ((rc = lt_csv_require(c, cols, 2, err)))
+        goto done;
+    for (int h = 0; h < hours; h++)
+        bg[h] = NAN;
+    for (size_t r = 0; r < lt_csv_rows(c); r++) {
+        const char *ts = lt_csv_field(c, r, lt_csv_column(c, "time"));
+        double t, v;
+        if (lt_parse_iso8601(ts, &t)) {
+            rc = lt_error_set(err, LT_EINPUT, "%s:%d: column 'time' = '%s': expected an ISO 8601 UTC time like 2017-01-01T00:00:00Z",
+                              path, lt_csv_line(c, r), ts);
+            goto done;
+        }
+        if ((rc = lt_csv_double(c, r, "pm25_ugm3", 0, 5000, "a concentration in ug/m3 from 0 to 5000", &v, err)))
+            goto done;
+        double k = (t - start_s) / 3600.0;
+        if (k >= 0 && k < hours && fabs(k - round(k)) < 1e-6)
+            bg[(int)round(k)] = v;
+    }
+    for (int h = 0; h < hours; h++)
+        if (isnan(bg[h])) {
+            char iso[32];
+            lt_format_iso8601(start_s + 3600.0 * h, iso, sizeof iso);
+            rc = lt_error_set(err, LT_EINPUT, "%s: no row for %s (hour %d of the run): expected an hourly row for every hour of the run",
+                              path, iso, h);
+            goto done;
+        }
 done:
     lt_csv_close(&c);
     return rc;

@@ -43,4 +43,9 @@ int lt_points_read(const char *path, const lt_config *cfg, lt_point **pts, size_
 
 int lt_stations_read(const char *path, lt_station **st, size_t *n, lt_error *err);
 
+/* Reads an hourly background PM2.5 CSV (columns time, pm25_ugm3; time as
+ * ISO 8601 UTC, the start of the hour) and fills bg[h] for the run's hours
+ * start_s + 3600 h, h < hours; the error names the first hour missing. */
+int lt_background_read(const char *path, double start_s, int hours, double *bg, lt_error *err);
+
 #endif

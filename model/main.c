@@ -60,6 +60,9 @@ static void print_check(const lt_case *cs)
            lt_met_optional_found(cs->met)[0] ? lt_met_optional_found(cs->met) : "none");
     printf("dispersion  %s, z0 %g m, calm hours: %s\n", cfg->curves, cfg->z0_m,
            cfg->calm_minwind ? "minwind" : "skip");
+    if (cs->have_aqi)
+        printf("assessment  AQI rules %s (%s)%s%s\n", cs->aqi.name, cfg->aqi_rules,
+               cs->have_alert ? ", alert rules " : "", cs->have_alert ? cs->alert.name : "");
     printf("output      %s\n", cfg->output_file);
     printf("check       all inputs valid; every hour of meteorology present and in range\n");
 }
@@ -81,10 +84,23 @@ static void print_summary(const lt_case *cs, const lt_summary *s)
     for (size_t k = 0; k < s->nstations; k++)
         printf("%-28s %-14s %10.3f %10.2f\n", cs->stations[k].name, cs->stations[k].county,
                s->station_mean[k], s->station_max[k]);
-    printf("(ug/m3 of primary PM2.5 from the point sources in the inventory)\n");
+    printf("(ug/m3: primary PM2.5 from the sources in the inventory%s)\n",
+           cs->background_tag >= 0 ? ", plus the background tag" : "");
+    if (s->assessed) {
+        printf("\ndaily assessment (%s, China Standard Time days, city = mean of the stations)\n",
+               cs->aqi.name);
+        printf("  days %zu, valid %d; city mean PM2.5 %.2f ug/m3\n", s->ndays, s->valid_days,
+               s->city_mean);
+        printf("  good days (AQI <= 100) %d, heavy-pollution days (AQI > 200) %d, "
+               "exceedance days (24-h PM2.5 > %g) %d\n",
+               s->good_days, s->heavy_days, cs->aqi.pm25_limit, s->exceed_days);
+        if (cs->have_alert)
+            printf("  alert days (%s rules, decided on this run as the forecast, %d h lead) %d\n",
+                   cs->alert.name, cfg->alert_lead_hours, s->alert_days);
+    }
     printf("\nsector shares of the all-station mean\n");
     for (int g = 0; g < s->ntags; g++)
-        printf("  %-14s %6.1f %%\n", cs->tag_names[g], 100.0 * s->tag_share[g]);
+        printf("  %-14s %8.3f %%\n", cs->tag_names[g], 100.0 * s->tag_share[g]);
     printf("\nplume kernel           %.3g source-receptor-hour evaluations in %.2f s "
            "= %.3g per second on %d threads\n",
            s->evaluations, s->kernel_seconds,

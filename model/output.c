@@ -2,6 +2,7 @@
  * ../docs/output.md for the layout). */
 #include "output.h"
 
+#include <math.h>
 #include <netcdf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,8 @@ struct lt_output {
     int ny, nx, ntags;
     size_t nst;
     int v_pm25, v_src, v_st, v_stsrc, v_calm;
+    size_t ndays;    /* 0: no assessment variables */
+    int v_stday, v_staqi, v_cityday, v_cityaqi, v_citycat, v_alert;
 };
 
 #define NC(call)                                                                          \
@@ -219,6 +222,80 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
     dims[2] = d_st;
     size_t chss[3] = {ct, 1, cs};
     NC(def_float(o, s, "station_pm25_src", 3, dims, chss, &o->v_stsrc));
+    int v_day = -1, v_daybnds = -1;
+    double day0 = 0.0;
+    if (s->aqi) {
+        int d_day;
+        o->ndays = lt_assess_ndays(s->aqi, s->start_s, s->hours);
+        double off = s->aqi->utc_offset_h * 3600.0;
+        day0 = floor((s->start_s + off) / 86400.0) * 86400.0 - off;
+        NC(nc_def_dim(o->ncid, "day", o->ndays, &d_day));
+        NC(nc_def_var(o->ncid, "day", NC_DOUBLE, 1, &d_day, &v_day));
+        NC(put_text(o->ncid, v_day, "standard_name", "time"));
+        NC(put_text(o->ncid, v_day, "long_name", "middle of the local calendar day (China Standard Time for HJ 633)"));
+        NC(put_text(o->ncid, v_day, "units", units));
+        NC(put_text(o->ncid, v_day, "calendar", "standard"));
+        NC(put_text(o->ncid, v_day, "bounds", "day_bnds"));
+        int dd[2] = {d_day, d_nv};
+        NC(nc_def_var(o->ncid, "day_bnds", NC_DOUBLE, 2, dd, &v_daybnds));
+        dd[1] = d_st;
+        NC(nc_def_var(o->ncid, "station_pm25_daily", NC_FLOAT, 2, dd, &o->v_stday));
+        NC(put_text(o->ncid, o->v_stday, "standard_name", PM25_STDNAME));
+        NC(put_text(o->ncid, o->v_stday, "long_name", "daily mean PM2.5 at stations (missing: fewer valid hours than the rules require)"));
+        NC(put_text(o->ncid, o->v_stday, "units", "ug m-3"));
+        NC(put_text(o->ncid, o->v_stday, "cell_methods", "day: mean"));
+        NC(nc_def_var(o->ncid, "station_aqi", NC_INT, 2, dd, &o->v_staqi));
+        int fill = -1;
+        NC(nc_def_var_fill(o->ncid, o->v_staqi, 0, &fill));
+        NC(put_text(o->ncid, o->v_staqi, "long_name", "daily air quality index from 24-h PM2.5 (IAQI)"));
+        NC(put_text(o->ncid, o->v_staqi, "units", "1"));
+        NC(nc_def_var(o->ncid, "city_pm25_daily", NC_FLOAT, 1, &d_day, &o->v_cityday));
+        NC(put_text(o->ncid, o->v_cityday, "standard_name", PM25_STDNAME));
+        NC(put_text(o->ncid, o->v_cityday, "long_name", "city daily PM2.5: the mean over stations of their daily means"));
+        NC(put_text(o->ncid, o->v_cityday, "units", "ug m-3"));
+        NC(nc_def_var(o->ncid, "city_aqi", NC_INT, 1, &d_day, &o->v_cityaqi));
+        NC(nc_def_var_fill(o->ncid, o->v_cityaqi, 0, &fill));
+        NC(put_text(o->ncid, o->v_cityaqi, "long_name", "city daily AQI from the city daily PM2.5"));
+        NC(put_text(o->ncid, o->v_cityaqi, "units", "1"));
+        signed char bfill = -1;
+        NC(nc_def_var(o->ncid, "city_aqi_category", NC_BYTE, 1, &d_day, &o->v_citycat));
+        NC(nc_def_var_fill(o->ncid, o->v_citycat, 0, &bfill));
+        {
+            signed char fv[LT_AQI_MAX_CAT];
+            char meanings[LT_AQI_MAX_CAT * 32] = "";
+            for (int k = 0; k < s->aqi->ncat; k++) {
+                fv[k] = (signed char)k;
+                if (k)
+                    strcat(meanings, " ");
+                for (const char *c = s->aqi->cat_name[k]; *c; c++) {
+                    size_t l = strlen(meanings);
+                    meanings[l] = *c == ' ' ? '_' : *c;
+                    meanings[l + 1] = '\0';
+                }
+            }
+            NC(nc_put_att_schar(o->ncid, o->v_citycat, "flag_values", NC_BYTE, (size_t)s->aqi->ncat, fv));
+            NC(put_text(o->ncid, o->v_citycat, "flag_meanings", meanings));
+            NC(put_text(o->ncid, o->v_citycat, "long_name", "city daily AQI category"));
+        }
+        o->v_alert = -1;
+        if (s->alert) {
+            NC(nc_def_var(o->ncid, "alert_level", NC_BYTE, 1, &d_day, &o->v_alert));
+            signed char fv[LT_ALERT_MAX_LEVELS + 1];
+            char meanings[(LT_ALERT_MAX_LEVELS + 1) * 33] = "none";
+            fv[0] = 0;
+            for (int k = 0; k < s->alert->nlevels; k++) {
+                fv[k + 1] = (signed char)(k + 1);
+                strcat(meanings, " ");
+                strcat(meanings, s->alert->level[k].name);
+            }
+            NC(nc_put_att_schar(o->ncid, o->v_alert, "flag_values", NC_BYTE, (size_t)s->alert->nlevels + 1, fv));
+            NC(put_text(o->ncid, o->v_alert, "flag_meanings", meanings));
+            NC(put_text(o->ncid, o->v_alert, "long_name",
+                        "heavy-pollution alert level in force on the day, decided on this run as the forecast"));
+            NC(put_text(o->ncid, NC_GLOBAL, "lantian_alert_rules", s->alert->name));
+        }
+        NC(put_text(o->ncid, NC_GLOBAL, "lantian_aqi_rules", s->aqi->name));
+    }
     NC(nc_def_var(o->ncid, "calm_sources", NC_INT, 1, &d_time, &o->v_calm));
     NC(put_text(o->ncid, o->v_calm, "long_name",
                 "number of sources whose 10 m wind was below 0.5 m s-1 in this hour"));
@@ -328,6 +405,16 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
         free(ax);
         NC(st2);
     }
+    if (o->ndays) {
+        for (size_t di = 0; di < o->ndays; di++) {
+            size_t i2[2] = {di, 0};
+            double mid = (day0 + ((double)di + 0.5) * 86400.0 - s->start_s) / 3600.0;
+            double b[2] = {mid - 12.0, mid + 12.0};
+            size_t c2[2] = {1, 2};
+            NC(nc_put_var1_double(o->ncid, v_day, &di, &mid));
+            NC(nc_put_vara_double(o->ncid, v_daybnds, i2, c2, b));
+        }
+    }
     NC(put_string_var(o->ncid, v_sname, (size_t)s->ntags, tag_name, s->tag_names));
     NC(put_string_var(o->ncid, v_stname, s->nstations, st_name, s->stations));
     NC(put_string_var(o->ncid, v_stid, s->nstations, st_id, s->stations));
@@ -365,6 +452,48 @@ int lt_output_write(lt_output *o, int h0, int nh, const float *pm25, const float
     NC(nc_put_vara_int(o->ncid, o->v_calm, &s1, &c1, calm));
     return LT_OK;
 fail:
+    return rc;
+}
+
+int lt_output_write_assessment(lt_output *o, const lt_assessment *a, lt_error *err)
+{
+    int rc = LT_OK;
+    size_t nd = a->ndays, nst = a->nst;
+    float *f = malloc((nd * (nst ? nst : 1) + nd) * sizeof *f);
+    signed char *b = malloc(2 * nd * sizeof *b);
+    if (!f || !b) {
+        free(f);
+        free(b);
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < nd * nst; i++)
+        f[i] = isnan(a->st_pm25[i]) ? NC_FILL_FLOAT : (float)a->st_pm25[i];
+    for (size_t d = 0; d < nd; d++) {
+        f[nd * nst + d] = isnan(a->city_pm25[d]) ? NC_FILL_FLOAT : (float)a->city_pm25[d];
+        b[d] = (signed char)a->city_cat[d];
+        b[nd + d] = (signed char)a->alert_day[d];
+    }
+    if (nst) {
+        NC(nc_put_var_float(o->ncid, o->v_stday, f));
+        NC(nc_put_var_int(o->ncid, o->v_staqi, a->st_aqi));
+    }
+    NC(nc_put_var_float(o->ncid, o->v_cityday, f + nd * nst));
+    NC(nc_put_var_int(o->ncid, o->v_cityaqi, a->city_aqi));
+    NC(nc_put_var_schar(o->ncid, o->v_citycat, b));
+    if (o->v_alert >= 0)
+        NC(nc_put_var_schar(o->ncid, o->v_alert, b + nd));
+    free(f);
+    free(b);
+    {
+        char note[160];
+        snprintf(note, sizeof note, "valid days %d, good days (AQI <= 100) %d, heavy-pollution days (AQI > 200) %d, "
+                 "exceedance days (24-h PM2.5 > limit) %d, alert days %d",
+                 a->valid_days, a->good_days, a->heavy_days, a->exceed_days, a->alert_days);
+        return lt_output_note(o, "lantian_assessment", note, err);
+    }
+fail:
+    free(f);
+    free(b);
     return rc;
 }
 

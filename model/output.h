@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "assess.h"
 #include "domain.h"
 #include "inventory.h"
 #include "lt_error.h"
@@ -28,6 +29,8 @@ typedef struct lt_output_spec {
     const char *config_path;
     const char *version;
     const char *curves;          /* dispersion curve set, for the metadata */
+    const lt_aqi_table *aqi;     /* NULL: no daily assessment variables */
+    const lt_alert_rules *alert; /* NULL: no alert_level */
 } lt_output_spec;
 
 typedef struct lt_output lt_output;
@@ -39,6 +42,9 @@ int lt_output_create(lt_output **out, const lt_output_spec *spec, lt_error *err)
  * st_src[nh][ntags][nstations], calm[nh] (calm source count per hour). */
 int lt_output_write(lt_output *o, int h0, int nh, const float *pm25, const float *pm25_src,
                     const float *st, const float *st_src, const int *calm, lt_error *err);
+
+/* Writes the daily assessment (the file must have been created with spec.aqi). */
+int lt_output_write_assessment(lt_output *o, const lt_assessment *a, lt_error *err);
 
 /* Adds a global attribute (text) before commit, e.g. run statistics. */
 int lt_output_note(lt_output *o, const char *name, const char *value, lt_error *err);

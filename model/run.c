@@ -73,6 +73,28 @@ int lt_case_load(lt_case *cs, const lt_config *cfg, lt_error *err)
         if (has[k])
             cs->tag_names[cs->ntags++] = cfg->sectors[k];
     }
+    cs->background_tag = -1;
+    if (cfg->background_file[0]) {
+        cs->background = malloc((size_t)cfg->hours * sizeof *cs->background);
+        if (!cs->background) {
+            rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+            goto fail;
+        }
+        if ((rc = lt_background_read(cfg->background_file, cfg->start_s, cfg->hours, cs->background, err)))
+            goto fail;
+        cs->background_tag = cs->ntags;
+        cs->tag_names[cs->ntags++] = cfg->background_name;
+    }
+    if (cfg->aqi_rules[0]) {
+        if ((rc = lt_aqi_table_read(&cs->aqi, cfg->aqi_rules, err)))
+            goto fail;
+        cs->have_aqi = 1;
+    }
+    if (cfg->alert_rules[0]) {
+        if ((rc = lt_alert_rules_read(&cs->alert, cfg->alert_rules, err)))
+            goto fail;
+        cs->have_alert = 1;
+    }
     if ((rc = lt_met_open(&cs->met, cfg->met_file, err)) ||
         (rc = lt_met_check_coverage(cs->met, cfg->start_s, cfg->hours, err)))
         goto fail;
@@ -98,8 +120,10 @@ void lt_case_free(lt_case *cs)
     lt_met_close(&cs->met);
     free(cs->points);
     free(cs->stations);
+    free(cs->background);
     cs->points = NULL;
     cs->stations = NULL;
+    cs->background = NULL;
 }
 
 void lt_summary_free(lt_summary *s)
@@ -187,11 +211,14 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
     float *b_stsrc = malloc((size_t)BLOCK_HOURS * ntags * (nst ? nst : 1) * sizeof *b_stsrc);
     int *b_calm = malloc(BLOCK_HOURS * sizeof *b_calm);
     double *tag_sum = calloc((size_t)ntags, sizeof *tag_sum);
+    double *st_all = malloc((size_t)cfg->hours * (nst ? nst : 1) * sizeof *st_all);
+    lt_assessment as;
+    memset(&as, 0, sizeof as);
     sum->station_mean = calloc(nst ? nst : 1, sizeof(double));
     sum->station_max = calloc(nst ? nst : 1, sizeof(double));
     lt_output *out = NULL;
     if (!rx || !ry || !conc || !src || !b_pm || !b_src || !b_st || !b_stsrc || !b_calm ||
-        !tag_sum || !sum->station_mean || !sum->station_max) {
+        !tag_sum || !st_all || !sum->station_mean || !sum->station_max) {
         rc = lt_error_set(err, LT_ENOMEM, "out of memory for %zu receptors x %d tags", nrec, ntags);
         goto done;
     }
@@ -211,7 +238,9 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         .stations = cs->stations, .nstations = nst, .deflate = cfg->deflate,
         .significant_digits = cfg->significant_digits, .config_text = cfg->text,
         .command_line = command_line, .config_path = cfg->path, .version = version,
-        .curves = cfg->curves};
+        .curves = cfg->curves,
+        .aqi = cs->have_aqi ? &cs->aqi : NULL,
+        .alert = cs->have_alert ? &cs->alert : NULL};
     if ((rc = lt_output_create(&out, &spec, err)))
         goto done;
 
@@ -233,6 +262,11 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
             double tk = now_s();
             lt_plume_accumulate(src, nact, rx, ry, nrec, cfg->receptor_height_m, conc);
             sum->kernel_seconds += now_s() - tk;
+            if (cs->background_tag >= 0) {
+                double *bg = conc + (size_t)cs->background_tag * nrec;
+                for (size_t r = 0; r < nrec; r++)
+                    bg[r] = cs->background[h];
+            }
             sum->evaluations += (double)nact * (double)nrec;
 
             float *pm = b_pm + (size_t)b * ngrid;
@@ -260,6 +294,7 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
                     tag_sum[g] += c;
                 }
                 st[k] = (float)total;
+                st_all[(size_t)h * nst + k] = total;
                 sum->station_mean[k] += total;
                 if (total > sum->station_max[k])
                     sum->station_max[k] = total;
@@ -276,6 +311,23 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         all += tag_sum[g];
     for (int g = 0; g < ntags; g++)
         sum->tag_share[g] = all > 0 ? tag_sum[g] / all : 0.0;
+    if (cs->have_aqi) {
+        if (lt_assess(&as, &cs->aqi, cs->have_alert ? &cs->alert : NULL, cfg->alert_lead_hours,
+                      st_all, (size_t)cfg->hours, nst, cfg->start_s)) {
+            rc = lt_error_set(err, LT_ENOMEM, "out of memory for the daily assessment");
+            goto done;
+        }
+        if ((rc = lt_output_write_assessment(out, &as, err)))
+            goto done;
+        sum->assessed = 1;
+        sum->ndays = as.ndays;
+        sum->valid_days = as.valid_days;
+        sum->good_days = as.good_days;
+        sum->heavy_days = as.heavy_days;
+        sum->exceed_days = as.exceed_days;
+        sum->alert_days = as.alert_days;
+        sum->city_mean = as.city_mean;
+    }
     {
         char note[64];
         snprintf(note, sizeof note, "%d", sum->calm_hours);
@@ -298,6 +350,8 @@ done:
     free(b_stsrc);
     free(b_calm);
     free(tag_sum);
+    free(st_all);
+    lt_assessment_free(&as);
     if (rc)
         lt_summary_free(sum);
     sum->wall_seconds = now_s() - t_start;

@@ -5,6 +5,9 @@
 
 #include <stddef.h>
 
+#include "alert.h"
+#include "aqi.h"
+#include "assess.h"
 #include "config.h"
 #include "domain.h"
 #include "inventory.h"
@@ -24,7 +27,12 @@ typedef struct lt_case {
     lt_met *met;
     int ntags;                            /* sectors that have sources */
     int tag_of_sector[LT_MAX_SECTORS];    /* -1 when the sector has none */
-    const char *tag_names[LT_MAX_SECTORS];
+    const char *tag_names[LT_MAX_SECTORS + 1];
+    double *background;                   /* [hour] ug m-3, or NULL */
+    int background_tag;                   /* its tag (the last), or -1 */
+    int have_aqi, have_alert;             /* [assessment] files given */
+    lt_aqi_table aqi;
+    lt_alert_rules alert;
 } lt_case;
 
 /* Reads every input named by cfg and checks it: sources and stations inside
@@ -48,8 +56,12 @@ typedef struct lt_summary {
     double *station_mean;       /* ug m-3, over the run */
     double *station_max;        /* ug m-3, highest hourly value */
     int ntags;
-    double tag_share[LT_MAX_SECTORS]; /* share of the all-station mean, 0-1 */
+    double tag_share[LT_MAX_SECTORS + 1]; /* share of the all-station mean, 0-1 */
     double grid_mean, grid_max;
+    int assessed;               /* 1 when [assessment] aqi_rules was given */
+    size_t ndays;
+    int valid_days, good_days, heavy_days, exceed_days, alert_days;
+    double city_mean;           /* mean of the valid city daily PM2.5 */
     double evaluations;         /* source x receptor x hour pairs examined */
     double kernel_seconds;      /* time in the plume kernel */
     double wall_seconds;

@@ -7,6 +7,7 @@
 
 #include "alert.h"
 #include "aqi.h"
+#include "assess.h"
 #include "fixture.h"
 
 static lt_aqi_table aqi;
@@ -195,6 +196,37 @@ static void bad_policy_files(void **state)
     remove_case(dir);
 }
 
+/* The assessment of two stations over three CST days. */
+static void assessment(void **state)
+{
+    (void)state;
+    /* start at 16:00 UTC = 00:00 CST; 72 hours: days of 60, 160 and 260 ug/m3 (city means) */
+    double start = 1483228800.0 + 16 * 3600.0;
+    size_t nh = 72, nst = 2;
+    double st[72 * 2];
+    for (size_t h = 0; h < nh; h++) {
+        double base = h < 24 ? 60.0 : (h < 48 ? 160.0 : 260.0);
+        st[h * nst + 0] = base - 10.0;
+        st[h * nst + 1] = base + 10.0;
+    }
+    lt_assessment a;
+    assert_int_equal(lt_assess(&a, &aqi, &rules2018, 0, st, nh, nst, start), 0);
+    assert_int_equal(a.ndays, 3);
+    assert_rel(a.city_pm25[1], 160.0, 1e-12);
+    assert_int_equal(a.city_aqi[0], lt_iaqi_pm25(&aqi, 60.0));   /* 82 */
+    assert_int_equal(a.city_aqi[1], 210);                        /* 200 + 100*10/100 */
+    assert_int_equal(a.st_aqi[1 * nst + 0], lt_iaqi_pm25(&aqi, 150.0));
+    assert_int_equal(a.city_aqi[2], 310);                        /* 300 + 100*10/100 */
+    assert_int_equal(a.city_cat[2], 5);                          /* severely polluted */
+    assert_int_equal(a.valid_days, 3);
+    assert_int_equal(a.good_days, 1);
+    assert_int_equal(a.heavy_days, 2);
+    assert_int_equal(a.exceed_days, 2);
+    /* the running 24-h AQI exceeds 200 from hour 45 on: 27 h, below 48: no alert */
+    assert_int_equal(a.alert_days, 0);
+    lt_assessment_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -204,6 +236,7 @@ int main(void)
         cmocka_unit_test(alert_2018_edges),
         cmocka_unit_test(alert_rule_versions),
         cmocka_unit_test(bad_policy_files),
+        cmocka_unit_test(assessment),
     };
     return cmocka_run_group_tests_name("aqi and alerts", tests, setup, NULL);
 }

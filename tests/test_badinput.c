@@ -42,8 +42,16 @@ static void expect_failure(const char *dir, const char *cmd_extra, const char *c
     char cmd[2048], errp[512], outp[512];
     path_in(errp, sizeof errp, dir, "stderr.txt");
     path_in(outp, sizeof outp, dir, "out.nc");
+    char args[700] = "";
+    if (cmd_extra) {
+        const char *bg = strstr(cmd_extra, "=BG");
+        if (bg) /* "BG" stands for the case's bg.csv */
+            snprintf(args, sizeof args, "%.*s=%s/bg.csv", (int)(bg - cmd_extra), cmd_extra, dir);
+        else
+            snprintf(args, sizeof args, "%s", cmd_extra);
+    }
     snprintf(cmd, sizeof cmd, "%s/lantian run %s/case.ini %s >/dev/null 2>%s", bin_dir(), dir,
-             cmd_extra ? cmd_extra : "", errp);
+             args, errp);
     int st = system(cmd);
     assert_true(WIFEXITED(st));
     assert_int_not_equal(WEXITSTATUS(st), 0);
@@ -156,6 +164,17 @@ CASE(station_outside,
      { char p[512]; path_in(p, sizeof p, dir, "stations.csv");
        write_text(p, "id,name,lon,lat,county\nS1,Far,110.0,34.8,X\n"); },
      "stations.csv", "S1", "outside the receptor grid")
+CASE(background_missing_hour,
+     { char p[512]; path_in(p, sizeof p, dir, "bg.csv");
+       write_text(p, "time,pm25_ugm3\n2017-01-01T00:00:00Z,50\n2017-01-01T01:00:00Z,50\n"
+                     "2017-01-01T03:00:00Z,50\n");
+       extra = "--set background.file=BG"; },
+     "bg.csv", "no row for 2017-01-01T02:00:00Z")
+CASE(background_bad_value,
+     { char p[512]; path_in(p, sizeof p, dir, "bg.csv");
+       write_text(p, "time,pm25_ugm3\n2017-01-01T00:00:00Z,-3\n");
+       extra = "--set background.file=BG"; },
+     "bg.csv:2", "'pm25_ugm3' = '-3'")
 CASE(unbalanced_quote,
      points_text(dir, FIX_POINTS_HEADER "P1,\"x,108.4,34.8,50,3,10,400,coal,A,A,100\n"),
      "points.csv:2", "double quote")
@@ -195,6 +214,7 @@ int main(void)
         cmocka_unit_test(bad_config_value),    cmocka_unit_test(bad_start_time),
         cmocka_unit_test(unreadable_points_file), cmocka_unit_test(unknown_curves),
         cmocka_unit_test(station_outside),     cmocka_unit_test(unbalanced_quote),
+        cmocka_unit_test(background_missing_hour), cmocka_unit_test(background_bad_value),
         cmocka_unit_test(valid_case_runs),
     };
     return cmocka_run_group_tests_name("bad input", tests, NULL, NULL);
