@@ -23,8 +23,8 @@ int lt_alert_rules_read(lt_alert_rules *r, const char *path, lt_error *err)
     const char *nm = lt_kvfile_get(kv, "rules", "name");
     snprintf(r->name, sizeof r->name, "%s", nm ? nm : path);
     static const char *const level_keys[] = {"threshold_aqi", "min_hours", "also_above_aqi",
-                                             "also_min_hours", "or_reach_aqi"};
-    enum { NLK = 5 };
+                                             "also_min_hours", "or_reach_aqi", "min_emission_cut"};
+    enum { NLK = 6 };
     const char *allowed[3 + NLK * LT_ALERT_MAX_LEVELS];
     char allowbuf[NLK * LT_ALERT_MAX_LEVELS][64];
     int na = 0;
@@ -48,7 +48,8 @@ int lt_alert_rules_read(lt_alert_rules *r, const char *path, lt_error *err)
             (rc = lt_kvfile_double(kv, s, "min_hours", NULL, 1, 10000, &mh, err)) ||
             (rc = lt_kvfile_double(kv, s, "also_above_aqi", &zero, 0, 1000, &l->also_above, err)) ||
             (rc = lt_kvfile_double(kv, s, "also_min_hours", &zero, 0, 10000, &amh, err)) ||
-            (rc = lt_kvfile_double(kv, s, "or_reach_aqi", &zero, 0, 1000, &l->or_reach, err)))
+            (rc = lt_kvfile_double(kv, s, "or_reach_aqi", &zero, 0, 1000, &l->or_reach, err)) ||
+            (rc = lt_kvfile_double(kv, s, "min_emission_cut", &zero, 0, 1, &l->min_cut, err)))
             goto done;
         l->min_hours = (int)mh;
         l->also_min_hours = (int)amh;

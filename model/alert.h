@@ -20,6 +20,7 @@ typedef struct lt_alert_level {
     double also_above;
     int also_min_hours;
     double or_reach;
+    double min_cut;     /* required cut of the city's emissions at this level, 0-1 */
 } lt_alert_level;
 
 typedef struct lt_alert_rules {

@@ -44,6 +44,7 @@ static const key_def keys[] = {
     {"assessment", "aqi_rules", "", 1},
     {"assessment", "alert_rules", "", 1},
     {"assessment", "alert_lead_hours", "24", 0},
+    {"assessment", "measures", "", 1},
     {"output", "file", NULL, 1},
     {"output", "deflate", "1", 0},
     {"output", "significant_digits", "0", 0},
@@ -58,6 +59,8 @@ typedef struct entry {
 
 typedef struct parse_state {
     entry vals[NKEYS];
+    lt_scen_entry *scen;
+    int nscen;
     const char *path;
     lt_error *err;
 } parse_state;
@@ -81,6 +84,8 @@ static int find_key(const char *section, const char *key)
 
 static int known_section(const char *section)
 {
+    if (!strncmp(section, "scenario.", 9))
+        return 1;
     for (int i = 0; i < NKEYS; i++)
         if (strcmp(keys[i].section, section) == 0)
             return 1;
@@ -107,10 +112,86 @@ static const char *sections_list(void)
 }
 
 /* Stores value for (section,key); msg_where is used in error messages. */
+/* The line of the n-th (0-based) "key = ..." in [section] of path, or 0. */
+static int line_of_nth(const char *path, const char *section, const char *key, int nth)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char buf[4096], cur[128] = "";
+    int line = 0, seen = 0, found = 0;
+    while (!found && fgets(buf, sizeof buf, f)) {
+        line++;
+        char *s = buf;
+        while (isspace((unsigned char)*s))
+            s++;
+        if (*s == '[') {
+            char *e = strchr(s, ']');
+            if (e)
+                snprintf(cur, sizeof cur, "%.*s", (int)(e - s - 1), s + 1);
+            continue;
+        }
+        size_t kl = strlen(key);
+        if (strcmp(cur, section) || strncmp(s, key, kl))
+            continue;
+        char *t = s + kl;
+        while (*t == ' ' || *t == '\t')
+            t++;
+        if ((*t == '=' || *t == ':') && seen++ == nth)
+            found = line;
+    }
+    fclose(f);
+    return found;
+}
+
+/* A key of a [scenario.NAME] section: kept for scenario.c to read. */
+static int store_scenario(parse_state *st, const char *section, const char *key, const char *value,
+                          const char *where)
+{
+    const char *name = section + 9;
+    size_t nl = strlen(name);
+    int ok = nl > 0 && nl < LT_NAME_MAX;
+    for (size_t i = 0; i < nl && ok; i++)
+        ok = isalnum((unsigned char)name[i]) || name[i] == '_' || name[i] == '-';
+    if (!ok) {
+        lt_error_set(st->err, LT_EINPUT, "%s: scenario name '%s': expected 1 to 31 letters, digits, '_' or '-'",
+                     where, name);
+        return 0;
+    }
+    if (strcmp(key, "description") && strcmp(key, "level") && strcmp(key, "alert") && strcmp(key, "cut")) {
+        lt_error_set(st->err, LT_EINPUT, "%s: unknown key '%s' in [%s] (expected one of: description, level, alert, cut)",
+                     where, key, section);
+        return 0;
+    }
+    if (strlen(value) >= sizeof st->scen[0].value) {
+        lt_error_set(st->err, LT_EINPUT, "%s: [%s] %s is longer than 511 bytes", where, section, key);
+        return 0;
+    }
+    if (st->nscen == LT_MAX_SCEN_ENTRIES) {
+        lt_error_set(st->err, LT_EINPUT, "%s: more than %d scenario keys", where, LT_MAX_SCEN_ENTRIES);
+        return 0;
+    }
+    if (!st->scen && !(st->scen = calloc(LT_MAX_SCEN_ENTRIES, sizeof *st->scen))) {
+        lt_error_set(st->err, LT_ENOMEM, "out of memory");
+        return 0;
+    }
+    lt_scen_entry *e = &st->scen[st->nscen++];
+    snprintf(e->scenario, sizeof e->scenario, "%s", name);
+    snprintf(e->key, sizeof e->key, "%s", key);
+    snprintf(e->value, sizeof e->value, "%s", value);
+    snprintf(e->where, sizeof e->where, "%s", where);
+    return 1;
+}
+
 static int store(parse_state *st, const char *section, const char *key, const char *value,
                  int line, int set_index, const char *where)
 {
     char buf[256];
+    if (!strncmp(section, "scenario.", 9)) {
+        (void)line;
+        (void)set_index;
+        return store_scenario(st, section, key, value, where);
+    }
     if (!known_section(section)) {
         lt_error_set(st->err, LT_EINPUT, "%s: unknown section [%s] (expected one of: %s)",
                      where, section, sections_list());
@@ -405,6 +486,7 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
         (rc = get_path(c, "assessment", "aqi_rules", dir, cfg->aqi_rules)) ||
         (rc = get_path(c, "assessment", "alert_rules", dir, cfg->alert_rules)) ||
         (rc = get_int(c, "assessment", "alert_lead_hours", 0, 240, "hours from 0 to 240", &cfg->alert_lead_hours)) ||
+        (rc = get_path(c, "assessment", "measures", dir, cfg->measures_file)) ||
         (rc = get_path(c, "output", "file", dir, cfg->output_file)) ||
         (rc = get_int(c, "output", "deflate", 0, 9, "a deflate level from 0 to 9", &cfg->deflate)) ||
         (rc = get_int(c, "output", "significant_digits", 0, 7, "0 (full precision) or 1 to 7 significant digits", &cfg->significant_digits)))
@@ -439,6 +521,26 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
     return LT_OK;
 }
 
+int lt_ini_check_lines(const char *path, lt_error *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return lt_error_set(err, LT_EIO, "%s: cannot open: %s", path, strerror(errno));
+    int line = 1, len = 0, c, rc = LT_OK;
+    while ((c = fgetc(f)) != EOF) {
+        if (c == '\n') {
+            line++;
+            len = 0;
+        } else if (c != '\r' && ++len > LT_INI_MAX_LINE) {
+            rc = lt_error_set(err, LT_EINPUT, "%s:%d: line longer than %d characters: expected shorter lines (the INI reader's limit)",
+                              path, line, LT_INI_MAX_LINE);
+            break;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
 int lt_config_load(lt_config *cfg, const char *path, const char *const *sets, int nsets,
                    lt_error *err)
 {
@@ -454,6 +556,10 @@ int lt_config_load(lt_config *cfg, const char *path, const char *const *sets, in
     if (!f)
         return lt_error_set(err, LT_EIO, "%s: cannot open the configuration: %s", path,
                             strerror(errno));
+    if ((rc = lt_ini_check_lines(path, err))) {
+        fclose(f);
+        return rc;
+    }
     int line = ini_parse_file(f, on_ini_entry, &st);
     fclose(f);
     if (line != 0) {
@@ -465,6 +571,20 @@ int lt_config_load(lt_config *cfg, const char *path, const char *const *sets, in
         rc = err->code;
         goto done;
     }
+    {
+        /* scenario keys read from the file: "path:line" for their messages */
+        int counts[LT_MAX_SCEN_ENTRIES] = {0};
+        for (int i = 0; i < st.nscen; i++) {
+            lt_scen_entry *e = &st.scen[i];
+            char section[64];
+            snprintf(section, sizeof section, "scenario.%s", e->scenario);
+            int nth = 0;
+            for (int j = 0; j < i; j++)
+                nth += !strcmp(st.scen[j].scenario, e->scenario) && !strcmp(st.scen[j].key, e->key);
+            (void)counts;
+            snprintf(e->where, sizeof e->where, "%s:%d", path, line_of_nth(path, section, e->key, nth));
+        }
+    }
     for (int i = 0; i < nsets; i++) {
         const char *s = sets[i];
         const char *dot = strchr(s, '.');
@@ -474,6 +594,16 @@ int lt_config_load(lt_config *cfg, const char *path, const char *const *sets, in
         if (!dot || !eq || dot > eq || dot == s || eq == dot + 1) {
             rc = lt_error_set(err, LT_EINPUT, "%s: expected section.key=value", where);
             goto done;
+        }
+        if (!strncmp(s, "scenario.", 9)) { /* --set scenario.NAME.key=value */
+            const char *d2 = dot + 1;
+            while (strchr(d2, '.') && strchr(d2, '.') < eq)
+                d2 = strchr(d2, '.') + 1;
+            dot = d2 - 1;
+            if (dot == s + 8) {
+                rc = lt_error_set(err, LT_EINPUT, "%s: expected scenario.NAME.key=value", where);
+                goto done;
+            }
         }
         char sec[64], key[64];
         snprintf(sec, sizeof sec, "%.*s", (int)(dot - s), s);
@@ -507,9 +637,15 @@ int lt_config_load(lt_config *cfg, const char *path, const char *const *sets, in
     val_ctx vc = {&st, sets, err};
     if ((rc = validate(&vc, cfg, dir)) == LT_OK)
         rc = build_text(&st, cfg, err);
+    if (rc == LT_OK) {
+        cfg->scen = st.scen; /* handed over */
+        cfg->nscen = st.nscen;
+        st.scen = NULL;
+    }
 done:
     for (int i = 0; i < NKEYS; i++)
         free(st.vals[i].value);
+    free(st.scen);
     if (rc != LT_OK)
         lt_config_free(cfg);
     return rc;
@@ -518,5 +654,8 @@ done:
 void lt_config_free(lt_config *cfg)
 {
     free(cfg->text);
+    free(cfg->scen);
+    cfg->scen = NULL;
+    cfg->nscen = 0;
     cfg->text = NULL;
 }

@@ -11,6 +11,17 @@
 #define LT_MAX_SECTORS 16
 #define LT_NAME_MAX 32
 
+#define LT_MAX_SCENARIOS 32
+#define LT_MAX_SCEN_ENTRIES 128
+
+/* One key of a [scenario.NAME] section, kept as written; scenario.c reads it. */
+typedef struct lt_scen_entry {
+    char scenario[LT_NAME_MAX];
+    char key[16];      /* description, level, alert or cut */
+    char value[512];
+    char where[LT_PATH_MAX + 64]; /* "file:line" or "--set ..." for messages */
+} lt_scen_entry;
+
 typedef struct lt_config {
     char path[LT_PATH_MAX];        /* the config file as given */
     /* [run] */
@@ -43,11 +54,15 @@ typedef struct lt_config {
     /* [assessment] (empty paths: no daily assessment / no alerts) */
     char aqi_rules[LT_PATH_MAX];
     char alert_rules[LT_PATH_MAX];
+    char measures_file[LT_PATH_MAX];  /* emergency measures per level and grade */
     int alert_lead_hours;
     /* [output] */
     char output_file[LT_PATH_MAX];
     int deflate;
     int significant_digits;        /* 0: keep full float precision */
+    /* [scenario.NAME] sections, in the order written. */
+    lt_scen_entry *scen;
+    int nscen;
     /* The resolved configuration as INI text, for the output's metadata. */
     char *text;
 } lt_config;
@@ -59,6 +74,12 @@ int lt_config_load(lt_config *cfg, const char *path, const char *const *sets, in
                    lt_error *err);
 
 void lt_config_free(lt_config *cfg);
+
+/* libinih reads lines of at most this many characters. */
+#define LT_INI_MAX_LINE 196
+
+/* Fails naming the first line of path longer than LT_INI_MAX_LINE. */
+int lt_ini_check_lines(const char *path, lt_error *err);
 
 /* Parses "YYYY-MM-DDTHH:MM:SSZ" into seconds since the epoch; 0 on success. */
 int lt_parse_iso8601(const char *s, double *t_s);

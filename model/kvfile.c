@@ -1,6 +1,8 @@
 /* kvfile.c — INI data files read whole (see kvfile.h). */
 #include "kvfile.h"
 
+#include "config.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <ini.h>
@@ -98,6 +100,11 @@ int lt_kvfile_read(lt_kvfile **out, const char *path, lt_error *err)
         int rc = lt_error_set(err, LT_EIO, "%s: cannot open: %s", path, strerror(errno));
         lt_kvfile_free(&kv);
         return rc;
+    }
+    if (lt_ini_check_lines(path, err)) {
+        fclose(f);
+        lt_kvfile_free(&kv);
+        return err->code;
     }
     int line = ini_parse_file(f, on_entry, kv);
     fclose(f);

@@ -98,6 +98,33 @@ static void print_summary(const lt_case *cs, const lt_summary *s)
             printf("  alert days (%s rules, decided on this run as the forecast, %d h lead) %d\n",
                    cs->alert.name, cfg->alert_lead_hours, s->alert_days);
     }
+    if (s->nscen) {
+        const lt_scenarios *sc = cs->scen;
+        printf("\nscenarios (city = mean of the stations; alert days by each run's own forecast)\n");
+        printf("  %-12s %14s %6s %6s %7s %6s %14s\n", "scenario", "city PM2.5", "good", "heavy",
+               "exceed", "alert", "station change");
+        printf("  %-12s %14.2f %6d %6d %7d %6d %14s\n", "baseline", s->city_mean, s->good_days,
+               s->heavy_days, s->exceed_days, s->alert_days, "-");
+        for (int i = 0; i < s->nscen; i++)
+            printf("  %-12s %14.2f %6d %6d %7d %6d %+14.3f\n", sc->name[i], s->scen_city_mean[i],
+                   s->scen_good[i], s->scen_heavy[i], s->scen_exceed[i], s->scen_alert_days[i],
+                   s->scen_station_mean_delta[i]);
+        if (cs->have_alert && cfg->measures_file[0]) {
+            printf("  measures table %s: cut of the inventory's PM2.5 emission", cfg->measures_file);
+            for (int l = 1; l <= cs->alert.nlevels; l++) {
+                double need = cs->alert.level[l - 1].min_cut;
+                printf("%s %s %.1f %%%s", l > 1 ? "," : "", cs->alert.level[l - 1].name,
+                       100.0 * sc->level_cut[l], sc->level_cut[l] + 1e-9 < need ? " (BELOW the required" : "");
+                if (sc->level_cut[l] + 1e-9 < need)
+                    printf(" %.0f %%)", 100.0 * need);
+            }
+            printf("\n");
+        }
+        printf("  cost: scenarios combined in %.2f s beside %.2f s of dispersion%s\n",
+               s->scenario_seconds, s->kernel_seconds,
+               s->reruns ? " (alert mode re-ran the dispersion once)" : "");
+        printf("  table: %s\n", s->scenario_csv);
+    }
     printf("\nsector shares of the all-station mean\n");
     for (int g = 0; g < s->ntags; g++)
         printf("  %-14s %8.3f %%\n", cs->tag_names[g], 100.0 * s->tag_share[g]);

@@ -23,6 +23,8 @@ struct lt_output {
     int v_pm25, v_src, v_st, v_stsrc, v_calm;
     size_t ndays;    /* 0: no assessment variables */
     int v_stday, v_staqi, v_cityday, v_cityaqi, v_citycat, v_alert;
+    int nscen, hours;
+    int v_mean, v_smean, v_sst, v_sstsrc, v_scityday, v_scityaqi, v_sstaqi, v_salert;
 };
 
 #define NC(call)                                                                          \
@@ -296,6 +298,70 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
         }
         NC(put_text(o->ncid, NC_GLOBAL, "lantian_aqi_rules", s->aqi->name));
     }
+    o->hours = s->hours;
+    {
+        int d2[2] = {d_y, d_x};
+        size_t c2[2] = {cy, cx};
+        NC(def_float(o, s, "pm25_mean", 2, d2, c2, &o->v_mean));
+        NC(put_text(o->ncid, o->v_mean, "standard_name", PM25_STDNAME));
+        NC(put_text(o->ncid, o->v_mean, "long_name", "PM2.5, mean over the run"));
+        NC(put_text(o->ncid, o->v_mean, "units", "ug m-3"));
+        NC(put_text(o->ncid, o->v_mean, "cell_methods", "time: mean"));
+        NC(put_text(o->ncid, o->v_mean, "grid_mapping", "crs"));
+        NC(put_text(o->ncid, o->v_mean, "coordinates", "lat lon"));
+    }
+    o->nscen = s->aqi ? s->nscenarios : 0;
+    if (o->nscen) {
+        int d_sc, v_scname;
+        NC(nc_def_dim(o->ncid, "scenario", (size_t)o->nscen, &d_sc));
+        int dd[4] = {d_sc, d_str};
+        NC(nc_def_var(o->ncid, "scenario_name", NC_CHAR, 2, dd, &v_scname));
+        NC(put_text(o->ncid, v_scname, "long_name", "scenario ([scenario.NAME] of the configuration)"));
+        o->v_salert = -1;
+        dd[1] = d_y;
+        dd[2] = d_x;
+        size_t c3[3] = {1, cy, cx};
+        NC(def_float(o, s, "scenario_pm25_mean", 3, dd, c3, &o->v_smean));
+        NC(put_text(o->ncid, o->v_smean, "long_name", "PM2.5 mean over the run under each scenario"));
+        NC(put_text(o->ncid, o->v_smean, "units", "ug m-3"));
+        NC(put_text(o->ncid, o->v_smean, "grid_mapping", "crs"));
+        NC(put_text(o->ncid, o->v_smean, "coordinates", "lat lon"));
+        dd[1] = d_time;
+        dd[2] = d_st;
+        size_t c3s[3] = {1, ct, cs};
+        NC(def_float(o, s, "scenario_station_pm25", 3, dd, c3s, &o->v_sst));
+        NC(put_text(o->ncid, o->v_sst, "long_name", "hourly PM2.5 at stations under each scenario"));
+        NC(put_text(o->ncid, o->v_sst, "units", "ug m-3"));
+        dd[2] = d_src;
+        dd[3] = d_st;
+        size_t c4s[4] = {1, ct, 1, cs};
+        NC(def_float(o, s, "scenario_station_pm25_src", 4, dd, c4s, &o->v_sstsrc));
+        NC(put_text(o->ncid, o->v_sstsrc, "long_name", "hourly PM2.5 at stations per source tag under each scenario"));
+        NC(put_text(o->ncid, o->v_sstsrc, "units", "ug m-3"));
+        int d_dayid;
+        NC(nc_inq_dimid(o->ncid, "day", &d_dayid));
+        dd[1] = d_dayid;
+        NC(nc_def_var(o->ncid, "scenario_city_pm25_daily", NC_FLOAT, 2, dd, &o->v_scityday));
+        NC(put_text(o->ncid, o->v_scityday, "long_name", "city daily PM2.5 under each scenario"));
+        NC(put_text(o->ncid, o->v_scityday, "units", "ug m-3"));
+        int ifill = -1;
+        NC(nc_def_var(o->ncid, "scenario_city_aqi", NC_INT, 2, dd, &o->v_scityaqi));
+        NC(nc_def_var_fill(o->ncid, o->v_scityaqi, 0, &ifill));
+        NC(put_text(o->ncid, o->v_scityaqi, "long_name", "city daily AQI under each scenario"));
+        dd[2] = d_st;
+        NC(nc_def_var(o->ncid, "scenario_station_aqi", NC_INT, 3, dd, &o->v_sstaqi));
+        NC(nc_def_var_fill(o->ncid, o->v_sstaqi, 0, &ifill));
+        NC(put_text(o->ncid, o->v_sstaqi, "long_name", "station daily AQI under each scenario"));
+        if (s->alert) {
+            NC(nc_def_var(o->ncid, "scenario_alert_level", NC_BYTE, 2, dd, &o->v_salert));
+            NC(put_text(o->ncid, o->v_salert, "long_name",
+                        "alert level the scenario's own PM2.5 would bring (flags as alert_level)"));
+        }
+        o->v_mean = o->v_mean; /* baseline mean defined above */
+        NC(nc_enddef(o->ncid));
+        NC(put_string_var(o->ncid, v_scname, (size_t)o->nscen, tag_name, s->scenario_names));
+        NC(nc_redef(o->ncid));
+    }
     NC(nc_def_var(o->ncid, "calm_sources", NC_INT, 1, &d_time, &o->v_calm));
     NC(put_text(o->ncid, o->v_calm, "long_name",
                 "number of sources whose 10 m wind was below 0.5 m s-1 in this hour"));
@@ -493,6 +559,87 @@ int lt_output_write_assessment(lt_output *o, const lt_assessment *a, lt_error *e
     }
 fail:
     free(f);
+    free(b);
+    return rc;
+}
+
+int lt_output_write_means(lt_output *o, int s, const double *mean, const float *st_src,
+                          const lt_assessment *a, lt_error *err)
+{
+    int rc = LT_OK;
+    size_t ncell = (size_t)o->nx * (size_t)o->ny;
+    float *f = malloc(ncell * sizeof *f);
+    float *st = NULL;
+    int *iv = NULL;
+    signed char *b = NULL;
+    if (!f) {
+        rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < ncell; i++)
+        f[i] = (float)mean[i];
+    if (s < 0) {
+        NC(nc_put_var_float(o->ncid, o->v_mean, f));
+        free(f);
+        return LT_OK;
+    }
+    if (s >= o->nscen) {
+        rc = lt_error_set(err, LT_EINTERNAL, "scenario %d beyond the %d defined", s, o->nscen);
+        goto fail;
+    }
+    size_t st3[3] = {(size_t)s, 0, 0}, c3[3] = {1, (size_t)o->ny, (size_t)o->nx};
+    NC(nc_put_vara_float(o->ncid, o->v_smean, st3, c3, f));
+    size_t nh = (size_t)o->hours, nst = o->nst, nd = a->ndays;
+    if (nst) {
+        st = malloc(nh * nst * sizeof *st);
+        if (!st) {
+            rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+            goto fail;
+        }
+        for (size_t h = 0; h < nh; h++)
+            for (size_t k = 0; k < nst; k++) {
+                double v = 0.0;
+                for (int g = 0; g < o->ntags; g++)
+                    v += st_src[(h * (size_t)o->ntags + (size_t)g) * nst + k];
+                st[h * nst + k] = (float)v;
+            }
+        size_t c3s[3] = {1, nh, nst};
+        NC(nc_put_vara_float(o->ncid, o->v_sst, st3, c3s, st));
+        size_t s4[4] = {(size_t)s, 0, 0, 0}, c4[4] = {1, nh, (size_t)o->ntags, nst};
+        NC(nc_put_vara_float(o->ncid, o->v_sstsrc, s4, c4, st_src));
+        size_t c3a[3] = {1, nd, nst};
+        NC(nc_put_vara_int(o->ncid, o->v_sstaqi, st3, c3a, a->st_aqi));
+    }
+    float *cd = f; /* reuse: nd <= ncell is not guaranteed, so allocate */
+    if (nd > ncell) {
+        cd = malloc(nd * sizeof *cd);
+        if (!cd) {
+            rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+            goto fail;
+        }
+    }
+    for (size_t d = 0; d < nd; d++)
+        cd[d] = isnan(a->city_pm25[d]) ? NC_FILL_FLOAT : (float)a->city_pm25[d];
+    size_t s2[2] = {(size_t)s, 0}, c2[2] = {1, nd};
+    int st_put = nc_put_vara_float(o->ncid, o->v_scityday, s2, c2, cd);
+    if (cd != f)
+        free(cd);
+    NC(st_put);
+    NC(nc_put_vara_int(o->ncid, o->v_scityaqi, s2, c2, a->city_aqi));
+    if (o->v_salert >= 0) {
+        b = malloc(nd * sizeof *b);
+        if (!b) {
+            rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+            goto fail;
+        }
+        for (size_t d = 0; d < nd; d++)
+            b[d] = (signed char)a->alert_day[d];
+        NC(nc_put_vara_schar(o->ncid, o->v_salert, s2, c2, b));
+    }
+fail:
+    free(f);
+    free(st);
+    free(iv);
     free(b);
     return rc;
 }

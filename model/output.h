@@ -31,6 +31,8 @@ typedef struct lt_output_spec {
     const char *curves;          /* dispersion curve set, for the metadata */
     const lt_aqi_table *aqi;     /* NULL: no daily assessment variables */
     const lt_alert_rules *alert; /* NULL: no alert_level */
+    int nscenarios;              /* scenario variables (need aqi) */
+    const char *const *scenario_names;
 } lt_output_spec;
 
 typedef struct lt_output lt_output;
@@ -45,6 +47,12 @@ int lt_output_write(lt_output *o, int h0, int nh, const float *pm25, const float
 
 /* Writes the daily assessment (the file must have been created with spec.aqi). */
 int lt_output_write_assessment(lt_output *o, const lt_assessment *a, lt_error *err);
+
+/* Period means: s = -1 writes the baseline pm25_mean(y, x); s >= 0 writes
+ * scenario s: scenario_pm25_mean, its station series per tag st_src[hour][tag][station]
+ * (and their sum) and its daily assessment a. */
+int lt_output_write_means(lt_output *o, int s, const double *mean, const float *st_src,
+                          const lt_assessment *a, lt_error *err);
 
 /* Adds a global attribute (text) before commit, e.g. run statistics. */
 int lt_output_note(lt_output *o, const char *name, const char *value, lt_error *err);

@@ -26,6 +26,38 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* Groups of sources with the same tag and the same scenario rules; the
+ * background tag, when there is one, is a group of its own (the last). */
+static int build_groups(lt_case *cs, lt_error *err)
+{
+    size_t cap = cs->npoints + 1;
+    cs->group_of_point = malloc((cs->npoints ? cs->npoints : 1) * sizeof *cs->group_of_point);
+    cs->group_tag = malloc(cap * sizeof *cs->group_tag);
+    cs->group_sig = malloc(cap * sizeof *cs->group_sig);
+    if (!cs->group_of_point || !cs->group_tag || !cs->group_sig)
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    cs->ngroups = 0;
+    for (size_t i = 0; i < cs->npoints; i++) {
+        int tag = cs->tag_of_sector[cs->points[i].sector];
+        uint64_t sig = cs->scen ? lt_scenario_signature(cs->scen, &cs->points[i]) : 0;
+        int g = 0;
+        while (g < cs->ngroups && !(cs->group_tag[g] == tag && cs->group_sig[g] == sig))
+            g++;
+        if (g == cs->ngroups) {
+            cs->group_tag[g] = tag;
+            cs->group_sig[g] = sig;
+            cs->ngroups++;
+        }
+        cs->group_of_point[i] = g;
+    }
+    if (cs->background_tag >= 0) {
+        cs->group_tag[cs->ngroups] = cs->background_tag;
+        cs->group_sig[cs->ngroups] = cs->scen ? lt_scenario_signature_background(cs->scen) : 0;
+        cs->ngroups++;
+    }
+    return LT_OK;
+}
+
 int lt_case_load(lt_case *cs, const lt_config *cfg, lt_error *err)
 {
     memset(cs, 0, sizeof *cs);
@@ -95,6 +127,23 @@ int lt_case_load(lt_case *cs, const lt_config *cfg, lt_error *err)
             goto fail;
         cs->have_alert = 1;
     }
+    if (cfg->nscen) {
+        cs->scen = malloc(sizeof *cs->scen);
+        if (!cs->scen) {
+            rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+            goto fail;
+        }
+        if ((rc = lt_scenarios_build(cs->scen, cfg, cs->points, cs->npoints, cs->stations, cs->nstations,
+                                     cs->have_alert ? &cs->alert : NULL, err)))
+            goto fail;
+        if (cs->scen->n > 0 && !cs->have_aqi) {
+            rc = lt_error_set(err, LT_EINPUT, "%s: scenarios need [assessment] aqi_rules (they are compared on the AQI)",
+                              cfg->path);
+            goto fail;
+        }
+    }
+    if ((rc = build_groups(cs, err)))
+        goto fail;
     if ((rc = lt_met_open(&cs->met, cfg->met_file, err)) ||
         (rc = lt_met_check_coverage(cs->met, cfg->start_s, cfg->hours, err)))
         goto fail;
@@ -121,6 +170,14 @@ void lt_case_free(lt_case *cs)
     free(cs->points);
     free(cs->stations);
     free(cs->background);
+    free(cs->scen);
+    free(cs->group_of_point);
+    free(cs->group_tag);
+    free(cs->group_sig);
+    cs->scen = NULL;
+    cs->group_of_point = NULL;
+    cs->group_tag = NULL;
+    cs->group_sig = NULL;
     cs->points = NULL;
     cs->stations = NULL;
     cs->background = NULL;
@@ -176,9 +233,125 @@ static size_t prepare_sources(const lt_case *cs, const lt_sigma_curves *curves,
         s->bid = cfg->bid;
         s->sy = curves->y[cls];
         s->sz = curves->z[cls];
-        s->tag = cs->tag_of_sector[p->sector];
+        s->tag = cs->group_of_point[i];
     }
     return n;
+}
+
+/* Everything one pass over the hours needs. */
+typedef struct pass_ctx {
+    lt_case *cs;
+    const lt_sigma_curves *curves;
+    size_t ngrid, nst, nrec;
+    int ntags, ngroups;
+    double *rx, *ry;
+    double *gconc;        /* [group][receptor] of the current hour */
+    lt_plume_src *src;
+    int calm;
+} pass_ctx;
+
+/* Met, sources and the plume kernel for hour h: fills x->gconc. */
+static int disperse_hour(pass_ctx *x, int h, lt_summary *sum, int count, lt_error *err)
+{
+    lt_case *cs = x->cs;
+    const lt_config *cfg = cs->cfg;
+    double t = cfg->start_s + 3600.0 * h;
+    int rc = lt_met_load(cs->met, t, err);
+    if (rc)
+        return rc;
+    lt_summary scratch;
+    lt_summary *s = count ? sum : &scratch; /* a rerun must not count twice */
+    if (!count)
+        memset(&scratch, 0, sizeof scratch);
+    lt_met_point mc;
+    lt_met_sample(cs->met, cfg->center_lon, cfg->center_lat, &mc);
+    if (hypot(mc.u10, mc.v10) < LT_CALM_MS)
+        s->calm_hours++;
+    size_t nact = prepare_sources(cs, x->curves, x->src, &x->calm, s);
+    memset(x->gconc, 0, (size_t)x->ngroups * x->nrec * sizeof *x->gconc);
+    double tk = now_s();
+    lt_plume_accumulate(x->src, nact, x->rx, x->ry, x->nrec, cfg->receptor_height_m, x->gconc);
+    s->kernel_seconds += now_s() - tk;
+    s->evaluations += (double)nact * (double)x->nrec;
+    if (cs->background_tag >= 0) {
+        double *bg = x->gconc + (size_t)(x->ngroups - 1) * x->nrec;
+        for (size_t r = 0; r < x->nrec; r++)
+            bg[r] = cs->background[h];
+    }
+    return LT_OK;
+}
+
+/* Scenario s at hour h: station values per tag into st_tag[tag][station] and
+ * the grid total added into mean[cell]. */
+static void combine_scenario(const pass_ctx *x, int s, int h, int alert_level, float *st_tag,
+                             double *mean, double *f)
+{
+    const lt_case *cs = x->cs;
+    double t = cs->cfg->start_s + 3600.0 * h;
+    for (int g = 0; g < x->ngroups; g++)
+        f[g] = lt_scenario_factor(cs->scen, s, cs->group_sig[g], t, alert_level);
+    for (size_t k = 0; k < (size_t)x->ntags * x->nst; k++)
+        st_tag[k] = 0.0f;
+    for (size_t k = 0; k < x->nst; k++) {
+        double v[LT_MAX_SECTORS + 1] = {0};
+        for (int g = 0; g < x->ngroups; g++)
+            v[cs->group_tag[g]] += f[g] * x->gconc[(size_t)g * x->nrec + x->ngrid + k];
+        for (int tag = 0; tag < x->ntags; tag++)
+            st_tag[(size_t)tag * x->nst + k] = (float)v[tag];
+    }
+    long n = (long)x->ngrid;
+#pragma omp parallel for schedule(static)
+    for (long r = 0; r < n; r++) {
+        double v = 0.0;
+        for (int g = 0; g < x->ngroups; g++)
+            v += f[g] * x->gconc[(size_t)g * x->nrec + (size_t)r];
+        mean[r] += v;
+    }
+}
+
+/* Station totals of a scenario's [hour][tag][station] series. */
+static void totals_of(const float *st_src, size_t nh, int ntags, size_t nst, double *tot)
+{
+    for (size_t h = 0; h < nh; h++)
+        for (size_t k = 0; k < nst; k++) {
+            double v = 0.0;
+            for (int g = 0; g < ntags; g++)
+                v += st_src[(h * (size_t)ntags + (size_t)g) * nst + k];
+            tot[h * nst + k] = v;
+        }
+}
+
+/* The scenario table beside the output: OUTPUT_scenarios.csv (written under a
+ * temporary name, then renamed). */
+static int write_scenario_csv(const lt_case *cs, lt_summary *sum, lt_error *err)
+{
+    const char *out = cs->cfg->output_file;
+    size_t n = strlen(out);
+    if (n > 3 && !strcmp(out + n - 3, ".nc"))
+        n -= 3;
+    snprintf(sum->scenario_csv, sizeof sum->scenario_csv, "%.*s_scenarios.csv", (int)n, out);
+    char tmp[sizeof sum->scenario_csv + 16];
+    snprintf(tmp, sizeof tmp, "%s.part", sum->scenario_csv);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return lt_error_set(err, LT_EIO, "%s: cannot write the scenario table", tmp);
+    fprintf(f, "scenario,description,city_mean_pm25_ugm3,good_days,heavy_days,exceedance_days,alert_days,"
+               "station_mean_change_ugm3\n");
+    fprintf(f, "baseline,,%.3f,%d,%d,%d,%d,0\n", sum->city_mean, sum->good_days, sum->heavy_days,
+            sum->exceed_days, sum->alert_days);
+    for (int s = 0; s < sum->nscen; s++) {
+        fprintf(f, "%s,\"", cs->scen->name[s]);
+        for (const char *c = cs->scen->description[s]; *c; c++)
+            fputs(*c == '"' ? "\"\"" : (char[]){*c, 0}, f);
+        fprintf(f, "\",%.3f,%d,%d,%d,%d,%.4f\n", sum->scen_city_mean[s], sum->scen_good[s],
+                sum->scen_heavy[s], sum->scen_exceed[s], sum->scen_alert_days[s],
+                sum->scen_station_mean_delta[s]);
+    }
+    if (fclose(f) != 0 || rename(tmp, sum->scenario_csv) != 0) {
+        remove(tmp);
+        return lt_error_set(err, LT_EIO, "%s: cannot write the scenario table", sum->scenario_csv);
+    }
+    return LT_OK;
 }
 
 int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summary *sum,
@@ -195,42 +368,59 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
 #else
     sum->threads = 1;
 #endif
-    const lt_sigma_curves *curves = lt_sigma_curves_find(cfg->curves);
     const size_t ngrid = (size_t)cfg->nx * (size_t)cfg->ny;
     const size_t nst = cs->nstations;
     const size_t nrec = ngrid + nst;
     const int ntags = cs->ntags;
+    const int nscen = cs->scen ? cs->scen->n : 0;
+    const size_t nh_all = (size_t)cfg->hours;
+    const size_t nst1 = nst ? nst : 1;
     int rc = LT_OK;
+    pass_ctx x = {cs, lt_sigma_curves_find(cfg->curves), ngrid, nst, nrec, ntags, cs->ngroups,
+                  NULL, NULL, NULL, NULL, 0};
 
-    double *rx = malloc(nrec * sizeof *rx), *ry = malloc(nrec * sizeof *ry);
-    double *conc = malloc((size_t)ntags * nrec * sizeof *conc);
-    lt_plume_src *src = malloc((cs->npoints ? cs->npoints : 1) * sizeof *src);
+    x.rx = malloc(nrec * sizeof *x.rx);
+    x.ry = malloc(nrec * sizeof *x.ry);
+    x.gconc = malloc((size_t)cs->ngroups * nrec * sizeof *x.gconc);
+    x.src = malloc((cs->npoints ? cs->npoints : 1) * sizeof *x.src);
     float *b_pm = malloc((size_t)BLOCK_HOURS * ngrid * sizeof *b_pm);
     float *b_src = malloc((size_t)BLOCK_HOURS * ntags * ngrid * sizeof *b_src);
-    float *b_st = malloc((size_t)BLOCK_HOURS * (nst ? nst : 1) * sizeof *b_st);
-    float *b_stsrc = malloc((size_t)BLOCK_HOURS * ntags * (nst ? nst : 1) * sizeof *b_stsrc);
+    float *b_st = malloc((size_t)BLOCK_HOURS * nst1 * sizeof *b_st);
+    float *b_stsrc = malloc((size_t)BLOCK_HOURS * ntags * nst1 * sizeof *b_stsrc);
     int *b_calm = malloc(BLOCK_HOURS * sizeof *b_calm);
     double *tag_sum = calloc((size_t)ntags, sizeof *tag_sum);
-    double *st_all = malloc((size_t)cfg->hours * (nst ? nst : 1) * sizeof *st_all);
-    lt_assessment as;
+    double *st_all = malloc(nh_all * nst1 * sizeof *st_all);
+    double *base_mean = calloc(ngrid, sizeof *base_mean);
+    /* scenarios: station series per tag, grid sums, the factors of one hour */
+    float *sc_st = nscen ? malloc((size_t)nscen * nh_all * ntags * nst1 * sizeof *sc_st) : NULL;
+    double *sc_mean = nscen ? calloc((size_t)nscen * ngrid, sizeof *sc_mean) : NULL;
+    double *sc_tot = nscen ? malloc(nh_all * nst1 * sizeof *sc_tot) : NULL;
+    double *fac = malloc((size_t)cs->ngroups * sizeof *fac);
+    lt_assessment as, sas;
     memset(&as, 0, sizeof as);
-    sum->station_mean = calloc(nst ? nst : 1, sizeof(double));
-    sum->station_max = calloc(nst ? nst : 1, sizeof(double));
+    memset(&sas, 0, sizeof sas);
+    sum->station_mean = calloc(nst1, sizeof(double));
+    sum->station_max = calloc(nst1, sizeof(double));
     lt_output *out = NULL;
-    if (!rx || !ry || !conc || !src || !b_pm || !b_src || !b_st || !b_stsrc || !b_calm ||
-        !tag_sum || !st_all || !sum->station_mean || !sum->station_max) {
-        rc = lt_error_set(err, LT_ENOMEM, "out of memory for %zu receptors x %d tags", nrec, ntags);
+    if (!x.rx || !x.ry || !x.gconc || !x.src || !b_pm || !b_src || !b_st || !b_stsrc || !b_calm ||
+        !tag_sum || !st_all || !base_mean || !fac || !sum->station_mean || !sum->station_max ||
+        (nscen && (!sc_st || !sc_mean || !sc_tot))) {
+        rc = lt_error_set(err, LT_ENOMEM, "out of memory for %zu receptors x %d source groups", nrec,
+                          cs->ngroups);
         goto done;
     }
     for (int j = 0; j < cfg->ny; j++)
         for (int i = 0; i < cfg->nx; i++) {
-            rx[(size_t)j * cfg->nx + i] = lt_domain_x(cs->domain, i);
-            ry[(size_t)j * cfg->nx + i] = lt_domain_y(cs->domain, j);
+            x.rx[(size_t)j * cfg->nx + i] = lt_domain_x(cs->domain, i);
+            x.ry[(size_t)j * cfg->nx + i] = lt_domain_y(cs->domain, j);
         }
     for (size_t k = 0; k < nst; k++) {
-        rx[ngrid + k] = cs->stations[k].x_m;
-        ry[ngrid + k] = cs->stations[k].y_m;
+        x.rx[ngrid + k] = cs->stations[k].x_m;
+        x.ry[ngrid + k] = cs->stations[k].y_m;
     }
+    const char *scen_names[LT_MAX_SCENARIOS];
+    for (int s = 0; s < nscen; s++)
+        scen_names[s] = cs->scen->name[s];
 
     lt_output_spec spec = {
         .path = cfg->output_file, .domain = cs->domain, .start_s = cfg->start_s,
@@ -240,45 +430,33 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         .command_line = command_line, .config_path = cfg->path, .version = version,
         .curves = cfg->curves,
         .aqi = cs->have_aqi ? &cs->aqi : NULL,
-        .alert = cs->have_alert ? &cs->alert : NULL};
+        .alert = cs->have_alert ? &cs->alert : NULL,
+        .nscenarios = nscen, .scenario_names = scen_names};
     if ((rc = lt_output_create(&out, &spec, err)))
         goto done;
 
+    /* Pass 1: the baseline, and every scenario that does not follow alerts. */
     double grid_sum = 0.0;
     sum->grid_max = 0.0;
     for (int h0 = 0; h0 < cfg->hours; h0 += BLOCK_HOURS) {
         int nh = cfg->hours - h0 < BLOCK_HOURS ? cfg->hours - h0 : BLOCK_HOURS;
         for (int b = 0; b < nh; b++) {
             int h = h0 + b;
-            double t = cfg->start_s + 3600.0 * h;
-            if ((rc = lt_met_load(cs->met, t, err)))
+            if ((rc = disperse_hour(&x, h, sum, 1, err)))
                 goto done;
-            lt_met_point mc;
-            lt_met_sample(cs->met, cfg->center_lon, cfg->center_lat, &mc);
-            if (hypot(mc.u10, mc.v10) < LT_CALM_MS)
-                sum->calm_hours++;
-            size_t nact = prepare_sources(cs, curves, src, &b_calm[b], sum);
-            memset(conc, 0, (size_t)ntags * nrec * sizeof *conc);
-            double tk = now_s();
-            lt_plume_accumulate(src, nact, rx, ry, nrec, cfg->receptor_height_m, conc);
-            sum->kernel_seconds += now_s() - tk;
-            if (cs->background_tag >= 0) {
-                double *bg = conc + (size_t)cs->background_tag * nrec;
-                for (size_t r = 0; r < nrec; r++)
-                    bg[r] = cs->background[h];
-            }
-            sum->evaluations += (double)nact * (double)nrec;
-
+            b_calm[b] = x.calm;
             float *pm = b_pm + (size_t)b * ngrid;
             float *ps = b_src + (size_t)b * ntags * ngrid;
             for (size_t r = 0; r < ngrid; r++) {
-                double total = 0.0;
-                for (int g = 0; g < ntags; g++) {
-                    double c = conc[(size_t)g * nrec + r];
-                    ps[(size_t)g * ngrid + r] = (float)c;
-                    total += c;
+                double v[LT_MAX_SECTORS + 1] = {0}, total = 0.0;
+                for (int g = 0; g < cs->ngroups; g++)
+                    v[cs->group_tag[g]] += x.gconc[(size_t)g * nrec + r];
+                for (int tag = 0; tag < ntags; tag++) {
+                    ps[(size_t)tag * ngrid + r] = (float)v[tag];
+                    total += v[tag];
                 }
                 pm[r] = (float)total;
+                base_mean[r] += total;
                 grid_sum += total;
                 if (total > sum->grid_max)
                     sum->grid_max = total;
@@ -286,12 +464,13 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
             float *st = b_st + (size_t)b * nst;
             float *sts = b_stsrc + (size_t)b * ntags * nst;
             for (size_t k = 0; k < nst; k++) {
-                double total = 0.0;
-                for (int g = 0; g < ntags; g++) {
-                    double c = conc[(size_t)g * nrec + ngrid + k];
-                    sts[(size_t)g * nst + k] = (float)c;
-                    total += c;
-                    tag_sum[g] += c;
+                double v[LT_MAX_SECTORS + 1] = {0}, total = 0.0;
+                for (int g = 0; g < cs->ngroups; g++)
+                    v[cs->group_tag[g]] += x.gconc[(size_t)g * nrec + ngrid + k];
+                for (int tag = 0; tag < ntags; tag++) {
+                    sts[(size_t)tag * nst + k] = (float)v[tag];
+                    total += v[tag];
+                    tag_sum[tag] += v[tag];
                 }
                 st[k] = (float)total;
                 st_all[(size_t)h * nst + k] = total;
@@ -299,6 +478,12 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
                 if (total > sum->station_max[k])
                     sum->station_max[k] = total;
             }
+            double ts = now_s();
+            for (int s = 0; s < nscen; s++)
+                if (!cs->scen->alert_mode[s])
+                    combine_scenario(&x, s, h, 0, sc_st + ((size_t)s * nh_all + (size_t)h) * ntags * nst,
+                                     sc_mean + (size_t)s * ngrid, fac);
+            sum->scenario_seconds += now_s() - ts;
         }
         if ((rc = lt_output_write(out, h0, nh, b_pm, b_src, b_st, b_stsrc, b_calm, err)))
             goto done;
@@ -311,9 +496,11 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         all += tag_sum[g];
     for (int g = 0; g < ntags; g++)
         sum->tag_share[g] = all > 0 ? tag_sum[g] / all : 0.0;
+    for (size_t r = 0; r < ngrid; r++)
+        base_mean[r] /= cfg->hours;
     if (cs->have_aqi) {
         if (lt_assess(&as, &cs->aqi, cs->have_alert ? &cs->alert : NULL, cfg->alert_lead_hours,
-                      st_all, (size_t)cfg->hours, nst, cfg->start_s)) {
+                      st_all, nh_all, nst, cfg->start_s)) {
             rc = lt_error_set(err, LT_ENOMEM, "out of memory for the daily assessment");
             goto done;
         }
@@ -328,6 +515,53 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         sum->alert_days = as.alert_days;
         sum->city_mean = as.city_mean;
     }
+    /* Pass 2: scenarios whose measures follow the baseline's alerts. Their
+     * factors depend on the whole baseline, so the dispersion runs again. */
+    int need_rerun = 0;
+    for (int s = 0; s < nscen; s++)
+        need_rerun |= cs->scen->alert_mode[s];
+    if (need_rerun) {
+        sum->reruns = 1;
+        for (int h = 0; h < cfg->hours; h++) {
+            if ((rc = disperse_hour(&x, h, sum, 0, err)))
+                goto done;
+            double ts = now_s();
+            for (int s = 0; s < nscen; s++)
+                if (cs->scen->alert_mode[s])
+                    combine_scenario(&x, s, h, as.alert_hour[h],
+                                     sc_st + ((size_t)s * nh_all + (size_t)h) * ntags * nst,
+                                     sc_mean + (size_t)s * ngrid, fac);
+            sum->scenario_seconds += now_s() - ts;
+        }
+    }
+    /* Each scenario: its assessment, the file's scenario variables, the summary. */
+    if ((rc = lt_output_write_means(out, -1, base_mean, NULL, NULL, err)))
+        goto done;
+    sum->nscen = nscen;
+    for (int s = 0; s < nscen; s++) {
+        const float *sst = sc_st + (size_t)s * nh_all * ntags * nst;
+        double *m = sc_mean + (size_t)s * ngrid;
+        for (size_t r = 0; r < ngrid; r++)
+            m[r] /= cfg->hours;
+        totals_of(sst, nh_all, ntags, nst, sc_tot);
+        lt_assessment_free(&sas);
+        if (lt_assess(&sas, &cs->aqi, cs->have_alert ? &cs->alert : NULL, cfg->alert_lead_hours,
+                      sc_tot, nh_all, nst, cfg->start_s)) {
+            rc = lt_error_set(err, LT_ENOMEM, "out of memory for the daily assessment");
+            goto done;
+        }
+        if ((rc = lt_output_write_means(out, s, m, sst, &sas, err)))
+            goto done;
+        double d = 0.0;
+        for (size_t i = 0; i < nh_all * nst; i++)
+            d += sc_tot[i] - st_all[i];
+        sum->scen_station_mean_delta[s] = nst ? d / (double)(nh_all * nst) : 0.0;
+        sum->scen_city_mean[s] = sas.city_mean;
+        sum->scen_good[s] = sas.good_days;
+        sum->scen_heavy[s] = sas.heavy_days;
+        sum->scen_exceed[s] = sas.exceed_days;
+        sum->scen_alert_days[s] = sas.alert_days;
+    }
     {
         char note[64];
         snprintf(note, sizeof note, "%d", sum->calm_hours);
@@ -337,13 +571,17 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         if ((rc = lt_output_note(out, "lantian_calm_source_hours", note, err)))
             goto done;
     }
+    if (nscen && (rc = write_scenario_csv(cs, sum, err)))
+        goto done;
     rc = lt_output_commit(&out, err);
+    if (rc && nscen)
+        remove(sum->scenario_csv);
 done:
     lt_output_abort(&out);
-    free(rx);
-    free(ry);
-    free(conc);
-    free(src);
+    free(x.rx);
+    free(x.ry);
+    free(x.gconc);
+    free(x.src);
     free(b_pm);
     free(b_src);
     free(b_st);
@@ -351,7 +589,13 @@ done:
     free(b_calm);
     free(tag_sum);
     free(st_all);
+    free(base_mean);
+    free(sc_st);
+    free(sc_mean);
+    free(sc_tot);
+    free(fac);
     lt_assessment_free(&as);
+    lt_assessment_free(&sas);
     if (rc)
         lt_summary_free(sum);
     sum->wall_seconds = now_s() - t_start;

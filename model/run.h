@@ -13,6 +13,7 @@
 #include "inventory.h"
 #include "lt_error.h"
 #include "met.h"
+#include "scenario.h"
 
 #define LT_CALM_MS 0.5 /* 10 m wind below which an hour is calm */
 
@@ -33,6 +34,13 @@ typedef struct lt_case {
     int have_aqi, have_alert;             /* [assessment] files given */
     lt_aqi_table aqi;
     lt_alert_rules alert;
+    /* Scenarios, and the groups of sources that share every factor: the
+     * plume runs once per group and scenarios are weighted sums of groups. */
+    lt_scenarios *scen;                   /* NULL: no [scenario.*] */
+    int ngroups;
+    int *group_of_point;                  /* [npoints] */
+    int *group_tag;                       /* [ngroups] */
+    uint64_t *group_sig;                  /* [ngroups] */
 } lt_case;
 
 /* Reads every input named by cfg and checks it: sources and stations inside
@@ -62,6 +70,15 @@ typedef struct lt_summary {
     size_t ndays;
     int valid_days, good_days, heavy_days, exceed_days, alert_days;
     double city_mean;           /* mean of the valid city daily PM2.5 */
+    /* Scenarios: [0..nscen) in config order. */
+    int nscen;
+    double scen_city_mean[LT_MAX_SCENARIOS];
+    int scen_good[LT_MAX_SCENARIOS], scen_heavy[LT_MAX_SCENARIOS];
+    int scen_exceed[LT_MAX_SCENARIOS], scen_alert_days[LT_MAX_SCENARIOS];
+    double scen_station_mean_delta[LT_MAX_SCENARIOS]; /* all-station mean minus baseline */
+    int reruns;                  /* extra dispersion passes (alert-mode scenarios) */
+    double scenario_seconds;     /* time spent combining scenarios */
+    char scenario_csv[LT_PATH_MAX + 32];
     double evaluations;         /* source x receptor x hour pairs examined */
     double kernel_seconds;      /* time in the plume kernel */
     double wall_seconds;
