@@ -158,6 +158,39 @@ def diff_png(base, other, png, counties=DEFAULT_COUNTIES, other_label="scenario"
     return save(fig, png)
 
 
+def scenario_names(ds):
+    return chars(ds["scenario_name"][:]) if "scenario_name" in ds.variables else []
+
+
+def scenario_diff_png(ds, s, png, counties=DEFAULT_COUNTIES):
+    """Map of scenario s's period-mean PM2.5 minus the baseline's (both in the file)."""
+    names = scenario_names(ds)
+    d = ds["scenario_pm25_mean"][s] - ds["pm25_mean"][:]
+    fig, ax = plt.subplots(figsize=(8, 8))
+    draw_field(ax, ds, d, f"PM2.5 change under scenario '{names[s]}' (period mean)", counties,
+               symmetric=True, label="change in PM2.5 (ug m-3)")
+    return save(fig, png)
+
+
+def scenario_table(ds):
+    """Rows (name, city mean, good, heavy, exceedance days, alert days) from the file."""
+    rows = []
+    lim = 75.0
+
+    def days(pm, aqi, alert):
+        ok = aqi >= 0
+        return (float(np.mean(pm[ok])) if ok.any() else float("nan"), int(((aqi <= 100) & ok).sum()),
+                int((aqi > 200).sum()), int(((pm > lim) & ok).sum()),
+                int((alert > 0).sum()) if alert is not None else 0)
+    if "city_aqi" in ds.variables:
+        rows.append(("baseline",) + days(ds["city_pm25_daily"][:], ds["city_aqi"][:],
+                                         ds["alert_level"][:] if "alert_level" in ds.variables else None))
+    for s, n in enumerate(scenario_names(ds)):
+        rows.append((n,) + days(ds["scenario_city_pm25_daily"][s], ds["scenario_city_aqi"][s],
+                                ds["scenario_alert_level"][s] if "scenario_alert_level" in ds.variables else None))
+    return rows
+
+
 def station_tag_means(ds):
     """(station names, counties, tag names, array station x tag of period means)."""
     names = chars(ds["station_name"][:])
@@ -249,7 +282,7 @@ def station_series_png(ds, png, max_stations=6):
             lv = ds["alert_level"][:]
             for d, level in enumerate(lv):
                 if level > 0 and d < len(aqi):
-                    ax.axvspan(aqi[d][0], aqi[d][1], color="red", alpha=0.1 * level)
+                    ax.axvspan(aqi[d][0], aqi[d][1], color="red", alpha=0.12 * level, lw=0)
     axes[-1, 0].set_xlabel(f"hours since {ds.time_coverage_start}")
     fig.suptitle("Hourly PM2.5 (blue) and daily AQI from 24-h PM2.5 (black), on AQI category bands",
                  fontsize=10)

@@ -39,6 +39,7 @@ def main(argv=None):
         sys.exit(f"report: error: {e}")
     os.makedirs(out, exist_ok=True)
     figs = []
+    srows = []
     try:
         p = lambda f: os.path.join(out, f)  # noqa: E731
         figs.append(("Period-mean PM2.5", lt_plot.map_png(ds, p("map_mean.png"), a.counties)))
@@ -60,6 +61,10 @@ def main(argv=None):
                 cn, ctags, carr, "Period-mean PM2.5 averaged over each county's grid cells, by source tag",
                 p("bars_counties.png"))))
         figs.append(("Station time series", lt_plot.station_series_png(ds, p("series.png"))))
+        for s, sn in enumerate(lt_plot.scenario_names(ds)):
+            figs.append((f"Scenario '{sn}' minus baseline",
+                         lt_plot.scenario_diff_png(ds, s, p(f"scenario_{s}.png"), a.counties)))
+        srows = lt_plot.scenario_table(ds)
         if other is not None:
             figs.append((f"{a.label} minus baseline", lt_plot.diff_png(ds, other, p("diff.png"), a.counties, a.label)))
         for k, n in enumerate(names):
@@ -85,6 +90,15 @@ def main(argv=None):
         h.append(f"<tr><td>{esc(n)}</td><td>{esc(c)}</td><td>{m:.3f}</td><td>{mx:.2f}</td>" +
                  "".join(f"<td>{s:.1f}</td>" for s in shares) + "</tr>")
     h.append("</table>")
+    if srows:
+        h.append("<h2>Scenarios</h2><p>City daily values (mean of the stations, China Standard Time "
+                 "days); good: AQI &le; 100; heavy: AQI &gt; 200; exceedance: 24-h PM2.5 &gt; 75 ug/m3; "
+                 "alert days: by each run's own forecast.</p><table><tr><th>scenario</th>"
+                 "<th>city mean (ug/m3)</th><th>good days</th><th>heavy days</th><th>exceedance days</th>"
+                 "<th>alert days</th></tr>")
+        for n, m, g, hv, ex, al in srows:
+            h.append(f"<tr><td>{esc(n)}</td><td>{m:.2f}</td><td>{g}</td><td>{hv}</td><td>{ex}</td><td>{al}</td></tr>")
+        h.append("</table>")
     for title, png in figs:
         h.append(f"<h2>{esc(title)}</h2><img src='{esc(os.path.basename(png))}' alt='{esc(title)}'>")
     h.append("<details><summary>Configuration</summary><pre>" + esc(getattr(ds, "lantian_config", "")) +
