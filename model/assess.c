@@ -22,6 +22,9 @@ void lt_assessment_free(lt_assessment *a)
     free(a->city_cat);
     free(a->alert_day);
     free(a->alert_hour);
+    free(a->county_pm25);
+    free(a->county_aqi);
+    free(a->county_mean);
     memset(a, 0, sizeof *a);
 }
 
@@ -110,5 +113,39 @@ int lt_assess(lt_assessment *a, const lt_aqi_table *t, const lt_alert_rules *rul
     free(daily);
     free(run24);
     free(aqi_h);
+    return 0;
+}
+
+int lt_assess_counties(lt_assessment *a, const lt_aqi_table *t, const int *county_of,
+                       size_t ncounty)
+{
+    size_t nd = a->ndays, nst = a->nst;
+    a->ncounty = ncounty;
+    a->county_pm25 = malloc(nd * (ncounty ? ncounty : 1) * sizeof *a->county_pm25);
+    a->county_aqi = malloc(nd * (ncounty ? ncounty : 1) * sizeof *a->county_aqi);
+    a->county_mean = malloc((ncounty ? ncounty : 1) * sizeof *a->county_mean);
+    if (!a->county_pm25 || !a->county_aqi || !a->county_mean)
+        return -1;
+    for (size_t c = 0; c < ncounty; c++) {
+        double msum = 0.0;
+        int mn = 0;
+        for (size_t d = 0; d < nd; d++) {
+            double s = 0.0;
+            int n = 0;
+            for (size_t k = 0; k < nst; k++)
+                if ((size_t)county_of[k] == c && !isnan(a->st_pm25[d * nst + k])) {
+                    s += a->st_pm25[d * nst + k];
+                    n++;
+                }
+            double v = n ? s / n : NAN;
+            a->county_pm25[d * ncounty + c] = v;
+            a->county_aqi[d * ncounty + c] = lt_iaqi_pm25(t, v);
+            if (n) {
+                msum += v;
+                mn++;
+            }
+        }
+        a->county_mean[c] = mn ? msum / mn : NAN;
+    }
     return 0;
 }

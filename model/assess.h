@@ -21,6 +21,10 @@ typedef struct lt_assessment {
     int *alert_hour;           /* [hour] alert level in force */
     int valid_days, good_days, heavy_days, exceed_days, alert_days;
     double city_mean;          /* mean of the valid city daily values */
+    size_t ncounty;
+    double *county_pm25;       /* [day][county]: mean of the county's stations' daily values */
+    int *county_aqi;           /* [day][county] */
+    double *county_mean;       /* [county]: mean of its valid daily values */
 } lt_assessment;
 
 /* Days a run of `hours` from start_s touches (local days of the table). */
@@ -32,6 +36,11 @@ size_t lt_assess_ndays(const lt_aqi_table *t, double start_s, int hours);
  * rules may be NULL (no alerts). Returns 0, or -1 when out of memory. */
 int lt_assess(lt_assessment *a, const lt_aqi_table *t, const lt_alert_rules *rules,
               int lead_hours, const double *st, size_t nh, size_t nst, double start_s);
+
+/* County values: county_of[k] (0..ncounty-1) is station k's county. Call after
+ * lt_assess. Returns 0, or -1 when out of memory. */
+int lt_assess_counties(lt_assessment *a, const lt_aqi_table *t, const int *county_of,
+                       size_t ncounty);
 
 void lt_assessment_free(lt_assessment *a);
 

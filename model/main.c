@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -11,6 +12,8 @@
 #include "lt_error.h"
 #include "run.h"
 #include "stability.h"
+
+#define LT_MAX_RANK 64
 
 #ifndef LT_VERSION
 #define LT_VERSION "0.1.0"
@@ -97,6 +100,24 @@ static void print_summary(const lt_case *cs, const lt_summary *s)
         if (cs->have_alert)
             printf("  alert days (%s rules, decided on this run as the forecast, %d h lead) %d\n",
                    cs->alert.name, cfg->alert_lead_hours, s->alert_days);
+        /* counties ranked by their mean daily PM2.5 */
+        size_t nc = cs->ncounties;
+        int order[LT_MAX_RANK];
+        size_t nr = nc < LT_MAX_RANK ? nc : LT_MAX_RANK;
+        for (size_t i = 0; i < nr; i++)
+            order[i] = (int)i;
+        for (size_t i = 0; i < nr; i++)
+            for (size_t j = i + 1; j < nr; j++)
+                if (s->county_mean[order[j]] > s->county_mean[order[i]]) {
+                    int t = order[i];
+                    order[i] = order[j];
+                    order[j] = t;
+                }
+        printf("  counties by mean daily PM2.5:");
+        for (size_t i = 0; i < nr; i++)
+            printf("%s %zu. %s %.1f", i ? "," : "", i + 1, cs->county_names[order[i]],
+                   s->county_mean[order[i]]);
+        printf("\n");
     }
     if (s->nscen) {
         const lt_scenarios *sc = cs->scen;
@@ -119,6 +140,27 @@ static void print_summary(const lt_case *cs, const lt_summary *s)
                     printf(" %.0f %%)", 100.0 * need);
             }
             printf("\n");
+        }
+        for (int i = 0; i < s->nscen; i++) {
+            if (!sc->alert_mode[i])
+                continue;
+            printf("  alert mode '%s', days with an alert in force: date (CST), level, city AQI and "
+                   "category, baseline -> controlled\n", sc->name[i]);
+            for (size_t d = 0; d < s->ndays; d++) {
+                if (!s->day_alert[d])
+                    continue;
+                char date[32];
+                time_t t = (time_t)(s->day0_s + 8 * 3600.0 + 86400.0 * (double)d);
+                struct tm tm;
+                gmtime_r(&t, &tm);
+                strftime(date, sizeof date, "%Y-%m-%d", &tm);
+                int a0 = s->day_aqi[d], a1 = s->scen_day_aqi[(size_t)i * s->ndays + d];
+                int c0 = lt_aqi_category(&cs->aqi, a0), c1 = lt_aqi_category(&cs->aqi, a1);
+                printf("    %s  %-7s %4d %-20s -> %4d %s\n", date,
+                       cs->alert.level[s->day_alert[d] - 1].name, a0,
+                       c0 >= 0 ? cs->aqi.cat_name[c0] : "(invalid day)", a1,
+                       c1 >= 0 ? cs->aqi.cat_name[c1] : "(invalid day)");
+            }
         }
         printf("  cost: scenarios combined in %.2f s beside %.2f s of dispersion%s\n",
                s->scenario_seconds, s->kernel_seconds,

@@ -24,6 +24,8 @@ struct lt_output {
     size_t ndays;    /* 0: no assessment variables */
     int v_stday, v_staqi, v_cityday, v_cityaqi, v_citycat, v_alert;
     int nscen, hours;
+    size_t ncounty;
+    int v_cday, v_caqi;
     int v_mean, v_smean, v_sst, v_sstsrc, v_scityday, v_scityaqi, v_sstaqi, v_salert;
 };
 
@@ -297,6 +299,26 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
             NC(put_text(o->ncid, NC_GLOBAL, "lantian_alert_rules", s->alert->name));
         }
         NC(put_text(o->ncid, NC_GLOBAL, "lantian_aqi_rules", s->aqi->name));
+        o->ncounty = s->ncounties;
+        if (o->ncounty) {
+            int d_cty, v_cname, cd[2] = {d_day, 0};
+            NC(nc_def_dim(o->ncid, "county", o->ncounty, &d_cty));
+            int cn[2] = {d_cty, d_str};
+            NC(nc_def_var(o->ncid, "county_name", NC_CHAR, 2, cn, &v_cname));
+            NC(put_text(o->ncid, v_cname, "long_name", "county (from the stations' county column)"));
+            NC(put_text(o->ncid, v_cname, "_Encoding", "utf-8"));
+            cd[1] = d_cty;
+            NC(nc_def_var(o->ncid, "county_pm25_daily", NC_FLOAT, 2, cd, &o->v_cday));
+            NC(put_text(o->ncid, o->v_cday, "standard_name", PM25_STDNAME));
+            NC(put_text(o->ncid, o->v_cday, "long_name", "county daily PM2.5: the mean of its stations' daily means"));
+            NC(put_text(o->ncid, o->v_cday, "units", "ug m-3"));
+            NC(nc_def_var(o->ncid, "county_aqi", NC_INT, 2, cd, &o->v_caqi));
+            NC(nc_def_var_fill(o->ncid, o->v_caqi, 0, &fill));
+            NC(put_text(o->ncid, o->v_caqi, "long_name", "county daily AQI"));
+            NC(nc_enddef(o->ncid));
+            NC(put_string_var(o->ncid, v_cname, o->ncounty, tag_name, s->county_names));
+            NC(nc_redef(o->ncid));
+        }
     }
     o->hours = s->hours;
     {
@@ -546,6 +568,19 @@ int lt_output_write_assessment(lt_output *o, const lt_assessment *a, lt_error *e
     NC(nc_put_var_float(o->ncid, o->v_cityday, f + nd * nst));
     NC(nc_put_var_int(o->ncid, o->v_cityaqi, a->city_aqi));
     NC(nc_put_var_schar(o->ncid, o->v_citycat, b));
+    if (o->ncounty && a->ncounty == o->ncounty) {
+        float *cf = malloc(nd * o->ncounty * sizeof *cf);
+        if (!cf) {
+            rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+            goto fail;
+        }
+        for (size_t i = 0; i < nd * o->ncounty; i++)
+            cf[i] = isnan(a->county_pm25[i]) ? NC_FILL_FLOAT : (float)a->county_pm25[i];
+        int st2 = nc_put_var_float(o->ncid, o->v_cday, cf);
+        free(cf);
+        NC(st2);
+        NC(nc_put_var_int(o->ncid, o->v_caqi, a->county_aqi));
+    }
     if (o->v_alert >= 0)
         NC(nc_put_var_schar(o->ncid, o->v_alert, b + nd));
     free(f);

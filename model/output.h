@@ -31,6 +31,8 @@ typedef struct lt_output_spec {
     const char *curves;          /* dispersion curve set, for the metadata */
     const lt_aqi_table *aqi;     /* NULL: no daily assessment variables */
     const lt_alert_rules *alert; /* NULL: no alert_level */
+    size_t ncounties;            /* county variables (need aqi) */
+    const char *const *county_names;
     int nscenarios;              /* scenario variables (need aqi) */
     const char *const *scenario_names;
 } lt_output_spec;

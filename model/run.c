@@ -144,6 +144,21 @@ int lt_case_load(lt_case *cs, const lt_config *cfg, lt_error *err)
     }
     if ((rc = build_groups(cs, err)))
         goto fail;
+    cs->county_names = malloc((cs->nstations ? cs->nstations : 1) * sizeof *cs->county_names);
+    cs->county_of_station = malloc((cs->nstations ? cs->nstations : 1) * sizeof *cs->county_of_station);
+    if (!cs->county_names || !cs->county_of_station) {
+        rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+        goto fail;
+    }
+    cs->ncounties = 0;
+    for (size_t k = 0; k < cs->nstations; k++) {
+        size_t c = 0;
+        while (c < cs->ncounties && strcmp(cs->county_names[c], cs->stations[k].county))
+            c++;
+        if (c == cs->ncounties)
+            cs->county_names[cs->ncounties++] = cs->stations[k].county;
+        cs->county_of_station[k] = (int)c;
+    }
     if ((rc = lt_met_open(&cs->met, cfg->met_file, err)) ||
         (rc = lt_met_check_coverage(cs->met, cfg->start_s, cfg->hours, err)))
         goto fail;
@@ -171,6 +186,10 @@ void lt_case_free(lt_case *cs)
     free(cs->stations);
     free(cs->background);
     free(cs->scen);
+    free(cs->county_names);
+    free(cs->county_of_station);
+    cs->county_names = NULL;
+    cs->county_of_station = NULL;
     free(cs->group_of_point);
     free(cs->group_tag);
     free(cs->group_sig);
@@ -187,6 +206,12 @@ void lt_summary_free(lt_summary *s)
 {
     free(s->station_mean);
     free(s->station_max);
+    free(s->county_mean);
+    free(s->day_alert);
+    free(s->day_aqi);
+    free(s->scen_day_aqi);
+    s->county_mean = NULL;
+    s->day_alert = s->day_aqi = s->scen_day_aqi = NULL;
     s->station_mean = s->station_max = NULL;
 }
 
@@ -431,7 +456,8 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         .curves = cfg->curves,
         .aqi = cs->have_aqi ? &cs->aqi : NULL,
         .alert = cs->have_alert ? &cs->alert : NULL,
-        .nscenarios = nscen, .scenario_names = scen_names};
+        .nscenarios = nscen, .scenario_names = scen_names,
+        .ncounties = cs->ncounties, .county_names = cs->county_names};
     if ((rc = lt_output_create(&out, &spec, err)))
         goto done;
 
@@ -504,8 +530,24 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
             rc = lt_error_set(err, LT_ENOMEM, "out of memory for the daily assessment");
             goto done;
         }
+        if (lt_assess_counties(&as, &cs->aqi, cs->county_of_station, cs->ncounties)) {
+            rc = lt_error_set(err, LT_ENOMEM, "out of memory for the daily assessment");
+            goto done;
+        }
         if ((rc = lt_output_write_assessment(out, &as, err)))
             goto done;
+        sum->county_mean = malloc((cs->ncounties ? cs->ncounties : 1) * sizeof *sum->county_mean);
+        sum->day_alert = malloc(as.ndays * sizeof *sum->day_alert);
+        sum->day_aqi = malloc(as.ndays * sizeof *sum->day_aqi);
+        sum->scen_day_aqi = malloc(((size_t)nscen * as.ndays + 1) * sizeof *sum->scen_day_aqi);
+        if (!sum->county_mean || !sum->day_alert || !sum->day_aqi || !sum->scen_day_aqi) {
+            rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+            goto done;
+        }
+        memcpy(sum->county_mean, as.county_mean, cs->ncounties * sizeof *sum->county_mean);
+        memcpy(sum->day_alert, as.alert_day, as.ndays * sizeof *sum->day_alert);
+        memcpy(sum->day_aqi, as.city_aqi, as.ndays * sizeof *sum->day_aqi);
+        sum->day0_s = as.day0_s;
         sum->assessed = 1;
         sum->ndays = as.ndays;
         sum->valid_days = as.valid_days;
@@ -561,6 +603,7 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         sum->scen_heavy[s] = sas.heavy_days;
         sum->scen_exceed[s] = sas.exceed_days;
         sum->scen_alert_days[s] = sas.alert_days;
+        memcpy(sum->scen_day_aqi + (size_t)s * as.ndays, sas.city_aqi, as.ndays * sizeof *sum->scen_day_aqi);
     }
     {
         char note[64];

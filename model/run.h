@@ -36,6 +36,9 @@ typedef struct lt_case {
     lt_alert_rules alert;
     /* Scenarios, and the groups of sources that share every factor: the
      * plume runs once per group and scenarios are weighted sums of groups. */
+    size_t ncounties;                     /* the stations' counties, in order of appearance */
+    const char **county_names;
+    int *county_of_station;
     lt_scenarios *scen;                   /* NULL: no [scenario.*] */
     int ngroups;
     int *group_of_point;                  /* [npoints] */
@@ -70,6 +73,11 @@ typedef struct lt_summary {
     size_t ndays;
     int valid_days, good_days, heavy_days, exceed_days, alert_days;
     double city_mean;           /* mean of the valid city daily PM2.5 */
+    double *county_mean;        /* [county] mean of the valid county daily PM2.5 */
+    double day0_s;              /* start of the first local day */
+    int *day_alert;             /* [day] alert level in force (baseline forecast) */
+    int *day_aqi;               /* [day] baseline city AQI */
+    int *scen_day_aqi;          /* [scenario][day] city AQI under each scenario */
     /* Scenarios: [0..nscen) in config order. */
     int nscen;
     double scen_city_mean[LT_MAX_SCENARIOS];
