@@ -167,9 +167,13 @@ static void print_summary(const lt_case *cs, const lt_summary *s)
                s->reruns ? " (alert mode re-ran the dispersion once)" : "");
         printf("  table: %s\n", s->scenario_csv);
     }
-    printf("\nsector shares of the all-station mean\n");
+    double allmean = 0.0;
+    for (size_t k = 0; k < s->nstations; k++)
+        allmean += s->station_mean[k] / (double)s->nstations;
+    printf("\nsource tags: share of the all-station mean (%.3f ug/m3)\n", allmean);
     for (int g = 0; g < s->ntags; g++)
-        printf("  %-14s %8.3f %%\n", cs->tag_names[g], 100.0 * s->tag_share[g]);
+        printf("  %-14s %10.4f ug/m3 %8.3f %%\n", cs->tag_names[g], allmean * s->tag_share[g],
+               100.0 * s->tag_share[g]);
     printf("\nplume kernel           %.3g source-receptor-hour evaluations in %.2f s "
            "= %.3g per second on %d threads\n",
            s->evaluations, s->kernel_seconds,

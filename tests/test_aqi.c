@@ -224,6 +224,13 @@ static void assessment(void **state)
     assert_int_equal(a.exceed_days, 2);
     /* the running 24-h AQI exceeds 200 from hour 45 on: 27 h, below 48: no alert */
     assert_int_equal(a.alert_days, 0);
+    /* counties: station 0 alone, station 1 alone */
+    const int county_of[2] = {0, 1};
+    assert_int_equal(lt_assess_counties(&a, &aqi, county_of, 2), 0);
+    assert_rel(a.county_pm25[1 * 2 + 0], 150.0, 1e-12);
+    assert_rel(a.county_pm25[1 * 2 + 1], 170.0, 1e-12);
+    assert_int_equal(a.county_aqi[2 * 2 + 1], lt_iaqi_pm25(&aqi, 270.0));
+    assert_rel(a.county_mean[0], (50.0 + 150.0 + 250.0) / 3.0, 1e-12);
     lt_assessment_free(&a);
 }
 
