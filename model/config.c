@@ -112,8 +112,7 @@ static const char *sections_list(void)
 }
 
 /* Stores value for (section,key); msg_where is used in error messages. */
-/* The line of the n-th (0-based) "key = ..." in [section] of path, or 0. */
-static int line_of_nth(const char *path, const char *section, const char *key, int nth)
+int lt_ini_key_line(const char *path, const char *section, const char *key, int nth)
 {
     FILE *f = fopen(path, "r");
     if (!f)
@@ -158,8 +157,9 @@ static int store_scenario(parse_state *st, const char *section, const char *key,
                      where, name);
         return 0;
     }
-    if (strcmp(key, "description") && strcmp(key, "level") && strcmp(key, "alert") && strcmp(key, "cut")) {
-        lt_error_set(st->err, LT_EINPUT, "%s: unknown key '%s' in [%s] (expected one of: description, level, alert, cut)",
+    if (strcmp(key, "description") && strcmp(key, "level") && strcmp(key, "alert") && strcmp(key, "cut") &&
+        strcmp(key, "cuts_file")) {
+        lt_error_set(st->err, LT_EINPUT, "%s: unknown key '%s' in [%s] (expected one of: description, level, alert, cut, cuts_file)",
                      where, key, section);
         return 0;
     }
@@ -234,41 +234,6 @@ static void fix_where(lt_error *err, const char *path, int line)
     memcpy(err->msg, tmp, sizeof tmp);
 }
 
-/* Finds the line of "key" in section of the file, for messages about values. */
-static int line_of(const char *path, const char *section, const char *key)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
-    char buf[4096], cur[128] = "";
-    int line = 0, found = 0;
-    while (fgets(buf, sizeof buf, f)) {
-        line++;
-        char *s = buf;
-        while (isspace((unsigned char)*s))
-            s++;
-        if (*s == '[') {
-            char *e = strchr(s, ']');
-            if (e) {
-                snprintf(cur, sizeof cur, "%.*s", (int)(e - s - 1), s + 1);
-            }
-            continue;
-        }
-        if (strcmp(cur, section) != 0)
-            continue;
-        size_t kl = strlen(key);
-        if (strncmp(s, key, kl) == 0) {
-            char *t = s + kl;
-            while (*t == ' ' || *t == '\t')
-                t++;
-            if (*t == '=' || *t == ':')
-                found = line;
-        }
-    }
-    fclose(f);
-    return found;
-}
-
 typedef struct val_ctx {
     parse_state *st;
     const char *const *sets;
@@ -283,7 +248,7 @@ static void where_of(const val_ctx *c, int k, char *buf, size_t n)
         snprintf(buf, n, "--set %s", c->sets[e->set_index]);
     else if (e->line > 0)
         snprintf(buf, n, "%s:%d: [%s] %s", c->st->path,
-                 line_of(c->st->path, keys[k].section, keys[k].key), keys[k].section,
+                 lt_ini_key_line(c->st->path, keys[k].section, keys[k].key, 0), keys[k].section,
                  keys[k].key);
     else
         snprintf(buf, n, "%s: [%s] %s (default)", c->st->path, keys[k].section, keys[k].key);
@@ -444,6 +409,8 @@ static int build_text(const parse_state *st, lt_config *cfg, lt_error *err)
     size_t cap = 256;
     for (int i = 0; i < NKEYS; i++)
         cap += strlen(keys[i].section) + strlen(keys[i].key) + strlen(st->vals[i].value) + 16;
+    for (int i = 0; i < st->nscen; i++)
+        cap += strlen(st->scen[i].scenario) + strlen(st->scen[i].key) + strlen(st->scen[i].value) + 32;
     cfg->text = malloc(cap);
     if (!cfg->text)
         return lt_error_set(err, LT_ENOMEM, "out of memory");
@@ -456,6 +423,12 @@ static int build_text(const parse_state *st, lt_config *cfg, lt_error *err)
         }
         n += (size_t)snprintf(cfg->text + n, cap - n, "%s = %s\n", keys[i].key,
                               st->vals[i].value);
+    }
+    for (int i = 0; i < st->nscen; i++) {
+        const lt_scen_entry *e = &st->scen[i];
+        if (i == 0 || strcmp(e->scenario, st->scen[i - 1].scenario))
+            n += (size_t)snprintf(cfg->text + n, cap - n, "\n[scenario.%s]\n", e->scenario);
+        n += (size_t)snprintf(cfg->text + n, cap - n, "%s = %s\n", e->key, e->value);
     }
     return LT_OK;
 }
@@ -573,7 +546,6 @@ int lt_config_load(lt_config *cfg, const char *path, const char *const *sets, in
     }
     {
         /* scenario keys read from the file: "path:line" for their messages */
-        int counts[LT_MAX_SCEN_ENTRIES] = {0};
         for (int i = 0; i < st.nscen; i++) {
             lt_scen_entry *e = &st.scen[i];
             char section[64];
@@ -581,8 +553,7 @@ int lt_config_load(lt_config *cfg, const char *path, const char *const *sets, in
             int nth = 0;
             for (int j = 0; j < i; j++)
                 nth += !strcmp(st.scen[j].scenario, e->scenario) && !strcmp(st.scen[j].key, e->key);
-            (void)counts;
-            snprintf(e->where, sizeof e->where, "%s:%d", path, line_of_nth(path, section, e->key, nth));
+            snprintf(e->where, sizeof e->where, "%s:%d", path, lt_ini_key_line(path, section, e->key, nth));
         }
     }
     for (int i = 0; i < nsets; i++) {

@@ -78,6 +78,10 @@ void lt_config_free(lt_config *cfg);
 /* libinih reads lines of at most this many characters. */
 #define LT_INI_MAX_LINE 196
 
+/* The line of the nth (0-based) "key = ..." in [section] of the INI file
+ * path, or 0: libinih gives handlers no line numbers, messages need them. */
+int lt_ini_key_line(const char *path, const char *section, const char *key, int nth);
+
 /* Fails naming the first line of path longer than LT_INI_MAX_LINE. */
 int lt_ini_check_lines(const char *path, lt_error *err);
 

@@ -50,41 +50,16 @@ static int on_entry(void *user, const char *section, const char *key, const char
     return 1;
 }
 
-/* inih gives no line numbers to handlers: find them by a second pass. */
+/* inih gives no line numbers to handlers: find them in the file. */
 static void number_lines(lt_kvfile *kv)
 {
-    FILE *f = fopen(kv->path, "r");
-    if (!f)
-        return;
-    char buf[4096], sec[256] = "";
-    int line = 0;
-    while (fgets(buf, sizeof buf, f)) {
-        line++;
-        char *s = buf;
-        while (isspace((unsigned char)*s))
-            s++;
-        if (*s == '[') {
-            char *e = strchr(s, ']');
-            if (e)
-                snprintf(sec, sizeof sec, "%.*s", (int)(e - s - 1), s + 1);
-            continue;
-        }
-        char *eq = strpbrk(s, "=:");
-        if (!eq || *s == '#' || *s == ';')
-            continue;
-        char *k = eq;
-        while (k > s && isspace((unsigned char)k[-1]))
-            k--;
-        for (size_t i = 0; i < kv->n; i++) {
-            entry *e = &kv->e[i];
-            if (!e->line && !strcmp(e->section, sec) && strlen(e->key) == (size_t)(k - s) &&
-                !strncmp(e->key, s, (size_t)(k - s))) {
-                e->line = line;
-                break;
-            }
-        }
+    for (size_t i = 0; i < kv->n; i++) {
+        entry *e = &kv->e[i];
+        int nth = 0;
+        for (size_t j = 0; j < i; j++)
+            nth += !strcmp(kv->e[j].section, e->section) && !strcmp(kv->e[j].key, e->key);
+        e->line = lt_ini_key_line(kv->path, e->section, e->key, nth);
     }
-    fclose(f);
 }
 
 int lt_kvfile_read(lt_kvfile **out, const char *path, lt_error *err)

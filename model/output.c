@@ -379,7 +379,6 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
             NC(put_text(o->ncid, o->v_salert, "long_name",
                         "alert level the scenario's own PM2.5 would bring (flags as alert_level)"));
         }
-        o->v_mean = o->v_mean; /* baseline mean defined above */
         NC(nc_enddef(o->ncid));
         NC(put_string_var(o->ncid, v_scname, (size_t)o->nscen, tag_name, s->scenario_names));
         NC(nc_redef(o->ncid));
@@ -605,7 +604,6 @@ int lt_output_write_means(lt_output *o, int s, const double *mean, const float *
     size_t ncell = (size_t)o->nx * (size_t)o->ny;
     float *f = malloc(ncell * sizeof *f);
     float *st = NULL;
-    int *iv = NULL;
     signed char *b = NULL;
     if (!f) {
         rc = lt_error_set(err, LT_ENOMEM, "out of memory");
@@ -674,7 +672,6 @@ int lt_output_write_means(lt_output *o, int s, const double *mean, const float *
 fail:
     free(f);
     free(st);
-    free(iv);
     free(b);
     return rc;
 }

@@ -286,6 +286,44 @@ static int add_measures(ctx *c, int scenario, int level, const char *why)
     return rc;
 }
 
+/* A table of cuts (plan measures): one row a cut, columns sector, grade,
+ * county, id, species, factor and, optionally, from, to (empty or '*': any),
+ * more columns (a note) ignored. Each row becomes the cut line it spells. */
+static int add_cuts_file(ctx *c, int scenario, const lt_scen_entry *e, const char *path)
+{
+    lt_csv *csv;
+    if (lt_csv_open(&csv, path, c->err))
+        return 1;
+    static const char *const cols[] = {"sector", "grade", "county", "id", "species", "factor"};
+    static const char *const opt[] = {"from", "to"};
+    int rc = lt_csv_require(csv, cols, 6, c->err) ? 1 : 0;
+    for (size_t i = 0; i < lt_csv_rows(csv) && !rc; i++) {
+        lt_scen_entry row;
+        memset(&row, 0, sizeof row);
+        snprintf(row.scenario, sizeof row.scenario, "%s", e->scenario);
+        snprintf(row.key, sizeof row.key, "cut");
+        snprintf(row.where, sizeof row.where, "%s:%d", path, lt_csv_line(csv, i));
+        size_t n = 0;
+        for (int k = 0; k < 8; k++) {
+            const char *name = k < 6 ? cols[k] : opt[k - 6];
+            int col = lt_csv_column(csv, name);
+            const char *v = lt_csv_field(csv, i, col);
+            if (col < 0 || !v[0] || (!strcmp(v, "*") && k != 5))
+                continue;
+            n += (size_t)snprintf(row.value + n, sizeof row.value - n, "%s%s=%s", n ? " " : "", name, v);
+            if (n >= sizeof row.value) {
+                lt_error_set(c->err, LT_EINPUT, "%s: row too long", row.where);
+                rc = 1;
+                break;
+            }
+        }
+        if (!rc && parse_cut(c, scenario, &row))
+            rc = 1;
+    }
+    lt_csv_close(&csv);
+    return rc;
+}
+
 static int find_or_add(lt_scenarios *sc, const char *name)
 {
     for (int i = 0; i < sc->n; i++)
@@ -374,6 +412,16 @@ int lt_scenarios_build(lt_scenarios *sc, const lt_config *cfg, const lt_point *p
             snprintf(sc->description[s], sizeof sc->description[0], "%.127s", e->value);
         } else if (!strcmp(e->key, "cut")) {
             if (parse_cut(&c, s, e))
+                return err->code;
+        } else if (!strcmp(e->key, "cuts_file")) {
+            /* relative to the config's folder, as every path of the config */
+            char path[LT_PATH_MAX];
+            const char *slash = strrchr(cfg->path, '/');
+            if (e->value[0] == '/' || !slash || !strncmp(e->where, "--set", 5))
+                snprintf(path, sizeof path, "%s", e->value);
+            else
+                snprintf(path, sizeof path, "%.*s/%s", (int)(slash - cfg->path), cfg->path, e->value);
+            if (add_cuts_file(&c, s, e, path))
                 return err->code;
         } else if (!strcmp(e->key, "level")) {
             char why[LT_PATH_MAX + 256];

@@ -288,6 +288,47 @@ static void unknown_selectors(void **state)
     }
 }
 
+/* A cuts file spells the same rules as cut lines; its errors name its own line. */
+static void cuts_file(void **state)
+{
+    (void)state;
+    char *dir = make_case();
+    char p[600];
+    snprintf(p, sizeof p, "%s/plan.csv", dir);
+    write_text(p, "# a plan\nmeasure,sector,grade,county,id,species,factor\n"
+                  "gas,coal,*,*,*,all,0.3\nkilns,*,C|D,B县,,pm25,0.5\n");
+    write_config(dir, "[scenario.f]\ncuts_file = plan.csv\n"
+                      "[scenario.l]\ncut = sector=coal factor=0.3\ncut = grade=C|D county=B县 species=pm25 factor=0.5\n");
+    char cfgp[600];
+    snprintf(cfgp, sizeof cfgp, "%s/case.ini", dir);
+    lt_config cfg;
+    lt_case cs;
+    lt_error err;
+    lt_error_clear(&err);
+    const char *sets[] = {AQI_RULES};
+    assert_int_equal(lt_config_load(&cfg, cfgp, sets, 1, &err), 0);
+    int rc = lt_case_load(&cs, &cfg, &err);
+    if (rc)
+        print_error("%s\n", err.msg);
+    assert_int_equal(rc, 0);
+    for (size_t i = 0; i < cs.npoints; i++) {
+        uint64_t sig = lt_scenario_signature(cs.scen, &cs.points[i]);
+        double a = lt_scenario_factor(cs.scen, 0, sig, cfg.start_s, 0);
+        double b = lt_scenario_factor(cs.scen, 1, sig, cfg.start_s, 0);
+        assert_rel(a, b, 1e-15);
+    }
+    lt_case_free(&cs);
+    lt_config_free(&cfg);
+    write_text(p, "measure,sector,grade,county,id,species,factor\ngas,coal,*,*,*,all,0.3\nbad,steel,*,*,*,all,0.5\n");
+    assert_int_equal(lt_config_load(&cfg, cfgp, sets, 1, &err), 0);
+    lt_error_clear(&err);
+    assert_int_not_equal(lt_case_load(&cs, &cfg, &err), 0);
+    assert_non_null(strstr(err.msg, "plan.csv:3"));
+    assert_non_null(strstr(err.msg, "unknown sector 'steel'"));
+    lt_config_free(&cfg);
+    remove_case(dir);
+}
+
 int main(void)
 {
     omp_set_num_threads(2);
@@ -297,6 +338,7 @@ int main(void)
         cmocka_unit_test(time_windows),
         cmocka_unit_test(alert_mode_acts_in_windows),
         cmocka_unit_test(unknown_selectors),
+        cmocka_unit_test(cuts_file),
     };
     return cmocka_run_group_tests_name("scenarios", tests, NULL, NULL);
 }
