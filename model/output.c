@@ -27,6 +27,7 @@ struct lt_output {
     size_t ncounty;
     int v_cday, v_caqi;
     int v_mean, v_smean, v_sst, v_sstsrc, v_scityday, v_scityaqi, v_sstaqi, v_salert;
+    int v_sstday, v_scitycat, v_scaqi;
 };
 
 #define NC(call)                                                                          \
@@ -374,6 +375,25 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
         NC(nc_def_var(o->ncid, "scenario_station_aqi", NC_INT, 3, dd, &o->v_sstaqi));
         NC(nc_def_var_fill(o->ncid, o->v_sstaqi, 0, &ifill));
         NC(put_text(o->ncid, o->v_sstaqi, "long_name", "station daily AQI under each scenario"));
+        NC(nc_def_var(o->ncid, "scenario_station_pm25_daily", NC_FLOAT, 3, dd, &o->v_sstday));
+        NC(put_text(o->ncid, o->v_sstday, "long_name", "station daily PM2.5 under each scenario"));
+        NC(put_text(o->ncid, o->v_sstday, "units", "ug m-3"));
+        {
+            signed char bfill2 = -1;
+            int d2[2] = {d_sc, d_dayid};
+            NC(nc_def_var(o->ncid, "scenario_city_aqi_category", NC_BYTE, 2, d2, &o->v_scitycat));
+            NC(nc_def_var_fill(o->ncid, o->v_scitycat, 0, &bfill2));
+            NC(put_text(o->ncid, o->v_scitycat, "long_name", "city daily AQI category under each scenario (flags as city_aqi_category)"));
+        }
+        o->v_scaqi = -1;
+        if (o->ncounty) {
+            int d_cty;
+            NC(nc_inq_dimid(o->ncid, "county", &d_cty));
+            int d3[3] = {d_sc, d_dayid, d_cty};
+            NC(nc_def_var(o->ncid, "scenario_county_aqi", NC_INT, 3, d3, &o->v_scaqi));
+            NC(nc_def_var_fill(o->ncid, o->v_scaqi, 0, &ifill));
+            NC(put_text(o->ncid, o->v_scaqi, "long_name", "county daily AQI under each scenario"));
+        }
         if (s->alert) {
             NC(nc_def_var(o->ncid, "scenario_alert_level", NC_BYTE, 2, dd, &o->v_salert));
             NC(put_text(o->ncid, o->v_salert, "long_name",
@@ -642,6 +662,20 @@ int lt_output_write_means(lt_output *o, int s, const double *mean, const float *
         NC(nc_put_vara_float(o->ncid, o->v_sstsrc, s4, c4, st_src));
         size_t c3a[3] = {1, nd, nst};
         NC(nc_put_vara_int(o->ncid, o->v_sstaqi, st3, c3a, a->st_aqi));
+        float *sd = malloc(nd * nst * sizeof *sd);
+        if (!sd) {
+            rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+            goto fail;
+        }
+        for (size_t i = 0; i < nd * nst; i++)
+            sd[i] = isnan(a->st_pm25[i]) ? NC_FILL_FLOAT : (float)a->st_pm25[i];
+        int st_sd = nc_put_vara_float(o->ncid, o->v_sstday, st3, c3a, sd);
+        free(sd);
+        NC(st_sd);
+        if (o->v_scaqi >= 0 && a->ncounty == o->ncounty) {
+            size_t c3c[3] = {1, nd, o->ncounty};
+            NC(nc_put_vara_int(o->ncid, o->v_scaqi, st3, c3c, a->county_aqi));
+        }
     }
     float *cd = f; /* reuse: nd <= ncell is not guaranteed, so allocate */
     if (nd > ncell) {
@@ -659,12 +693,15 @@ int lt_output_write_means(lt_output *o, int s, const double *mean, const float *
         free(cd);
     NC(st_put);
     NC(nc_put_vara_int(o->ncid, o->v_scityaqi, s2, c2, a->city_aqi));
+    b = malloc(nd * sizeof *b);
+    if (!b) {
+        rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+        goto fail;
+    }
+    for (size_t d = 0; d < nd; d++)
+        b[d] = (signed char)a->city_cat[d];
+    NC(nc_put_vara_schar(o->ncid, o->v_scitycat, s2, c2, b));
     if (o->v_salert >= 0) {
-        b = malloc(nd * sizeof *b);
-        if (!b) {
-            rc = lt_error_set(err, LT_ENOMEM, "out of memory");
-            goto fail;
-        }
         for (size_t d = 0; d < nd; d++)
             b[d] = (signed char)a->alert_day[d];
         NC(nc_put_vara_schar(o->ncid, o->v_salert, s2, c2, b));

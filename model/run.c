@@ -588,7 +588,8 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         totals_of(sst, nh_all, ntags, nst, sc_tot);
         lt_assessment_free(&sas);
         if (lt_assess(&sas, &cs->aqi, cs->have_alert ? &cs->alert : NULL, cfg->alert_lead_hours,
-                      sc_tot, nh_all, nst, cfg->start_s)) {
+                      sc_tot, nh_all, nst, cfg->start_s) ||
+            lt_assess_counties(&sas, &cs->aqi, cs->county_of_station, cs->ncounties)) {
             rc = lt_error_set(err, LT_ENOMEM, "out of memory for the daily assessment");
             goto done;
         }
