@@ -152,7 +152,7 @@ def verification_rows(build):
     """Run the test programs with LT_VERIFY=1 and collect their VERIFY lines."""
     rows = []
     env = dict(os.environ, LT_VERIFY="1")
-    for t in ("test_plume", "test_physics"):
+    for t in ("test_plume", "test_physics", "test_scenario"):
         exe = os.path.join(build, "tests", t)
         if not os.path.exists(exe):
             continue
