@@ -34,6 +34,17 @@ static int run_dir(const char *dir, const char *const *sets, int nsets, lt_error
     return rc;
 }
 
+/* run_dir that must succeed; prints lantian's message when it does not. */
+static void run_ok(const char *dir, const char *const *sets, int nsets)
+{
+    lt_error err;
+    lt_error_clear(&err);
+    int rc = run_dir(dir, sets, nsets, &err);
+    if (rc)
+        print_error("%s\n", err.msg);
+    assert_int_equal(rc, 0);
+}
+
 static float *read_all(const char *path, const char *var, size_t *n)
 {
     int nc, v, nd, dims[8];
@@ -64,12 +75,7 @@ static void recombination_equals_rerun(void **state)
     write_config(dir, "[scenario.half_coal]\ncut = sector=coal factor=0.5\n"
                       "[scenario.grade_d]\ncut = grade=D factor=0.2\ncut = id=P2 factor=3\n");
     const char *sets[] = {AQI_RULES};
-    lt_error err;
-    lt_error_clear(&err);
-    int rc = run_dir(dir, sets, 1, &err);
-    if (rc)
-        print_error("%s\n", err.msg);
-    assert_int_equal(rc, 0);
+    run_ok(dir, sets, 1);
     snprintf(p, sizeof p, "%s/out.nc", dir);
     size_t n1, n2, ns;
     float *sc = read_all(p, "scenario_station_pm25", &ns);
@@ -91,8 +97,7 @@ static void recombination_equals_rerun(void **state)
         snprintf(set_pts, sizeof set_pts, "sources.points=%s", pts);
         write_config(dir, NULL);
         const char *esets[] = {AQI_RULES, set_out, set_pts};
-        lt_error_clear(&err);
-        assert_int_equal(run_dir(dir, esets, 3, &err), 0);
+        run_ok(dir, esets, 3);
         float *ex = read_all(outp, "station_pm25", &n2);
         float *exm = read_all(outp, "pm25_mean", &n2);
         size_t per = ns / 2, perm = n1 / 2;
@@ -163,9 +168,7 @@ static void time_windows(void **state)
     char *dir = make_case();
     write_config(dir, "[scenario.w]\ncut = factor=0 from=2017-01-01T02:00:00Z to=2017-01-01T04:00:00Z\n");
     const char *sets[] = {AQI_RULES};
-    lt_error err;
-    lt_error_clear(&err);
-    assert_int_equal(run_dir(dir, sets, 1, &err), 0);
+    run_ok(dir, sets, 1);
     char p[600];
     snprintf(p, sizeof p, "%s/out.nc", dir);
     size_t n, nb;
@@ -213,12 +216,7 @@ static void alert_mode_acts_in_windows(void **state)
     snprintf(s3, sizeof s3, "assessment.alert_lead_hours=0");
     const char *sets[] = {AQI_RULES, "assessment.alert_rules=inputs/policy/alert_2018.ini", "run.hours=120",
                           s1, s2, s3};
-    lt_error err;
-    lt_error_clear(&err);
-    int rc = run_dir(dir, sets, 6, &err);
-    if (rc)
-        print_error("%s\n", err.msg);
-    assert_int_equal(rc, 0);
+    run_ok(dir, sets, 6);
     snprintf(p, sizeof p, "%s/out.nc", dir);
     size_t n, nb, nsrc;
     float *sc = read_all(p, "scenario_station_pm25_src", &n);
