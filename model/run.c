@@ -306,8 +306,10 @@ static int disperse_hour(pass_ctx *x, int h, lt_summary *sum, int count, lt_erro
     return LT_OK;
 }
 
-/* Scenario s at hour h: station values per tag into st_tag[tag][station] and
- * the grid total added into mean[cell]. */
+/* Scenario s at hour h: station values per tag into st_tag[tag][station] and,
+ * unless mean is NULL, the grid total added into mean[cell]. (Scenarios whose
+ * factors are constant in time get their grid mean at the end, from the
+ * groups' sums over the run, instead: one pass over the grid for them all.) */
 static void combine_scenario(const pass_ctx *x, int s, int h, int alert_level, float *st_tag,
                              double *mean, double *f)
 {
@@ -324,6 +326,8 @@ static void combine_scenario(const pass_ctx *x, int s, int h, int alert_level, f
         for (int tag = 0; tag < x->ntags; tag++)
             st_tag[(size_t)tag * x->nst + k] = (float)v[tag];
     }
+    if (!mean)
+        return;
     long n = (long)x->ngrid;
 #pragma omp parallel for schedule(static)
     for (long r = 0; r < n; r++) {
@@ -421,6 +425,10 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
     double *sc_mean = nscen ? calloc((size_t)nscen * ngrid, sizeof *sc_mean) : NULL;
     double *sc_tot = nscen ? malloc(nh_all * nst1 * sizeof *sc_tot) : NULL;
     double *fac = malloc((size_t)cs->ngroups * sizeof *fac);
+    int any_const = 0;
+    for (int s = 0; s < nscen; s++)
+        any_const |= lt_scenario_constant(cs->scen, s);
+    double *gsum = any_const ? calloc((size_t)cs->ngroups * ngrid, sizeof *gsum) : NULL;
     lt_assessment as, sas;
     memset(&as, 0, sizeof as);
     memset(&sas, 0, sizeof sas);
@@ -429,7 +437,7 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
     lt_output *out = NULL;
     if (!x.rx || !x.ry || !x.gconc || !x.src || !b_pm || !b_src || !b_st || !b_stsrc || !b_calm ||
         !tag_sum || !st_all || !base_mean || !fac || !sum->station_mean || !sum->station_max ||
-        (nscen && (!sc_st || !sc_mean || !sc_tot))) {
+        (nscen && (!sc_st || !sc_mean || !sc_tot)) || (any_const && !gsum)) {
         rc = lt_error_set(err, LT_ENOMEM, "out of memory for %zu receptors x %d source groups", nrec,
                           cs->ngroups);
         goto done;
@@ -505,10 +513,19 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
                     sum->station_max[k] = total;
             }
             double ts = now_s();
+            if (gsum) {
+                long n = (long)ngrid;
+                int ng = cs->ngroups;
+#pragma omp parallel for schedule(static)
+                for (long r = 0; r < n; r++)
+                    for (int g = 0; g < ng; g++)
+                        gsum[(size_t)g * ngrid + (size_t)r] += x.gconc[(size_t)g * nrec + (size_t)r];
+            }
             for (int s = 0; s < nscen; s++)
                 if (!cs->scen->alert_mode[s])
                     combine_scenario(&x, s, h, 0, sc_st + ((size_t)s * nh_all + (size_t)h) * ntags * nst,
-                                     sc_mean + (size_t)s * ngrid, fac);
+                                     lt_scenario_constant(cs->scen, s) ? NULL : sc_mean + (size_t)s * ngrid,
+                                     fac);
             sum->scenario_seconds += now_s() - ts;
         }
         if ((rc = lt_output_write(out, h0, nh, b_pm, b_src, b_st, b_stsrc, b_calm, err)))
@@ -583,6 +600,16 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
     for (int s = 0; s < nscen; s++) {
         const float *sst = sc_st + (size_t)s * nh_all * ntags * nst;
         double *m = sc_mean + (size_t)s * ngrid;
+        if (lt_scenario_constant(cs->scen, s)) {
+            double ts = now_s();
+            for (int g = 0; g < cs->ngroups; g++) {
+                double fg = lt_scenario_factor(cs->scen, s, cs->group_sig[g], cfg->start_s, 0);
+                const double *gs = gsum + (size_t)g * ngrid;
+                for (size_t r = 0; r < ngrid; r++)
+                    m[r] += fg * gs[r];
+            }
+            sum->scenario_seconds += now_s() - ts;
+        }
         for (size_t r = 0; r < ngrid; r++)
             m[r] /= cfg->hours;
         totals_of(sst, nh_all, ntags, nst, sc_tot);
@@ -638,6 +665,7 @@ done:
     free(sc_mean);
     free(sc_tot);
     free(fac);
+    free(gsum);
     lt_assessment_free(&as);
     lt_assessment_free(&sas);
     if (rc)

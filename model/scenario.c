@@ -397,6 +397,18 @@ double lt_scenario_factor(const lt_scenarios *sc, int s, uint64_t sig, double t_
     return f;
 }
 
+int lt_scenario_constant(const lt_scenarios *sc, int s)
+{
+    if (sc->alert_mode[s])
+        return 0;
+    for (int r = 0; r < sc->nrules; r++) {
+        const lt_rule *x = &sc->rule[r];
+        if (x->scenario == s && (x->alert_level || isfinite(x->t_from) || isfinite(x->t_to)))
+            return 0;
+    }
+    return 1;
+}
+
 int lt_scenarios_build(lt_scenarios *sc, const lt_config *cfg, const lt_point *pts, size_t npts,
                        const lt_station *st, size_t nst, const lt_alert_rules *alert,
                        lt_error *err)

@@ -66,4 +66,7 @@ uint64_t lt_scenario_signature_background(const lt_scenarios *sc);
  * factors of the scenario's active rules in sig (1 when none). */
 double lt_scenario_factor(const lt_scenarios *sc, int s, uint64_t sig, double t_s, int alert_level);
 
+/* 1 when scenario s's factors never change in time (no window, no alert mode). */
+int lt_scenario_constant(const lt_scenarios *sc, int s);
+
 #endif
