@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -68,6 +69,21 @@ static void print_check(const lt_case *cs)
                cs->have_alert ? ", alert rules " : "", cs->have_alert ? cs->alert.name : "");
     printf("output      %s\n", cfg->output_file);
     printf("check       all inputs valid; every hour of meteorology present and in range\n");
+}
+
+/* A progress line on stderr (only when it is a terminal): hours done, rate,
+ * time left, redrawn in place at most every half second. */
+static void show_progress(void *user, int done, int total, double elapsed_s)
+{
+    double *last = user;
+    if (done < total && elapsed_s - *last < 0.5)
+        return;
+    *last = elapsed_s;
+    double rate = elapsed_s > 0 ? done / elapsed_s : 0.0;
+    double left = rate > 0 ? (total - done) / rate : 0.0;
+    fprintf(stderr, "\r  %d/%d hours  %.0f h/s  %.0f s left   %s", done, total, rate, left,
+            done == total ? "\n" : "");
+    fflush(stderr);
 }
 
 static void print_summary(const lt_case *cs, const lt_summary *s)
@@ -273,6 +289,9 @@ int main(int argc, char **argv)
                     print_check(&cs);
             } else {
                 lt_summary sum;
+                double last = -1.0;
+                if (isatty(fileno(stderr)))
+                    lt_case_set_progress(&cs, show_progress, &last);
                 rc = lt_run(&cs, cmdline, LT_VERSION, &sum, &err);
                 if (!rc) {
                     print_summary(&cs, &sum);

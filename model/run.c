@@ -202,6 +202,12 @@ void lt_case_free(lt_case *cs)
     cs->background = NULL;
 }
 
+void lt_case_set_progress(lt_case *cs, lt_progress_fn fn, void *user)
+{
+    cs->progress = fn;
+    cs->progress_user = user;
+}
+
 void lt_summary_free(lt_summary *s)
 {
     free(s->station_mean);
@@ -527,6 +533,8 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
                                      lt_scenario_constant(cs->scen, s) ? NULL : sc_mean + (size_t)s * ngrid,
                                      fac);
             sum->scenario_seconds += now_s() - ts;
+            if (cs->progress)
+                cs->progress(cs->progress_user, h + 1, cfg->hours, now_s() - t_start);
         }
         if ((rc = lt_output_write(out, h0, nh, b_pm, b_src, b_st, b_stsrc, b_calm, err)))
             goto done;

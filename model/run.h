@@ -17,6 +17,11 @@
 
 #define LT_CALM_MS 0.5 /* 10 m wind below which an hour is calm */
 
+/* Called after each simulated hour of the first pass with the hours done,
+ * the total and the seconds since the run started (the library never prints;
+ * the program draws a progress line with it). */
+typedef void (*lt_progress_fn)(void *user, int done, int total, double elapsed_s);
+
 /* All inputs of a run, read and validated. */
 typedef struct lt_case {
     const lt_config *cfg;
@@ -44,6 +49,8 @@ typedef struct lt_case {
     int *group_of_point;                  /* [npoints] */
     int *group_tag;                       /* [ngroups] */
     uint64_t *group_sig;                  /* [ngroups] */
+    lt_progress_fn progress;
+    void *progress_user;
 } lt_case;
 
 /* Reads every input named by cfg and checks it: sources and stations inside
@@ -92,6 +99,9 @@ typedef struct lt_summary {
     double wall_seconds;
     int threads;
 } lt_summary;
+
+/* Sets the progress callback of the case's runs (NULL: none). */
+void lt_case_set_progress(lt_case *cs, lt_progress_fn fn, void *user);
 
 /* Runs the case hour by hour and writes cfg->output_file (only when complete).
  * command_line is recorded in the file. */
