@@ -263,11 +263,18 @@ def station_series_png(ds, png, max_stations=6):
             ax2.axhspan(lo, hi, color=col, alpha=0.15, lw=0)
         cst_day = np.array([(tt.hour + 8) // 24 + tt.toordinal() for tt in t])
         days = np.unique(cst_day)
+        # The file's own daily AQI when the run made the assessment; else computed here.
+        from_file = ds["station_aqi"][:, k] if "station_aqi" in ds.variables else None
+        if from_file is not None and len(from_file) != len(days):
+            from_file = None
         aqi = []
-        for d in days:
+        for i, d in enumerate(days):
             sel = cst_day == d
-            aqi.append((hours[sel].min(), hours[sel].max() + 1,
-                        iaqi_pm25(st[sel, k].mean()) if sel.sum() >= 20 else None))
+            if from_file is not None:
+                a = int(from_file[i]) if from_file[i] >= 0 else None
+            else:
+                a = iaqi_pm25(st[sel, k].mean()) if sel.sum() >= 20 else None
+            aqi.append((hours[sel].min(), hours[sel].max() + 1, a))
         for h0, h1, a in aqi:
             if a is not None:
                 ax2.plot([h0, h1], [a, a], color="k", lw=2)
