@@ -77,7 +77,7 @@ clean:
 
 # Prairie Grass validation and the analytical verification report: docs/validation.md.
 validate: $(BUILD)/lantian $(TESTBIN)
-	$(PY) scripts/validate_prairie_grass.py --build $(BUILD) --curves briggs-rural
+	$(PY) scripts/validate_prairie_grass.py --build $(BUILD) --curves briggs-rural,similarity
 
 # An HTML page of plots for the default case, with a sensitivity run (urban
 # dispersion curves) as the comparison map: outputs/report_xianyang_winter/index.html.

@@ -11,7 +11,7 @@
 
 #include "config.h"
 
-enum { V_U10, V_V10, V_T2, V_PBLH, V_UST, V_RMOL, V_HFX, V_RAIN, V_RH, V_CLOUD, NVARS };
+enum { V_U10, V_V10, V_T2, V_PBLH, V_UST, V_RMOL, V_HFX, V_RAIN, V_RH, V_CLOUD, V_SIGTH, NVARS };
 
 typedef struct var_def {
     const char *name;
@@ -32,6 +32,7 @@ static const var_def vars[NVARS] = {
     {"rain", "lwe_precipitation_rate", "mm h-1", 0, 0, 500},
     {"rh", "relative_humidity", "%", 0, 0, 110},
     {"cloud", "cloud_area_fraction", "1", 0, 0, 1},
+    {"sigma_theta", NULL, "degree", 0, 0, 180},
 };
 
 struct lt_met {
@@ -50,7 +51,7 @@ struct lt_met {
     int has_fill[NVARS];
     float *slab[NVARS];    /* the loaded hour, nlat*nlon */
     size_t loaded;         /* record index loaded, or (size_t)-1 */
-    char optional[128];
+    char optional[160];
 };
 
 static int nc_fail(lt_error *err, const char *path, const char *what, int status)
@@ -603,6 +604,7 @@ void lt_met_sample(const lt_met *m, double lon, double lat, lt_met_point *p)
     p->rain = m->varid[V_RAIN] >= 0 ? val[V_RAIN] : 0.0;
     p->rh = val[V_RH];
     p->cloud = val[V_CLOUD];
+    p->sigma_theta = val[V_SIGTH];
     if (m->varid[V_RMOL] >= 0) {
         p->rmol = val[V_RMOL];
     } else {

@@ -24,6 +24,7 @@ typedef struct lt_met_point {
     double rain;       /* mm h-1 (0 if absent) */
     double rh;         /* % (NaN if absent) */
     double cloud;      /* 0-1 (NaN if absent) */
+    double sigma_theta;/* degrees, standard deviation of the wind direction (NaN if absent) */
 } lt_met_point;
 
 typedef struct lt_met lt_met;

@@ -42,10 +42,31 @@ double lt_plume_vertical(double sigz_m, double he_m, double zr_m, double zi_m, i
     return v;
 }
 
+/* Cy at x from the table, linear in ln x (clamped to the table). */
+static double table_cy(const lt_plume_src *s, double x)
+{
+    double p = log(x / s->cy_x0) / log(s->cy_ratio);
+    if (p <= 0.0)
+        return s->cy[0];
+    if (p >= s->ncy - 1)
+        return s->cy[s->ncy - 1];
+    int i = (int)p;
+    double w = p - i;
+    return (1.0 - w) * s->cy[i] + w * s->cy[i + 1];
+}
+
 double lt_plume_at(const lt_plume_src *s, double xd_m, double yd_m, double zr_m)
 {
     if (xd_m < LT_X_MIN_M)
         return 0.0;
+    if (s->cy) {
+        /* C = Q Cy(x, zr) exp(-y^2 / 2 sy^2) / (sqrt(2 pi) sy) */
+        double sy = lt_sigma_eval(&s->sy, xd_m);
+        double ay = yd_m * yd_m / (2.0 * sy * sy);
+        if (ay >= LT_EXP_CUTOFF)
+            return 0.0;
+        return s->q_ugs * table_cy(s, xd_m) * exp(-ay) / (SQRT_2PI * sy);
+    }
     double sy = lt_sigma_eval(&s->sy, xd_m);
     double sz = lt_sigma_eval(&s->sz, xd_m);
     double dh = lt_rise_at(&s->rise, xd_m);

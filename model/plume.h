@@ -28,6 +28,12 @@ typedef struct lt_plume_src {
     lt_rise rise;
     lt_sigma_term sy, sz;   /* the curve terms of this hour's class */
     int tag;                /* the output tag (sector) it adds to */
+    /* Similarity scheme: crosswind-integrated concentration per unit emission
+     * at receptor height, cy[i] at x = cy_x0 * cy_ratio^i (NULL: Gaussian sz). */
+    const double *cy;
+    int ncy;
+    double cy_x0, cy_ratio;
+    double q_ugs;           /* emission, ug/s (the similarity path) */
 } lt_plume_src;
 
 /* The vertical term: the sum of Gaussian image terms for a plume at he_m with

@@ -10,6 +10,7 @@
 #include <omp.h>
 #endif
 
+#include "kmodel.h"
 #include "output.h"
 #include "plume.h"
 #include "rise.h"
@@ -221,9 +222,48 @@ void lt_summary_free(lt_summary *s)
     s->station_mean = s->station_max = NULL;
 }
 
+#define CY_N 120       /* similarity scheme: table points per source and hour */
+#define CY_X0_M 1.0
+
+/* The similarity scheme for source s in this hour (Draxler 1976 / Irwin 1983
+ * lateral spread; vertical from kmodel.c). Needs the met at the source. */
+static void similarity_setup(const lt_case *cs, lt_plume_src *s, const lt_met_point *m,
+                             double speed, double he_m, double ratio, double *tab)
+{
+    const lt_config *cfg = cs->cfg;
+    lt_kmodel_met km = {speed, cfg->wind_height_m, m->ust > 0.01 ? m->ust : 0.01, m->rmol,
+                        m->pblh, cfg->z0_m};
+    double zt = he_m > cfg->wind_height_m ? he_m : cfg->wind_height_m;
+    double ut = lt_kmodel_wind(&km, zt);
+    if (ut < 0.5)
+        ut = 0.5;
+    double sv;
+    if (isfinite(m->sigma_theta)) {
+        sv = m->sigma_theta * PI / 180.0 * speed;          /* measured sigma_theta */
+    } else {
+        /* sigma_v^2 = 4 u*^2 + 0.35 w*^2 (Hicks 1985), w* from H and zi; H
+         * from hfx, else from 1/L: H = -rho cp T u*^3 / (kappa g L). */
+        double h = isfinite(m->hfx) ? m->hfx
+                                    : -1.2 * 1005.0 * m->t2 * pow(km.ust_ms, 3) * m->rmol / (0.4 * 9.81);
+        double ws = h > 0 ? cbrt(9.81 / m->t2 * h / (1.2 * 1005.0) * m->pblh) : 0.0;
+        sv = sqrt(4.0 * km.ust_ms * km.ust_ms + 0.35 * ws * ws);
+    }
+    s->sy.a = sv / ut;
+    s->sy.b = 0.0;
+    s->sy.half_pow = 0;
+    s->sy.c = 0.9 / sqrt(1000.0 * ut);                     /* f_y = 1/(1 + 0.9 sqrt(t/1000 s)) */
+    s->cy_x0 = CY_X0_M;
+    s->cy_ratio = ratio;
+    s->ncy = CY_N;
+    s->cy = lt_kmodel_cy(&km, he_m, cfg->receptor_height_m, CY_X0_M, ratio, CY_N, tab) == 0 ? tab : NULL;
+    if (!s->cy)
+        s->q_ugs = 0.0;
+}
+
 /* Prepares each source for this hour; returns how many are active. */
 static size_t prepare_sources(const lt_case *cs, const lt_sigma_curves *curves,
-                              lt_plume_src *src, int *calm_count, lt_summary *sum)
+                              lt_plume_src *src, int *calm_count, lt_summary *sum,
+                              double *cytab, lt_met_point *mets, double *speeds)
 {
     const lt_config *cfg = cs->cfg;
     size_t n = 0;
@@ -265,6 +305,15 @@ static size_t prepare_sources(const lt_case *cs, const lt_sigma_curves *curves,
         s->sy = curves->y[cls];
         s->sz = curves->z[cls];
         s->tag = cs->group_of_point[i];
+        s->cy = NULL;
+        s->q_ugs = q_ugs;
+        if (curves->similarity) {
+            /* the table itself is computed in parallel by the caller */
+            mets[n - 1] = m;
+            speeds[n - 1] = speed;
+            s->hs_m += s->rise.dh_final; /* final rise: the K-model starts from there */
+            s->cy = cytab;              /* marks the source for the caller */
+        }
     }
     return n;
 }
@@ -279,6 +328,11 @@ typedef struct pass_ctx {
     double *gconc;        /* [group][receptor] of the current hour */
     lt_plume_src *src;
     int calm;
+    /* similarity scheme only */
+    double *cytab;        /* [source][CY_N] */
+    lt_met_point *mets;   /* [source] */
+    double *speeds;       /* [source] */
+    double xmax;          /* farthest source-receptor distance, m */
 } pass_ctx;
 
 /* Met, sources and the plume kernel for hour h: fills x->gconc. */
@@ -298,7 +352,15 @@ static int disperse_hour(pass_ctx *x, int h, lt_summary *sum, int count, lt_erro
     lt_met_sample(cs->met, cfg->center_lon, cfg->center_lat, &mc);
     if (hypot(mc.u10, mc.v10) < LT_CALM_MS)
         s->calm_hours++;
-    size_t nact = prepare_sources(cs, x->curves, x->src, &x->calm, s);
+    size_t nact = prepare_sources(cs, x->curves, x->src, &x->calm, s, x->cytab, x->mets, x->speeds);
+    if (x->curves->similarity) {
+        long na = (long)nact;
+        double ratio = pow(x->xmax / CY_X0_M, 1.0 / (CY_N - 1));
+#pragma omp parallel for schedule(dynamic)
+        for (long k = 0; k < na; k++)
+            similarity_setup(cs, &x->src[k], &x->mets[k], x->speeds[k], x->src[k].hs_m, ratio,
+                             x->cytab + (size_t)k * CY_N);
+    }
     memset(x->gconc, 0, (size_t)x->ngroups * x->nrec * sizeof *x->gconc);
     double tk = now_s();
     lt_plume_accumulate(x->src, nact, x->rx, x->ry, x->nrec, cfg->receptor_height_m, x->gconc);
@@ -412,7 +474,22 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
     const size_t nst1 = nst ? nst : 1;
     int rc = LT_OK;
     pass_ctx x = {cs, lt_sigma_curves_find(cfg->curves), ngrid, nst, nrec, ntags, cs->ngroups,
-                  NULL, NULL, NULL, NULL, 0};
+                  NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0.0};
+    size_t np1 = cs->npoints ? cs->npoints : 1;
+    if (x.curves->similarity) {
+        x.cytab = malloc(np1 * CY_N * sizeof *x.cytab);
+        x.mets = malloc(np1 * sizeof *x.mets);
+        x.speeds = malloc(np1 * sizeof *x.speeds);
+        /* the grid's diagonal plus the sources' margin bounds every distance */
+        double w = cfg->nx * cfg->dx_m, hgt = cfg->ny * cfg->dx_m;
+        x.xmax = 1.1 * (sqrt(w * w + hgt * hgt) + 2000.0 * cfg->margin_km) + 10.0;
+        if (!x.cytab || !x.mets || !x.speeds) {
+            free(x.cytab);
+            free(x.mets);
+            free(x.speeds);
+            return lt_error_set(err, LT_ENOMEM, "out of memory for the similarity tables");
+        }
+    }
 
     x.rx = malloc(nrec * sizeof *x.rx);
     x.ry = malloc(nrec * sizeof *x.ry);
@@ -661,6 +738,9 @@ done:
     free(x.ry);
     free(x.gconc);
     free(x.src);
+    free(x.cytab);
+    free(x.mets);
+    free(x.speeds);
     free(b_pm);
     free(b_src);
     free(b_st);

@@ -10,23 +10,32 @@
 #include <math.h>
 #include <string.h>
 
-#define T(a_, b_, h_) {(a_), (b_), (h_)}
+#define T(a_, b_, h_) {(a_), (b_), (h_), 0.0}
 
 static const lt_sigma_curves curve_sets[] = {
     {"briggs-rural",
      "Briggs (1973) open-country curves",
-     0,
+     0, 0,
      {T(0.22, 1e-4, -1), T(0.16, 1e-4, -1), T(0.11, 1e-4, -1), T(0.08, 1e-4, -1),
       T(0.06, 1e-4, -1), T(0.04, 1e-4, -1)},
      {T(0.20, 0.0, 0), T(0.12, 0.0, 0), T(0.08, 2e-4, -1), T(0.06, 1.5e-3, -1),
       T(0.03, 3e-4, -2), T(0.016, 3e-4, -2)}},
     {"briggs-urban",
      "Briggs (1973) urban curves (McElroy-Pooler St. Louis data)",
-     1,
+     1, 0,
      {T(0.32, 4e-4, -1), T(0.32, 4e-4, -1), T(0.22, 4e-4, -1), T(0.16, 4e-4, -1),
       T(0.11, 4e-4, -1), T(0.11, 4e-4, -1)},
      {T(0.24, 1e-3, 1), T(0.24, 1e-3, 1), T(0.20, 0.0, 0), T(0.14, 3e-4, -1),
       T(0.08, 1.5e-3, -1), T(0.08, 1.5e-3, -1)}},
+    /* sigma_y from sigma_v (measured sigma_theta, or u* and w*) and the vertical
+     * from K-theory with similarity profiles: see kmodel.c and run.c. The
+     * table terms are unused. */
+    {"similarity",
+     "boundary-layer similarity: sigma_y = sigma_v t f_y (Draxler 1976, Irwin 1983); "
+     "vertical K-theory with Businger-Dyer profiles",
+     0, 1,
+     {T(0, 0, 0), T(0, 0, 0), T(0, 0, 0), T(0, 0, 0), T(0, 0, 0), T(0, 0, 0)},
+     {T(0, 0, 0), T(0, 0, 0), T(0, 0, 0), T(0, 0, 0), T(0, 0, 0), T(0, 0, 0)}},
 };
 
 #undef T
@@ -41,20 +50,21 @@ const lt_sigma_curves *lt_sigma_curves_find(const char *name)
 
 const char *lt_sigma_curves_names(void)
 {
-    return "briggs-rural, briggs-urban";
+    return "briggs-rural, briggs-urban, similarity";
 }
 
 double lt_sigma_eval(const lt_sigma_term *t, double x_m)
 {
-    double s = 1.0 + t->b * x_m;
+    double sb = 1.0 + t->b * x_m;
     double f;
     switch (t->half_pow) {
-    case -2: f = 1.0 / s; break;
-    case -1: f = 1.0 / sqrt(s); break;
-    case 1: f = sqrt(s); break;
+    case -2: f = 1.0 / sb; break;
+    case -1: f = 1.0 / sqrt(sb); break;
+    case 1: f = sqrt(sb); break;
     default: f = 1.0; break;
     }
-    return t->a * x_m * f;
+    double s = t->a * x_m * f;
+    return t->c > 0.0 ? s / (1.0 + t->c * sqrt(x_m)) : s;
 }
 
 double lt_sigma_y(const lt_sigma_curves *c, lt_pg_class cls, double x_m)

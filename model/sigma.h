@@ -12,12 +12,15 @@ typedef struct lt_sigma_term {
     double a;      /* m/m */
     double b;      /* 1/m */
     int half_pow;  /* exponent of (1 + b x), in halves */
+    double c;      /* m^-1/2: divides by (1 + c sqrt(x)); 0 for Briggs */
 } lt_sigma_term;
 
 typedef struct lt_sigma_curves {
     const char *name;     /* as written in [dispersion] curves */
     const char *citation; /* where the coefficients come from */
     int urban;            /* selects the urban wind-profile exponents */
+    int similarity;       /* 1: the boundary-layer similarity scheme (run.c, kmodel.c)
+                           * sets the terms per source and hour instead of this table */
     lt_sigma_term y[LT_PG_NCLASS];
     lt_sigma_term z[LT_PG_NCLASS];
 } lt_sigma_curves;

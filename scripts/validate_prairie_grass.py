@@ -68,7 +68,7 @@ def write_case(d, run, curves):
     u2 = float(r["u2m_ms"])
     wdir = math.radians(float(r["wdir_deg"]))  # direction the wind comes from
     hi = float(r["hi_m"]) if r["hi_m"] and float(r["hi_m"]) > 0 else 2000.0  # stable: no lid used
-    ust = float(r["ustar_k035_ms"]) * 1.11  # to kappa = 0.4 convention (README of the data)
+    ust = float(r["ustar_k035_ms"]) * 0.4 / 0.35  # derived with kappa = 0.35; lantian uses 0.4
     q = float(r["Q_gs"])
     hs = float(r["hs_m"])
     yymmddhhmm = r["yymmddhhmm"]
@@ -84,9 +84,11 @@ def write_case(d, run, curves):
     ds.createVariable("lat", "f8", ("lat",))[:] = [LAT0]
     ds.createVariable("lon", "f8", ("lon",))[:] = [LON0]
     vals = {"u10": -u2 * math.sin(wdir), "v10": -u2 * math.cos(wdir), "t2": 300.0,
-            "pblh": hi, "ust": ust, "rmol": 1.0 / L}
+            "pblh": hi, "ust": ust, "rmol": 1.0 / L, "sigma_theta": float(r["sigma_azim_deg"])}
     for k, v in vals.items():
         var = ds.createVariable(k, "f4", ("time", "lat", "lon"))
+        if k == "sigma_theta":
+            var.units = "degree"
         var[:] = np.full((1, 1, 1), v)
     ds.close()
     with open(os.path.join(d, "points.csv"), "w") as f:
@@ -194,7 +196,7 @@ def main():
              f"{len(runs)} runs with meteorology, {5 * len(runs)} arcs (50-800 m). Release at 0.46 m, "
              "samplers at 1.5 m; observed arc maxima (OMAX) and crosswind-integrated concentrations "
              "(CY) from Irwin's analysis of Barad (1958), in `inputs/validation/prairie_grass/`.", "",
-             "Physics options (none fitted to these data): wind at 2 m as measured "
+             "Physics options (none fitted to these data), for both curve sets: wind at 2 m as measured "
              "(`[met] wind_height_m = 2`), the release is below it so the 2 m wind is used, with "
              "lantian's 1 m/s floor; stability class from the run's Obukhov length with "
              f"z0 = {Z0_M} m (Golder 1972); no plume rise (passive tracer); mixing height from the "
@@ -203,6 +205,13 @@ def main():
              f"({DTHETA_DEG} degree spacing); predicted CY = their sum times the arc spacing. "
              f"Logarithmic measures use a floor of {THRESHOLD * 1e3:g} mg/m3 (Barad's sampler "
              "threshold).", "",
+             "The `similarity` set takes the lateral spread from the run's measured standard "
+             "deviation of the wind direction, sigma_y = sigma_theta u t / (1 + 0.9 sqrt(t / 1000 s)) "
+             "(Draxler 1976, as recommended by Irwin 1983), and the vertical from the steady "
+             "advection-diffusion equation with Businger-Dyer similarity profiles of wind and "
+             "eddy diffusivity from u* and L (K = kappa u* z / phi_h (1 - z/zi)^2), solved "
+             "numerically (`model/kmodel.c`, tested against the exact solution for K = b z). "
+             "u* is the data's, rescaled from kappa = 0.35 to 0.4.", "",
              "Statistics (Chang & Hanna 2004): FB > 0 means under-prediction; the usual "
              "acceptance for research-grade models is |FB| < 0.3, NMSE < 3 (or 1.5), "
              "0.7 < MG < 1.3, VG < 1.6, FAC2 > 0.5.", ""]

@@ -173,6 +173,40 @@ static void additivity_and_round_trip(void **state)
     remove_case(dir);
 }
 
+/* The similarity scheme runs through the same path: totals are the sums of the
+ * tags, plumes arrive, and 1 and 2 threads agree. */
+static void similarity_scheme_runs(void **state)
+{
+    (void)state;
+    char *dir = make_case();
+    char p1[600], p2[600], s1[700], s2[700];
+    snprintf(p1, sizeof p1, "%s/s1.nc", dir);
+    snprintf(p2, sizeof p2, "%s/s2.nc", dir);
+    snprintf(s1, sizeof s1, "output.file=%s", p1);
+    snprintf(s2, sizeof s2, "output.file=%s", p2);
+    const char *a[] = {"dispersion.curves=similarity", s1}, *b[] = {"dispersion.curves=similarity", s2};
+    lt_summary x = run_case(dir, a, 2, 1);
+    lt_summary y = run_case(dir, b, 2, 2);
+    assert_true(x.grid_max > 0.0 && isfinite(x.grid_max));
+    int nc;
+    assert_int_equal(nc_open(p1, NC_NOWRITE, &nc), NC_NOERR);
+    check_additivity(nc, "pm25", "pm25_src", 3, 6, 24 * 20);
+    nc_close(nc);
+    int n1, n2;
+    nc_open(p1, NC_NOWRITE, &n1);
+    nc_open(p2, NC_NOWRITE, &n2);
+    size_t na, nb;
+    float *fa = read_var(n1, "pm25", &na), *fb = read_var(n2, "pm25", &nb);
+    assert_memory_equal(fa, fb, na * sizeof *fa);
+    free(fa);
+    free(fb);
+    nc_close(n1);
+    nc_close(n2);
+    lt_summary_free(&x);
+    lt_summary_free(&y);
+    remove_case(dir);
+}
+
 static void thread_invariance(void **state)
 {
     (void)state;
@@ -435,6 +469,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(additivity_and_round_trip),
         cmocka_unit_test(thread_invariance),
+        cmocka_unit_test(similarity_scheme_runs),
         cmocka_unit_test(calm_hours),
         cmocka_unit_test(config_overrides_and_paths),
         cmocka_unit_test(iso8601),
