@@ -154,7 +154,7 @@ def verification_rows(build):
     """Run the test programs with LT_VERIFY=1 and collect their VERIFY lines."""
     rows = []
     env = dict(os.environ, LT_VERIFY="1")
-    for t in ("test_plume", "test_physics", "test_scenario"):
+    for t in ("test_plume", "test_kmodel", "test_physics", "test_scenario"):
         exe = os.path.join(build, "tests", t)
         if not os.path.exists(exe):
             continue
