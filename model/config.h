@@ -40,6 +40,8 @@ typedef struct lt_config {
     char sectors[LT_MAX_SECTORS][LT_NAME_MAX];
     int nsectors;
     double margin_km;
+    char profiles_file[LT_PATH_MAX];   /* temporal profiles (empty: flat) */
+    double utc_offset_h;               /* local time of the profiles */
     /* [background] (empty file: none) */
     char background_file[LT_PATH_MAX];
     char background_name[LT_NAME_MAX];

@@ -106,6 +106,12 @@ int lt_case_load(lt_case *cs, const lt_config *cfg, lt_error *err)
         if (has[k])
             cs->tag_names[cs->ntags++] = cfg->sectors[k];
     }
+    if (cfg->profiles_file[0]) {
+        if ((rc = lt_profiles_read(&cs->profiles, cfg->profiles_file, cfg, cfg->start_s, cfg->utc_offset_h, err)))
+            goto fail;
+    } else {
+        lt_profiles_flat(&cs->profiles, cfg->nsectors);
+    }
     cs->background_tag = -1;
     if (cfg->background_file[0]) {
         cs->background = malloc((size_t)cfg->hours * sizeof *cs->background);
@@ -263,7 +269,7 @@ static void similarity_setup(const lt_case *cs, lt_plume_src *s, const lt_met_po
 /* Prepares each source for this hour; returns how many are active. */
 static size_t prepare_sources(const lt_case *cs, const lt_sigma_curves *curves,
                               lt_plume_src *src, int *calm_count, lt_summary *sum,
-                              double *cytab, lt_met_point *mets, double *speeds)
+                              double *cytab, lt_met_point *mets, double *speeds, double t_s)
 {
     const lt_config *cfg = cs->cfg;
     size_t n = 0;
@@ -295,7 +301,8 @@ static size_t prepare_sources(const lt_case *cs, const lt_sigma_curves *curves,
         double ang = atan2(m.v10, m.u10) + p->north_rot;
         s->cos_t = cos(ang);
         s->sin_t = sin(ang);
-        double q_ugs = p->pm25_tpy * 1e12 / LT_SECONDS_PER_YEAR; /* t/yr -> ug/s */
+        double q_ugs = p->pm25_tpy * 1e12 / LT_SECONDS_PER_YEAR /* t/yr -> ug/s */
+                       * lt_profile_factor(&cs->profiles, p->sector, t_s);
         s->q_norm = q_ugs / (2.0 * PI * us_dil);
         s->hs_m = lt_stack_tip_downwash(p->height_m, p->diameter_m, p->velocity_ms, us_dil);
         lt_rise_setup(&s->rise, p->diameter_m, p->velocity_ms, p->temp_K, m.t2, us_dil, cls);
@@ -352,7 +359,7 @@ static int disperse_hour(pass_ctx *x, int h, lt_summary *sum, int count, lt_erro
     lt_met_sample(cs->met, cfg->center_lon, cfg->center_lat, &mc);
     if (hypot(mc.u10, mc.v10) < LT_CALM_MS)
         s->calm_hours++;
-    size_t nact = prepare_sources(cs, x->curves, x->src, &x->calm, s, x->cytab, x->mets, x->speeds);
+    size_t nact = prepare_sources(cs, x->curves, x->src, &x->calm, s, x->cytab, x->mets, x->speeds, t);
     if (x->curves->similarity) {
         long na = (long)nact;
         double ratio = pow(x->xmax / CY_X0_M, 1.0 / (CY_N - 1));

@@ -13,6 +13,7 @@
 #include "inventory.h"
 #include "lt_error.h"
 #include "met.h"
+#include "profile.h"
 #include "scenario.h"
 
 #define LT_CALM_MS 0.5 /* 10 m wind below which an hour is calm */
@@ -49,6 +50,7 @@ typedef struct lt_case {
     int *group_of_point;                  /* [npoints] */
     int *group_tag;                       /* [ngroups] */
     uint64_t *group_sig;                  /* [ngroups] */
+    lt_profiles profiles;                 /* temporal factors per sector */
     lt_progress_fn progress;
     void *progress_user;
 } lt_case;
