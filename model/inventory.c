@@ -12,27 +12,54 @@ const char *const lt_point_columns[] = {"id", "name", "lon", "lat", "height_m", 
                                         "pm25_tpy"};
 const int lt_point_ncolumns = 12;
 
+const char *const lt_volume_columns[] = {"id", "name", "lon", "lat", "height_m", "sigma_y0_m",
+                                         "sigma_z0_m", "sector", "county", "grade", "pm25_tpy"};
+const int lt_volume_ncolumns = 11;
+
 static const char *const station_columns[] = {"id", "name", "lon", "lat", "county"};
 
-static int read_point(const lt_csv *c, size_t r, const lt_config *cfg, lt_point *p,
-                      lt_error *err)
+/* Optional species columns: absent means zero. */
+static int read_species(const lt_csv *c, size_t r, lt_point *p, lt_error *err)
+{
+    static const char *const names[] = {"so2_tpy", "nox_tpy", "nh3_tpy", "voc_tpy"};
+    double *dst[] = {&p->so2_tpy, &p->nox_tpy, &p->nh3_tpy, &p->voc_tpy};
+    for (int i = 0; i < 4; i++) {
+        *dst[i] = 0.0;
+        if (lt_csv_column(c, names[i]) < 0)
+            continue;
+        int rc = lt_csv_double(c, r, names[i], 0, 1e7, "an emission in t/yr from 0 to 1e7", dst[i], err);
+        if (rc)
+            return rc;
+    }
+    return LT_OK;
+}
+
+static int read_point(const lt_csv *c, size_t r, const lt_config *cfg, lt_source_kind kind,
+                      lt_point *p, lt_error *err)
 {
     char sector[64], grade[8];
     int rc;
     memset(p, 0, sizeof *p);
+    p->kind = kind;
     p->line = lt_csv_line(c, r);
     if ((rc = lt_csv_string(c, r, "id", 1, p->id, sizeof p->id, err)) ||
         (rc = lt_csv_string(c, r, "name", 0, p->name, sizeof p->name, err)) ||
         (rc = lt_csv_double(c, r, "lon", -180, 180, "a longitude in degrees east (-180 to 180)", &p->lon, err)) ||
         (rc = lt_csv_double(c, r, "lat", -90, 90, "a latitude in degrees north (-90 to 90)", &p->lat, err)) ||
-        (rc = lt_csv_double(c, r, "height_m", 0, 700, "a stack height in metres from 0 to 700", &p->height_m, err)) ||
-        (rc = lt_csv_double(c, r, "diameter_m", 0, 50, "a stack diameter in metres from 0 to 50", &p->diameter_m, err)) ||
-        (rc = lt_csv_double(c, r, "velocity_ms", 0, 100, "an exit velocity in m/s from 0 to 100", &p->velocity_ms, err)) ||
-        (rc = lt_csv_double(c, r, "temp_K", -1e9, 2000, "an exit temperature in K up to 2000 (<= 0 for ambient)", &p->temp_K, err)) ||
+        (rc = lt_csv_double(c, r, "height_m", 0, 700, "a release height in metres from 0 to 700", &p->height_m, err)) ||
         (rc = lt_csv_string(c, r, "sector", 1, sector, sizeof sector, err)) ||
         (rc = lt_csv_string(c, r, "county", 0, p->county, sizeof p->county, err)) ||
         (rc = lt_csv_string(c, r, "grade", 0, grade, sizeof grade, err)) ||
-        (rc = lt_csv_double(c, r, "pm25_tpy", 0, 1e6, "an emission in t/yr from 0 to 1e6", &p->pm25_tpy, err)))
+        (rc = lt_csv_double(c, r, "pm25_tpy", 0, 1e6, "an emission in t/yr from 0 to 1e6", &p->pm25_tpy, err)) ||
+        (rc = read_species(c, r, p, err)))
+        return rc;
+    if (kind == LT_SRC_VOLUME) {
+        if ((rc = lt_csv_double(c, r, "sigma_y0_m", 0, 5000, "an initial lateral spread in metres from 0 to 5000", &p->sigma_y0_m, err)) ||
+            (rc = lt_csv_double(c, r, "sigma_z0_m", 0, 1000, "an initial vertical spread in metres from 0 to 1000", &p->sigma_z0_m, err)))
+            return rc;
+    } else if ((rc = lt_csv_double(c, r, "diameter_m", 0, 50, "a stack diameter in metres from 0 to 50", &p->diameter_m, err)) ||
+        (rc = lt_csv_double(c, r, "velocity_ms", 0, 100, "an exit velocity in m/s from 0 to 100", &p->velocity_ms, err)) ||
+               (rc = lt_csv_double(c, r, "temp_K", -1e9, 2000, "an exit temperature in K up to 2000 (<= 0 for ambient)", &p->temp_K, err)))
         return rc;
     if (p->temp_K > 0 && p->temp_K < 150)
         return lt_error_set(err, LT_EINPUT,
@@ -64,49 +91,66 @@ static int read_point(const lt_csv *c, size_t r, const lt_config *cfg, lt_point 
     return LT_OK;
 }
 
+/* Reads a source file of the given kind and appends its rows to *pts. */
+static int sources_read(const char *path, const lt_config *cfg, lt_source_kind kind,
+                        lt_point **pts, size_t *n, lt_error *err)
+{
+    lt_csv *c;
+    int rc = lt_csv_open(&c, path, err);
+    if (rc)
+        return rc;
+    if ((rc = kind == LT_SRC_VOLUME ? lt_csv_require(c, lt_volume_columns, lt_volume_ncolumns, err)
+                                    : lt_csv_require(c, lt_point_columns, lt_point_ncolumns, err)))
+        goto done;
+    size_t nr = lt_csv_rows(c), n0 = *n;
+    if (nr == 0) {
+        rc = lt_error_set(err, LT_EINPUT, "%s: no sources: expected at least one data row", path);
+        goto done;
+    }
+    lt_point *p = realloc(*pts, (n0 + nr) * sizeof *p);
+    if (!p) {
+        rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+        goto done;
+    }
+    *pts = p;
+    for (size_t r = 0; r < nr && !rc; r++) {
+        lt_point *q = &p[n0 + r];
+        if ((rc = read_point(c, r, cfg, kind, q, err)))
+            break;
+        for (size_t k = 0; k < n0 + r; k++)
+            if (strcmp(p[k].id, q->id) == 0) {
+                rc = lt_error_set(err, LT_EINPUT,
+                                  "%s:%d: column 'id' = '%s': expected a unique id (already used%s%d)",
+                                  path, q->line, q->id, k < n0 ? " in the point sources, line " : " on line ",
+                                  p[k].line);
+                break;
+            }
+    }
+    if (!rc)
+        *n = n0 + nr;
+done:
+    lt_csv_close(&c);
+    return rc;
+}
+
 int lt_points_read(const char *path, const lt_config *cfg, lt_point **pts, size_t *n,
                    lt_error *err)
 {
     *pts = NULL;
     *n = 0;
-    lt_csv *c;
-    int rc = lt_csv_open(&c, path, err);
-    if (rc)
-        return rc;
-    if ((rc = lt_csv_require(c, lt_point_columns, lt_point_ncolumns, err)))
-        goto done;
-    size_t nr = lt_csv_rows(c);
-    if (nr == 0) {
-        rc = lt_error_set(err, LT_EINPUT, "%s: no sources: expected at least one data row", path);
-        goto done;
-    }
-    lt_point *p = calloc(nr, sizeof *p);
-    if (!p) {
-        rc = lt_error_set(err, LT_ENOMEM, "out of memory");
-        goto done;
-    }
-    for (size_t r = 0; r < nr; r++) {
-        if ((rc = read_point(c, r, cfg, &p[r], err)))
-            break;
-        for (size_t q = 0; q < r; q++)
-            if (strcmp(p[q].id, p[r].id) == 0) {
-                rc = lt_error_set(err, LT_EINPUT,
-                                  "%s:%d: column 'id' = '%s': expected a unique id (already used on line %d)",
-                                  path, p[r].line, p[r].id, p[q].line);
-                break;
-            }
-        if (rc)
-            break;
-    }
+    int rc = sources_read(path, cfg, LT_SRC_STACK, pts, n, err);
     if (rc) {
-        free(p);
-        goto done;
+        free(*pts);
+        *pts = NULL;
+        *n = 0;
     }
-    *pts = p;
-    *n = nr;
-done:
-    lt_csv_close(&c);
     return rc;
+}
+
+int lt_volumes_read(const char *path, const lt_config *cfg, lt_point **pts, size_t *n,
+                    lt_error *err)
+{
+    return sources_read(path, cfg, LT_SRC_VOLUME, pts, n, err);
 }
 
 int lt_background_read(const char *path, double start_s, int hours, double *bg, lt_error *err)

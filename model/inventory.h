@@ -10,7 +10,12 @@
 /* Emission rates in tonnes per year are converted with a 365-day year. */
 #define LT_SECONDS_PER_YEAR (365.0 * 86400.0)
 
+typedef enum { LT_SRC_STACK = 0, LT_SRC_VOLUME = 1 } lt_source_kind;
+
+/* A point-like source: a stack, or a volume source (a building, a yard, a
+ * kiln hall) given by its initial spreads. */
 typedef struct lt_point {
+    lt_source_kind kind;
     char id[32];
     char name[128];
     double lon, lat;
@@ -19,6 +24,8 @@ typedef struct lt_point {
     char county[64];
     char grade;                /* 'A'..'D', or '-' when not graded */
     double pm25_tpy;
+    double so2_tpy, nox_tpy, nh3_tpy, voc_tpy; /* 0 when the column is absent */
+    double sigma_y0_m, sigma_z0_m;             /* volume sources: initial spreads */
     double x_m, y_m;           /* on the domain's projection */
     double north_rot;          /* earth-to-grid rotation at the source, rad */
     int line;                  /* line in the CSV, for messages */
@@ -40,6 +47,15 @@ extern const int lt_point_ncolumns;
  * list. Coordinates are not projected here (see lt_case). */
 int lt_points_read(const char *path, const lt_config *cfg, lt_point **pts, size_t *n,
                    lt_error *err);
+
+/* The columns of a volume-source file: id, name, lon, lat, height_m,
+ * sigma_y0_m, sigma_z0_m, sector, county, grade, pm25_tpy. */
+extern const char *const lt_volume_columns[];
+extern const int lt_volume_ncolumns;
+
+/* Reads volume sources and appends them to *pts (ids must stay unique). */
+int lt_volumes_read(const char *path, const lt_config *cfg, lt_point **pts, size_t *n,
+                    lt_error *err);
 
 int lt_stations_read(const char *path, lt_station **st, size_t *n, lt_error *err);
 

@@ -46,7 +46,20 @@ static void print_check(const lt_case *cs)
     printf("run         %s, %d hours\n", cfg->start_iso, cfg->hours);
     printf("domain      %d x %d cells of %g m centred on %.4f E %.4f N (transverse Mercator)\n",
            cfg->nx, cfg->ny, cfg->dx_m, cfg->center_lon, cfg->center_lat);
-    printf("sources     %s: %zu point sources\n", cfg->points_file, cs->npoints);
+    size_t nvol = 0;
+    double so2 = 0, nox = 0, nh3 = 0, voc = 0;
+    for (size_t i = 0; i < cs->npoints; i++) {
+        nvol += cs->points[i].kind == LT_SRC_VOLUME;
+        so2 += cs->points[i].so2_tpy;
+        nox += cs->points[i].nox_tpy;
+        nh3 += cs->points[i].nh3_tpy;
+        voc += cs->points[i].voc_tpy;
+    }
+    printf("sources     %s: %zu stacks", cfg->points_file, cs->npoints - nvol);
+    if (cfg->volumes_file[0])
+        printf("; %s: %zu volume sources", cfg->volumes_file, nvol);
+    printf("\n            other species (t/yr, read for later use): SO2 %.1f, NOx %.1f, NH3 %.1f, VOC %.1f\n",
+           so2, nox, nh3, voc);
     for (int k = 0; k < cfg->nsectors; k++) {
         double q = 0;
         int n = 0;

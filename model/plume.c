@@ -62,6 +62,8 @@ double lt_plume_at(const lt_plume_src *s, double xd_m, double yd_m, double zr_m)
     if (s->cy) {
         /* C = Q Cy(x, zr) exp(-y^2 / 2 sy^2) / (sqrt(2 pi) sy) */
         double sy = lt_sigma_eval(&s->sy, xd_m);
+        if (s->sy0sq > 0.0)
+            sy = sqrt(sy * sy + s->sy0sq);
         double ay = yd_m * yd_m / (2.0 * sy * sy);
         if (ay >= LT_EXP_CUTOFF)
             return 0.0;
@@ -74,6 +76,11 @@ double lt_plume_at(const lt_plume_src *s, double xd_m, double yd_m, double zr_m)
         double b = dh / 3.5;
         sy = sqrt(sy * sy + b * b);
         sz = sqrt(sz * sz + b * b);
+    }
+    if (s->sy0sq > 0.0 || s->sz0sq > 0.0) {
+        /* volume sources: a virtual point upwind, as in ISC3 (sy^2 + sy0^2) */
+        sy = sqrt(sy * sy + s->sy0sq);
+        sz = sqrt(sz * sz + s->sz0sq);
     }
     double ay = yd_m * yd_m / (2.0 * sy * sy);
     if (ay >= LT_EXP_CUTOFF)

@@ -25,6 +25,7 @@ typedef struct lt_plume_src {
     double zi_m;            /* mixing height */
     int lid;                /* 1: reflect at zi and mix uniformly (classes A-D) */
     int bid;                /* 1: add buoyancy-induced dispersion (Delta h / 3.5) */
+    double sy0sq, sz0sq;    /* initial spreads squared (volume sources), m2 */
     lt_rise rise;
     lt_sigma_term sy, sz;   /* the curve terms of this hour's class */
     int tag;                /* the output tag (sector) it adds to */

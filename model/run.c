@@ -67,6 +67,8 @@ int lt_case_load(lt_case *cs, const lt_config *cfg, lt_error *err)
     if ((rc = lt_domain_create(&cs->domain, cfg->center_lon, cfg->center_lat, cfg->nx, cfg->ny,
                                cfg->dx_m, err)) ||
         (rc = lt_points_read(cfg->points_file, cfg, &cs->points, &cs->npoints, err)) ||
+        (cfg->volumes_file[0] &&
+         (rc = lt_volumes_read(cfg->volumes_file, cfg, &cs->points, &cs->npoints, err))) ||
         (rc = lt_stations_read(cfg->stations_file, &cs->stations, &cs->nstations, err)))
         goto fail;
     for (size_t i = 0; i < cs->npoints; i++) {
@@ -78,7 +80,8 @@ int lt_case_load(lt_case *cs, const lt_config *cfg, lt_error *err)
                               "%s:%d: source '%s' at lon %.4f, lat %.4f lies outside the domain "
                               "(by more than [sources] margin_km = %g km): expected a source in "
                               "or near the %d x %d km grid centred on %.4f E, %.4f N",
-                              cfg->points_file, p->line, p->id, p->lon, p->lat, cfg->margin_km,
+                              p->kind == LT_SRC_VOLUME ? cfg->volumes_file : cfg->points_file,
+                              p->line, p->id, p->lon, p->lat, cfg->margin_km,
                               (int)(cfg->nx * cfg->dx_m / 1000), (int)(cfg->ny * cfg->dx_m / 1000),
                               cfg->center_lon, cfg->center_lat);
             goto fail;
@@ -304,8 +307,16 @@ static size_t prepare_sources(const lt_case *cs, const lt_sigma_curves *curves,
         double q_ugs = p->pm25_tpy * 1e12 / LT_SECONDS_PER_YEAR /* t/yr -> ug/s */
                        * lt_profile_factor(&cs->profiles, p->sector, t_s);
         s->q_norm = q_ugs / (2.0 * PI * us_dil);
-        s->hs_m = lt_stack_tip_downwash(p->height_m, p->diameter_m, p->velocity_ms, us_dil);
-        lt_rise_setup(&s->rise, p->diameter_m, p->velocity_ms, p->temp_K, m.t2, us_dil, cls);
+        if (p->kind == LT_SRC_VOLUME) {
+            s->hs_m = p->height_m;                 /* no downwash, no rise */
+            lt_rise_setup(&s->rise, 0.0, 0.0, 0.0, m.t2, us_dil, cls);
+            s->sy0sq = p->sigma_y0_m * p->sigma_y0_m;
+            s->sz0sq = p->sigma_z0_m * p->sigma_z0_m;
+        } else {
+            s->hs_m = lt_stack_tip_downwash(p->height_m, p->diameter_m, p->velocity_ms, us_dil);
+            lt_rise_setup(&s->rise, p->diameter_m, p->velocity_ms, p->temp_K, m.t2, us_dil, cls);
+            s->sy0sq = s->sz0sq = 0.0;
+        }
         s->zi_m = m.pblh;
         s->lid = cls <= LT_PG_D; /* ISC3: no lid in stable hours */
         s->bid = cfg->bid;

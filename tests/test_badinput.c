@@ -44,9 +44,11 @@ static void expect_failure(const char *dir, const char *cmd_extra, const char *c
     path_in(outp, sizeof outp, dir, "out.nc");
     char args[700] = "";
     if (cmd_extra) {
-        const char *bg = strstr(cmd_extra, "=BG");
-        if (bg) /* "BG" stands for the case's bg.csv */
+        const char *bg = strstr(cmd_extra, "=BG"), *vol = strstr(cmd_extra, "=VOL");
+        if (bg) /* "BG" stands for the case's bg.csv, "VOL" for its vol.csv */
             snprintf(args, sizeof args, "%.*s=%s/bg.csv", (int)(bg - cmd_extra), cmd_extra, dir);
+        else if (vol)
+            snprintf(args, sizeof args, "%.*s=%s/vol.csv", (int)(vol - cmd_extra), cmd_extra, dir);
         else
             snprintf(args, sizeof args, "%s", cmd_extra);
     }
@@ -175,6 +177,22 @@ CASE(background_bad_value,
        write_text(p, "time,pm25_ugm3\n2017-01-01T00:00:00Z,-3\n");
        extra = "--set background.file=BG"; },
      "bg.csv:2", "'pm25_ugm3' = '-3'")
+CASE(volume_missing_column,
+     { char p[512]; path_in(p, sizeof p, dir, "vol.csv");
+       write_text(p, "id,name,lon,lat,height_m,sigma_y0_m,sector,county,grade,pm25_tpy\n"
+                     "V1,yard,108.4,34.8,5,20,industry,A,C,10\n");
+       extra = "--set sources.volumes=VOL"; },
+     "vol.csv:1", "missing column 'sigma_z0_m'")
+CASE(volume_duplicate_id,
+     { char p[512]; path_in(p, sizeof p, dir, "vol.csv");
+       write_text(p, "id,name,lon,lat,height_m,sigma_y0_m,sigma_z0_m,sector,county,grade,pm25_tpy\n"
+                     "P2,yard,108.4,34.8,5,20,4,industry,A,C,10\n");
+       extra = "--set sources.volumes=VOL"; },
+     "vol.csv:2", "'P2'", "already used in the point sources")
+CASE(negative_species,
+     points_text(dir, "id,name,lon,lat,height_m,diameter_m,velocity_ms,temp_K,sector,county,grade,pm25_tpy,so2_tpy\n"
+                      "P1,x,108.4,34.8,50,3,10,400,coal,A,A,100,-2\n"),
+     "points.csv:2", "'so2_tpy' = '-2'")
 CASE(unbalanced_quote,
      points_text(dir, FIX_POINTS_HEADER "P1,\"x,108.4,34.8,50,3,10,400,coal,A,A,100\n"),
      "points.csv:2", "double quote")
@@ -215,6 +233,8 @@ int main(void)
         cmocka_unit_test(unreadable_points_file), cmocka_unit_test(unknown_curves),
         cmocka_unit_test(station_outside),     cmocka_unit_test(unbalanced_quote),
         cmocka_unit_test(background_missing_hour), cmocka_unit_test(background_bad_value),
+        cmocka_unit_test(volume_missing_column), cmocka_unit_test(volume_duplicate_id),
+        cmocka_unit_test(negative_species),
         cmocka_unit_test(valid_case_runs),
     };
     return cmocka_run_group_tests_name("bad input", tests, NULL, NULL);

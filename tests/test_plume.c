@@ -131,6 +131,26 @@ static void plume_above_lid_gives_nothing(void **state)
     assert_true(lt_plume_vertical(200.0, 400.0, 0.0, 300.0, 0) > 0.0);
 }
 
+/* A volume source: the closed form with sigma^2 = sigma(x)^2 + sigma0^2 (ISC3). */
+static void volume_source(void **state)
+{
+    (void)state;
+    lt_plume_src s = neutral_source(1e6, 5.0);
+    s.sy0sq = 20.0 * 20.0;
+    s.sz0sq = 4.0 * 4.0;
+    const double xs[] = {30, 300, 3000};
+    for (int i = 0; i < 3; i++) {
+        double x = xs[i];
+        double sy = sqrt(pow(0.08 * x / sqrt(1 + 1e-4 * x), 2) + 400.0);
+        double sz = sqrt(pow(0.06 * x / sqrt(1 + 1.5e-3 * x), 2) + 16.0);
+        double y = 0.7 * sy;
+        double want = 1e6 / (2 * PI * 4.0 * sy * sz) * exp(-y * y / (2 * sy * sy)) *
+                      (exp(-(1.5 - 5.0) * (1.5 - 5.0) / (2 * sz * sz)) +
+                       exp(-(1.5 + 5.0) * (1.5 + 5.0) / (2 * sz * sz)));
+        assert_rel(lt_plume_at(&s, x, y, 1.5), want, 1e-12);
+    }
+}
+
 /* Bounded exponents: a receptor far off axis gets exactly 0, not a denormal. */
 static void far_off_axis_is_zero(void **state)
 {
@@ -151,6 +171,7 @@ int main(void)
         cmocka_unit_test(lid_traps_mass),
         cmocka_unit_test(plume_above_lid_gives_nothing),
         cmocka_unit_test(far_off_axis_is_zero),
+        cmocka_unit_test(volume_source),
     };
     return cmocka_run_group_tests_name("plume", tests, NULL, NULL);
 }

@@ -207,6 +207,50 @@ static void similarity_scheme_runs(void **state)
     remove_case(dir);
 }
 
+/* Volume sources join the point sources: same tags, additivity holds, and a
+ * volume with its spreads at zero equals a stack with no rise at that height. */
+static void volume_sources(void **state)
+{
+    (void)state;
+    char *dir = make_case();
+    char vp[600], sv[700], so[700], pp[600], sp[700], so2[700];
+    snprintf(vp, sizeof vp, "%s/vol.csv", dir);
+    write_text(vp, "id,name,lon,lat,height_m,sigma_y0_m,sigma_z0_m,sector,county,grade,pm25_tpy\n"
+                   "V1,yard,108.42,34.80,0,0,0,industry,B县,C,20\n");
+    snprintf(sv, sizeof sv, "sources.volumes=%s", vp);
+    snprintf(so, sizeof so, "output.file=%s/v.nc", dir);
+    const char *a[] = {sv, so};
+    lt_summary x = run_case(dir, a, 2, 2);
+    char out[600];
+    snprintf(out, sizeof out, "%s/v.nc", dir);
+    int nc;
+    assert_int_equal(nc_open(out, NC_NOWRITE, &nc), NC_NOERR);
+    check_additivity(nc, "pm25", "pm25_src", 3, 6, 24 * 20);
+    size_t n1;
+    float *va = read_var(nc, "station_pm25", &n1);
+    nc_close(nc);
+    /* the same release as a stack without exit flux */
+    snprintf(pp, sizeof pp, "%s/pts2.csv", dir);
+    write_text(pp, FIX_POINTS "V1,yard,108.42,34.80,0,0,0,0,industry,B县,C,20\n");
+    snprintf(sp, sizeof sp, "sources.points=%s", pp);
+    snprintf(so2, sizeof so2, "output.file=%s/p.nc", dir);
+    const char *b[] = {sp, so2};
+    lt_summary y = run_case(dir, b, 2, 2);
+    snprintf(out, sizeof out, "%s/p.nc", dir);
+    assert_int_equal(nc_open(out, NC_NOWRITE, &nc), NC_NOERR);
+    size_t n2;
+    float *pa = read_var(nc, "station_pm25", &n2);
+    nc_close(nc);
+    assert_int_equal(n1, n2);
+    for (size_t i = 0; i < n1; i++)
+        assert_rel(va[i], pa[i], 1e-6);
+    free(va);
+    free(pa);
+    lt_summary_free(&x);
+    lt_summary_free(&y);
+    remove_case(dir);
+}
+
 static void thread_invariance(void **state)
 {
     (void)state;
@@ -470,6 +514,7 @@ int main(void)
         cmocka_unit_test(additivity_and_round_trip),
         cmocka_unit_test(thread_invariance),
         cmocka_unit_test(similarity_scheme_runs),
+        cmocka_unit_test(volume_sources),
         cmocka_unit_test(calm_hours),
         cmocka_unit_test(config_overrides_and_paths),
         cmocka_unit_test(iso8601),
