@@ -247,7 +247,7 @@ int lt_kvfile_check_keys(const lt_kvfile *kv, const char *const *allowed, int n,
             const char *dot = strchr(allowed[k], '.');
             size_t sl = (size_t)(dot - allowed[k]);
             ok = strlen(e->section) == sl && !strncmp(allowed[k], e->section, sl) &&
-                 (!strcmp(dot + 1, "*") || !strcmp(dot + 1, e->key));
+                 !strcmp(dot + 1, e->key);
         }
         if (!ok)
             return lt_error_set(err, LT_EINPUT, "%s:%d: unknown key '%s' in [%s]", kv->path, e->line,

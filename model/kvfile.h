@@ -31,8 +31,7 @@ int lt_kvfile_doubles(const lt_kvfile *kv, const char *section, const char *key,
 int lt_kvfile_names(const lt_kvfile *kv, const char *section, const char *key, char *out,
                     size_t width, int max, int *n_out, lt_error *err);
 
-/* Fails naming the first key of the file not in allowed[] ("section.key", or
- * "section.*" for any key of a section). */
+/* Fails naming the first key of the file not in allowed[] ("section.key"). */
 int lt_kvfile_check_keys(const lt_kvfile *kv, const char *const *allowed, int n, lt_error *err);
 
 #endif

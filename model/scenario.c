@@ -37,21 +37,19 @@ static const char *sector_list(const lt_config *cfg, char *buf, size_t n)
 }
 
 /* Splits "a|b|c" into items; calls f for each; returns non-zero on failure. */
-static int each_item(const char *v, int (*f)(ctx *, lt_rule *, const char *, const char *), ctx *c,
-                     lt_rule *r, const char *what)
+static int each_item(const char *v, int (*f)(ctx *, lt_rule *, const char *), ctx *c, lt_rule *r)
 {
     char buf[512];
     snprintf(buf, sizeof buf, "%s", v);
     char *save = NULL;
     for (char *t = strtok_r(buf, "|", &save); t; t = strtok_r(NULL, "|", &save))
-        if (f(c, r, t, what))
+        if (f(c, r, t))
             return 1;
     return 0;
 }
 
-static int add_sector(ctx *c, lt_rule *r, const char *s, const char *what)
+static int add_sector(ctx *c, lt_rule *r, const char *s)
 {
-    (void)what;
     if (!strcmp(s, "*")) {
         r->sector_mask = 0xFFFFFFFFu;
         return 0;
@@ -71,9 +69,8 @@ static int add_sector(ctx *c, lt_rule *r, const char *s, const char *what)
     return 1;
 }
 
-static int add_grade(ctx *c, lt_rule *r, const char *s, const char *what)
+static int add_grade(ctx *c, lt_rule *r, const char *s)
 {
-    (void)what;
     if (!strcmp(s, "*"))
         r->grade_mask = 0x1F;
     else if (strlen(s) == 1 && s[0] >= 'A' && s[0] <= 'D')
@@ -88,9 +85,8 @@ static int add_grade(ctx *c, lt_rule *r, const char *s, const char *what)
     return 0;
 }
 
-static int add_county(ctx *c, lt_rule *r, const char *s, const char *what)
+static int add_county(ctx *c, lt_rule *r, const char *s)
 {
-    (void)what;
     if (!strcmp(s, "*"))
         return 0;
     int known = 0;
@@ -107,9 +103,8 @@ static int add_county(ctx *c, lt_rule *r, const char *s, const char *what)
     return 0;
 }
 
-static int add_id(ctx *c, lt_rule *r, const char *s, const char *what)
+static int add_id(ctx *c, lt_rule *r, const char *s)
 {
-    (void)what;
     int known = 0;
     for (size_t i = 0; i < c->npts && !known; i++)
         known = !strcmp(c->pts[i].id, s);
@@ -122,9 +117,8 @@ static int add_id(ctx *c, lt_rule *r, const char *s, const char *what)
     return 0;
 }
 
-static int add_species(ctx *c, lt_rule *r, const char *s, const char *what)
+static int add_species(ctx *c, lt_rule *r, const char *s)
 {
-    (void)what;
     static const char *const known[] = {"pm25", "pm", "so2", "nox", "nh3", "voc", "all"};
     for (int i = 0; i < 7; i++)
         if (!strcmp(s, known[i])) {
@@ -177,16 +171,16 @@ static int parse_cut(ctx *c, int scenario, const lt_scen_entry *e)
         const char *k = tok, *v = eq + 1;
         int fail = 0;
         if (!strcmp(k, "sector"))
-            fail = each_item(v, add_sector, c, r, k);
+            fail = each_item(v, add_sector, c, r);
         else if (!strcmp(k, "grade"))
-            fail = each_item(v, add_grade, c, r, k);
+            fail = each_item(v, add_grade, c, r);
         else if (!strcmp(k, "county"))
-            fail = each_item(v, add_county, c, r, k);
+            fail = each_item(v, add_county, c, r);
         else if (!strcmp(k, "id"))
-            fail = each_item(v, add_id, c, r, k);
+            fail = each_item(v, add_id, c, r);
         else if (!strcmp(k, "species")) {
             have_species = 1;
-            fail = each_item(v, add_species, c, r, k);
+            fail = each_item(v, add_species, c, r);
         } else if (!strcmp(k, "factor")) {
             char *end;
             r->factor = strtod(v, &end);
@@ -273,9 +267,9 @@ static int add_measures(ctx *c, int scenario, int level, const char *why)
         }
         r->alert_level = level ? 0 : li;
         double f;
-        if (each_item(lt_csv_field(csv, i, lt_csv_column(csv, "sector")), add_sector, c, r, "sector") ||
-            each_item(lt_csv_field(csv, i, lt_csv_column(csv, "grade")), add_grade, c, r, "grade") ||
-            each_item(lt_csv_field(csv, i, lt_csv_column(csv, "species")), add_species, c, r, "species") ||
+        if (each_item(lt_csv_field(csv, i, lt_csv_column(csv, "sector")), add_sector, c, r) ||
+            each_item(lt_csv_field(csv, i, lt_csv_column(csv, "grade")), add_grade, c, r) ||
+            each_item(lt_csv_field(csv, i, lt_csv_column(csv, "species")), add_species, c, r) ||
             lt_csv_double(csv, i, "factor", 0, 1, "a factor from 0 to 1", &f, c->err)) {
             rc = 1;
             break;
