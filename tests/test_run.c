@@ -72,6 +72,24 @@ static void text_att(int nc, int varid, const char *name, char *buf, size_t n)
     buf[len] = '\0';
 }
 
+/* The variables vars[0..n) hold the same bits in files a and b. */
+static void assert_same_data(const char *a, const char *b, const char *const *vars, int n)
+{
+    int n1, n2;
+    assert_int_equal(nc_open(a, NC_NOWRITE, &n1), NC_NOERR);
+    assert_int_equal(nc_open(b, NC_NOWRITE, &n2), NC_NOERR);
+    for (int i = 0; i < n; i++) {
+        size_t na, nb;
+        float *fa = read_var(n1, vars[i], &na), *fb = read_var(n2, vars[i], &nb);
+        assert_int_equal(na, nb);
+        assert_memory_equal(fa, fb, na * sizeof *fa);
+        free(fa);
+        free(fb);
+    }
+    nc_close(n1);
+    nc_close(n2);
+}
+
 /* Sum over the source dimension equals the total, on the grid and at stations. */
 static void check_additivity(int nc, const char *total, const char *parts, size_t ntags,
                              size_t nt, size_t nper)
@@ -192,16 +210,8 @@ static void similarity_scheme_runs(void **state)
     assert_int_equal(nc_open(p1, NC_NOWRITE, &nc), NC_NOERR);
     check_additivity(nc, "pm25", "pm25_src", 3, 6, 24 * 20);
     nc_close(nc);
-    int n1, n2;
-    nc_open(p1, NC_NOWRITE, &n1);
-    nc_open(p2, NC_NOWRITE, &n2);
-    size_t na, nb;
-    float *fa = read_var(n1, "pm25", &na), *fb = read_var(n2, "pm25", &nb);
-    assert_memory_equal(fa, fb, na * sizeof *fa);
-    free(fa);
-    free(fb);
-    nc_close(n1);
-    nc_close(n2);
+    const char *vars[] = {"pm25", "station_pm25_src"};
+    assert_same_data(p1, p2, vars, 2);
     lt_summary_free(&x);
     lt_summary_free(&y);
     remove_case(dir);
@@ -263,20 +273,8 @@ static void thread_invariance(void **state)
     const char *a[] = {s1}, *b[] = {s2};
     lt_summary x = run_case(dir, a, 1, 1);
     lt_summary y = run_case(dir, b, 1, 2);
-    int n1, n2;
-    assert_int_equal(nc_open(p1, NC_NOWRITE, &n1), NC_NOERR);
-    assert_int_equal(nc_open(p2, NC_NOWRITE, &n2), NC_NOERR);
     const char *vars[] = {"pm25", "pm25_src", "station_pm25", "station_pm25_src"};
-    for (int i = 0; i < 4; i++) {
-        size_t na, nb;
-        float *fa = read_var(n1, vars[i], &na), *fb = read_var(n2, vars[i], &nb);
-        assert_int_equal(na, nb);
-        assert_memory_equal(fa, fb, na * sizeof *fa);
-        free(fa);
-        free(fb);
-    }
-    nc_close(n1);
-    nc_close(n2);
+    assert_same_data(p1, p2, vars, 4);
     lt_summary_free(&x);
     lt_summary_free(&y);
     remove_case(dir);
