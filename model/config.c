@@ -43,6 +43,7 @@ static const key_def keys[] = {
     {"dispersion", "curves", "briggs-rural", 0},
     {"dispersion", "z0_m", "0.1", 0},
     {"dispersion", "calm", "skip", 0},
+    {"dispersion", "stability", "golder", 0},
     {"dispersion", "buoyancy_induced", "yes", 0},
     {"assessment", "aqi_rules", "", 1},
     {"assessment", "alert_rules", "", 1},
@@ -490,6 +491,13 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
                 return bad_value(c, k, "a name that is not also a sector");
         snprintf(cfg->background_name, sizeof cfg->background_name, "%s", bn);
     }
+    k = find_key("dispersion", "stability");
+    if (!strcmp(c->st->vals[k].value, "golder"))
+        cfg->stability_turner = 0;
+    else if (!strcmp(c->st->vals[k].value, "turner"))
+        cfg->stability_turner = 1;
+    else
+        return bad_value(c, k, "golder (from the Obukhov length) or turner (from wind, sun and cloud)");
     k = find_key("dispersion", "calm");
     if (!strcmp(c->st->vals[k].value, "skip"))
         cfg->calm_minwind = 0;

@@ -53,6 +53,7 @@ typedef struct lt_config {
     char curves[LT_NAME_MAX];
     double z0_m;
     int calm_minwind;              /* calm = minwind: 0.5 m/s instead of skipping */
+    int stability_turner;          /* stability = turner (else golder, from 1/L) */
     int bid;                       /* buoyancy-induced dispersion on/off */
     /* [assessment] (empty paths: no daily assessment / no alerts) */
     char aqi_rules[LT_PATH_MAX];

@@ -412,11 +412,6 @@ int lt_met_open(lt_met **out, const char *path, lt_error *err)
                           vars[v].standard_name ? vars[v].standard_name : "");
         goto done;
     }
-    if (m->varid[V_RMOL] < 0 && m->varid[V_HFX] < 0) {
-        rc = lt_error_set(err, LT_EINPUT, "%s: meteorological variable 'rmol' (m-1) is missing, and so is 'hfx' from which it could be derived: expected rmol(time, lat, lon)",
-                          path);
-        goto done;
-    }
     if (projected && (rc = setup_projection(m, m->varid[V_U10], err)))
         goto done;
     m->optional[0] = '\0';
@@ -462,6 +457,15 @@ int lt_met_nlon(const lt_met *m) { return m->nlon; }
 int lt_met_nlat(const lt_met *m) { return m->nlat; }
 double lt_met_time(const lt_met *m, size_t k) { return m->t[k]; }
 const char *lt_met_optional_found(const lt_met *m) { return m->optional; }
+const char *lt_met_path(const lt_met *m) { return m->path; }
+
+int lt_met_has(const lt_met *m, const char *name)
+{
+    for (int v = 0; v < NVARS; v++)
+        if (!strcmp(vars[v].name, name))
+            return m->varid[v] >= 0;
+    return 0;
+}
 
 /* Index of the record at t_s (to within a second), or -1. */
 static long find_time(const lt_met *m, double t_s)
@@ -607,6 +611,8 @@ void lt_met_sample(const lt_met *m, double lon, double lat, lt_met_point *p)
     p->sigma_theta = val[V_SIGTH];
     if (m->varid[V_RMOL] >= 0) {
         p->rmol = val[V_RMOL];
+    } else if (m->varid[V_HFX] < 0) {
+        p->rmol = NAN; /* neither: only Turner's method can classify */
     } else {
         /* 1/L = -kappa g H / (rho cp T u*^3): Stull (1988) eq. 5.7c, with
          * rho cp = 1.2 * 1005 J m-3 K-1 and kappa = 0.4. */

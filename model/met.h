@@ -38,6 +38,10 @@ int lt_met_nlat(const lt_met *m);
 double lt_met_time(const lt_met *m, size_t k); /* seconds since the epoch */
 /* A comma-separated list of the optional variables found. */
 const char *lt_met_optional_found(const lt_met *m);
+const char *lt_met_path(const lt_met *m);
+
+/* 1 when the file has the variable of lantian's name (u10, rmol, cloud ...). */
+int lt_met_has(const lt_met *m, const char *name);
 
 /* Checks that a record exists for every hour start_s + h*3600, h = 0..hours-1;
  * the error names the first missing time. */

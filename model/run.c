@@ -172,6 +172,25 @@ int lt_case_load(lt_case *cs, const lt_config *cfg, lt_error *err)
     if ((rc = lt_met_open(&cs->met, cfg->met_file, err)) ||
         (rc = lt_met_check_coverage(cs->met, cfg->start_s, cfg->hours, err)))
         goto fail;
+    if (!cfg->stability_turner && !lt_met_has(cs->met, "rmol") && !lt_met_has(cs->met, "hfx")) {
+        rc = lt_error_set(err, LT_EINPUT,
+                          "%s: meteorological variable 'rmol' (m-1) is missing, and so is 'hfx' from which it could be derived: "
+                          "expected rmol(time, lat, lon), or [dispersion] stability = turner with 'cloud'",
+                          cfg->met_file);
+        goto fail;
+    }
+    if (cfg->stability_turner && !lt_met_has(cs->met, "cloud")) {
+        rc = lt_error_set(err, LT_EINPUT,
+                          "%s: meteorological variable 'cloud' (0-1) is missing: expected cloud(time, lat, lon) for [dispersion] stability = turner",
+                          cfg->met_file);
+        goto fail;
+    }
+    if (lt_sigma_curves_find(cfg->curves)->similarity && !lt_met_has(cs->met, "rmol") &&
+        !lt_met_has(cs->met, "hfx")) {
+        rc = lt_error_set(err, LT_EINPUT, "%s: 'rmol' and 'hfx' are missing: expected one of them for [dispersion] curves = similarity",
+                          cfg->met_file);
+        goto fail;
+    }
     return LT_OK;
 fail:
     lt_case_free(cs);
@@ -294,7 +313,9 @@ static size_t prepare_sources(const lt_case *cs, const lt_sigma_curves *curves,
             m.v10 *= LT_CALM_MS / speed;
             speed = LT_CALM_MS;
         }
-        lt_pg_class cls = lt_stability_golder(m.rmol, cfg->z0_m);
+        lt_pg_class cls = cfg->stability_turner
+                              ? lt_stability_turner(speed, lt_turner_nri(p->lon, p->lat, t_s + 1800.0, m.cloud))
+                              : lt_stability_golder(m.rmol, cfg->z0_m);
         sum->class_hours[cls]++;
         double us = lt_wind_at_height(speed, cfg->wind_height_m, p->height_m, cls, curves->urban);
         double us_dil = us > 1.0 ? us : 1.0; /* ISC3 minimum of 1 m/s */

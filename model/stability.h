@@ -17,6 +17,22 @@ double lt_golder_rmol(lt_pg_class cls, double z0_m);
  * boundaries lie half-way between neighbouring lines. */
 lt_pg_class lt_stability_golder(double rmol_m1, double z0_m);
 
+/* Solar altitude (degrees) at lon/lat and time t_s (UTC seconds): declination
+ * from Cooper (1969), equation of time from Spencer (1971). */
+double lt_solar_altitude(double lon, double lat, double t_s);
+
+/* Turner's (1964) net radiation index: 0 for overcast skies (cloud >= 0.95,
+ * taken as a ceiling below 7000 ft), at night (the sun below the horizon an
+ * hour before or after t_s) -2 for cloud <= 0.4 and -1 above; by day the
+ * insolation class of the solar altitude (> 60: 4, > 35: 3, > 15: 2, else 1),
+ * less 1 when cloud > 0.5 (a ceiling of 7000-16000 ft assumed), at least 1.
+ * EPA (2000) Meteorological Monitoring Guidance, EPA-454/R-99-005, §6.4.1. */
+int lt_turner_nri(double lon, double lat, double t_s, double cloud);
+
+/* Pasquill-Gifford class from the 10 m wind (m/s) and the net radiation index
+ * by Turner's key (EPA-454/R-99-005 table 6-4); class G is taken as F. */
+lt_pg_class lt_stability_turner(double u10_ms, int nri);
+
 /* 'A'..'F'. */
 char lt_pg_letter(lt_pg_class cls);
 

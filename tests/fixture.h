@@ -18,11 +18,12 @@ typedef struct met_opts {
     int nan_at;              /* put a NaN into u10 at this hour (0: none) */
     const char *t2_units;    /* units of t2 */
     double u10, v10;         /* constant wind */
+    double cloud;            /* < 0: no cloud variable */
 } met_opts;
 
 static inline met_opts met_defaults(void)
 {
-    met_opts o = {3, 3, 6, NULL, 0, 0, "K", 3.0, 1.0};
+    met_opts o = {3, 3, 6, NULL, 0, 0, "K", 3.0, 1.0, -1.0};
     return o;
 }
 
@@ -40,13 +41,13 @@ static inline int write_met(const char *path, const met_opts *o)
     nc_put_att_text(nc, tv, "units", 31, "hours since 2017-01-01 00:00:00");
     nc_def_var(nc, "lat", NC_DOUBLE, 1, &dy, &latv);
     nc_def_var(nc, "lon", NC_DOUBLE, 1, &dx, &lonv);
-    const char *names[] = {"u10", "v10", "t2", "pblh", "ust", "rmol"};
-    const char *units[] = {"m s-1", "m s-1", o->t2_units, "m", "m s-1", "m-1"};
-    const double vals[] = {o->u10, o->v10, 272.0, 500.0, 0.3, 0.0};
-    int dims[3] = {dt, dy, dx}, ids[6];
-    for (int i = 0; i < 6; i++) {
+    const char *names[] = {"u10", "v10", "t2", "pblh", "ust", "rmol", "cloud"};
+    const char *units[] = {"m s-1", "m s-1", o->t2_units, "m", "m s-1", "m-1", "1"};
+    const double vals[] = {o->u10, o->v10, 272.0, 500.0, 0.3, 0.0, o->cloud};
+    int dims[3] = {dt, dy, dx}, ids[7];
+    for (int i = 0; i < 7; i++) {
         ids[i] = -1;
-        if (o->omit && !strcmp(o->omit, names[i]))
+        if ((o->omit && !strcmp(o->omit, names[i])) || (i == 6 && o->cloud < 0))
             continue;
         nc_def_var(nc, names[i], NC_FLOAT, 3, dims, &ids[i]);
         nc_put_att_text(nc, ids[i], "units", strlen(units[i]), units[i]);
@@ -69,7 +70,7 @@ static inline int write_met(const char *path, const met_opts *o)
     }
     size_t n = (size_t)o->hours * o->nlat * o->nlon;
     float *buf = malloc(n * sizeof *buf);
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < 7; i++) {
         if (ids[i] < 0)
             continue;
         for (size_t k = 0; k < n; k++)

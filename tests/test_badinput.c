@@ -126,6 +126,12 @@ CASE(bad_grade,
 CASE(met_variable_missing,
      { met_opts o = met_defaults(); o.omit = "pblh"; met_with(dir, o); },
      "met.nc", "'pblh'", "missing")
+CASE(met_no_stability_input,
+     { met_opts o = met_defaults(); o.omit = "rmol"; met_with(dir, o); },
+     "met.nc", "'rmol'", "stability = turner")
+CASE(turner_without_cloud,
+     extra = "--set dispersion.stability=turner",
+     "met.nc", "'cloud'", "stability = turner")
 CASE(met_time_gap,
      { met_opts o = met_defaults(); o.gap_at = 2; met_with(dir, o); },
      "met.nc", "no record for 2017-01-01T02:00:00Z")
@@ -225,7 +231,8 @@ int main(void)
         cmocka_unit_test(source_far_outside),  cmocka_unit_test(unknown_sector),
         cmocka_unit_test(duplicate_id),        cmocka_unit_test(temperature_in_celsius),
         cmocka_unit_test(bad_grade),           cmocka_unit_test(met_variable_missing),
-        cmocka_unit_test(met_time_gap),        cmocka_unit_test(met_too_short),
+        cmocka_unit_test(met_time_gap),        cmocka_unit_test(met_no_stability_input),
+        cmocka_unit_test(turner_without_cloud),        cmocka_unit_test(met_too_short),
         cmocka_unit_test(met_nan_value),       cmocka_unit_test(met_bad_units),
         cmocka_unit_test(met_not_netcdf),      cmocka_unit_test(unknown_config_key),
         cmocka_unit_test(unknown_config_section), cmocka_unit_test(unknown_set_key),

@@ -221,6 +221,51 @@ static void rise_table(void **state)
     }
 }
 
+/* Turner's key (EPA-454/R-99-005 table 6-4), rows by wind speed in knots. */
+static void turner_key(void **state)
+{
+    (void)state;
+    const double kt = 0.514444; /* m/s per knot */
+    /* row 0-1 kt: NRI 4 -> A, 1 -> C, 0 -> D, -1 -> F, -2 -> G (taken as F) */
+    assert_int_equal(lt_stability_turner(1.0 * kt, 4), LT_PG_A);
+    assert_int_equal(lt_stability_turner(1.0 * kt, 1), LT_PG_C);
+    assert_int_equal(lt_stability_turner(1.0 * kt, 0), LT_PG_D);
+    assert_int_equal(lt_stability_turner(1.0 * kt, -1), LT_PG_F);
+    assert_int_equal(lt_stability_turner(1.0 * kt, -2), LT_PG_F);
+    /* row 4-5 kt: 4 -> A, 2 -> C, -1 -> E, -2 -> F */
+    assert_int_equal(lt_stability_turner(5.0 * kt, 4), LT_PG_A);
+    assert_int_equal(lt_stability_turner(5.0 * kt, 2), LT_PG_C);
+    assert_int_equal(lt_stability_turner(5.0 * kt, -1), LT_PG_E);
+    assert_int_equal(lt_stability_turner(5.0 * kt, -2), LT_PG_F);
+    /* row 8-9 kt: 3 -> C, -2 -> E;  row 11 kt: -2 -> D;  >= 12 kt: 4 -> C, 3 -> D */
+    assert_int_equal(lt_stability_turner(8.5 * kt, 3), LT_PG_C);
+    assert_int_equal(lt_stability_turner(8.5 * kt, -2), LT_PG_E);
+    assert_int_equal(lt_stability_turner(11.0 * kt, -2), LT_PG_D);
+    assert_int_equal(lt_stability_turner(15.0 * kt, 4), LT_PG_C);
+    assert_int_equal(lt_stability_turner(15.0 * kt, 3), LT_PG_D);
+}
+
+/* Solar altitude at local noon: 90 - lat + declination; negative at midnight. */
+static void solar_altitude(void **state)
+{
+    (void)state;
+    /* 108.4 E: solar noon near 04:46 UTC. Equinox 2017-03-20, solstice 2017-06-21. */
+    double eq_noon = 1489968000.0 + (12.0 - 108.4 / 15.0) * 3600.0;
+    double so_noon = 1498003200.0 + (12.0 - 108.4 / 15.0) * 3600.0;
+    assert_true(fabs(lt_solar_altitude(108.4, 34.8, eq_noon) - (90.0 - 34.8)) < 1.5);
+    assert_true(fabs(lt_solar_altitude(108.4, 34.8, so_noon) - (90.0 - 34.8 + 23.44)) < 1.0);
+    assert_true(lt_solar_altitude(108.4, 34.8, eq_noon + 12 * 3600.0) < -40.0);
+    /* NRI: clear equinox noon -> altitude 55: class 3; cloudy -> 2; overcast -> 0;
+     * clear midnight -> -2, cloudy midnight -> -1 */
+    assert_int_equal(lt_turner_nri(108.4, 34.8, eq_noon, 0.0), 3);
+    assert_int_equal(lt_turner_nri(108.4, 34.8, eq_noon, 0.7), 2);
+    assert_int_equal(lt_turner_nri(108.4, 34.8, eq_noon, 1.0), 0);
+    assert_int_equal(lt_turner_nri(108.4, 34.8, eq_noon + 12 * 3600.0, 0.2), -2);
+    assert_int_equal(lt_turner_nri(108.4, 34.8, eq_noon + 12 * 3600.0, 0.6), -1);
+    /* summer noon, clear: altitude 78 -> class 4 */
+    assert_int_equal(lt_turner_nri(108.4, 34.8, so_noon, 0.0), 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -235,6 +280,8 @@ int main(void)
         cmocka_unit_test(rise_stable_buoyant),
         cmocka_unit_test(rise_momentum),
         cmocka_unit_test(rise_table),
+        cmocka_unit_test(turner_key),
+        cmocka_unit_test(solar_altitude),
     };
     return cmocka_run_group_tests_name("physics", tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 #include "fixture.h"
 #include "met.h"
 #include "run.h"
+#include "stability.h"
 
 /* Runs dir/case.ini with the given overrides on `threads` threads. */
 static lt_summary run_case(const char *dir, const char *const *sets, int nsets, int threads)
@@ -258,6 +259,30 @@ static void volume_sources(void **state)
     free(pa);
     lt_summary_free(&x);
     lt_summary_free(&y);
+    remove_case(dir);
+}
+
+/* Turner's method needs no 1/L: wind, sun and cloud classify the hours. */
+static void turner_stability(void **state)
+{
+    (void)state;
+    char *dir = make_case();
+    char p[512];
+    snprintf(p, sizeof p, "%s/met.nc", dir);
+    met_opts o = met_defaults();
+    o.omit = "rmol";
+    o.cloud = 0.2;
+    write_met(p, &o);
+    const char *sets[] = {"dispersion.stability=turner"};
+    lt_summary s = run_case(dir, sets, 1, 2);
+    /* 2017-01-01 00-06 UTC = 08-14 CST at 108.4 E, 3.16 m/s = 6.1 kt (the 6-kt row).
+     * 08:30 CST is within an hour of sunrise (the sun is below the horizon at 07:30):
+     * night, cloud 0.2 -> NRI -2 -> F. Later hours: altitude 15-32 deg -> insolation
+     * class 2 -> C. Three sources: 3 F and 15 C source-hours. */
+    assert_int_equal(s.class_hours[LT_PG_F], 3);
+    assert_int_equal(s.class_hours[LT_PG_C], 15);
+    assert_true(s.grid_max > 0.0);
+    lt_summary_free(&s);
     remove_case(dir);
 }
 
@@ -513,6 +538,7 @@ int main(void)
         cmocka_unit_test(thread_invariance),
         cmocka_unit_test(similarity_scheme_runs),
         cmocka_unit_test(volume_sources),
+        cmocka_unit_test(turner_stability),
         cmocka_unit_test(calm_hours),
         cmocka_unit_test(config_overrides_and_paths),
         cmocka_unit_test(iso8601),
