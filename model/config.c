@@ -28,6 +28,8 @@ static const key_def keys[] = {
     {"domain", "nx", NULL, 0},
     {"domain", "ny", NULL, 0},
     {"domain", "dx_m", NULL, 0},
+    {"domain", "counties", "", 1},
+    {"domain", "county_property", "name", 0},
     {"met", "file", NULL, 1},
     {"met", "wind_height_m", "10", 0},
     {"sources", "points", NULL, 1},
@@ -450,6 +452,7 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
         (rc = get_int(c, "domain", "nx", 1, 20000, "a number of columns from 1 to 20000", &cfg->nx)) ||
         (rc = get_int(c, "domain", "ny", 1, 20000, "a number of rows from 1 to 20000", &cfg->ny)) ||
         (rc = get_double(c, "domain", "dx_m", 1, 100000, "a grid spacing in metres from 1 to 100000", &cfg->dx_m)) ||
+        (rc = get_path(c, "domain", "counties", dir, cfg->counties_file)) ||
         (rc = get_path(c, "met", "file", dir, cfg->met_file)) ||
         (rc = get_double(c, "met", "wind_height_m", 0.5, 200, "the height of the met wind in metres, 0.5 to 200", &cfg->wind_height_m)) ||
         (rc = get_path(c, "sources", "points", dir, cfg->points_file)) ||
@@ -481,6 +484,10 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
     if (!lt_sigma_curves_find(c->st->vals[k].value))
         return bad_value(c, k, lt_sigma_curves_names());
     snprintf(cfg->curves, sizeof cfg->curves, "%s", c->st->vals[k].value);
+    k = find_key("domain", "county_property");
+    if (!c->st->vals[k].value[0] || strlen(c->st->vals[k].value) >= LT_NAME_MAX)
+        return bad_value(c, k, "a GeoJSON property name of 1 to 31 bytes");
+    snprintf(cfg->county_property, sizeof cfg->county_property, "%s", c->st->vals[k].value);
     k = find_key("background", "name");
     {
         const char *bn = c->st->vals[k].value;

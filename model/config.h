@@ -32,6 +32,8 @@ typedef struct lt_config {
     double center_lon, center_lat;
     int nx, ny;
     double dx_m;
+    char counties_file[LT_PATH_MAX];  /* GeoJSON regions (empty: none) */
+    char county_property[LT_NAME_MAX];
     /* [met] */
     char met_file[LT_PATH_MAX];
     double wind_height_m;          /* height of the met file's wind, m */

@@ -72,6 +72,9 @@ static void print_check(const lt_case *cs)
             printf("            %-12s %4d sources  PM2.5 %10.1f t/yr\n", cfg->sectors[k], n, q);
     }
     printf("stations    %s: %zu stations\n", cfg->stations_file, cs->nstations);
+    if (cs->regions)
+        printf("counties    %s: %zu polygons; %d sources or stations given their county from them\n",
+               cfg->counties_file, lt_regions_count(cs->regions), cs->assigned_counties);
     printf("met         %s: %d x %d lon/lat points, %zu records, optional variables: %s\n",
            cfg->met_file, lt_met_nlon(cs->met), lt_met_nlat(cs->met), lt_met_ntimes(cs->met),
            lt_met_optional_found(cs->met)[0] ? lt_met_optional_found(cs->met) : "none");

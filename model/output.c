@@ -322,6 +322,37 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
         }
     }
     o->hours = s->hours;
+    if (s->regions) {
+        int d_reg, v_rname, v_cell;
+        size_t nreg = lt_regions_count(s->regions);
+        NC(nc_def_dim(o->ncid, "region", nreg, &d_reg));
+        int rd[2] = {d_reg, d_str};
+        NC(nc_def_var(o->ncid, "region_name", NC_CHAR, 2, rd, &v_rname));
+        NC(put_text(o->ncid, v_rname, "long_name", "county polygons of [domain] counties"));
+        NC(put_text(o->ncid, v_rname, "_Encoding", "utf-8"));
+        int cd[2] = {d_y, d_x};
+        NC(nc_def_var(o->ncid, "cell_region", NC_INT, 2, cd, &v_cell));
+        int rfill = -1;
+        NC(nc_def_var_fill(o->ncid, v_cell, 0, &rfill));
+        NC(put_text(o->ncid, v_cell, "long_name", "index into region_name of the county holding the cell centre (-1: none)"));
+        NC(put_text(o->ncid, v_cell, "coordinates", "lat lon"));
+        NC(put_text(o->ncid, v_cell, "grid_mapping", "crs"));
+        NC(nc_enddef(o->ncid));
+        {
+            const char **names = malloc(nreg * sizeof *names);
+            if (!names) {
+                rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+                goto fail;
+            }
+            for (size_t i = 0; i < nreg; i++)
+                names[i] = lt_regions_name(s->regions, i);
+            int st3 = put_string_var(o->ncid, v_rname, nreg, tag_name, names);
+            free(names);
+            NC(st3);
+        }
+        NC(nc_put_var_int(o->ncid, v_cell, s->cell_region));
+        NC(nc_redef(o->ncid));
+    }
     {
         int d2[2] = {d_y, d_x};
         size_t c2[2] = {cy, cx};

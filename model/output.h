@@ -11,6 +11,7 @@
 #include "domain.h"
 #include "inventory.h"
 #include "lt_error.h"
+#include "regions.h"
 
 /* Everything the file's definition needs. */
 typedef struct lt_output_spec {
@@ -31,6 +32,8 @@ typedef struct lt_output_spec {
     const char *curves;          /* dispersion curve set, for the metadata */
     const lt_aqi_table *aqi;     /* NULL: no daily assessment variables */
     const lt_alert_rules *alert; /* NULL: no alert_level */
+    const lt_regions *regions;   /* NULL: no region raster */
+    const int *cell_region;
     size_t ncounties;            /* county variables (need aqi) */
     const char *const *county_names;
     int nscenarios;              /* scenario variables (need aqi) */

@@ -99,6 +99,41 @@ int lt_case_load(lt_case *cs, const lt_config *cfg, lt_error *err)
             goto fail;
         }
     }
+    if (cfg->counties_file[0]) {
+        if ((rc = lt_regions_read(&cs->regions, cfg->counties_file, cfg->county_property, err)))
+            goto fail;
+        for (size_t i = 0; i < cs->npoints; i++) {
+            lt_point *p = &cs->points[i];
+            int g;
+            if (!p->county[0] && (g = lt_regions_find(cs->regions, p->lon, p->lat)) >= 0) {
+                snprintf(p->county, sizeof p->county, "%s", lt_regions_name(cs->regions, (size_t)g));
+                cs->assigned_counties++;
+            }
+        }
+        for (size_t i = 0; i < cs->nstations; i++) {
+            lt_station *s = &cs->stations[i];
+            int g;
+            if (!s->county[0] && (g = lt_regions_find(cs->regions, s->lon, s->lat)) >= 0) {
+                snprintf(s->county, sizeof s->county, "%s", lt_regions_name(cs->regions, (size_t)g));
+                cs->assigned_counties++;
+            }
+        }
+        size_t ng = (size_t)cfg->nx * (size_t)cfg->ny;
+        cs->cell_region = malloc(ng * sizeof *cs->cell_region);
+        if (!cs->cell_region) {
+            rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+            goto fail;
+        }
+        for (int j = 0; j < cfg->ny; j++)
+            for (int i = 0; i < cfg->nx; i++) {
+                double lon, lat;
+                size_t k = (size_t)j * cfg->nx + i;
+                cs->cell_region[k] = lt_domain_inverse(cs->domain, lt_domain_x(cs->domain, i),
+                                                       lt_domain_y(cs->domain, j), &lon, &lat)
+                                         ? -1
+                                         : lt_regions_find(cs->regions, lon, lat);
+            }
+    }
     /* Tags: the sectors that have sources, in the config's order. */
     int has[LT_MAX_SECTORS] = {0};
     for (size_t i = 0; i < cs->npoints; i++)
@@ -214,6 +249,9 @@ void lt_case_free(lt_case *cs)
     free(cs->points);
     free(cs->stations);
     free(cs->background);
+    lt_regions_free(&cs->regions);
+    free(cs->cell_region);
+    cs->cell_region = NULL;
     free(cs->scen);
     free(cs->county_names);
     free(cs->county_of_station);
@@ -587,7 +625,8 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         .aqi = cs->have_aqi ? &cs->aqi : NULL,
         .alert = cs->have_alert ? &cs->alert : NULL,
         .nscenarios = nscen, .scenario_names = scen_names,
-        .ncounties = cs->ncounties, .county_names = cs->county_names};
+        .ncounties = cs->ncounties, .county_names = cs->county_names,
+        .regions = cs->regions, .cell_region = cs->cell_region};
     if ((rc = lt_output_create(&out, &spec, err)))
         goto done;
 

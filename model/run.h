@@ -14,6 +14,7 @@
 #include "lt_error.h"
 #include "met.h"
 #include "profile.h"
+#include "regions.h"
 #include "scenario.h"
 
 #define LT_CALM_MS 0.5 /* 10 m wind below which an hour is calm */
@@ -51,6 +52,9 @@ typedef struct lt_case {
     int *group_tag;                       /* [ngroups] */
     uint64_t *group_sig;                  /* [ngroups] */
     lt_profiles profiles;                 /* temporal factors per sector */
+    lt_regions *regions;                  /* [domain] counties, or NULL */
+    int *cell_region;                     /* [ny*nx] region of each cell, -1 outside */
+    int assigned_counties;                /* sources and stations given a county */
     lt_progress_fn progress;
     void *progress_user;
 } lt_case;

@@ -201,12 +201,19 @@ def station_tag_means(ds):
 
 
 def county_tag_means(ds, counties_geojson):
-    """Grid-cell means of each tag inside each county polygon: (counties, tags, array)."""
+    """Grid-cell means of each tag inside each county: (counties, tags, array). Uses the
+    file's cell_region raster when the run had [domain] counties, else the polygons."""
     lat, lon = ds["lat"][:], ds["lon"][:]
     pts = np.column_stack([lon.ravel(), lat.ravel()])
     tags = chars(ds["source_name"][:])
     ntag = len(tags)
     means = [period_mean(ds, "pm25_src", g).ravel() for g in range(ntag)]
+    if "cell_region" in ds.variables:
+        cell = ds["cell_region"][:].ravel()
+        rnames = chars(ds["region_name"][:])
+        names = [n for i, n in enumerate(rnames) if (cell == i).any()]
+        arr = np.array([[means[g][cell == rnames.index(n)].mean() for g in range(ntag)] for n in names])
+        return names, tags, arr
     inside = {}
     for name, outer, r in rings(counties_geojson):
         if not outer:
