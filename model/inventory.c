@@ -16,7 +16,71 @@ const char *const lt_volume_columns[] = {"id", "name", "lon", "lat", "height_m",
                                          "sigma_z0_m", "sector", "county", "grade", "pm25_tpy"};
 const int lt_volume_ncolumns = 11;
 
+const char *const lt_area_columns[] = {"id", "name", "polygon", "height_m", "sigma_z0_m",
+                                       "sector", "county", "grade", "pm25_tpy"};
+const int lt_area_ncolumns = 9;
+
 static const char *const station_columns[] = {"id", "name", "lon", "lat", "county"};
+
+void lt_points_free(lt_point *pts, size_t n)
+{
+    if (!pts)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        free(pts[i].vlon);
+        free(pts[i].vlat);
+        free(pts[i].vx);
+        free(pts[i].vy);
+    }
+    free(pts);
+}
+
+/* "lon lat; lon lat; ..." into p's vertex arrays; lon/lat set to their mean. */
+static int parse_polygon(const lt_csv *c, size_t r, lt_point *p, lt_error *err)
+{
+    const char *s = lt_csv_field(c, r, lt_csv_column(c, "polygon"));
+    int cap = 1;
+    for (const char *t = s; *t; t++)
+        cap += *t == ';';
+    p->vlon = malloc((size_t)cap * sizeof *p->vlon);
+    p->vlat = malloc((size_t)cap * sizeof *p->vlat);
+    p->vx = malloc((size_t)cap * sizeof *p->vx);
+    p->vy = malloc((size_t)cap * sizeof *p->vy);
+    if (!p->vlon || !p->vlat || !p->vx || !p->vy)
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    const char *t = s;
+    p->nvert = 0;
+    double sx = 0, sy = 0;
+    while (*t) {
+        char *end;
+        double lon = strtod(t, &end);
+        if (end == t)
+            break;
+        t = end;
+        double lat = strtod(t, &end);
+        if (end == t || !isfinite(lon) || !isfinite(lat) || lon < -180 || lon > 180 || lat < -90 || lat > 90)
+            break;
+        t = end;
+        while (*t == ' ' || *t == '\t')
+            t++;
+        if (*t == ';')
+            t++;
+        else if (*t)
+            break;
+        p->vlon[p->nvert] = lon;
+        p->vlat[p->nvert] = lat;
+        sx += lon;
+        sy += lat;
+        p->nvert++;
+    }
+    if (*t || p->nvert < 3 || p->nvert > 256)
+        return lt_error_set(err, LT_EINPUT,
+                            "%s:%d: column 'polygon' = '%.60s': expected 3 to 256 vertices as 'lon lat; lon lat; ...' in degrees",
+                            lt_csv_path(c), lt_csv_line(c, r), s);
+    p->lon = sx / p->nvert;
+    p->lat = sy / p->nvert;
+    return LT_OK;
+}
 
 /* Optional species columns: absent means zero. */
 static int read_species(const lt_csv *c, size_t r, lt_point *p, lt_error *err)
@@ -43,17 +107,25 @@ static int read_point(const lt_csv *c, size_t r, const lt_config *cfg, lt_source
     p->kind = kind;
     p->line = lt_csv_line(c, r);
     if ((rc = lt_csv_string(c, r, "id", 1, p->id, sizeof p->id, err)) ||
-        (rc = lt_csv_string(c, r, "name", 0, p->name, sizeof p->name, err)) ||
-        (rc = lt_csv_double(c, r, "lon", -180, 180, "a longitude in degrees east (-180 to 180)", &p->lon, err)) ||
-        (rc = lt_csv_double(c, r, "lat", -90, 90, "a latitude in degrees north (-90 to 90)", &p->lat, err)) ||
-        (rc = lt_csv_double(c, r, "height_m", 0, 700, "a release height in metres from 0 to 700", &p->height_m, err)) ||
+        (rc = lt_csv_string(c, r, "name", 0, p->name, sizeof p->name, err)))
+        return rc;
+    if (kind == LT_SRC_AREA) {
+        if ((rc = parse_polygon(c, r, p, err)))
+            return rc;
+    } else if ((rc = lt_csv_double(c, r, "lon", -180, 180, "a longitude in degrees east (-180 to 180)", &p->lon, err)) ||
+               (rc = lt_csv_double(c, r, "lat", -90, 90, "a latitude in degrees north (-90 to 90)", &p->lat, err)))
+        return rc;
+    if ((rc = lt_csv_double(c, r, "height_m", 0, 700, "a release height in metres from 0 to 700", &p->height_m, err)) ||
         (rc = lt_csv_string(c, r, "sector", 1, sector, sizeof sector, err)) ||
         (rc = lt_csv_string(c, r, "county", 0, p->county, sizeof p->county, err)) ||
         (rc = lt_csv_string(c, r, "grade", 0, grade, sizeof grade, err)) ||
         (rc = lt_csv_double(c, r, "pm25_tpy", 0, 1e6, "an emission in t/yr from 0 to 1e6", &p->pm25_tpy, err)) ||
         (rc = read_species(c, r, p, err)))
         return rc;
-    if (kind == LT_SRC_VOLUME) {
+    if (kind == LT_SRC_AREA) {
+        if ((rc = lt_csv_double(c, r, "sigma_z0_m", 0, 1000, "an initial vertical spread in metres from 0 to 1000", &p->sigma_z0_m, err)))
+            return rc;
+    } else if (kind == LT_SRC_VOLUME) {
         if ((rc = lt_csv_double(c, r, "sigma_y0_m", 0, 5000, "an initial lateral spread in metres from 0 to 5000", &p->sigma_y0_m, err)) ||
             (rc = lt_csv_double(c, r, "sigma_z0_m", 0, 1000, "an initial vertical spread in metres from 0 to 1000", &p->sigma_z0_m, err)))
             return rc;
@@ -100,6 +172,7 @@ static int sources_read(const char *path, const lt_config *cfg, lt_source_kind k
     if (rc)
         return rc;
     if ((rc = kind == LT_SRC_VOLUME ? lt_csv_require(c, lt_volume_columns, lt_volume_ncolumns, err)
+              : kind == LT_SRC_AREA ? lt_csv_require(c, lt_area_columns, lt_area_ncolumns, err)
                                     : lt_csv_require(c, lt_point_columns, lt_point_ncolumns, err)))
         goto done;
     size_t nr = lt_csv_rows(c), n0 = *n;
@@ -113,6 +186,9 @@ static int sources_read(const char *path, const lt_config *cfg, lt_source_kind k
         goto done;
     }
     *pts = p;
+    for (size_t r = 0; r < nr; r++)
+        memset(&p[n0 + r], 0, sizeof *p); /* so that a failure frees only what exists */
+    *n = n0 + nr;                          /* the caller frees all rows on failure */
     for (size_t r = 0; r < nr && !rc; r++) {
         lt_point *q = &p[n0 + r];
         if ((rc = read_point(c, r, cfg, kind, q, err)))
@@ -126,8 +202,6 @@ static int sources_read(const char *path, const lt_config *cfg, lt_source_kind k
                 break;
             }
     }
-    if (!rc)
-        *n = n0 + nr;
 done:
     lt_csv_close(&c);
     return rc;
@@ -140,11 +214,17 @@ int lt_points_read(const char *path, const lt_config *cfg, lt_point **pts, size_
     *n = 0;
     int rc = sources_read(path, cfg, LT_SRC_STACK, pts, n, err);
     if (rc) {
-        free(*pts);
+        lt_points_free(*pts, *n);
         *pts = NULL;
         *n = 0;
     }
     return rc;
+}
+
+int lt_areas_read(const char *path, const lt_config *cfg, lt_point **pts, size_t *n,
+                  lt_error *err)
+{
+    return sources_read(path, cfg, LT_SRC_AREA, pts, n, err);
 }
 
 int lt_volumes_read(const char *path, const lt_config *cfg, lt_point **pts, size_t *n,

@@ -10,7 +10,7 @@
 /* Emission rates in tonnes per year are converted with a 365-day year. */
 #define LT_SECONDS_PER_YEAR (365.0 * 86400.0)
 
-typedef enum { LT_SRC_STACK = 0, LT_SRC_VOLUME = 1 } lt_source_kind;
+typedef enum { LT_SRC_STACK = 0, LT_SRC_VOLUME = 1, LT_SRC_AREA = 2 } lt_source_kind;
 
 /* A point-like source: a stack, or a volume source (a building, a yard, a
  * kiln hall) given by its initial spreads. */
@@ -25,7 +25,12 @@ typedef struct lt_point {
     char grade;                /* 'A'..'D', or '-' when not graded */
     double pm25_tpy;
     double so2_tpy, nox_tpy, nh3_tpy, voc_tpy; /* 0 when the column is absent */
-    double sigma_y0_m, sigma_z0_m;             /* volume sources: initial spreads */
+    double sigma_y0_m, sigma_z0_m;             /* volume sources: initial spreads;
+                                                * areas: sigma_z0_m */
+    int nvert;                                 /* areas: polygon vertices */
+    double *vlon, *vlat;                       /* degrees */
+    double *vx, *vy;                           /* projected, relative to (x_m, y_m) */
+    double area_m2;
     double x_m, y_m;           /* on the domain's projection */
     double north_rot;          /* earth-to-grid rotation at the source, rad */
     int line;                  /* line in the CSV, for messages */
@@ -52,6 +57,19 @@ int lt_points_read(const char *path, const lt_config *cfg, lt_point **pts, size_
  * sigma_y0_m, sigma_z0_m, sector, county, grade, pm25_tpy. */
 extern const char *const lt_volume_columns[];
 extern const int lt_volume_ncolumns;
+
+/* The columns of an area-source file: id, name, polygon ("lon lat; lon lat;
+ * ..." with at least 3 vertices), height_m, sigma_z0_m, sector, county,
+ * grade, pm25_tpy. */
+extern const char *const lt_area_columns[];
+extern const int lt_area_ncolumns;
+
+/* Reads area sources and appends them to *pts. lon/lat become the vertices' mean. */
+int lt_areas_read(const char *path, const lt_config *cfg, lt_point **pts, size_t *n,
+                  lt_error *err);
+
+/* Frees pts[0..n) (their polygons too) and pts. */
+void lt_points_free(lt_point *pts, size_t n);
 
 /* Reads volume sources and appends them to *pts (ids must stay unique). */
 int lt_volumes_read(const char *path, const lt_config *cfg, lt_point **pts, size_t *n,

@@ -35,7 +35,16 @@ typedef struct lt_plume_src {
     int ncy;
     double cy_x0, cy_ratio;
     double q_ugs;           /* emission, ug/s (the similarity path) */
+    /* Area sources: the polygon in the wind's frame (u along, v across; pairs),
+     * relative to (x_m, y_m), and Q / (area u) in ug m-3 m-1... */
+    const double *poly;
+    int npoly;
+    double q_area;          /* Q / (area * u), ug m-3 ... per m of path */
+    double umin;            /* the polygon's most upwind u: receptors upwind of it get nothing */
 } lt_plume_src;
+
+/* Largest number of vertices of an area polygon. */
+#define LT_AREA_MAX_VERTICES 256
 
 /* The vertical term: the sum of Gaussian image terms for a plume at he_m with
  * spread sigz_m seen at height zr_m, reflected at the ground and, with lid,

@@ -69,6 +69,8 @@ int lt_case_load(lt_case *cs, const lt_config *cfg, lt_error *err)
         (rc = lt_points_read(cfg->points_file, cfg, &cs->points, &cs->npoints, err)) ||
         (cfg->volumes_file[0] &&
          (rc = lt_volumes_read(cfg->volumes_file, cfg, &cs->points, &cs->npoints, err))) ||
+        (cfg->areas_file[0] &&
+         (rc = lt_areas_read(cfg->areas_file, cfg, &cs->points, &cs->npoints, err))) ||
         (rc = lt_stations_read(cfg->stations_file, &cs->stations, &cs->nstations, err)))
         goto fail;
     for (size_t i = 0; i < cs->npoints; i++) {
@@ -80,13 +82,40 @@ int lt_case_load(lt_case *cs, const lt_config *cfg, lt_error *err)
                               "%s:%d: source '%s' at lon %.4f, lat %.4f lies outside the domain "
                               "(by more than [sources] margin_km = %g km): expected a source in "
                               "or near the %d x %d km grid centred on %.4f E, %.4f N",
-                              p->kind == LT_SRC_VOLUME ? cfg->volumes_file : cfg->points_file,
+                              p->kind == LT_SRC_VOLUME ? cfg->volumes_file
+                              : p->kind == LT_SRC_AREA ? cfg->areas_file : cfg->points_file,
                               p->line, p->id, p->lon, p->lat, cfg->margin_km,
                               (int)(cfg->nx * cfg->dx_m / 1000), (int)(cfg->ny * cfg->dx_m / 1000),
                               cfg->center_lon, cfg->center_lat);
             goto fail;
         }
         p->north_rot = lt_domain_north_rotation(cs->domain, p->lon, p->lat);
+        if (p->kind == LT_SRC_AREA) {
+            double a2 = 0.0;
+            for (int v = 0; v < p->nvert; v++) {
+                double vx, vy;
+                if (lt_domain_forward(cs->domain, p->vlon[v], p->vlat[v], &vx, &vy)) {
+                    rc = lt_error_set(err, LT_EINPUT, "%s:%d: area '%s': vertex %d cannot be projected",
+                                      cfg->areas_file, p->line, p->id, v + 1);
+                    goto fail;
+                }
+                p->vx[v] = vx - p->x_m;
+                p->vy[v] = vy - p->y_m;
+            }
+            for (int v = 0, w = p->nvert - 1; v < p->nvert; w = v++)
+                a2 += p->vx[w] * p->vy[v] - p->vx[v] * p->vy[w];
+            p->area_m2 = 0.5 * fabs(a2);
+            double ext = 0.0; /* the largest vertex distance from the centre */
+            for (int v = 0; v < p->nvert; v++)
+                ext = fmax(ext, hypot(p->vx[v], p->vy[v]));
+            if (!(p->area_m2 > 1.0) || p->area_m2 < 1e-3 * ext * ext) {
+                rc = lt_error_set(err, LT_EINPUT,
+                                  "%s:%d: area '%s' encloses %.3g m2 across %.0f m: expected a polygon of at least 1 m2 "
+                                  "that is not a line (vertices in order, not all in a row)",
+                                  cfg->areas_file, p->line, p->id, p->area_m2, 2 * ext);
+                goto fail;
+            }
+        }
     }
     for (size_t i = 0; i < cs->nstations; i++) {
         lt_station *s = &cs->stations[i];
@@ -246,7 +275,7 @@ void lt_case_free(lt_case *cs)
 {
     lt_domain_free(&cs->domain);
     lt_met_close(&cs->met);
-    free(cs->points);
+    lt_points_free(cs->points, cs->npoints);
     free(cs->stations);
     free(cs->background);
     lt_regions_free(&cs->regions);
@@ -329,8 +358,10 @@ static void similarity_setup(const lt_case *cs, lt_plume_src *s, const lt_met_po
 /* Prepares each source for this hour; returns how many are active. */
 static size_t prepare_sources(const lt_case *cs, const lt_sigma_curves *curves,
                               lt_plume_src *src, int *calm_count, lt_summary *sum,
-                              double *cytab, lt_met_point *mets, double *speeds, double t_s)
+                              double *cytab, lt_met_point *mets, double *speeds, double t_s,
+                              double *polybuf)
 {
+    size_t used = 0, *poly_used = &used;
     const lt_config *cfg = cs->cfg;
     size_t n = 0;
     *calm_count = 0;
@@ -366,7 +397,28 @@ static size_t prepare_sources(const lt_case *cs, const lt_sigma_curves *curves,
         double q_ugs = p->pm25_tpy * 1e12 / LT_SECONDS_PER_YEAR /* t/yr -> ug/s */
                        * lt_profile_factor(&cs->profiles, p->sector, t_s);
         s->q_norm = q_ugs / (2.0 * PI * us_dil);
-        if (p->kind == LT_SRC_VOLUME) {
+        s->poly = NULL;
+        s->npoly = 0;
+        if (p->kind == LT_SRC_AREA) {
+            s->hs_m = p->height_m;                 /* no downwash, no rise */
+            lt_rise_setup(&s->rise, 0.0, 0.0, 0.0, m.t2, us_dil, cls);
+            s->sy0sq = 0.0;
+            s->sz0sq = p->sigma_z0_m * p->sigma_z0_m;
+            /* the polygon in the wind's frame: u along the wind, v across */
+            double *uv = polybuf + 2 * (size_t)(*poly_used);
+            for (int v = 0; v < p->nvert; v++) {
+                uv[2 * v] = p->vx[v] * s->cos_t + p->vy[v] * s->sin_t;
+                uv[2 * v + 1] = p->vy[v] * s->cos_t - p->vx[v] * s->sin_t;
+            }
+            *poly_used += (size_t)p->nvert;
+            s->poly = uv;
+            s->npoly = p->nvert;
+            s->umin = 1e300;
+            for (int v = 0; v < p->nvert; v++)
+                if (uv[2 * v] < s->umin)
+                    s->umin = uv[2 * v];
+            s->q_area = q_ugs / p->area_m2 / us_dil; /* ug m-2 s-1 over u */
+        } else if (p->kind == LT_SRC_VOLUME) {
             s->hs_m = p->height_m;                 /* no downwash, no rise */
             lt_rise_setup(&s->rise, 0.0, 0.0, 0.0, m.t2, us_dil, cls);
             s->sy0sq = p->sigma_y0_m * p->sigma_y0_m;
@@ -410,6 +462,7 @@ typedef struct pass_ctx {
     lt_met_point *mets;   /* [source] */
     double *speeds;       /* [source] */
     double xmax;          /* farthest source-receptor distance, m */
+    double *polybuf;      /* area polygons in the wind's frame, this hour */
 } pass_ctx;
 
 /* Met, sources and the plume kernel for hour h: fills x->gconc. */
@@ -429,7 +482,8 @@ static int disperse_hour(pass_ctx *x, int h, lt_summary *sum, int count, lt_erro
     lt_met_sample(cs->met, cfg->center_lon, cfg->center_lat, &mc);
     if (hypot(mc.u10, mc.v10) < LT_CALM_MS)
         s->calm_hours++;
-    size_t nact = prepare_sources(cs, x->curves, x->src, &x->calm, s, x->cytab, x->mets, x->speeds, t);
+    size_t nact = prepare_sources(cs, x->curves, x->src, &x->calm, s, x->cytab, x->mets, x->speeds, t,
+                                  x->polybuf);
     if (x->curves->similarity) {
         long na = (long)nact;
         double ratio = pow(x->xmax / CY_X0_M, 1.0 / (CY_N - 1));
@@ -551,7 +605,15 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
     const size_t nst1 = nst ? nst : 1;
     int rc = LT_OK;
     pass_ctx x = {cs, lt_sigma_curves_find(cfg->curves), ngrid, nst, nrec, ntags, cs->ngroups,
-                  NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0.0};
+                  NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0.0, NULL};
+    {
+        size_t nv = 1;
+        for (size_t i = 0; i < cs->npoints; i++)
+            nv += (size_t)cs->points[i].nvert;
+        x.polybuf = malloc(2 * nv * sizeof *x.polybuf);
+        if (!x.polybuf)
+            return lt_error_set(err, LT_ENOMEM, "out of memory");
+    }
     size_t np1 = cs->npoints ? cs->npoints : 1;
     if (x.curves->similarity) {
         x.cytab = malloc(np1 * CY_N * sizeof *x.cytab);
@@ -562,6 +624,7 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         x.xmax = 1.1 * (sqrt(w * w + hgt * hgt) + 2000.0 * cfg->margin_km) + 10.0;
         if (!x.cytab || !x.mets || !x.speeds) {
             free(x.cytab);
+    free(x.polybuf);
             free(x.mets);
             free(x.speeds);
             return lt_error_set(err, LT_ENOMEM, "out of memory for the similarity tables");

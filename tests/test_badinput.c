@@ -45,10 +45,13 @@ static void expect_failure(const char *dir, const char *cmd_extra, const char *c
     char args[700] = "";
     if (cmd_extra) {
         const char *bg = strstr(cmd_extra, "=BG"), *vol = strstr(cmd_extra, "=VOL");
+        const char *area = strstr(cmd_extra, "=AREA");
         if (bg) /* "BG" stands for the case's bg.csv, "VOL" for its vol.csv */
             snprintf(args, sizeof args, "%.*s=%s/bg.csv", (int)(bg - cmd_extra), cmd_extra, dir);
         else if (vol)
             snprintf(args, sizeof args, "%.*s=%s/vol.csv", (int)(vol - cmd_extra), cmd_extra, dir);
+        else if (area)
+            snprintf(args, sizeof args, "%.*s=%s/area.csv", (int)(area - cmd_extra), cmd_extra, dir);
         else
             snprintf(args, sizeof args, "%s", cmd_extra);
     }
@@ -199,6 +202,18 @@ CASE(negative_species,
      points_text(dir, "id,name,lon,lat,height_m,diameter_m,velocity_ms,temp_K,sector,county,grade,pm25_tpy,so2_tpy\n"
                       "P1,x,108.4,34.8,50,3,10,400,coal,A,A,100,-2\n"),
      "points.csv:2", "'so2_tpy' = '-2'")
+CASE(area_bad_polygon,
+     { char p[512]; path_in(p, sizeof p, dir, "area.csv");
+       write_text(p, "id,name,polygon,height_m,sigma_z0_m,sector,county,grade,pm25_tpy\n"
+                     "A1,city,108.39 34.79; 108.41 34.79,2,1,industry,A,-,100\n");
+       extra = "--set sources.areas=AREA"; },
+     "area.csv:2", "'polygon'", "3 to 256 vertices")
+CASE(area_degenerate,
+     { char p[512]; path_in(p, sizeof p, dir, "area.csv");
+       write_text(p, "id,name,polygon,height_m,sigma_z0_m,sector,county,grade,pm25_tpy\n"
+                     "A1,line,108.39 34.79; 108.40 34.79; 108.41 34.79,2,1,industry,A,-,100\n");
+       extra = "--set sources.areas=AREA"; },
+     "area.csv:2", "'A1'", "at least 1 m2")
 CASE(unbalanced_quote,
      points_text(dir, FIX_POINTS_HEADER "P1,\"x,108.4,34.8,50,3,10,400,coal,A,A,100\n"),
      "points.csv:2", "double quote")
@@ -241,7 +256,8 @@ int main(void)
         cmocka_unit_test(station_outside),     cmocka_unit_test(unbalanced_quote),
         cmocka_unit_test(background_missing_hour), cmocka_unit_test(background_bad_value),
         cmocka_unit_test(volume_missing_column), cmocka_unit_test(volume_duplicate_id),
-        cmocka_unit_test(negative_species),
+        cmocka_unit_test(negative_species),    cmocka_unit_test(area_bad_polygon),
+        cmocka_unit_test(area_degenerate),
         cmocka_unit_test(valid_case_runs),
     };
     return cmocka_run_group_tests_name("bad input", tests, NULL, NULL);

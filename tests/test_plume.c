@@ -151,6 +151,47 @@ static void volume_source(void **state)
     }
 }
 
+/* An area source equals the sum of many small point sources covering it,
+ * within 3 %, at receptors inside, on the edge, just outside and 2-5 km away.
+ * The square (1 km, turned 30 degrees to the wind) is split into 400 x 400
+ * points of 2.5 m. */
+static void area_equals_points(void **state)
+{
+    (void)state;
+    const double ang = 30.0 * PI / 180.0, half = 500.0, q = 1e6;
+    double uv[8];
+    const double corners[4][2] = {{-half, -half}, {half, -half}, {half, half}, {-half, half}};
+    lt_plume_src a = neutral_source(q, 2.0);
+    a.umin = 1e300;
+    for (int i = 0; i < 4; i++) {
+        uv[2 * i] = corners[i][0] * cos(ang) - corners[i][1] * sin(ang);
+        uv[2 * i + 1] = corners[i][0] * sin(ang) + corners[i][1] * cos(ang);
+        if (uv[2 * i] < a.umin)
+            a.umin = uv[2 * i];
+    }
+    a.poly = uv;
+    a.npoly = 4;
+    a.q_area = q / (4.0 * half * half) / 4.0; /* u = 4 m/s, as neutral_source */
+    const int n = 400;
+    lt_plume_src pt = neutral_source(q / ((double)n * n), 2.0);
+    /* receptors: centre, an edge's midpoint (downwind side), just outside it,
+     * off axis, 2 km and 5 km downwind */
+    double em_u = half * cos(ang), em_v = half * sin(ang); /* midpoint of the x = +half edge */
+    const double rec[6][2] = {{0, 0}, {em_u, em_v}, {em_u + 50, em_v}, {300, -400}, {2000, 150}, {5000, 0}};
+    for (int r = 0; r < 6; r++) {
+        double sum = 0.0;
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) {
+                double cx = -half + (i + 0.5) * 2 * half / n, cy = -half + (j + 0.5) * 2 * half / n;
+                double pu = cx * cos(ang) - cy * sin(ang), pv = cx * sin(ang) + cy * cos(ang);
+                sum += lt_plume_at(&pt, rec[r][0] - pu, rec[r][1] - pv, 1.5);
+            }
+        double got = lt_plume_at(&a, rec[r][0], rec[r][1], 1.5);
+        assert_true(sum > 0.0);
+        assert_rel(got, sum, 0.03);
+    }
+}
+
 /* Bounded exponents: a receptor far off axis gets exactly 0, not a denormal. */
 static void far_off_axis_is_zero(void **state)
 {
@@ -172,6 +213,7 @@ int main(void)
         cmocka_unit_test(plume_above_lid_gives_nothing),
         cmocka_unit_test(far_off_axis_is_zero),
         cmocka_unit_test(volume_source),
+        cmocka_unit_test(area_equals_points),
     };
     return cmocka_run_group_tests_name("plume", tests, NULL, NULL);
 }

@@ -262,6 +262,31 @@ static void volume_sources(void **state)
     remove_case(dir);
 }
 
+/* Area sources run with the rest: tags add up, and an area's plume reaches
+ * receptors inside it. */
+static void area_sources(void **state)
+{
+    (void)state;
+    char *dir = make_case();
+    char ap[600], sa[700], so[700];
+    snprintf(ap, sizeof ap, "%s/area.csv", dir);
+    write_text(ap, "id,name,polygon,height_m,sigma_z0_m,sector,county,grade,pm25_tpy\n"
+                   "A1,town,\"108.38 34.78; 108.42 34.78; 108.42 34.82; 108.38 34.82\",3,2,solvents,B县,-,200\n");
+    snprintf(sa, sizeof sa, "sources.areas=%s", ap);
+    snprintf(so, sizeof so, "output.file=%s/a.nc", dir);
+    const char *a[] = {sa, so};
+    lt_summary x = run_case(dir, a, 2, 2);
+    char out[600];
+    snprintf(out, sizeof out, "%s/a.nc", dir);
+    int nc;
+    assert_int_equal(nc_open(out, NC_NOWRITE, &nc), NC_NOERR);
+    check_additivity(nc, "pm25", "pm25_src", 3, 6, 24 * 20);
+    nc_close(nc);
+    assert_true(x.grid_max > 0.0);
+    lt_summary_free(&x);
+    remove_case(dir);
+}
+
 /* Turner's method needs no 1/L: wind, sun and cloud classify the hours. */
 static void turner_stability(void **state)
 {
@@ -539,6 +564,7 @@ int main(void)
         cmocka_unit_test(similarity_scheme_runs),
         cmocka_unit_test(volume_sources),
         cmocka_unit_test(turner_stability),
+        cmocka_unit_test(area_sources),
         cmocka_unit_test(calm_hours),
         cmocka_unit_test(config_overrides_and_paths),
         cmocka_unit_test(iso8601),
