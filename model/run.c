@@ -624,7 +624,7 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         x.xmax = 1.1 * (sqrt(w * w + hgt * hgt) + 2000.0 * cfg->margin_km) + 10.0;
         if (!x.cytab || !x.mets || !x.speeds) {
             free(x.cytab);
-    free(x.polybuf);
+            free(x.polybuf);
             free(x.mets);
             free(x.speeds);
             return lt_error_set(err, LT_ENOMEM, "out of memory for the similarity tables");
@@ -880,6 +880,7 @@ done:
     free(x.gconc);
     free(x.src);
     free(x.cytab);
+    free(x.polybuf);
     free(x.mets);
     free(x.speeds);
     free(b_pm);
