@@ -37,6 +37,7 @@ static const key_def keys[] = {
     {"sources", "margin_km", "50", 0},
     {"sources", "volumes", "", 1},
     {"sources", "areas", "", 1},
+    {"sources", "roads", "", 1},
     {"sources", "profiles", "", 1},
     {"sources", "utc_offset_hours", "8", 0},
     {"background", "file", "", 1},
@@ -461,6 +462,7 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
         (rc = get_double(c, "sources", "margin_km", 0, 1000, "a distance in km from 0 to 1000", &cfg->margin_km)) ||
         (rc = get_path(c, "sources", "volumes", dir, cfg->volumes_file)) ||
         (rc = get_path(c, "sources", "areas", dir, cfg->areas_file)) ||
+        (rc = get_path(c, "sources", "roads", dir, cfg->roads_file)) ||
         (rc = get_path(c, "sources", "profiles", dir, cfg->profiles_file)) ||
         (rc = get_double(c, "sources", "utc_offset_hours", -14, 14, "hours from -14 to 14", &cfg->utc_offset_h)) ||
         (rc = get_path(c, "background", "file", dir, cfg->background_file)) ||

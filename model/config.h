@@ -45,6 +45,7 @@ typedef struct lt_config {
     char profiles_file[LT_PATH_MAX];   /* temporal profiles (empty: flat) */
     char volumes_file[LT_PATH_MAX];    /* volume sources (empty: none) */
     char areas_file[LT_PATH_MAX];      /* area sources (empty: none) */
+    char roads_file[LT_PATH_MAX];      /* roads (empty: none) */
     double utc_offset_h;               /* local time of the profiles */
     /* [background] (empty file: none) */
     char background_file[LT_PATH_MAX];

@@ -35,10 +35,12 @@ void lt_points_free(lt_point *pts, size_t n)
     free(pts);
 }
 
-/* "lon lat; lon lat; ..." into p's vertex arrays; lon/lat set to their mean. */
-static int parse_polygon(const lt_csv *c, size_t r, lt_point *p, lt_error *err)
+/* Column `col` = "lon lat; lon lat; ..." into p's vertex arrays (at least
+ * `min` vertices, at most 256); lon/lat set to their mean. */
+static int parse_vertices(const lt_csv *c, size_t r, const char *col, int min, lt_point *p,
+                          lt_error *err)
 {
-    const char *s = lt_csv_field(c, r, lt_csv_column(c, "polygon"));
+    const char *s = lt_csv_field(c, r, lt_csv_column(c, col));
     int cap = 1;
     for (const char *t = s; *t; t++)
         cap += *t == ';';
@@ -73,10 +75,10 @@ static int parse_polygon(const lt_csv *c, size_t r, lt_point *p, lt_error *err)
         sy += lat;
         p->nvert++;
     }
-    if (*t || p->nvert < 3 || p->nvert > 256)
+    if (*t || p->nvert < min || p->nvert > 256)
         return lt_error_set(err, LT_EINPUT,
-                            "%s:%d: column 'polygon' = '%.60s': expected 3 to 256 vertices as 'lon lat; lon lat; ...' in degrees",
-                            lt_csv_path(c), lt_csv_line(c, r), s);
+                            "%s:%d: column '%s' = '%.60s': expected %d to 256 vertices as 'lon lat; lon lat; ...' in degrees",
+                            lt_csv_path(c), lt_csv_line(c, r), col, s, min);
     p->lon = sx / p->nvert;
     p->lat = sy / p->nvert;
     return LT_OK;
@@ -110,7 +112,7 @@ static int read_point(const lt_csv *c, size_t r, const lt_config *cfg, lt_source
         (rc = lt_csv_string(c, r, "name", 0, p->name, sizeof p->name, err)))
         return rc;
     if (kind == LT_SRC_AREA) {
-        if ((rc = parse_polygon(c, r, p, err)))
+        if ((rc = parse_vertices(c, r, "polygon", 3, p, err)))
             return rc;
     } else if ((rc = lt_csv_double(c, r, "lon", -180, 180, "a longitude in degrees east (-180 to 180)", &p->lon, err)) ||
                (rc = lt_csv_double(c, r, "lat", -90, 90, "a latitude in degrees north (-90 to 90)", &p->lat, err)))
@@ -225,6 +227,126 @@ int lt_areas_read(const char *path, const lt_config *cfg, lt_point **pts, size_t
                   lt_error *err)
 {
     return sources_read(path, cfg, LT_SRC_AREA, pts, n, err);
+}
+
+const char *const lt_road_columns[] = {"id", "name", "polyline", "width_m", "height_m", "sigma_z0_m",
+                                       "sector", "county", "grade", "pm25_tpy_per_km"};
+const int lt_road_ncolumns = 10;
+
+#define EARTH_R_M 6371008.8
+
+int lt_roads_read(const char *path, const lt_config *cfg, lt_point **pts, size_t *n,
+                  lt_error *err)
+{
+    lt_csv *c;
+    int rc = lt_csv_open(&c, path, err);
+    if (rc)
+        return rc;
+    if ((rc = lt_csv_require(c, lt_road_columns, lt_road_ncolumns, err)))
+        goto done;
+    if (lt_csv_rows(c) == 0) {
+        rc = lt_error_set(err, LT_EINPUT, "%s: no roads: expected at least one data row", path);
+        goto done;
+    }
+    size_t n_before = *n;
+    for (size_t r = 0; r < lt_csv_rows(c) && !rc; r++) {
+        /* the row's fields, read once through a template point */
+        lt_point t;
+        char sector[64], grade[8];
+        double width, rate;
+        memset(&t, 0, sizeof t);
+        t.kind = LT_SRC_AREA;
+        t.road = 1;
+        t.line = lt_csv_line(c, r);
+        if ((rc = lt_csv_string(c, r, "id", 1, t.id, sizeof t.id, err)) ||
+            (rc = lt_csv_string(c, r, "name", 0, t.name, sizeof t.name, err)) ||
+            (rc = lt_csv_double(c, r, "width_m", 0.5, 200, "a road width in metres from 0.5 to 200", &width, err)) ||
+            (rc = lt_csv_double(c, r, "height_m", 0, 50, "a release height in metres from 0 to 50", &t.height_m, err)) ||
+            (rc = lt_csv_double(c, r, "sigma_z0_m", 0, 100, "an initial vertical spread in metres from 0 to 100", &t.sigma_z0_m, err)) ||
+            (rc = lt_csv_string(c, r, "sector", 1, sector, sizeof sector, err)) ||
+            (rc = lt_csv_string(c, r, "county", 0, t.county, sizeof t.county, err)) ||
+            (rc = lt_csv_string(c, r, "grade", 0, grade, sizeof grade, err)) ||
+            (rc = lt_csv_double(c, r, "pm25_tpy_per_km", 0, 1e5, "an emission in t/yr per km from 0 to 1e5", &rate, err)))
+            break;
+        t.sector = lt_config_sector_index(cfg, sector);
+        if (t.sector < 0) {
+            rc = lt_error_set(err, LT_EINPUT, "%s:%d: column 'sector' = '%s': expected a sector of [sources] sectors",
+                              path, t.line, sector);
+            break;
+        }
+        t.grade = (grade[0] == '\0' || !strcmp(grade, "-")) ? '-' : grade[0];
+        if (t.grade != '-' && (strlen(grade) != 1 || t.grade < 'A' || t.grade > 'D')) {
+            rc = lt_error_set(err, LT_EINPUT, "%s:%d: column 'grade' = '%s': expected A, B, C, D, or empty/- when not graded",
+                              path, t.line, grade);
+            break;
+        }
+        for (size_t k = 0; k < n_before; k++)
+            if (!strcmp((*pts)[k].id, t.id)) {
+                rc = lt_error_set(err, LT_EINPUT, "%s:%d: column 'id' = '%s': expected a unique id (already used by another source)",
+                                  path, t.line, t.id);
+                break;
+            }
+        for (size_t k = n_before; k < *n && !rc; k++)
+            if (!strcmp((*pts)[k].id, t.id) && (*pts)[k].line != t.line)
+                rc = lt_error_set(err, LT_EINPUT, "%s:%d: column 'id' = '%s': expected a unique road id (line %d has it)",
+                                  path, t.line, t.id, (*pts)[k].line);
+        if (rc)
+            break;
+        /* the polyline */
+        lt_point line;
+        memset(&line, 0, sizeof line);
+        if ((rc = parse_vertices(c, r, "polyline", 2, &line, err))) {
+            free(line.vlon);
+            free(line.vlat);
+            free(line.vx);
+            free(line.vy);
+            break;
+        }
+        lt_point *np = realloc(*pts, (*n + (size_t)line.nvert - 1) * sizeof *np);
+        if (!np) {
+            rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+        } else {
+            *pts = np;
+            for (int k = 0; k + 1 < line.nvert && !rc; k++) {
+                /* a rectangle of the road's width around the segment, on the local plane */
+                double lat0 = 0.5 * (line.vlat[k] + line.vlat[k + 1]) * 3.14159265358979323846 / 180.0;
+                double mx = EARTH_R_M * cos(lat0) * 3.14159265358979323846 / 180.0, my = EARTH_R_M * 3.14159265358979323846 / 180.0;
+                double dx = (line.vlon[k + 1] - line.vlon[k]) * mx, dy = (line.vlat[k + 1] - line.vlat[k]) * my;
+                double len = hypot(dx, dy);
+                if (len < 1.0)
+                    continue; /* a repeated vertex */
+                double ox = -dy / len * 0.5 * width / mx, oy = dx / len * 0.5 * width / my;
+                lt_point *q = &(*pts)[*n];
+                *q = t;
+                q->nvert = 4;
+                q->vlon = malloc(4 * sizeof *q->vlon);
+                q->vlat = malloc(4 * sizeof *q->vlat);
+                q->vx = malloc(4 * sizeof *q->vx);
+                q->vy = malloc(4 * sizeof *q->vy);
+                (*n)++;
+                if (!q->vlon || !q->vlat || !q->vx || !q->vy) {
+                    rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+                    break;
+                }
+                const double sx[4] = {ox, ox, -ox, -ox}, sy[4] = {oy, oy, -oy, -oy};
+                const int end[4] = {0, 1, 1, 0};
+                for (int v = 0; v < 4; v++) {
+                    q->vlon[v] = line.vlon[k + end[v]] + sx[v];
+                    q->vlat[v] = line.vlat[k + end[v]] + sy[v];
+                }
+                q->lon = 0.5 * (line.vlon[k] + line.vlon[k + 1]);
+                q->lat = 0.5 * (line.vlat[k] + line.vlat[k + 1]);
+                q->pm25_tpy = rate * len / 1000.0;
+            }
+        }
+        free(line.vlon);
+        free(line.vlat);
+        free(line.vx);
+        free(line.vy);
+    }
+done:
+    lt_csv_close(&c);
+    return rc;
 }
 
 int lt_volumes_read(const char *path, const lt_config *cfg, lt_point **pts, size_t *n,

@@ -31,6 +31,7 @@ typedef struct lt_point {
     double *vlon, *vlat;                       /* degrees */
     double *vx, *vy;                           /* projected, relative to (x_m, y_m) */
     double area_m2;
+    int road;                                  /* 1: a segment of a road (roads file) */
     double x_m, y_m;           /* on the domain's projection */
     double north_rot;          /* earth-to-grid rotation at the source, rad */
     int line;                  /* line in the CSV, for messages */
@@ -66,6 +67,18 @@ extern const int lt_area_ncolumns;
 
 /* Reads area sources and appends them to *pts. lon/lat become the vertices' mean. */
 int lt_areas_read(const char *path, const lt_config *cfg, lt_point **pts, size_t *n,
+                  lt_error *err);
+
+/* The columns of a road file: id, name, polyline ("lon lat; lon lat; ..."
+ * with at least 2 vertices), width_m, height_m, sigma_z0_m, sector, county,
+ * grade, pm25_tpy_per_km. */
+extern const char *const lt_road_columns[];
+extern const int lt_road_ncolumns;
+
+/* Reads roads and appends one area source per segment (a rectangle of the
+ * road's width around it, emission = rate x length); the segments of a road
+ * share its id, so scenario rules select the whole road. */
+int lt_roads_read(const char *path, const lt_config *cfg, lt_point **pts, size_t *n,
                   lt_error *err);
 
 /* Frees pts[0..n) (their polygons too) and pts. */

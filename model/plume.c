@@ -76,19 +76,72 @@ static int crossings(const double *uv, int n, double u0, double *vs)
     return m;
 }
 
+/* The along-wind integrand of an area source at upwind distance d. */
+static double area_integrand(const lt_plume_src *s, double xd, double yd, double zr, double d)
+{
+    double vs[LT_AREA_MAX_VERTICES];
+    int m = crossings(s->poly, s->npoly, xd - d, vs);
+    if (m < 2)
+        return 0.0;
+    double sy = lt_sigma_eval(&s->sy, d), sz = lt_sigma_eval(&s->sz, d);
+    if (s->sz0sq > 0.0)
+        sz = sqrt(sz * sz + s->sz0sq);
+    double v = lt_plume_vertical(sz, s->hs_m, zr, s->zi_m, s->lid);
+    if (v == 0.0)
+        return 0.0;
+    double k = 1.0 / (1.41421356237309504880 * sy), lat = 0.0;
+    for (int i = 0; i + 1 < m; i += 2)
+        lat += 0.5 * (erf((vs[i + 1] - yd) * k) - erf((vs[i] - yd) * k));
+    return v / (SQRT_2PI * sz) * lat;
+}
+
+static double gl4(const lt_plume_src *s, double xd, double yd, double zr, double a, double b)
+{
+    static const double gx[4] = {-0.8611363115940526, -0.3399810435848563, 0.3399810435848563,
+                                 0.8611363115940526};
+    static const double gw[4] = {0.3478548451374538, 0.6521451548625461, 0.6521451548625461,
+                                 0.3478548451374538};
+    double mid = 0.5 * (a + b), half = 0.5 * (b - a), sum = 0.0;
+    for (int q = 0; q < 4; q++)
+        sum += gw[q] * area_integrand(s, xd, yd, zr, mid + half * gx[q]);
+    return half * sum;
+}
+
+/* Adaptive Gauss-Legendre: a panel is halved until its two halves agree with
+ * it to 1e-3 (at most 12 levels deep) -- a long thin road crossing the plume
+ * at an angle makes a narrow peak that a fixed rule would miss. */
+static double panel(const lt_plume_src *s, double xd, double yd, double zr, double a, double b,
+                    int depth, double whole)
+{
+    if (whole < 0.0)
+        whole = gl4(s, xd, yd, zr, a, b);
+    double m = 0.5 * (a + b);
+    double l = gl4(s, xd, yd, zr, a, m), r = gl4(s, xd, yd, zr, m, b);
+    if (depth >= 12 || fabs(l + r - whole) <= 1e-3 * fabs(l + r) + 1e-300)
+        return l + r;
+    return panel(s, xd, yd, zr, a, m, depth + 1, l) + panel(s, xd, yd, zr, m, b, depth + 1, r);
+}
+
 /* An area source: the point-source formula integrated over the polygon,
- * crosswind exactly (erf) and along the wind by 4-point Gauss-Legendre on
- * panels that break at every vertex and grow geometrically (ratio <= 1.4)
- * from the receptor, where the integrand changes fastest. As in AERMOD's
+ * crosswind exactly (erf) and along the wind by adaptive 4-point
+ * Gauss-Legendre on panels that break at every vertex and grow geometrically
+ * (ratio <= 1.4) from the receptor, where the integrand changes fastest. As in AERMOD's
  * AREA/AREAPOLY treatment (EPA-454/R-03-004 §5.8), never collapsed to a point. */
 static double area_at(const lt_plume_src *s, double xd, double yd, double zr)
 {
-    double umax = -1e300;
-    for (int i = 0; i < s->npoly; i++)
-        if (s->poly[2 * i] > umax)
-            umax = s->poly[2 * i];
+    double umax = -1e300, vmin = 1e300, vmax = -1e300;
+    for (int i = 0; i < s->npoly; i++) {
+        umax = fmax(umax, s->poly[2 * i]);
+        vmin = fmin(vmin, s->poly[2 * i + 1]);
+        vmax = fmax(vmax, s->poly[2 * i + 1]);
+    }
     double dhi = xd - s->umin, dlo = xd - umax;
     if (dhi <= LT_X_MIN_M)
+        return 0.0;
+    /* far off the polygon's side: exp(-y^2 / 2 sy^2) < exp(-50) even with the
+     * widest plume (at the farthest upwind point) */
+    double symax = lt_sigma_eval(&s->sy, dhi), off = 10.0 * symax;
+    if (yd < vmin - off || yd > vmax + off)
         return 0.0;
     if (dlo < LT_X_MIN_M)
         dlo = LT_X_MIN_M;
@@ -111,33 +164,10 @@ static double area_at(const lt_plume_src *s, double xd, double yd, double zr)
         }
         edges[k] = e;
     }
-    static const double gx[4] = {-0.8611363115940526, -0.3399810435848563, 0.3399810435848563,
-                                 0.8611363115940526};
-    static const double gw[4] = {0.3478548451374538, 0.6521451548625461, 0.6521451548625461,
-                                 0.3478548451374538};
-    double vs[LT_AREA_MAX_VERTICES], sum = 0.0;
-    for (int p = 0; p + 1 < ne; p++) {
-        double a = edges[p], b = edges[p + 1];
-        if (b - a <= 0.0)
-            continue;
-        double mid = 0.5 * (a + b), half = 0.5 * (b - a);
-        for (int q = 0; q < 4; q++) {
-            double d = mid + half * gx[q];
-            int m = crossings(s->poly, s->npoly, xd - d, vs);
-            if (m < 2)
-                continue;
-            double sy = lt_sigma_eval(&s->sy, d), sz = lt_sigma_eval(&s->sz, d);
-            if (s->sz0sq > 0.0)
-                sz = sqrt(sz * sz + s->sz0sq);
-            double v = lt_plume_vertical(sz, s->hs_m, zr, s->zi_m, s->lid);
-            if (v == 0.0)
-                continue;
-            double k = 1.0 / (1.41421356237309504880 * sy), lat = 0.0;
-            for (int i = 0; i + 1 < m; i += 2)
-                lat += 0.5 * (erf((vs[i + 1] - yd) * k) - erf((vs[i] - yd) * k));
-            sum += gw[q] * half * v / (SQRT_2PI * sz) * lat;
-        }
-    }
+    double sum = 0.0;
+    for (int p = 0; p + 1 < ne; p++)
+        if (edges[p + 1] > edges[p])
+            sum += panel(s, xd, yd, zr, edges[p], edges[p + 1], 0, -1.0);
     return s->q_area * sum;
 }
 

@@ -27,6 +27,16 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* The file a source was read from, for messages. */
+static const char *source_file(const lt_config *cfg, const lt_point *p)
+{
+    if (p->road)
+        return cfg->roads_file;
+    if (p->kind == LT_SRC_AREA)
+        return cfg->areas_file;
+    return p->kind == LT_SRC_VOLUME ? cfg->volumes_file : cfg->points_file;
+}
+
 /* Groups of sources with the same tag and the same scenario rules; the
  * background tag, when there is one, is a group of its own (the last). */
 static int build_groups(lt_case *cs, lt_error *err)
@@ -71,6 +81,8 @@ int lt_case_load(lt_case *cs, const lt_config *cfg, lt_error *err)
          (rc = lt_volumes_read(cfg->volumes_file, cfg, &cs->points, &cs->npoints, err))) ||
         (cfg->areas_file[0] &&
          (rc = lt_areas_read(cfg->areas_file, cfg, &cs->points, &cs->npoints, err))) ||
+        (cfg->roads_file[0] &&
+         (rc = lt_roads_read(cfg->roads_file, cfg, &cs->points, &cs->npoints, err))) ||
         (rc = lt_stations_read(cfg->stations_file, &cs->stations, &cs->nstations, err)))
         goto fail;
     for (size_t i = 0; i < cs->npoints; i++) {
@@ -82,8 +94,7 @@ int lt_case_load(lt_case *cs, const lt_config *cfg, lt_error *err)
                               "%s:%d: source '%s' at lon %.4f, lat %.4f lies outside the domain "
                               "(by more than [sources] margin_km = %g km): expected a source in "
                               "or near the %d x %d km grid centred on %.4f E, %.4f N",
-                              p->kind == LT_SRC_VOLUME ? cfg->volumes_file
-                              : p->kind == LT_SRC_AREA ? cfg->areas_file : cfg->points_file,
+                              source_file(cfg, p),
                               p->line, p->id, p->lon, p->lat, cfg->margin_km,
                               (int)(cfg->nx * cfg->dx_m / 1000), (int)(cfg->ny * cfg->dx_m / 1000),
                               cfg->center_lon, cfg->center_lat);
@@ -96,7 +107,7 @@ int lt_case_load(lt_case *cs, const lt_config *cfg, lt_error *err)
                 double vx, vy;
                 if (lt_domain_forward(cs->domain, p->vlon[v], p->vlat[v], &vx, &vy)) {
                     rc = lt_error_set(err, LT_EINPUT, "%s:%d: area '%s': vertex %d cannot be projected",
-                                      cfg->areas_file, p->line, p->id, v + 1);
+                                      source_file(cfg, p), p->line, p->id, v + 1);
                     goto fail;
                 }
                 p->vx[v] = vx - p->x_m;
@@ -108,11 +119,11 @@ int lt_case_load(lt_case *cs, const lt_config *cfg, lt_error *err)
             double ext = 0.0; /* the largest vertex distance from the centre */
             for (int v = 0; v < p->nvert; v++)
                 ext = fmax(ext, hypot(p->vx[v], p->vy[v]));
-            if (!(p->area_m2 > 1.0) || p->area_m2 < 1e-3 * ext * ext) {
+            if (!p->road && (!(p->area_m2 > 1.0) || p->area_m2 < 1e-3 * ext * ext)) {
                 rc = lt_error_set(err, LT_EINPUT,
                                   "%s:%d: area '%s' encloses %.3g m2 across %.0f m: expected a polygon of at least 1 m2 "
                                   "that is not a line (vertices in order, not all in a row)",
-                                  cfg->areas_file, p->line, p->id, p->area_m2, 2 * ext);
+                                  source_file(cfg, p), p->line, p->id, p->area_m2, 2 * ext);
                 goto fail;
             }
         }

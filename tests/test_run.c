@@ -287,6 +287,77 @@ static void area_sources(void **state)
     remove_case(dir);
 }
 
+/* A road equals many small point sources along it (3 %, at the stations and
+ * on the grid where the plume is more than 1e-3 of its peak). An L-shaped road,
+ * 1 m wide, released at 1 m; the points carry the same rate per length. */
+static void road_equals_points(void **state)
+{
+    (void)state;
+    char *dir = make_case();
+    char rp[600], pp[600], s1[700], s2[700], s3[700], s4[700], s5[700];
+    snprintf(rp, sizeof rp, "%s/roads.csv", dir);
+    write_text(rp, "id,name,polyline,width_m,height_m,sigma_z0_m,sector,county,grade,pm25_tpy_per_km\n"
+                   "R1,ring road,\"108.36 34.78; 108.44 34.78; 108.44 34.83\",1,1,0,industry,B县,,50\n");
+    /* the same road as points every ~5 m along the centreline */
+    snprintf(pp, sizeof pp, "%s/rpts.csv", dir);
+    FILE *f = fopen(pp, "w");
+    fprintf(f, FIX_POINTS_HEADER);
+    const double R = 6371008.8, d2r = 3.14159265358979323846 / 180.0;
+    const double lens[2] = {0.08 * d2r * R * cos(34.78 * d2r), 0.05 * d2r * R};
+    int id = 0;
+    for (int sgm = 0; sgm < 2; sgm++) {
+        int np = (int)(lens[sgm] / 5.0);
+        for (int k = 0; k < np; k++) {
+            double t = (k + 0.5) / np;
+            double lon = sgm == 0 ? 108.36 + 0.08 * t : 108.44, lat = sgm == 0 ? 34.78 : 34.78 + 0.05 * t;
+            fprintf(f, "p%d,,%.8f,%.8f,1,0,0,0,industry,B县,,%.10g\n", id++, lon, lat, 50.0 * lens[sgm] / 1000.0 / np);
+        }
+    }
+    fclose(f);
+    snprintf(s1, sizeof s1, "sources.roads=%s", rp);
+    snprintf(s2, sizeof s2, "sources.points=%s", pp);
+    snprintf(s3, sizeof s3, "output.file=%s/road.nc", dir);
+    snprintf(s4, sizeof s4, "output.file=%s/pts.nc", dir);
+    /* the road run keeps the fixture's stacks out: a points file with one zero source */
+    snprintf(s5, sizeof s5, "%s/none.csv", dir);
+    write_text(s5, FIX_POINTS_HEADER "Z,,108.40,34.80,10,0,0,0,industry,B县,,0\n");
+    char s6[760];
+    snprintf(s6, sizeof s6, "sources.points=%s", s5);
+    const char *a[] = {s1, s6, s3}, *b[] = {s2, s4};
+    lt_summary x = run_case(dir, a, 3, 2);
+    lt_summary y = run_case(dir, b, 2, 2);
+    const char *vars[] = {"pm25", "station_pm25"};
+    for (int v = 0; v < 2; v++) {
+        char o1[700], o2[700];
+        snprintf(o1, sizeof o1, "%s/road.nc", dir);
+        snprintf(o2, sizeof o2, "%s/pts.nc", dir);
+        int n1, n2;
+        nc_open(o1, NC_NOWRITE, &n1);
+        nc_open(o2, NC_NOWRITE, &n2);
+        size_t na, nb;
+        float *fa = read_var(n1, vars[v], &na), *fb = read_var(n2, vars[v], &nb);
+        assert_int_equal(na, nb);
+        double peak = 0;
+        for (size_t i = 0; i < nb; i++)
+            peak = fb[i] > peak ? fb[i] : peak;
+        assert_true(peak > 0);
+        int compared = 0;
+        for (size_t i = 0; i < nb; i++)
+            if (fb[i] > 1e-3 * peak) {
+                assert_rel(fa[i], fb[i], 0.03);
+                compared++;
+            }
+        assert_true(compared >= (v == 0 ? 100 : 6)); /* the grid, then station S1's hours */
+        free(fa);
+        free(fb);
+        nc_close(n1);
+        nc_close(n2);
+    }
+    lt_summary_free(&x);
+    lt_summary_free(&y);
+    remove_case(dir);
+}
+
 /* Turner's method needs no 1/L: wind, sun and cloud classify the hours. */
 static void turner_stability(void **state)
 {
@@ -565,6 +636,7 @@ int main(void)
         cmocka_unit_test(volume_sources),
         cmocka_unit_test(turner_stability),
         cmocka_unit_test(area_sources),
+        cmocka_unit_test(road_equals_points),
         cmocka_unit_test(calm_hours),
         cmocka_unit_test(config_overrides_and_paths),
         cmocka_unit_test(iso8601),
