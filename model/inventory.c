@@ -100,6 +100,35 @@ static int read_species(const lt_csv *c, size_t r, lt_point *p, lt_error *err)
     return LT_OK;
 }
 
+/* The sector (one of cfg's) and enterprise grade (A-D, or empty/- for none)
+ * of the source on p->line. */
+static int classify(const lt_csv *c, const lt_config *cfg, const char *sector, const char *grade,
+                    lt_point *p, lt_error *err)
+{
+    p->sector = lt_config_sector_index(cfg, sector);
+    if (p->sector < 0) {
+        char list[LT_MAX_SECTORS * LT_NAME_MAX + 64] = "";
+        for (int i = 0; i < cfg->nsectors; i++) {
+            if (i)
+                strcat(list, ", ");
+            strcat(list, cfg->sectors[i]);
+        }
+        return lt_error_set(err, LT_EINPUT,
+                            "%s:%d: column 'sector' = '%s': expected one of the sectors of "
+                            "[sources] sectors: %s",
+                            lt_csv_path(c), p->line, sector, list);
+    }
+    if (grade[0] == '\0' || strcmp(grade, "-") == 0)
+        p->grade = '-';
+    else if (strlen(grade) == 1 && grade[0] >= 'A' && grade[0] <= 'D')
+        p->grade = grade[0];
+    else
+        return lt_error_set(err, LT_EINPUT,
+                            "%s:%d: column 'grade' = '%s': expected A, B, C, D, or empty/- when not graded",
+                            lt_csv_path(c), p->line, grade);
+    return LT_OK;
+}
+
 static int read_point(const lt_csv *c, size_t r, const lt_config *cfg, lt_source_kind kind,
                       lt_point *p, lt_error *err)
 {
@@ -141,28 +170,7 @@ static int read_point(const lt_csv *c, size_t r, const lt_config *cfg, lt_source
                             "(>= 150) or <= 0 for ambient; was it given in degrees C?",
                             lt_csv_path(c), p->line,
                             lt_csv_field(c, r, lt_csv_column(c, "temp_K")));
-    p->sector = lt_config_sector_index(cfg, sector);
-    if (p->sector < 0) {
-        char list[LT_MAX_SECTORS * LT_NAME_MAX + 64] = "";
-        for (int i = 0; i < cfg->nsectors; i++) {
-            if (i)
-                strcat(list, ", ");
-            strcat(list, cfg->sectors[i]);
-        }
-        return lt_error_set(err, LT_EINPUT,
-                            "%s:%d: column 'sector' = '%s': expected one of the sectors of "
-                            "[sources] sectors: %s",
-                            lt_csv_path(c), p->line, sector, list);
-    }
-    if (grade[0] == '\0' || strcmp(grade, "-") == 0)
-        p->grade = '-';
-    else if (strlen(grade) == 1 && grade[0] >= 'A' && grade[0] <= 'D')
-        p->grade = grade[0];
-    else
-        return lt_error_set(err, LT_EINPUT,
-                            "%s:%d: column 'grade' = '%s': expected A, B, C, D, or empty/- when not graded",
-                            lt_csv_path(c), p->line, grade);
-    return LT_OK;
+    return classify(c, cfg, sector, grade, p, err);
 }
 
 /* Reads a source file of the given kind and appends its rows to *pts. */
@@ -268,18 +276,8 @@ int lt_roads_read(const char *path, const lt_config *cfg, lt_point **pts, size_t
             (rc = lt_csv_string(c, r, "grade", 0, grade, sizeof grade, err)) ||
             (rc = lt_csv_double(c, r, "pm25_tpy_per_km", 0, 1e5, "an emission in t/yr per km from 0 to 1e5", &rate, err)))
             break;
-        t.sector = lt_config_sector_index(cfg, sector);
-        if (t.sector < 0) {
-            rc = lt_error_set(err, LT_EINPUT, "%s:%d: column 'sector' = '%s': expected a sector of [sources] sectors",
-                              path, t.line, sector);
+        if ((rc = classify(c, cfg, sector, grade, &t, err)))
             break;
-        }
-        t.grade = (grade[0] == '\0' || !strcmp(grade, "-")) ? '-' : grade[0];
-        if (t.grade != '-' && (strlen(grade) != 1 || t.grade < 'A' || t.grade > 'D')) {
-            rc = lt_error_set(err, LT_EINPUT, "%s:%d: column 'grade' = '%s': expected A, B, C, D, or empty/- when not graded",
-                              path, t.line, grade);
-            break;
-        }
         for (size_t k = 0; k < n_before; k++)
             if (!strcmp((*pts)[k].id, t.id)) {
                 rc = lt_error_set(err, LT_EINPUT, "%s:%d: column 'id' = '%s': expected a unique id (already used by another source)",

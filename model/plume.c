@@ -55,6 +55,18 @@ static double table_cy(const lt_plume_src *s, double x)
     return (1.0 - w) * s->cy[i] + w * s->cy[i + 1];
 }
 
+void lt_plume_polygon_extent(lt_plume_src *s)
+{
+    s->umin = s->vmin = 1e300;
+    s->umax = s->vmax = -1e300;
+    for (int i = 0; i < s->npoly; i++) {
+        s->umin = fmin(s->umin, s->poly[2 * i]);
+        s->umax = fmax(s->umax, s->poly[2 * i]);
+        s->vmin = fmin(s->vmin, s->poly[2 * i + 1]);
+        s->vmax = fmax(s->vmax, s->poly[2 * i + 1]);
+    }
+}
+
 /* The v where the polygon crosses the line u = u0, sorted: pairs bound the
  * stretches of the line inside the polygon (even-odd rule). */
 static int crossings(const double *uv, int n, double u0, double *vs)
@@ -129,19 +141,13 @@ static double panel(const lt_plume_src *s, double xd, double yd, double zr, doub
  * AREA/AREAPOLY treatment (EPA-454/R-03-004 §5.8), never collapsed to a point. */
 static double area_at(const lt_plume_src *s, double xd, double yd, double zr)
 {
-    double umax = -1e300, vmin = 1e300, vmax = -1e300;
-    for (int i = 0; i < s->npoly; i++) {
-        umax = fmax(umax, s->poly[2 * i]);
-        vmin = fmin(vmin, s->poly[2 * i + 1]);
-        vmax = fmax(vmax, s->poly[2 * i + 1]);
-    }
-    double dhi = xd - s->umin, dlo = xd - umax;
+    double dhi = xd - s->umin, dlo = xd - s->umax;
     if (dhi <= LT_X_MIN_M)
         return 0.0;
     /* far off the polygon's side: exp(-y^2 / 2 sy^2) < exp(-50) even with the
      * widest plume (at the farthest upwind point) */
     double symax = lt_sigma_eval(&s->sy, dhi), off = 10.0 * symax;
-    if (yd < vmin - off || yd > vmax + off)
+    if (yd < s->vmin - off || yd > s->vmax + off)
         return 0.0;
     if (dlo < LT_X_MIN_M)
         dlo = LT_X_MIN_M;

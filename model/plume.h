@@ -39,9 +39,14 @@ typedef struct lt_plume_src {
      * relative to (x_m, y_m), and Q / (area u) in ug m-3 m-1... */
     const double *poly;
     int npoly;
-    double q_area;          /* Q / (area * u), ug m-3 ... per m of path */
-    double umin;            /* the polygon's most upwind u: receptors upwind of it get nothing */
+    double q_area;          /* Q / (area u): ug s-1 m-2 divided by m s-1 */
+    double umin, umax;      /* the polygon's extent along the wind ... */
+    double vmin, vmax;      /* ... and across it (receptors upwind of umin get nothing) */
 } lt_plume_src;
+
+/* Sets s->umin, umax, vmin, vmax from s->poly, once per source and hour
+ * (not per receptor). */
+void lt_plume_polygon_extent(lt_plume_src *s);
 
 /* Largest number of vertices of an area polygon. */
 #define LT_AREA_MAX_VERTICES 256

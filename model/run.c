@@ -424,10 +424,7 @@ static size_t prepare_sources(const lt_case *cs, const lt_sigma_curves *curves,
             *poly_used += (size_t)p->nvert;
             s->poly = uv;
             s->npoly = p->nvert;
-            s->umin = 1e300;
-            for (int v = 0; v < p->nvert; v++)
-                if (uv[2 * v] < s->umin)
-                    s->umin = uv[2 * v];
+            lt_plume_polygon_extent(s);
             s->q_area = q_ugs / p->area_m2 / us_dil; /* ug m-2 s-1 over u */
         } else if (p->kind == LT_SRC_VOLUME) {
             s->hs_m = p->height_m;                 /* no downwash, no rise */

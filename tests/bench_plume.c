@@ -107,15 +107,13 @@ static double run_areas(int threads, double *evals)
             src[k].cos_t = cos(ang);
             src[k].sin_t = sin(ang);
             const double cx[4] = {-half, half, half, -half}, cy[4] = {-half, -half, half, half};
-            src[k].umin = 1e300;
             for (int v = 0; v < 4; v++) {
                 uv[k][2 * v] = cx[v] * cos(ang) + cy[v] * sin(ang);
                 uv[k][2 * v + 1] = cy[v] * cos(ang) - cx[v] * sin(ang);
-                if (uv[k][2 * v] < src[k].umin)
-                    src[k].umin = uv[k][2 * v];
             }
             src[k].poly = uv[k];
             src[k].npoly = 4;
+            lt_plume_polygon_extent(&src[k]);
             src[k].q_area = 1.0;
             src[k].hs_m = 3.0;
             src[k].zi_m = 500.0;

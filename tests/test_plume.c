@@ -162,15 +162,13 @@ static void area_equals_points(void **state)
     double uv[8];
     const double corners[4][2] = {{-half, -half}, {half, -half}, {half, half}, {-half, half}};
     lt_plume_src a = neutral_source(q, 2.0);
-    a.umin = 1e300;
     for (int i = 0; i < 4; i++) {
         uv[2 * i] = corners[i][0] * cos(ang) - corners[i][1] * sin(ang);
         uv[2 * i + 1] = corners[i][0] * sin(ang) + corners[i][1] * cos(ang);
-        if (uv[2 * i] < a.umin)
-            a.umin = uv[2 * i];
     }
     a.poly = uv;
     a.npoly = 4;
+    lt_plume_polygon_extent(&a);
     a.q_area = q / (4.0 * half * half) / 4.0; /* u = 4 m/s, as neutral_source */
     const int n = 400;
     lt_plume_src pt = neutral_source(q / ((double)n * n), 2.0);

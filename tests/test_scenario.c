@@ -34,6 +34,20 @@ static int run_dir(const char *dir, const char *const *sets, int nsets, lt_error
     return rc;
 }
 
+/* Reads dir/case.ini with the overrides and loads its case. On success both
+ * are the caller's to free; on failure nothing is left to free. */
+static int load_case(const char *dir, const char *const *sets, int nsets, lt_config *cfg,
+                     lt_case *cs, lt_error *err)
+{
+    char cfgp[512];
+    snprintf(cfgp, sizeof cfgp, "%s/case.ini", dir);
+    lt_error_clear(err);
+    int rc = lt_config_load(cfg, cfgp, sets, nsets, err);
+    if (!rc && (rc = lt_case_load(cs, cfg, err)))
+        lt_config_free(cfg);
+    return rc;
+}
+
 /* run_dir that must succeed; prints lantian's message when it does not. */
 static void run_ok(const char *dir, const char *const *sets, int nsets)
 {
@@ -136,15 +150,11 @@ static void rules_select_the_right_sources(void **state)
     write_config(dir, "[scenario.s]\ncut = grade=C|D factor=0.5\n"
                       "[scenario.t]\ncut = county=A县 factor=0.25\ncut = id=P3 sector=solvents factor=0.1\n"
                       "[scenario.u]\ncut = sector=industry grade=A factor=0\n");
-    char cfgp[600];
-    snprintf(cfgp, sizeof cfgp, "%s/case.ini", dir);
     lt_config cfg;
     lt_case cs;
     lt_error err;
-    lt_error_clear(&err);
     const char *sets[] = {AQI_RULES};
-    assert_int_equal(lt_config_load(&cfg, cfgp, sets, 1, &err), 0);
-    assert_int_equal(lt_case_load(&cs, &cfg, &err), 0);
+    assert_int_equal(load_case(dir, sets, 1, &cfg, &cs, &err), 0);
     const lt_scenarios *sc = cs.scen;
     assert_int_equal(sc->n, 3);
     /* P1 coal A (A县), P2 industry C (B县), P3 solvents D (B县) */
@@ -262,19 +272,14 @@ static void unknown_selectors(void **state)
         char sec[256];
         snprintf(sec, sizeof sec, "[scenario.x]\n%s", cases[i][0]);
         write_config(dir, sec);
-        char cfgp[600];
-        snprintf(cfgp, sizeof cfgp, "%s/case.ini", dir);
         lt_config cfg;
         lt_case cs;
         lt_error err;
-        lt_error_clear(&err);
         const char *sets[] = {AQI_RULES, "assessment.alert_rules=inputs/policy/alert_2018.ini",
                               "assessment.measures=inputs/policy/measures_2018.csv"};
-        int rc = lt_config_load(&cfg, cfgp, sets, 3, &err);
+        int rc = load_case(dir, sets, 3, &cfg, &cs, &err);
         if (!rc) {
-            rc = lt_case_load(&cs, &cfg, &err);
-            if (!rc)
-                lt_case_free(&cs);
+            lt_case_free(&cs);
             lt_config_free(&cfg);
         }
         assert_int_not_equal(rc, 0);
@@ -297,15 +302,11 @@ static void cuts_file(void **state)
                   "gas,coal,*,*,*,all,0.3\nkilns,*,C|D,B县,,pm25,0.5\n");
     write_config(dir, "[scenario.f]\ncuts_file = plan.csv\n"
                       "[scenario.l]\ncut = sector=coal factor=0.3\ncut = grade=C|D county=B县 species=pm25 factor=0.5\n");
-    char cfgp[600];
-    snprintf(cfgp, sizeof cfgp, "%s/case.ini", dir);
     lt_config cfg;
     lt_case cs;
     lt_error err;
-    lt_error_clear(&err);
     const char *sets[] = {AQI_RULES};
-    assert_int_equal(lt_config_load(&cfg, cfgp, sets, 1, &err), 0);
-    int rc = lt_case_load(&cs, &cfg, &err);
+    int rc = load_case(dir, sets, 1, &cfg, &cs, &err);
     if (rc)
         print_error("%s\n", err.msg);
     assert_int_equal(rc, 0);
@@ -318,12 +319,9 @@ static void cuts_file(void **state)
     lt_case_free(&cs);
     lt_config_free(&cfg);
     write_text(p, "measure,sector,grade,county,id,species,factor\ngas,coal,*,*,*,all,0.3\nbad,steel,*,*,*,all,0.5\n");
-    assert_int_equal(lt_config_load(&cfg, cfgp, sets, 1, &err), 0);
-    lt_error_clear(&err);
-    assert_int_not_equal(lt_case_load(&cs, &cfg, &err), 0);
+    assert_int_not_equal(load_case(dir, sets, 1, &cfg, &cs, &err), 0);
     assert_non_null(strstr(err.msg, "plan.csv:3"));
     assert_non_null(strstr(err.msg, "unknown sector 'steel'"));
-    lt_config_free(&cfg);
     remove_case(dir);
 }
 
