@@ -40,6 +40,11 @@ static const key_def keys[] = {
     {"sources", "roads", "", 1},
     {"sources", "profiles", "", 1},
     {"sources", "utc_offset_hours", "8", 0},
+    {"gridded", "layout", "none", 0},
+    {"gridded", "path", "", 1},
+    {"gridded", "sectors", "power:coal, industry:industry, residential:coal, transportation:vehicles, agriculture:agriculture", 0},
+    {"gridded", "species", "PM25:pm25, SO2:so2, NOx:nox, NH3:nh3", 0},
+    {"gridded", "vertical", "", 1},
     {"background", "file", "", 1},
     {"background", "name", "regional", 0},
     {"receptors", "stations", NULL, 1},
@@ -53,7 +58,25 @@ static const key_def keys[] = {
     {"assessment", "alert_rules", "", 1},
     {"assessment", "alert_lead_hours", "24", 0},
     {"assessment", "measures", "", 1},
+    {"chemistry", "secondary", "no", 0},
+    {"chemistry", "k_so2_night", "0.2", 0},
+    {"chemistry", "k_so2_sun", "2.0", 0},
+    {"chemistry", "k_nox_night", "2.0", 0},
+    {"chemistry", "k_nox_sun", "15.0", 0},
+    {"chemistry", "k_voc_night", "2.0", 0},
+    {"chemistry", "k_voc_sun", "15.0", 0},
+    {"chemistry", "soa_yield", "0.05", 0},
+    {"chemistry", "aqueous", "yes", 0},
+    {"chemistry", "vd_so2_ms", "0.005", 0},
+    {"chemistry", "vd_nox_ms", "0.001", 0},
+    {"chemistry", "vd_pm_ms", "0.001", 0},
+    {"chemistry", "wet_so2", "3e-5", 0},
+    {"chemistry", "wet_nox", "0", 0},
+    {"chemistry", "wet_pm", "1e-4", 0},
     {"output", "file", NULL, 1},
+    {"output", "average_src", "hour", 0},
+    {"output", "average_county", "day", 0},
+    {"output", "average_components", "day", 0},
     {"output", "deflate", "1", 0},
     {"output", "significant_digits", "0", 0},
 };
@@ -116,7 +139,7 @@ static const char *keys_of(const char *section, char *buf, size_t n)
 
 static const char *sections_list(void)
 {
-    return "run, domain, met, sources, background, receptors, dispersion, assessment, output";
+    return "run, domain, met, sources, gridded, background, receptors, dispersion, chemistry, assessment, output";
 }
 
 /* Stores value for (section,key); msg_where is used in error messages. */
@@ -516,6 +539,62 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
         cfg->calm_minwind = 1;
     else
         return bad_value(c, k, "skip or minwind");
+    k = find_key("gridded", "layout");
+    {
+        const char *v = c->st->vals[k].value;
+        if (!strcmp(v, "none"))
+            cfg->gridded_layout = LT_GRIDDED_NONE;
+        else if (!strcmp(v, "meic"))
+            cfg->gridded_layout = LT_GRIDDED_MEIC;
+        else if (!strcmp(v, "cf"))
+            cfg->gridded_layout = LT_GRIDDED_CF;
+        else
+            return bad_value(c, k, "none, meic (monthly files per sector and species) or cf (one file, <species>_<sector> variables)");
+    }
+    if ((rc = get_path(c, "gridded", "path", dir, cfg->gridded_path)) ||
+        (rc = get_path(c, "gridded", "vertical", dir, cfg->gridded_vertical)))
+        return rc;
+    if (cfg->gridded_layout != LT_GRIDDED_NONE && !cfg->gridded_path[0])
+        return bad_value(c, find_key("gridded", "path"), "the inventory's folder (meic) or file (cf) when [gridded] layout is set");
+    snprintf(cfg->gridded_sectors, sizeof cfg->gridded_sectors, "%s", c->st->vals[find_key("gridded", "sectors")].value);
+    snprintf(cfg->gridded_species, sizeof cfg->gridded_species, "%s", c->st->vals[find_key("gridded", "species")].value);
+    lt_chem_params *ch = &cfg->chem;
+    int aq = 1;
+    const char *pct = "a rate in % per hour from 0 to 100";
+    const char *vd = "a deposition velocity in m/s from 0 to 0.1";
+    const char *wet = "a scavenging coefficient in s-1 per mm/h from 0 to 0.01";
+    if ((rc = get_yesno(c, "chemistry", "secondary", &cfg->secondary)) ||
+        (rc = get_double(c, "chemistry", "k_so2_night", 0, 100, pct, &ch->k_so2_night)) ||
+        (rc = get_double(c, "chemistry", "k_so2_sun", 0, 100, pct, &ch->k_so2_sun)) ||
+        (rc = get_double(c, "chemistry", "k_nox_night", 0, 100, pct, &ch->k_nox_night)) ||
+        (rc = get_double(c, "chemistry", "k_nox_sun", 0, 100, pct, &ch->k_nox_sun)) ||
+        (rc = get_double(c, "chemistry", "k_voc_night", 0, 100, pct, &ch->k_voc_night)) ||
+        (rc = get_double(c, "chemistry", "k_voc_sun", 0, 100, pct, &ch->k_voc_sun)) ||
+        (rc = get_double(c, "chemistry", "soa_yield", 0, 1, "a mass yield from 0 to 1", &ch->soa_yield)) ||
+        (rc = get_yesno(c, "chemistry", "aqueous", &aq)) ||
+        (rc = get_double(c, "chemistry", "vd_so2_ms", 0, 0.1, vd, &ch->vd_so2)) ||
+        (rc = get_double(c, "chemistry", "vd_nox_ms", 0, 0.1, vd, &ch->vd_nox)) ||
+        (rc = get_double(c, "chemistry", "vd_pm_ms", 0, 0.1, vd, &ch->vd_pm)) ||
+        (rc = get_double(c, "chemistry", "wet_so2", 0, 0.01, wet, &ch->wet_so2)) ||
+        (rc = get_double(c, "chemistry", "wet_nox", 0, 0.01, wet, &ch->wet_nox)) ||
+        (rc = get_double(c, "chemistry", "wet_pm", 0, 0.01, wet, &ch->wet_pm)))
+        return rc;
+    ch->aqueous = aq;
+    ch->vd_voc = ch->wet_voc = 0.0;
+    static const char *const avg_keys[] = {"average_src", "average_county", "average_components"};
+    int *avg_out[] = {&cfg->average_src, &cfg->average_county, &cfg->average_components};
+    for (int i = 0; i < 3; i++) {
+        k = find_key("output", avg_keys[i]);
+        const char *v = c->st->vals[k].value;
+        if (!strcmp(v, "hour"))
+            *avg_out[i] = LT_AVG_HOUR;
+        else if (!strcmp(v, "day"))
+            *avg_out[i] = LT_AVG_DAY;
+        else if (!strcmp(v, "period"))
+            *avg_out[i] = LT_AVG_PERIOD;
+        else
+            return bad_value(c, k, "hour, day (local calendar days) or period (the whole run)");
+    }
     return LT_OK;
 }
 

@@ -5,6 +5,7 @@
 #ifndef LT_CONFIG_H
 #define LT_CONFIG_H
 
+#include "chem.h"
 #include "lt_error.h"
 
 #define LT_PATH_MAX 1024
@@ -12,6 +13,12 @@
 #define LT_NAME_MAX 32
 
 #define LT_MAX_SCENARIOS 32
+
+/* Layouts of a gridded inventory. */
+enum { LT_GRIDDED_NONE = 0, LT_GRIDDED_MEIC = 1, LT_GRIDDED_CF = 2 };
+
+/* Averaging of an output variable over time. */
+enum { LT_AVG_HOUR = 0, LT_AVG_DAY = 1, LT_AVG_PERIOD = 2 };
 #define LT_MAX_SCEN_ENTRIES 128
 
 /* One key of a [scenario.NAME] section, kept as written; scenario.c reads it. */
@@ -47,6 +54,12 @@ typedef struct lt_config {
     char areas_file[LT_PATH_MAX];      /* area sources (empty: none) */
     char roads_file[LT_PATH_MAX];      /* roads (empty: none) */
     double utc_offset_h;               /* local time of the profiles */
+    /* [gridded] area emissions (layout none: no file) */
+    int gridded_layout;                /* LT_GRIDDED_* */
+    char gridded_path[LT_PATH_MAX];
+    char gridded_sectors[512];         /* "file_sector:lantian_sector, ..." */
+    char gridded_species[512];         /* "file_species:lantian_species[:g_per_mol], ..." */
+    char gridded_vertical[LT_PATH_MAX];/* CSV sector,height_m,fraction (empty: defaults) */
     /* [background] (empty file: none) */
     char background_file[LT_PATH_MAX];
     char background_name[LT_NAME_MAX];
@@ -64,8 +77,12 @@ typedef struct lt_config {
     char alert_rules[LT_PATH_MAX];
     char measures_file[LT_PATH_MAX];  /* emergency measures per level and grade */
     int alert_lead_hours;
+    /* [chemistry] */
+    int secondary;                 /* secondary PM2.5 in the plume on/off */
+    lt_chem_params chem;
     /* [output] */
     char output_file[LT_PATH_MAX];
+    int average_src, average_county, average_components; /* LT_AVG_* */
     int deflate;
     int significant_digits;        /* 0: keep full float precision */
     /* [scenario.NAME] sections, in the order written. */

@@ -58,7 +58,8 @@ static void print_check(const lt_case *cs)
     printf("sources     %s: %zu stacks", cfg->points_file, cs->npoints - nvol);
     if (cfg->volumes_file[0])
         printf("; %s: %zu volume sources", cfg->volumes_file, nvol);
-    printf("\n            other species (t/yr, read for later use): SO2 %.1f, NOx %.1f, NH3 %.1f, VOC %.1f\n",
+    printf("\n            other species (t/yr%s): SO2 %.1f, NOx %.1f, NH3 %.1f, VOC %.1f\n",
+           cfg->secondary ? "; SO2, NOx and VOC form secondary PM2.5" : "; [chemistry] secondary = no: not used",
            so2, nox, nh3, voc);
     for (int k = 0; k < cfg->nsectors; k++) {
         double q = 0;
@@ -119,7 +120,8 @@ static void print_summary(const lt_case *cs, const lt_summary *s)
     for (size_t k = 0; k < s->nstations; k++)
         printf("%-28s %-14s %10.3f %10.2f\n", cs->stations[k].name, cs->stations[k].county,
                s->station_mean[k], s->station_max[k]);
-    printf("(ug/m3: primary PM2.5 from the sources in the inventory%s)\n",
+    printf("(ug/m3: %s PM2.5 from the sources in the inventory%s)\n",
+           cfg->secondary ? "primary and secondary" : "primary",
            cs->background_tag >= 0 ? ", plus the background tag" : "");
     if (s->assessed) {
         printf("\ndaily assessment (%s, China Standard Time days, city = mean of the stations)\n",
@@ -206,6 +208,17 @@ static void print_summary(const lt_case *cs, const lt_summary *s)
     for (int g = 0; g < s->ntags; g++)
         printf("  %-14s %10.4f ug/m3 %8.3f %%\n", cs->tag_names[g], allmean * s->tag_share[g],
                100.0 * s->tag_share[g]);
+    printf("county tags (where the sources are): share of the all-station mean\n");
+    for (size_t c = 0; c < s->nsrc_counties; c++)
+        printf("  %-14s %10.4f ug/m3 %8.3f %%\n", cs->src_county_names[c], allmean * s->county_share[c],
+               100.0 * s->county_share[c]);
+    if (cfg->secondary) {
+        static const char *const cn[LT_NCOMP] = {"primary", "sulfate", "nitrate", "SOA"};
+        printf("components: share of the all-station mean\n");
+        for (int c = 0; c < LT_NCOMP; c++)
+            printf("  %-14s %10.4f ug/m3 %8.3f %%\n", cn[c], allmean * s->comp_share[c],
+                   100.0 * s->comp_share[c]);
+    }
     printf("\nplume kernel           %.3g source-receptor-hour evaluations in %.2f s "
            "= %.3g per second on %d threads\n",
            s->evaluations, s->kernel_seconds,

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "chem.h"
 #include "config.h"
 
 #define STRLEN 64
@@ -21,13 +22,19 @@ struct lt_output {
     int ny, nx, ntags;
     size_t nst;
     int v_pm25, v_src, v_st, v_stsrc, v_calm;
-    size_t ndays;    /* 0: no assessment variables */
+    size_t ndays;    /* local days of the run (the day dimension) */
     int v_stday, v_staqi, v_cityday, v_cityaqi, v_citycat, v_alert;
     int nscen, hours;
     size_t ncounty;
     int v_cday, v_caqi;
     int v_mean, v_smean, v_sst, v_sstsrc, v_scityday, v_scityaqi, v_sstaqi, v_salert;
     int v_sstday, v_scitycat, v_scaqi;
+    /* Apportionment and components (averaged per spec). */
+    size_t nsrc_cty;
+    int ncomp;
+    int avg[3];                 /* LT_AVG_* of pm25_src, pm25_county, components */
+    int v_cty, v_comp[4], v_split, v_stcomp;
+    double day0_s, start_s;
 };
 
 #define NC(call)                                                                          \
@@ -207,33 +214,16 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
     NC(put_text(o->ncid, v_sty, "units", "m"));
     NC(put_text(o->ncid, v_sty, "long_name", "station y on the grid's projection"));
 
-    size_t ct = min_sz(24, (size_t)s->hours);
-    size_t cy = min_sz(64, (size_t)o->ny), cx = min_sz(64, (size_t)o->nx);
-    size_t cs = s->nstations ? s->nstations : 1;
-    dims[0] = d_time;
-    dims[1] = d_y;
-    dims[2] = d_x;
-    size_t ch3[3] = {ct, cy, cx};
-    NC(def_float(o, s, "pm25", 3, dims, ch3, &o->v_pm25));
-    dims[1] = d_src;
-    dims[2] = d_y;
-    dims[3] = d_x;
-    size_t ch4[4] = {ct, 1, cy, cx};
-    NC(def_float(o, s, "pm25_src", 4, dims, ch4, &o->v_src));
-    dims[1] = d_st;
-    size_t chs[2] = {ct, cs};
-    NC(def_float(o, s, "station_pm25", 2, dims, chs, &o->v_st));
-    dims[1] = d_src;
-    dims[2] = d_st;
-    size_t chss[3] = {ct, 1, cs};
-    NC(def_float(o, s, "station_pm25_src", 3, dims, chss, &o->v_stsrc));
-    int v_day = -1, v_daybnds = -1;
+    int v_day = -1, v_daybnds = -1, d_day, d_period, v_period, v_periodbnds;
     double day0 = 0.0;
-    if (s->aqi) {
-        int d_day;
-        o->ndays = lt_assess_ndays(s->aqi, s->start_s, s->hours);
-        double off = s->aqi->utc_offset_h * 3600.0;
+    {
+        /* local calendar days (the assessment's, or [sources] utc_offset_hours) */
+        double off = (s->aqi ? s->aqi->utc_offset_h : s->utc_offset_h) * 3600.0;
         day0 = floor((s->start_s + off) / 86400.0) * 86400.0 - off;
+        double last = s->start_s + 3600.0 * (s->hours - 1) + off;
+        o->ndays = (size_t)floor((last - (day0 + off)) / 86400.0) + 1;
+        o->day0_s = day0;
+        o->start_s = s->start_s;
         NC(nc_def_dim(o->ncid, "day", o->ndays, &d_day));
         NC(nc_def_var(o->ncid, "day", NC_DOUBLE, 1, &d_day, &v_day));
         NC(put_text(o->ncid, v_day, "standard_name", "time"));
@@ -243,7 +233,114 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
         NC(put_text(o->ncid, v_day, "bounds", "day_bnds"));
         int dd[2] = {d_day, d_nv};
         NC(nc_def_var(o->ncid, "day_bnds", NC_DOUBLE, 2, dd, &v_daybnds));
-        dd[1] = d_st;
+        NC(nc_def_dim(o->ncid, "period", 1, &d_period));
+        NC(nc_def_var(o->ncid, "period", NC_DOUBLE, 1, &d_period, &v_period));
+        NC(put_text(o->ncid, v_period, "standard_name", "time"));
+        NC(put_text(o->ncid, v_period, "long_name", "middle of the whole run"));
+        NC(put_text(o->ncid, v_period, "units", units));
+        NC(put_text(o->ncid, v_period, "calendar", "standard"));
+        NC(put_text(o->ncid, v_period, "bounds", "period_bnds"));
+        dd[0] = d_period;
+        NC(nc_def_var(o->ncid, "period_bnds", NC_DOUBLE, 2, dd, &v_periodbnds));
+    }
+    size_t ct = min_sz(24, (size_t)s->hours);
+    size_t cy = min_sz(64, (size_t)o->ny), cx = min_sz(64, (size_t)o->nx);
+    size_t cs = s->nstations ? s->nstations : 1;
+    dims[0] = d_time;
+    dims[1] = d_y;
+    dims[2] = d_x;
+    size_t ch3[3] = {ct, cy, cx};
+    NC(def_float(o, s, "pm25", 3, dims, ch3, &o->v_pm25));
+    int d_avg[3] = {d_time, d_day, d_period};
+    size_t c_avg[3] = {ct, 1, 1};
+    o->avg[0] = s->average_src;
+    o->avg[1] = s->average_county;
+    o->avg[2] = s->average_components;
+    dims[0] = d_avg[o->avg[0]];
+    dims[1] = d_src;
+    dims[2] = d_y;
+    dims[3] = d_x;
+    size_t ch4[4] = {c_avg[o->avg[0]], 1, cy, cx};
+    NC(def_float(o, s, "pm25_src", 4, dims, ch4, &o->v_src));
+    int d_cty;
+    o->nsrc_cty = s->nsrc_counties;
+    NC(nc_def_dim(o->ncid, "source_county", s->nsrc_counties, &d_cty));
+    dims[0] = d_avg[o->avg[1]];
+    dims[1] = d_cty;
+    ch4[0] = c_avg[o->avg[1]];
+    NC(def_float(o, s, "pm25_county", 4, dims, ch4, &o->v_cty));
+    int v_ctyname, v_compname = -1, d_comp = -1;
+    {
+        int dn[2] = {d_cty, d_str};
+        NC(nc_def_var(o->ncid, "source_county_name", NC_CHAR, 2, dn, &v_ctyname));
+        NC(put_text(o->ncid, v_ctyname, "long_name",
+                    "county of the sources of each county tag (from their county column or [domain] counties)"));
+        NC(put_text(o->ncid, v_ctyname, "_Encoding", "utf-8"));
+    }
+    o->ncomp = s->ncomp;
+    if (o->ncomp > 1) {
+        static const char *const cname[4] = {"pm25_primary", "so4", "no3", "soa"};
+        static const char *const cstd[4] = {
+            NULL, "mass_concentration_of_sulfate_dry_aerosol_particles_in_air",
+            "mass_concentration_of_nitrate_dry_aerosol_particles_in_air",
+            "mass_concentration_of_secondary_particulate_organic_matter_dry_aerosol_particles_in_air"};
+        static const char *const clong[4] = {
+            "primary PM2.5 (after dry and wet removal along the plume)",
+            "sulfate formed from SO2 along the plume (first order)",
+            "nitrate formed from NOx along the plume (first order; all HNO3 counted as nitrate)",
+            "secondary organic aerosol formed from VOC along the plume (first order, fixed yield)"};
+        NC(nc_def_dim(o->ncid, "component", 4, &d_comp));
+        int dn[2] = {d_comp, d_str};
+        NC(nc_def_var(o->ncid, "component_name", NC_CHAR, 2, dn, &v_compname));
+        NC(put_text(o->ncid, v_compname, "long_name", "PM2.5 component"));
+        int d3[3] = {d_avg[o->avg[2]], d_y, d_x};
+        size_t c3[3] = {c_avg[o->avg[2]], cy, cx};
+        for (int c = 0; c < 4; c++) {
+            NC(def_float(o, s, cname[c], 3, d3, c3, &o->v_comp[c]));
+            if (cstd[c])
+                NC(put_text(o->ncid, o->v_comp[c], "standard_name", cstd[c]));
+            NC(put_text(o->ncid, o->v_comp[c], "long_name", clong[c]));
+            NC(put_text(o->ncid, o->v_comp[c], "units", "ug m-3"));
+            NC(put_text(o->ncid, o->v_comp[c], "cell_methods", "time: mean"));
+            NC(put_text(o->ncid, o->v_comp[c], "grid_mapping", "crs"));
+            NC(put_text(o->ncid, o->v_comp[c], "coordinates", "lat lon"));
+            NC(put_text(o->ncid, o->v_comp[c], "comment",
+                        "pm25 = pm25_primary + so4 + no3 + soa. Ammonium and the ammonium nitrate "
+                        "equilibrium are not in the plume model (method = grid treats them)."));
+        }
+    }
+    dims[0] = d_time;
+    dims[1] = d_st;
+    size_t chs[2] = {ct, cs};
+    NC(def_float(o, s, "station_pm25", 2, dims, chs, &o->v_st));
+    dims[1] = d_src;
+    dims[2] = d_st;
+    size_t chss[3] = {ct, 1, cs};
+    NC(def_float(o, s, "station_pm25_src", 3, dims, chss, &o->v_stsrc));
+    {
+        int d4[4] = {d_time, d_src, d_cty, d_st};
+        size_t c4[4] = {ct, 1, 1, cs};
+        NC(def_float(o, s, "station_pm25_split", 4, d4, c4, &o->v_split));
+        NC(put_text(o->ncid, o->v_split, "standard_name", PM25_STDNAME));
+        NC(put_text(o->ncid, o->v_split, "long_name", "PM2.5 at stations from each sector (source) of each county (source_county)"));
+        NC(put_text(o->ncid, o->v_split, "units", "ug m-3"));
+        NC(put_text(o->ncid, o->v_split, "cell_methods", "time: mean"));
+        NC(put_text(o->ncid, o->v_split, "coordinates", "station_lat station_lon station_name"));
+        NC(put_text(o->ncid, o->v_split, "comment",
+                    "Sums over source_county give station_pm25_src; over both, station_pm25."));
+        o->v_stcomp = -1;
+        if (o->ncomp > 1) {
+            int d3[3] = {d_time, d_comp, d_st};
+            size_t c3[3] = {ct, 1, cs};
+            NC(def_float(o, s, "station_pm25_component", 3, d3, c3, &o->v_stcomp));
+            NC(put_text(o->ncid, o->v_stcomp, "long_name", "PM2.5 at stations per component (component_name)"));
+            NC(put_text(o->ncid, o->v_stcomp, "units", "ug m-3"));
+            NC(put_text(o->ncid, o->v_stcomp, "cell_methods", "time: mean"));
+            NC(put_text(o->ncid, o->v_stcomp, "coordinates", "station_lat station_lon station_name"));
+        }
+    }
+    if (s->aqi) {
+        int dd[2] = {d_day, d_st};
         NC(nc_def_var(o->ncid, "station_pm25_daily", NC_FLOAT, 2, dd, &o->v_stday));
         NC(put_text(o->ncid, o->v_stday, "standard_name", PM25_STDNAME));
         NC(put_text(o->ncid, o->v_stday, "long_name", "daily mean PM2.5 at stations (missing: fewer valid hours than the rules require)"));
@@ -302,13 +399,13 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
         NC(put_text(o->ncid, NC_GLOBAL, "lantian_aqi_rules", s->aqi->name));
         o->ncounty = s->ncounties;
         if (o->ncounty) {
-            int d_cty, v_cname, cd[2] = {d_day, 0};
-            NC(nc_def_dim(o->ncid, "county", o->ncounty, &d_cty));
-            int cn[2] = {d_cty, d_str};
+            int d_acty, v_cname, cd[2] = {d_day, 0};
+            NC(nc_def_dim(o->ncid, "county", o->ncounty, &d_acty));
+            int cn[2] = {d_acty, d_str};
             NC(nc_def_var(o->ncid, "county_name", NC_CHAR, 2, cn, &v_cname));
             NC(put_text(o->ncid, v_cname, "long_name", "county (from the stations' county column)"));
             NC(put_text(o->ncid, v_cname, "_Encoding", "utf-8"));
-            cd[1] = d_cty;
+            cd[1] = d_acty;
             NC(nc_def_var(o->ncid, "county_pm25_daily", NC_FLOAT, 2, cd, &o->v_cday));
             NC(put_text(o->ncid, o->v_cday, "standard_name", PM25_STDNAME));
             NC(put_text(o->ncid, o->v_cday, "long_name", "county daily PM2.5: the mean of its stations' daily means"));
@@ -418,9 +515,9 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
         }
         o->v_scaqi = -1;
         if (o->ncounty) {
-            int d_cty;
-            NC(nc_inq_dimid(o->ncid, "county", &d_cty));
-            int d3[3] = {d_sc, d_dayid, d_cty};
+            int d_acty;
+            NC(nc_inq_dimid(o->ncid, "county", &d_acty));
+            int d3[3] = {d_sc, d_dayid, d_acty};
             NC(nc_def_var(o->ncid, "scenario_county_aqi", NC_INT, 3, d3, &o->v_scaqi));
             NC(nc_def_var_fill(o->ncid, o->v_scaqi, 0, &ifill));
             NC(put_text(o->ncid, o->v_scaqi, "long_name", "county daily AQI under each scenario"));
@@ -458,7 +555,15 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
         }
     }
     NC(put_text(o->ncid, o->v_src, "comment",
-                "Sums over source equal pm25; the plume model is linear in emissions."));
+                "Sums over source equal pm25 (averaged alike); the plume model is linear in emissions."));
+    NC(put_text(o->ncid, o->v_cty, "standard_name", PM25_STDNAME));
+    NC(put_text(o->ncid, o->v_cty, "long_name", "PM2.5 concentration contributed by the sources of each county (source_county)"));
+    NC(put_text(o->ncid, o->v_cty, "units", "ug m-3"));
+    NC(put_text(o->ncid, o->v_cty, "cell_methods", "time: mean"));
+    NC(put_text(o->ncid, o->v_cty, "grid_mapping", "crs"));
+    NC(put_text(o->ncid, o->v_cty, "coordinates", "lat lon"));
+    NC(put_text(o->ncid, o->v_cty, "comment",
+                "Sums over source_county equal pm25 averaged alike. The background tag is a county tag of its own."));
 
     /* Global attributes: CF, ACDD and provenance. */
     char now[32], end[32], buf[256];
@@ -543,6 +648,17 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
         free(ax);
         NC(st2);
     }
+    {
+        double mid = 0.5 * s->hours, b[2] = {0.0, (double)s->hours};
+        size_t i0 = 0;
+        NC(nc_put_var1_double(o->ncid, v_period, &i0, &mid));
+        NC(nc_put_var_double(o->ncid, v_periodbnds, b));
+    }
+    NC(put_string_var(o->ncid, v_ctyname, s->nsrc_counties, tag_name, s->src_county_names));
+    if (o->ncomp > 1) {
+        static const char *const cn[4] = {"primary", "so4", "no3", "soa"};
+        NC(put_string_var(o->ncid, v_compname, 4, tag_name, cn));
+    }
     if (o->ndays) {
         for (size_t di = 0; di < o->ndays; di++) {
             size_t i2[2] = {di, 0};
@@ -571,23 +687,59 @@ fail:
     return rc;
 }
 
-int lt_output_write(lt_output *o, int h0, int nh, const float *pm25, const float *pm25_src,
-                    const float *st, const float *st_src, const int *calm, lt_error *err)
+int lt_output_write(lt_output *o, int h0, int nh, const float *pm25, const float *st,
+                    const float *st_src, const float *st_split, const float *st_comp,
+                    const int *calm, lt_error *err)
 {
     int rc = LT_OK;
     size_t s3[3] = {(size_t)h0, 0, 0}, c3[3] = {(size_t)nh, (size_t)o->ny, (size_t)o->nx};
     NC(nc_put_vara_float(o->ncid, o->v_pm25, s3, c3, pm25));
-    size_t s4[4] = {(size_t)h0, 0, 0, 0};
-    size_t c4[4] = {(size_t)nh, (size_t)o->ntags, (size_t)o->ny, (size_t)o->nx};
-    NC(nc_put_vara_float(o->ncid, o->v_src, s4, c4, pm25_src));
     if (o->nst) {
         size_t s2[2] = {(size_t)h0, 0}, c2[2] = {(size_t)nh, o->nst};
         NC(nc_put_vara_float(o->ncid, o->v_st, s2, c2, st));
         size_t c3s[3] = {(size_t)nh, (size_t)o->ntags, o->nst};
         NC(nc_put_vara_float(o->ncid, o->v_stsrc, s3, c3s, st_src));
+        size_t s4[4] = {(size_t)h0, 0, 0, 0}, c4[4] = {(size_t)nh, (size_t)o->ntags, o->nsrc_cty, o->nst};
+        NC(nc_put_vara_float(o->ncid, o->v_split, s4, c4, st_split));
+        if (o->v_stcomp >= 0) {
+            size_t c3c[3] = {(size_t)nh, 4, o->nst};
+            NC(nc_put_vara_float(o->ncid, o->v_stcomp, s3, c3c, st_comp));
+        }
     }
     size_t s1 = (size_t)h0, c1 = (size_t)nh;
     NC(nc_put_vara_int(o->ncid, o->v_calm, &s1, &c1, calm));
+    return LT_OK;
+fail:
+    return rc;
+}
+
+int lt_output_field_index(const lt_output *o, int field, int h)
+{
+    int mode = o->avg[field];
+    if (mode == LT_AVG_HOUR)
+        return h;
+    if (mode == LT_AVG_PERIOD)
+        return 0;
+    return (int)floor((o->start_s + 3600.0 * h - o->day0_s) / 86400.0);
+}
+
+int lt_output_write_field(lt_output *o, int field, int t0, int nt, const float *data, lt_error *err)
+{
+    int rc = LT_OK;
+    size_t ng = (size_t)o->ny * (size_t)o->nx;
+    if (field == LT_FIELD_SRC || field == LT_FIELD_COUNTY) {
+        size_t nl = field == LT_FIELD_SRC ? (size_t)o->ntags : o->nsrc_cty;
+        size_t s4[4] = {(size_t)t0, 0, 0, 0}, c4[4] = {(size_t)nt, nl, (size_t)o->ny, (size_t)o->nx};
+        NC(nc_put_vara_float(o->ncid, field == LT_FIELD_SRC ? o->v_src : o->v_cty, s4, c4, data));
+        return LT_OK;
+    }
+    if (o->ncomp < 2)
+        return LT_OK;
+    for (int t = 0; t < nt; t++)
+        for (int c = 0; c < 4; c++) {
+            size_t s3[3] = {(size_t)(t0 + t), 0, 0}, c3[3] = {1, (size_t)o->ny, (size_t)o->nx};
+            NC(nc_put_vara_float(o->ncid, o->v_comp[c], s3, c3, data + ((size_t)t * 4 + (size_t)c) * ng));
+        }
     return LT_OK;
 fail:
     return rc;

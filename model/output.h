@@ -38,17 +38,34 @@ typedef struct lt_output_spec {
     const char *const *county_names;
     int nscenarios;              /* scenario variables (need aqi) */
     const char *const *scenario_names;
+    double utc_offset_h;         /* local days (without aqi rules) */
+    size_t nsrc_counties;        /* county tags of the sources (source_county) */
+    const char *const *src_county_names;
+    int ncomp;                   /* 1: PM2.5 only; 4: components of chem.h */
+    int average_src, average_county, average_components; /* LT_AVG_* */
 } lt_output_spec;
+
+/* The averaged grid fields: pm25_src, pm25_county, the components. */
+enum { LT_FIELD_SRC = 0, LT_FIELD_COUNTY = 1, LT_FIELD_COMP = 2 };
 
 typedef struct lt_output lt_output;
 
 int lt_output_create(lt_output **out, const lt_output_spec *spec, lt_error *err);
 
-/* Writes hours [h0, h0+nh): arrays in C order
- * pm25[nh][ny][nx], pm25_src[nh][ntags][ny][nx], st[nh][nstations],
- * st_src[nh][ntags][nstations], calm[nh] (calm source count per hour). */
-int lt_output_write(lt_output *o, int h0, int nh, const float *pm25, const float *pm25_src,
-                    const float *st, const float *st_src, const int *calm, lt_error *err);
+/* Writes hours [h0, h0+nh): arrays in C order pm25[nh][ny][nx],
+ * st[nh][nstations], st_src[nh][ntags][nstations],
+ * st_split[nh][ntags][nsrc_counties][nstations], st_comp[nh][4][nstations]
+ * (ignored without components), calm[nh] (calm source count per hour). */
+int lt_output_write(lt_output *o, int h0, int nh, const float *pm25, const float *st,
+                    const float *st_src, const float *st_split, const float *st_comp,
+                    const int *calm, lt_error *err);
+
+/* The index along field's time axis (hour, local day or period) of hour h. */
+int lt_output_field_index(const lt_output *o, int field, int h);
+
+/* Writes nt steps from t0 of an averaged field: data[nt][nlev][ny][nx] with
+ * nlev = ntags, nsrc_counties or 4 components. */
+int lt_output_write_field(lt_output *o, int field, int t0, int nt, const float *data, lt_error *err);
 
 /* Writes the daily assessment (the file must have been created with spec.aqi). */
 int lt_output_write_assessment(lt_output *o, const lt_assessment *a, lt_error *err);

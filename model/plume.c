@@ -216,7 +216,7 @@ double lt_plume_at(const lt_plume_src *s, double xd_m, double yd_m, double zr_m)
 }
 
 void lt_plume_accumulate(const lt_plume_src *src, size_t nsrc, const double *rx_m,
-                         const double *ry_m, size_t nrec, double zr_m, double *conc)
+                         const double *ry_m, size_t nrec, double zr_m, int ncomp, double *conc)
 {
     long n = (long)nrec;
 #pragma omp parallel for schedule(static)
@@ -230,8 +230,18 @@ void lt_plume_accumulate(const lt_plume_src *src, size_t nsrc, const double *rx_
                 continue; /* upwind (of the whole polygon) or at the stack: nothing */
             double yd = dy * s->cos_t - dx * s->sin_t;
             double c = lt_plume_at(s, xd, yd, zr_m);
-            if (c > 0.0)
+            if (!(c > 0.0))
+                continue;
+            if (ncomp == 1) {
                 conc[(size_t)s->tag * nrec + (size_t)r] += c;
+                continue;
+            }
+            /* travel time to the receptor (to its foot for an area's far side) */
+            double comp[LT_NCOMP];
+            lt_chem_src_eval(s->chem, (xd > 0.0 ? xd : 0.0) / s->u_travel_ms, comp);
+            double *base = conc + (size_t)s->tag * LT_NCOMP * nrec + (size_t)r;
+            for (int q = 0; q < LT_NCOMP; q++)
+                base[(size_t)q * nrec] += c * comp[q];
         }
     }
 }

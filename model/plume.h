@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "chem.h"
 #include "rise.h"
 #include "sigma.h"
 
@@ -42,6 +43,10 @@ typedef struct lt_plume_src {
     double q_area;          /* Q / (area u): ug s-1 m-2 divided by m s-1 */
     double umin, umax;      /* the polygon's extent along the wind ... */
     double vmin, vmax;      /* ... and across it (receptors upwind of umin get nothing) */
+    /* Secondary PM2.5 (NULL: primary only, no removal). With it the q fields
+     * above are for 1 ug/s, and chem holds the emissions and the rates. */
+    const lt_chem_src *chem;
+    double u_travel_ms;     /* speed that turns distance downwind into travel time */
 } lt_plume_src;
 
 /* Sets s->umin, umax, vmin, vmax from s->poly, once per source and hour
@@ -61,10 +66,13 @@ double lt_plume_vertical(double sigz_m, double he_m, double zr_m, double zi_m, i
  * height zr_m from source s. */
 double lt_plume_at(const lt_plume_src *s, double xd_m, double yd_m, double zr_m);
 
-/* Adds every source's contribution at every receptor into conc[tag * nrec + r].
- * Receptors are split among OpenMP threads; each receptor sums sources in
- * array order, so the result does not depend on the thread count. */
+/* Adds every source's contribution at every receptor into
+ * conc[(tag * ncomp + c) * nrec + r]: with ncomp = 1 the total PM2.5 (sources
+ * must have no chem), with ncomp = LT_NCOMP each component of chem.h (sources
+ * must have chem). Receptors are split among OpenMP threads; each receptor
+ * sums sources in array order, so the result does not depend on the thread
+ * count. */
 void lt_plume_accumulate(const lt_plume_src *src, size_t nsrc, const double *rx_m,
-                         const double *ry_m, size_t nrec, double zr_m, double *conc);
+                         const double *ry_m, size_t nrec, double zr_m, int ncomp, double *conc);
 
 #endif

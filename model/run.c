@@ -10,6 +10,7 @@
 #include <omp.h>
 #endif
 
+#include "chem.h"
 #include "kmodel.h"
 #include "output.h"
 #include "plume.h"
@@ -37,25 +38,46 @@ static const char *source_file(const lt_config *cfg, const lt_point *p)
     return p->kind == LT_SRC_VOLUME ? cfg->volumes_file : cfg->points_file;
 }
 
-/* Groups of sources with the same tag and the same scenario rules; the
- * background tag, when there is one, is a group of its own (the last). */
+#define UNASSIGNED_COUNTY "unassigned"
+
+/* The county tag of a county name, added to the list when new. */
+static int county_tag(lt_case *cs, const char *name)
+{
+    const char *n = name[0] ? name : UNASSIGNED_COUNTY;
+    for (size_t c = 0; c < cs->nsrc_counties; c++)
+        if (!strcmp(cs->src_county_names[c], n))
+            return (int)c;
+    cs->src_county_names[cs->nsrc_counties] = n;
+    return (int)cs->nsrc_counties++;
+}
+
+/* Groups of sources with the same sector tag, the same county and the same
+ * scenario rules; the background tag, when there is one, is a group of its
+ * own (the last) with a county tag of its own. */
 static int build_groups(lt_case *cs, lt_error *err)
 {
     size_t cap = cs->npoints + 1;
     cs->group_of_point = malloc((cs->npoints ? cs->npoints : 1) * sizeof *cs->group_of_point);
     cs->group_tag = malloc(cap * sizeof *cs->group_tag);
+    cs->group_county = malloc(cap * sizeof *cs->group_county);
     cs->group_sig = malloc(cap * sizeof *cs->group_sig);
-    if (!cs->group_of_point || !cs->group_tag || !cs->group_sig)
+    cs->src_county_names = malloc(cap * sizeof *cs->src_county_names);
+    if (!cs->group_of_point || !cs->group_tag || !cs->group_county || !cs->group_sig ||
+        !cs->src_county_names)
         return lt_error_set(err, LT_ENOMEM, "out of memory");
     cs->ngroups = 0;
+    cs->nsrc_counties = 0;
     for (size_t i = 0; i < cs->npoints; i++) {
         int tag = cs->tag_of_sector[cs->points[i].sector];
+        int cty = county_tag(cs, cs->points[i].county);
         uint64_t sig = cs->scen ? lt_scenario_signature(cs->scen, &cs->points[i]) : 0;
         int g = 0;
-        while (g < cs->ngroups && !(cs->group_tag[g] == tag && cs->group_sig[g] == sig))
+        while (g < cs->ngroups && !(cs->group_tag[g] == tag && cs->group_county[g] == cty &&
+                                    cs->group_sig[g] == sig))
             g++;
         if (g == cs->ngroups) {
             cs->group_tag[g] = tag;
+            cs->group_county[g] = cty;
             cs->group_sig[g] = sig;
             cs->ngroups++;
         }
@@ -63,9 +85,13 @@ static int build_groups(lt_case *cs, lt_error *err)
     }
     if (cs->background_tag >= 0) {
         cs->group_tag[cs->ngroups] = cs->background_tag;
+        cs->group_county[cs->ngroups] = (int)cs->nsrc_counties;
+        cs->src_county_names[cs->nsrc_counties++] = cs->cfg->background_name;
         cs->group_sig[cs->ngroups] = cs->scen ? lt_scenario_signature_background(cs->scen) : 0;
         cs->ngroups++;
     }
+    if (cs->nsrc_counties == 0)
+        cs->src_county_names[cs->nsrc_counties++] = UNASSIGNED_COUNTY;
     return LT_OK;
 }
 
@@ -229,6 +255,7 @@ int lt_case_load(lt_case *cs, const lt_config *cfg, lt_error *err)
     }
     if ((rc = build_groups(cs, err)))
         goto fail;
+    cs->ncomp = cfg->secondary ? LT_NCOMP : 1;
     cs->county_names = malloc((cs->nstations ? cs->nstations : 1) * sizeof *cs->county_names);
     cs->county_of_station = malloc((cs->nstations ? cs->nstations : 1) * sizeof *cs->county_of_station);
     if (!cs->county_names || !cs->county_of_station) {
@@ -299,6 +326,10 @@ void lt_case_free(lt_case *cs)
     cs->county_of_station = NULL;
     free(cs->group_of_point);
     free(cs->group_tag);
+    free(cs->group_county);
+    free(cs->src_county_names);
+    cs->group_county = NULL;
+    cs->src_county_names = NULL;
     free(cs->group_sig);
     cs->scen = NULL;
     cs->group_of_point = NULL;
@@ -319,6 +350,8 @@ void lt_summary_free(lt_summary *s)
 {
     free(s->station_mean);
     free(s->station_max);
+    free(s->county_share);
+    s->county_share = NULL;
     free(s->county_mean);
     free(s->day_alert);
     free(s->day_aqi);
@@ -370,7 +403,7 @@ static void similarity_setup(const lt_case *cs, lt_plume_src *s, const lt_met_po
 static size_t prepare_sources(const lt_case *cs, const lt_sigma_curves *curves,
                               lt_plume_src *src, int *calm_count, lt_summary *sum,
                               double *cytab, lt_met_point *mets, double *speeds, double t_s,
-                              double *polybuf)
+                              double *polybuf, lt_chem_src *chems)
 {
     size_t used = 0, *poly_used = &used;
     const lt_config *cfg = cs->cfg;
@@ -378,7 +411,9 @@ static size_t prepare_sources(const lt_case *cs, const lt_sigma_curves *curves,
     *calm_count = 0;
     for (size_t i = 0; i < cs->npoints; i++) {
         const lt_point *p = &cs->points[i];
-        if (p->pm25_tpy <= 0.0)
+        int chem = cs->ncomp > 1;
+        if (p->pm25_tpy <= 0.0 &&
+            !(chem && (p->so2_tpy > 0.0 || p->nox_tpy > 0.0 || p->voc_tpy > 0.0)))
             continue;
         lt_met_point m;
         lt_met_sample(cs->met, p->lon, p->lat, &m);
@@ -405,8 +440,22 @@ static size_t prepare_sources(const lt_case *cs, const lt_sigma_curves *curves,
         double ang = atan2(m.v10, m.u10) + p->north_rot;
         s->cos_t = cos(ang);
         s->sin_t = sin(ang);
-        double q_ugs = p->pm25_tpy * 1e12 / LT_SECONDS_PER_YEAR /* t/yr -> ug/s */
-                       * lt_profile_factor(&cs->profiles, p->sector, t_s);
+        double to_ugs = 1e12 / LT_SECONDS_PER_YEAR /* t/yr -> ug/s */
+                        * lt_profile_factor(&cs->profiles, p->sector, t_s);
+        double q_ugs = p->pm25_tpy * to_ugs;
+        s->chem = NULL;
+        if (chem) {
+            /* the plume for 1 ug/s; the species and their chemistry in chem */
+            const double q4[4] = {p->pm25_tpy * to_ugs, p->so2_tpy * to_ugs, p->nox_tpy * to_ugs,
+                                  p->voc_tpy * to_ugs};
+            lt_chem_rates r;
+            double sun = sin(lt_solar_altitude(p->lon, p->lat, t_s + 1800.0) * PI / 180.0);
+            lt_chem_rates_at(&cfg->chem, sun, m.rh, m.rain, m.pblh, &r);
+            lt_chem_src_setup(&chems[n - 1], &cfg->chem, &r, q4);
+            s->chem = &chems[n - 1];
+            s->u_travel_ms = us_dil;
+            q_ugs = 1.0;
+        }
         s->q_norm = q_ugs / (2.0 * PI * us_dil);
         s->poly = NULL;
         s->npoly = 0;
@@ -471,6 +520,8 @@ typedef struct pass_ctx {
     double *speeds;       /* [source] */
     double xmax;          /* farthest source-receptor distance, m */
     double *polybuf;      /* area polygons in the wind's frame, this hour */
+    lt_chem_src *chems;   /* [source] emissions and rates (secondary on) */
+    int ncomp;
 } pass_ctx;
 
 /* Met, sources and the plume kernel for hour h: fills x->gconc. */
@@ -491,7 +542,7 @@ static int disperse_hour(pass_ctx *x, int h, lt_summary *sum, int count, lt_erro
     if (hypot(mc.u10, mc.v10) < LT_CALM_MS)
         s->calm_hours++;
     size_t nact = prepare_sources(cs, x->curves, x->src, &x->calm, s, x->cytab, x->mets, x->speeds, t,
-                                  x->polybuf);
+                                  x->polybuf, x->chems);
     if (x->curves->similarity) {
         long na = (long)nact;
         double ratio = pow(x->xmax / CY_X0_M, 1.0 / (CY_N - 1));
@@ -500,17 +551,37 @@ static int disperse_hour(pass_ctx *x, int h, lt_summary *sum, int count, lt_erro
             similarity_setup(cs, &x->src[k], &x->mets[k], x->speeds[k], x->src[k].hs_m, ratio,
                              x->cytab + (size_t)k * CY_N);
     }
-    memset(x->gconc, 0, (size_t)x->ngroups * x->nrec * sizeof *x->gconc);
+    memset(x->gconc, 0, (size_t)x->ngroups * (size_t)x->ncomp * x->nrec * sizeof *x->gconc);
     double tk = now_s();
-    lt_plume_accumulate(x->src, nact, x->rx, x->ry, x->nrec, cfg->receptor_height_m, x->gconc);
+    lt_plume_accumulate(x->src, nact, x->rx, x->ry, x->nrec, cfg->receptor_height_m, x->ncomp,
+                        x->gconc);
     s->kernel_seconds += now_s() - tk;
     s->evaluations += (double)nact * (double)x->nrec;
     if (cs->background_tag >= 0) {
-        double *bg = x->gconc + (size_t)(x->ngroups - 1) * x->nrec;
+        /* regional background: counted as primary */
+        double *bg = x->gconc + (size_t)(x->ngroups - 1) * (size_t)x->ncomp * x->nrec;
         for (size_t r = 0; r < x->nrec; r++)
             bg[r] = cs->background[h];
     }
     return LT_OK;
+}
+
+/* The species whose emission each component comes from. */
+static unsigned comp_species(int ncomp, int c)
+{
+    static const unsigned sp[LT_NCOMP] = {LT_SPECIES_PM25, LT_SPECIES_SO2, LT_SPECIES_NOX,
+                                          LT_SPECIES_VOC};
+    return ncomp == 1 ? LT_SPECIES_PM25 : sp[c];
+}
+
+/* The factors f[group * ncomp + c] of scenario s at time t_s. */
+static void scenario_factors(const pass_ctx *x, int s, double t_s, int alert_level, double *f)
+{
+    const lt_case *cs = x->cs;
+    for (int g = 0; g < x->ngroups; g++)
+        for (int c = 0; c < x->ncomp; c++)
+            f[g * x->ncomp + c] = lt_scenario_factor_species(cs->scen, s, cs->group_sig[g], t_s,
+                                                             alert_level, comp_species(x->ncomp, c));
 }
 
 /* Scenario s at hour h: station values per tag into st_tag[tag][station] and,
@@ -521,15 +592,14 @@ static void combine_scenario(const pass_ctx *x, int s, int h, int alert_level, f
                              double *mean, double *f)
 {
     const lt_case *cs = x->cs;
-    double t = cs->cfg->start_s + 3600.0 * h;
-    for (int g = 0; g < x->ngroups; g++)
-        f[g] = lt_scenario_factor(cs->scen, s, cs->group_sig[g], t, alert_level);
+    const size_t nk = (size_t)x->ngroups * (size_t)x->ncomp;
+    scenario_factors(x, s, cs->cfg->start_s + 3600.0 * h, alert_level, f);
     for (size_t k = 0; k < (size_t)x->ntags * x->nst; k++)
         st_tag[k] = 0.0f;
     for (size_t k = 0; k < x->nst; k++) {
         double v[LT_MAX_SECTORS + 1] = {0};
-        for (int g = 0; g < x->ngroups; g++)
-            v[cs->group_tag[g]] += f[g] * x->gconc[(size_t)g * x->nrec + x->ngrid + k];
+        for (size_t gc = 0; gc < nk; gc++)
+            v[cs->group_tag[gc / (size_t)x->ncomp]] += f[gc] * x->gconc[gc * x->nrec + x->ngrid + k];
         for (int tag = 0; tag < x->ntags; tag++)
             st_tag[(size_t)tag * x->nst + k] = (float)v[tag];
     }
@@ -539,8 +609,8 @@ static void combine_scenario(const pass_ctx *x, int s, int h, int alert_level, f
 #pragma omp parallel for schedule(static)
     for (long r = 0; r < n; r++) {
         double v = 0.0;
-        for (int g = 0; g < x->ngroups; g++)
-            v += f[g] * x->gconc[(size_t)g * x->nrec + (size_t)r];
+        for (size_t gc = 0; gc < nk; gc++)
+            v += f[gc] * x->gconc[gc * x->nrec + (size_t)r];
         mean[r] += v;
     }
 }
@@ -590,6 +660,81 @@ static int write_scenario_csv(const lt_case *cs, lt_summary *sum, lt_error *err)
     return LT_OK;
 }
 
+/* One averaged grid field of the output (pm25_src, pm25_county or the
+ * components): hourly values are buffered a block at a time; daily and
+ * whole-run means are summed and written when their day or the run ends. */
+typedef struct field_acc {
+    int field, mode, nlev;
+    size_t ngrid;
+    float *block;  /* hour: [BLOCK_HOURS][nlev][ngrid]; else [nlev][ngrid] */
+    double *sum;   /* day, period: [nlev][ngrid] */
+    int cur, count;
+} field_acc;
+
+static int field_init(field_acc *f, int field, int mode, int nlev, size_t ngrid)
+{
+    memset(f, 0, sizeof *f);
+    f->field = field;
+    f->mode = mode;
+    f->nlev = nlev;
+    f->ngrid = ngrid;
+    f->cur = -1;
+    size_t n = (size_t)nlev * ngrid;
+    f->block = malloc((mode == LT_AVG_HOUR ? BLOCK_HOURS : 1) * n * sizeof *f->block);
+    f->sum = mode == LT_AVG_HOUR ? NULL : calloc(n, sizeof *f->sum);
+    return f->block && (mode == LT_AVG_HOUR || f->sum) ? 0 : -1;
+}
+
+static void field_free(field_acc *f)
+{
+    free(f->block);
+    free(f->sum);
+    f->block = NULL;
+    f->sum = NULL;
+}
+
+static int field_flush(field_acc *f, lt_output *out, lt_error *err)
+{
+    if (f->mode == LT_AVG_HOUR || f->cur < 0 || !f->count)
+        return LT_OK;
+    size_t n = (size_t)f->nlev * f->ngrid;
+    for (size_t i = 0; i < n; i++) {
+        f->block[i] = (float)(f->sum[i] / f->count);
+        f->sum[i] = 0.0;
+    }
+    f->count = 0;
+    return lt_output_write_field(out, f->field, f->cur, 1, f->block, err);
+}
+
+/* Adds hour h (slot b of its block) with values v[nlev][ngrid]. */
+static int field_add(field_acc *f, lt_output *out, int h, int b, const double *v, lt_error *err)
+{
+    size_t n = (size_t)f->nlev * f->ngrid;
+    if (f->mode == LT_AVG_HOUR) {
+        float *dst = f->block + (size_t)b * n;
+        for (size_t i = 0; i < n; i++)
+            dst[i] = (float)v[i];
+        return LT_OK;
+    }
+    int idx = lt_output_field_index(out, f->field, h);
+    if (idx != f->cur) {
+        int rc = field_flush(f, out, err);
+        if (rc)
+            return rc;
+        f->cur = idx;
+    }
+    for (size_t i = 0; i < n; i++)
+        f->sum[i] += v[i];
+    f->count++;
+    return LT_OK;
+}
+
+/* The end of an hourly block [h0, h0 + nh). */
+static int field_block_end(field_acc *f, lt_output *out, int h0, int nh, lt_error *err)
+{
+    return f->mode == LT_AVG_HOUR ? lt_output_write_field(out, f->field, h0, nh, f->block, err) : LT_OK;
+}
+
 int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summary *sum,
            lt_error *err)
 {
@@ -608,12 +753,20 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
     const size_t nst = cs->nstations;
     const size_t nrec = ngrid + nst;
     const int ntags = cs->ntags;
+    const size_t ncty = cs->nsrc_counties;
+    const int ncomp = cs->ncomp;
+    const int ngroups = cs->ngroups;
+    const size_t ngc = (size_t)ngroups * (size_t)ncomp; /* group x component planes */
     const int nscen = cs->scen ? cs->scen->n : 0;
     const size_t nh_all = (size_t)cfg->hours;
     const size_t nst1 = nst ? nst : 1;
     int rc = LT_OK;
-    pass_ctx x = {cs, lt_sigma_curves_find(cfg->curves), ngrid, nst, nrec, ntags, cs->ngroups,
-                  NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0.0, NULL};
+    pass_ctx x = {cs, lt_sigma_curves_find(cfg->curves), ngrid, nst, nrec, ntags, ngroups,
+                  NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0.0, NULL, NULL, ncomp};
+    field_acc fsrc, fcty, fcomp;
+    memset(&fsrc, 0, sizeof fsrc);
+    memset(&fcty, 0, sizeof fcty);
+    memset(&fcomp, 0, sizeof fcomp);
     {
         size_t nv = 1;
         for (size_t i = 0; i < cs->npoints; i++)
@@ -641,36 +794,50 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
 
     x.rx = malloc(nrec * sizeof *x.rx);
     x.ry = malloc(nrec * sizeof *x.ry);
-    x.gconc = malloc((size_t)cs->ngroups * nrec * sizeof *x.gconc);
-    x.src = malloc((cs->npoints ? cs->npoints : 1) * sizeof *x.src);
+    x.gconc = malloc(ngc * nrec * sizeof *x.gconc);
+    x.src = malloc(np1 * sizeof *x.src);
+    x.chems = ncomp > 1 ? malloc(np1 * sizeof *x.chems) : NULL;
     float *b_pm = malloc((size_t)BLOCK_HOURS * ngrid * sizeof *b_pm);
-    float *b_src = malloc((size_t)BLOCK_HOURS * ntags * ngrid * sizeof *b_src);
     float *b_st = malloc((size_t)BLOCK_HOURS * nst1 * sizeof *b_st);
     float *b_stsrc = malloc((size_t)BLOCK_HOURS * ntags * nst1 * sizeof *b_stsrc);
+    float *b_split = malloc((size_t)BLOCK_HOURS * ntags * ncty * nst1 * sizeof *b_split);
+    float *b_stcomp = malloc((size_t)BLOCK_HOURS * LT_NCOMP * nst1 * sizeof *b_stcomp);
     int *b_calm = malloc(BLOCK_HOURS * sizeof *b_calm);
+    /* this hour's grid fields: [tag][cell], [county][cell], [component][cell] */
+    double *v_src = malloc((size_t)ntags * ngrid * sizeof *v_src);
+    double *v_cty = malloc(ncty * ngrid * sizeof *v_cty);
+    double *v_comp = malloc((size_t)LT_NCOMP * ngrid * sizeof *v_comp);
     double *tag_sum = calloc((size_t)ntags, sizeof *tag_sum);
+    double *cty_sum = calloc(ncty, sizeof *cty_sum);
+    double comp_sum[LT_NCOMP] = {0};
     double *st_all = malloc(nh_all * nst1 * sizeof *st_all);
     double *base_mean = calloc(ngrid, sizeof *base_mean);
     /* scenarios: station series per tag, grid sums, the factors of one hour */
     float *sc_st = nscen ? malloc((size_t)nscen * nh_all * ntags * nst1 * sizeof *sc_st) : NULL;
     double *sc_mean = nscen ? calloc((size_t)nscen * ngrid, sizeof *sc_mean) : NULL;
     double *sc_tot = nscen ? malloc(nh_all * nst1 * sizeof *sc_tot) : NULL;
-    double *fac = malloc((size_t)cs->ngroups * sizeof *fac);
+    double *fac = malloc(ngc * sizeof *fac);
     int any_const = 0;
     for (int s = 0; s < nscen; s++)
         any_const |= lt_scenario_constant(cs->scen, s);
-    double *gsum = any_const ? calloc((size_t)cs->ngroups * ngrid, sizeof *gsum) : NULL;
+    double *gsum = any_const ? calloc(ngc * ngrid, sizeof *gsum) : NULL;
     lt_assessment as, sas;
     memset(&as, 0, sizeof as);
     memset(&sas, 0, sizeof sas);
     sum->station_mean = calloc(nst1, sizeof(double));
     sum->station_max = calloc(nst1, sizeof(double));
+    sum->county_share = calloc(ncty, sizeof(double));
+    sum->nsrc_counties = ncty;
     lt_output *out = NULL;
-    if (!x.rx || !x.ry || !x.gconc || !x.src || !b_pm || !b_src || !b_st || !b_stsrc || !b_calm ||
-        !tag_sum || !st_all || !base_mean || !fac || !sum->station_mean || !sum->station_max ||
-        (nscen && (!sc_st || !sc_mean || !sc_tot)) || (any_const && !gsum)) {
+    if (!x.rx || !x.ry || !x.gconc || !x.src || (ncomp > 1 && !x.chems) || !b_pm || !b_st ||
+        !b_stsrc || !b_split || !b_stcomp || !b_calm || !v_src || !v_cty || !v_comp || !tag_sum ||
+        !cty_sum || !st_all || !base_mean || !fac || !sum->station_mean || !sum->station_max ||
+        !sum->county_share || (nscen && (!sc_st || !sc_mean || !sc_tot)) || (any_const && !gsum) ||
+        field_init(&fsrc, LT_FIELD_SRC, cfg->average_src, ntags, ngrid) ||
+        field_init(&fcty, LT_FIELD_COUNTY, cfg->average_county, (int)ncty, ngrid) ||
+        (ncomp > 1 && field_init(&fcomp, LT_FIELD_COMP, cfg->average_components, LT_NCOMP, ngrid))) {
         rc = lt_error_set(err, LT_ENOMEM, "out of memory for %zu receptors x %d source groups", nrec,
-                          cs->ngroups);
+                          ngroups);
         goto done;
     }
     for (int j = 0; j < cfg->ny; j++)
@@ -697,7 +864,11 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         .alert = cs->have_alert ? &cs->alert : NULL,
         .nscenarios = nscen, .scenario_names = scen_names,
         .ncounties = cs->ncounties, .county_names = cs->county_names,
-        .regions = cs->regions, .cell_region = cs->cell_region};
+        .regions = cs->regions, .cell_region = cs->cell_region,
+        .utc_offset_h = cfg->utc_offset_h, .nsrc_counties = ncty,
+        .src_county_names = cs->src_county_names, .ncomp = ncomp,
+        .average_src = cfg->average_src, .average_county = cfg->average_county,
+        .average_components = cfg->average_components};
     if ((rc = lt_output_create(&out, &spec, err)))
         goto done;
 
@@ -712,31 +883,68 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
                 goto done;
             b_calm[b] = x.calm;
             float *pm = b_pm + (size_t)b * ngrid;
-            float *ps = b_src + (size_t)b * ntags * ngrid;
-            for (size_t r = 0; r < ngrid; r++) {
-                double v[LT_MAX_SECTORS + 1] = {0}, total = 0.0;
-                for (int g = 0; g < cs->ngroups; g++)
-                    v[cs->group_tag[g]] += x.gconc[(size_t)g * nrec + r];
-                for (int tag = 0; tag < ntags; tag++) {
-                    ps[(size_t)tag * ngrid + r] = (float)v[tag];
-                    total += v[tag];
+            double hmax = 0.0, hsum = 0.0;
+            long n = (long)ngrid;
+#pragma omp parallel for schedule(static) reduction(max : hmax) reduction(+ : hsum)
+            for (long r = 0; r < n; r++) {
+                double vs[LT_MAX_SECTORS + 1] = {0}, vc[LT_NCOMP] = {0}, total = 0.0;
+                for (size_t c = 0; c < ncty; c++)
+                    v_cty[c * ngrid + (size_t)r] = 0.0;
+                for (int g = 0; g < ngroups; g++) {
+                    double vg = 0.0;
+                    for (int c = 0; c < ncomp; c++) {
+                        double v = x.gconc[((size_t)g * ncomp + c) * nrec + (size_t)r];
+                        vc[c] += v;
+                        vg += v;
+                    }
+                    vs[cs->group_tag[g]] += vg;
+                    v_cty[(size_t)cs->group_county[g] * ngrid + (size_t)r] += vg;
                 }
+                for (int tag = 0; tag < ntags; tag++) {
+                    v_src[(size_t)tag * ngrid + (size_t)r] = vs[tag];
+                    total += vs[tag];
+                }
+                for (int c = 0; c < LT_NCOMP; c++)
+                    v_comp[(size_t)c * ngrid + (size_t)r] = vc[c];
                 pm[r] = (float)total;
                 base_mean[r] += total;
-                grid_sum += total;
-                if (total > sum->grid_max)
-                    sum->grid_max = total;
+                hsum += total;
+                if (total > hmax)
+                    hmax = total;
             }
+            grid_sum += hsum;
+            if (hmax > sum->grid_max)
+                sum->grid_max = hmax;
+            if ((rc = field_add(&fsrc, out, h, b, v_src, err)) ||
+                (rc = field_add(&fcty, out, h, b, v_cty, err)) ||
+                (ncomp > 1 && (rc = field_add(&fcomp, out, h, b, v_comp, err))))
+                goto done;
             float *st = b_st + (size_t)b * nst;
             float *sts = b_stsrc + (size_t)b * ntags * nst;
+            float *spl = b_split + (size_t)b * ntags * ncty * nst;
+            float *stc = b_stcomp + (size_t)b * LT_NCOMP * nst;
+            memset(spl, 0, (size_t)ntags * ncty * nst * sizeof *spl);
             for (size_t k = 0; k < nst; k++) {
-                double v[LT_MAX_SECTORS + 1] = {0}, total = 0.0;
-                for (int g = 0; g < cs->ngroups; g++)
-                    v[cs->group_tag[g]] += x.gconc[(size_t)g * nrec + ngrid + k];
+                double v[LT_MAX_SECTORS + 1] = {0}, vc[LT_NCOMP] = {0}, total = 0.0;
+                for (int g = 0; g < ngroups; g++) {
+                    double vg = 0.0;
+                    for (int c = 0; c < ncomp; c++) {
+                        double vv = x.gconc[((size_t)g * ncomp + c) * nrec + ngrid + k];
+                        vc[c] += vv;
+                        vg += vv;
+                    }
+                    v[cs->group_tag[g]] += vg;
+                    spl[((size_t)cs->group_tag[g] * ncty + (size_t)cs->group_county[g]) * nst + k] += (float)vg;
+                    cty_sum[cs->group_county[g]] += vg;
+                }
                 for (int tag = 0; tag < ntags; tag++) {
                     sts[(size_t)tag * nst + k] = (float)v[tag];
                     total += v[tag];
                     tag_sum[tag] += v[tag];
+                }
+                for (int c = 0; c < LT_NCOMP; c++) {
+                    stc[(size_t)c * nst + k] = (float)vc[c];
+                    comp_sum[c] += vc[c];
                 }
                 st[k] = (float)total;
                 st_all[(size_t)h * nst + k] = total;
@@ -746,12 +954,10 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
             }
             double ts = now_s();
             if (gsum) {
-                long n = (long)ngrid;
-                int ng = cs->ngroups;
 #pragma omp parallel for schedule(static)
                 for (long r = 0; r < n; r++)
-                    for (int g = 0; g < ng; g++)
-                        gsum[(size_t)g * ngrid + (size_t)r] += x.gconc[(size_t)g * nrec + (size_t)r];
+                    for (size_t gc = 0; gc < ngc; gc++)
+                        gsum[gc * ngrid + (size_t)r] += x.gconc[gc * nrec + (size_t)r];
             }
             for (int s = 0; s < nscen; s++)
                 if (!cs->scen->alert_mode[s])
@@ -762,9 +968,15 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
             if (cs->progress)
                 cs->progress(cs->progress_user, h + 1, cfg->hours, now_s() - t_start);
         }
-        if ((rc = lt_output_write(out, h0, nh, b_pm, b_src, b_st, b_stsrc, b_calm, err)))
+        if ((rc = lt_output_write(out, h0, nh, b_pm, b_st, b_stsrc, b_split, b_stcomp, b_calm, err)) ||
+            (rc = field_block_end(&fsrc, out, h0, nh, err)) ||
+            (rc = field_block_end(&fcty, out, h0, nh, err)) ||
+            (ncomp > 1 && (rc = field_block_end(&fcomp, out, h0, nh, err))))
             goto done;
     }
+    if ((rc = field_flush(&fsrc, out, err)) || (rc = field_flush(&fcty, out, err)) ||
+        (ncomp > 1 && (rc = field_flush(&fcomp, out, err))))
+        goto done;
     for (size_t k = 0; k < nst; k++)
         sum->station_mean[k] /= cfg->hours;
     sum->grid_mean = grid_sum / ((double)cfg->hours * (double)ngrid);
@@ -773,6 +985,10 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         all += tag_sum[g];
     for (int g = 0; g < ntags; g++)
         sum->tag_share[g] = all > 0 ? tag_sum[g] / all : 0.0;
+    for (size_t c = 0; c < ncty; c++)
+        sum->county_share[c] = all > 0 ? cty_sum[c] / all : 0.0;
+    for (int c = 0; c < LT_NCOMP; c++)
+        sum->comp_share[c] = all > 0 ? comp_sum[c] / all : 0.0;
     for (size_t r = 0; r < ngrid; r++)
         base_mean[r] /= cfg->hours;
     if (cs->have_aqi) {
@@ -836,11 +1052,11 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         double *m = sc_mean + (size_t)s * ngrid;
         if (lt_scenario_constant(cs->scen, s)) {
             double ts = now_s();
-            for (int g = 0; g < cs->ngroups; g++) {
-                double fg = lt_scenario_factor(cs->scen, s, cs->group_sig[g], cfg->start_s, 0);
-                const double *gs = gsum + (size_t)g * ngrid;
+            scenario_factors(&x, s, cfg->start_s, 0, fac);
+            for (size_t gc = 0; gc < ngc; gc++) {
+                const double *gs = gsum + gc * ngrid;
                 for (size_t r = 0; r < ngrid; r++)
-                    m[r] += fg * gs[r];
+                    m[r] += fac[gc] * gs[r];
             }
             sum->scenario_seconds += now_s() - ts;
         }
@@ -891,12 +1107,21 @@ done:
     free(x.polybuf);
     free(x.mets);
     free(x.speeds);
+    free(x.chems);
     free(b_pm);
-    free(b_src);
     free(b_st);
     free(b_stsrc);
+    free(b_split);
+    free(b_stcomp);
     free(b_calm);
+    free(v_src);
+    free(v_cty);
+    free(v_comp);
+    field_free(&fsrc);
+    field_free(&fcty);
+    field_free(&fcomp);
     free(tag_sum);
+    free(cty_sum);
     free(st_all);
     free(base_mean);
     free(sc_st);

@@ -50,6 +50,12 @@ typedef struct lt_case {
     int ngroups;
     int *group_of_point;                  /* [npoints] */
     int *group_tag;                       /* [ngroups] */
+    int *group_county;                    /* [ngroups] index into src_county_names */
+    /* County tags: the counties of the sources in order of appearance
+     * ("unassigned" for sources without one), then the background's tag. */
+    size_t nsrc_counties;
+    const char **src_county_names;
+    int ncomp;                            /* 1, or LT_NCOMP with [chemistry] secondary */
     uint64_t *group_sig;                  /* [ngroups] */
     lt_profiles profiles;                 /* temporal factors per sector */
     lt_regions *regions;                  /* [domain] counties, or NULL */
@@ -81,6 +87,9 @@ typedef struct lt_summary {
     double *station_max;        /* ug m-3, highest hourly value */
     int ntags;
     double tag_share[LT_MAX_SECTORS + 1]; /* share of the all-station mean, 0-1 */
+    size_t nsrc_counties;
+    double *county_share;       /* [source county] share of the all-station mean */
+    double comp_share[LT_NCOMP];/* share of each component (secondary on) */
     double grid_mean, grid_max;
     int assessed;               /* 1 when [assessment] aqi_rules was given */
     size_t ndays;

@@ -119,11 +119,14 @@ static int add_id(ctx *c, lt_rule *r, const char *s)
 
 static int add_species(ctx *c, lt_rule *r, const char *s)
 {
-    static const char *const known[] = {"pm25", "pm", "so2", "nox", "nh3", "voc", "all"};
-    for (int i = 0; i < 7; i++)
+    static const char *const known[] = {"pm25", "pm", "so2", "nox", "nh3", "voc", "all", "*"};
+    static const unsigned bits[] = {LT_SPECIES_PM25, LT_SPECIES_PM25, LT_SPECIES_SO2, LT_SPECIES_NOX,
+                                    LT_SPECIES_NH3, LT_SPECIES_VOC, 0x1Fu, 0x1Fu};
+    for (int i = 0; i < 8; i++)
         if (!strcmp(s, known[i])) {
-            if (i < 2 || i == 6)
+            if (i < 2 || i >= 6)
                 r->pm25 = 1; /* cuts of PM include PM2.5 */
+            r->species |= bits[i];
             return 0;
         }
     lt_error_set(c->err, LT_EINPUT, "%s: unknown species '%s' (expected pm25, pm, so2, nox, nh3, voc or all)",
@@ -212,8 +215,10 @@ static int parse_cut(ctx *c, int scenario, const lt_scen_entry *e)
         lt_error_set(c->err, LT_EINPUT, "%s: no factor=: expected the multiplicative factor on emissions", where);
         return 1;
     }
-    if (!have_species)
+    if (!have_species) {
         r->pm25 = 1;
+        r->species = 0x1Fu;
+    }
     if (!r->sector_mask)
         r->sector_mask = 0xFFFFFFFFu;
     if (!r->grade_mask)
@@ -350,7 +355,7 @@ static int matches(const lt_rule *r, const lt_point *p)
         if (!ok)
             return 0;
     }
-    return r->pm25;
+    return r->species != 0;
 }
 
 uint64_t lt_scenario_signature(const lt_scenarios *sc, const lt_point *p)
@@ -377,10 +382,16 @@ uint64_t lt_scenario_signature_background(const lt_scenarios *sc)
 
 double lt_scenario_factor(const lt_scenarios *sc, int s, uint64_t sig, double t_s, int alert_level)
 {
+    return lt_scenario_factor_species(sc, s, sig, t_s, alert_level, LT_SPECIES_PM25);
+}
+
+double lt_scenario_factor_species(const lt_scenarios *sc, int s, uint64_t sig, double t_s,
+                                  int alert_level, unsigned species)
+{
     double f = 1.0;
     for (int r = 0; r < sc->nrules; r++) {
         const lt_rule *x = &sc->rule[r];
-        if (x->scenario != s || !(sig & ((uint64_t)1 << r)))
+        if (x->scenario != s || !(sig & ((uint64_t)1 << r)) || !(x->species & species))
             continue;
         if (t_s < x->t_from || t_s >= x->t_to)
             continue;

@@ -22,6 +22,10 @@
 #define LT_RULE_BACKGROUND (1u << 31) /* sector bit of the background tag */
 #define LT_RULE_MAX_ITEMS 16
 
+/* Species a rule can cut (bits of lt_rule.species). */
+enum { LT_SPECIES_PM25 = 1, LT_SPECIES_SO2 = 2, LT_SPECIES_NOX = 4, LT_SPECIES_NH3 = 8,
+       LT_SPECIES_VOC = 16 };
+
 typedef struct lt_rule {
     int scenario;
     int alert_level;       /* 0: always; L > 0: only while alert level L is in force */
@@ -31,6 +35,7 @@ typedef struct lt_rule {
     char counties[LT_RULE_MAX_ITEMS][64];
     char ids[LT_RULE_MAX_ITEMS][32];
     int pm25;              /* the rule's species include PM2.5 */
+    unsigned species;      /* LT_SPECIES_* bits the factor applies to */
     double factor;
     double t_from, t_to;   /* active for t_from <= t < t_to (seconds since the epoch) */
     char where[LT_PATH_MAX + 400];
@@ -57,7 +62,8 @@ int lt_scenarios_build(lt_scenarios *sc, const lt_config *cfg, const lt_point *p
                        const lt_station *st, size_t nst, const lt_alert_rules *alert,
                        lt_error *err);
 
-/* The set of rules (bit r) that select point p / the background tag. */
+/* The set of rules (bit r) that select point p / the background tag, for
+ * any species. */
 uint64_t lt_scenario_signature(const lt_scenarios *sc, const lt_point *p);
 uint64_t lt_scenario_signature_background(const lt_scenarios *sc);
 
@@ -65,6 +71,10 @@ uint64_t lt_scenario_signature_background(const lt_scenarios *sc);
  * time t_s, with alert level `alert_level` in force then: the product of the
  * factors of the scenario's active rules in sig (1 when none). */
 double lt_scenario_factor(const lt_scenarios *sc, int s, uint64_t sig, double t_s, int alert_level);
+
+/* The same for the emission of the species in mask species (one LT_SPECIES_* bit). */
+double lt_scenario_factor_species(const lt_scenarios *sc, int s, uint64_t sig, double t_s,
+                                  int alert_level, unsigned species);
 
 /* 1 when scenario s's factors never change in time (no window, no alert mode). */
 int lt_scenario_constant(const lt_scenarios *sc, int s);

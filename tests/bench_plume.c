@@ -67,7 +67,7 @@ static double run(int threads, double *checksum)
     for (int h = 0; h < HOURS; h++) {
         prepare(src, h, c);
         double t0 = now_s();
-        lt_plume_accumulate(src, NSRC, rx, ry, nrec, 1.5, conc);
+        lt_plume_accumulate(src, NSRC, rx, ry, nrec, 1.5, 1, conc);
         t += now_s() - t0;
     }
     *checksum = 0;
@@ -123,7 +123,7 @@ static double run_areas(int threads, double *evals)
             src[k].tag = k;
         }
         double t0 = now_s();
-        lt_plume_accumulate(src, 10, rx, ry, nrec, 1.5, conc);
+        lt_plume_accumulate(src, 10, rx, ry, nrec, 1.5, 1, conc);
         t += now_s() - t0;
     }
     *evals = 10.0 * nrec * 24;

@@ -48,7 +48,7 @@ static void centreline_and_off_axis(void **state)
             assert_rel(lt_plume_at(&s, x, ys[j], 0.0), want, 0.01);
             /* the kernel, at a receptor placed there */
             double rx = x, ry = ys[j], c = 0.0;
-            lt_plume_accumulate(&s, 1, &rx, &ry, 1, 0.0, &c);
+            lt_plume_accumulate(&s, 1, &rx, &ry, 1, 0.0, 1, &c);
             assert_rel(c, want, 0.01);
         }
     }
@@ -59,7 +59,7 @@ static void upwind_gets_nothing(void **state)
     (void)state;
     lt_plume_src s = neutral_source(1e6, 10.0);
     double rx[3] = {-100.0, -5000.0, 0.5}, ry[3] = {0.0, 10.0, 0.0}, c[3] = {0};
-    lt_plume_accumulate(&s, 1, rx, ry, 3, 0.0, c);
+    lt_plume_accumulate(&s, 1, rx, ry, 3, 0.0, 1, c);
     assert_true(c[0] == 0.0 && c[1] == 0.0 && c[2] == 0.0);
 }
 
@@ -81,7 +81,7 @@ static void crosswind_integral(void **state)
             rx[k] = x;
             ry[k] = -6.0 * sy + k * dy;
         }
-        lt_plume_accumulate(&s, 1, rx, ry, (size_t)n, 0.0, c);
+        lt_plume_accumulate(&s, 1, rx, ry, (size_t)n, 0.0, 1, c);
         for (int k = 0; k < n; k++)
             integral += c[k] * dy;
         double want = 1e6 / (sqrt(2 * PI) * 4.0 * sz) * 2.0 * exp(-30.0 * 30.0 / (2 * sz * sz));

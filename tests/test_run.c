@@ -5,6 +5,7 @@
 
 #include <omp.h>
 
+#include "chem.h"
 #include "config.h"
 #include "domain.h"
 #include "fixture.h"
@@ -189,6 +190,157 @@ static void additivity_and_round_trip(void **state)
     free(st);
     nc_close(nc);
     lt_summary_free(&sum);
+    remove_case(dir);
+}
+
+/* Sums over `parts`' level dimension (nlev levels) equal `total` at every
+ * step and cell, both read whole: total[nt][nper], parts[nt][nlev][nper]. */
+static void check_sum(const float *total, const float *parts, size_t nt, size_t nlev, size_t nper,
+                      double rel)
+{
+    size_t nonzero = 0;
+    for (size_t t = 0; t < nt; t++)
+        for (size_t r = 0; r < nper; r++) {
+            double s = 0;
+            for (size_t g = 0; g < nlev; g++)
+                s += parts[(t * nlev + g) * nper + r];
+            double want = total[t * nper + r];
+            if (!(fabs(s - want) <= rel * fabs(want) + 1e-30))
+                print_error("step %zu cell %zu: sum %.9g, total %.9g\n", t, r, s, want);
+            assert_true(fabs(s - want) <= rel * fabs(want) + 1e-30);
+            nonzero += want > 0;
+        }
+    assert_true(nonzero > 0);
+}
+
+#define CHEM_POINTS FIX_POINTS_HEADER_SPECIES \
+    "P1,Power plant,108.40,34.80,120,4,15,400,coal,A县,A,100,800,900,0,0\n" \
+    "P2,Cement kiln,108.38,34.79,60,2,10,380,industry,B县,C,50,200,400,0,10\n" \
+    "P3,Paint booth,108.41,34.81,15,0.8,8,0,solvents,B县,D,5,0,0,0,300\n"
+#define FIX_POINTS_HEADER_SPECIES \
+    "id,name,lon,lat,height_m,diameter_m,velocity_ms,temp_K,sector,county,grade,pm25_tpy,so2_tpy,nox_tpy,nh3_tpy,voc_tpy\n"
+
+/* Sector x county apportionment and the secondary components: every split
+ * adds up to the total, averaged fields are the means of the hourly ones,
+ * a cut of SO2 alone removes exactly the sulfate, threads change nothing. */
+static void apportionment_and_components(void **state)
+{
+    (void)state;
+    char *dir = make_case();
+    char path[600];
+    snprintf(path, sizeof path, "%s/points.csv", dir);
+    write_text(path, CHEM_POINTS);
+    char o1[700], o2[700], o3[700];
+    snprintf(o1, sizeof o1, "output.file=%s/hourly.nc", dir);
+    snprintf(o2, sizeof o2, "output.file=%s/averaged.nc", dir);
+    snprintf(o3, sizeof o3, "output.file=%s/one.nc", dir);
+    const char *hourly[] = {o1, "chemistry.secondary=yes", "output.average_county=hour",
+                            "output.average_components=hour",
+                            "assessment.aqi_rules=inputs/policy/aqi_HJ633-2012.ini",
+                            "scenario.noso2.cut=species=so2 factor=0"};
+    lt_summary a = run_case(dir, hourly, 6, 2);
+    const char *avg[] = {o2, "chemistry.secondary=yes", "output.average_src=period",
+                         "output.average_county=day", "output.average_components=day"};
+    lt_summary b = run_case(dir, avg, 5, 2);
+    hourly[0] = o3;
+    lt_summary c = run_case(dir, hourly, 6, 1);
+    snprintf(path, sizeof path, "%s/hourly.nc", dir);
+    int nc;
+    assert_int_equal(nc_open(path, NC_NOWRITE, &nc), NC_NOERR);
+    size_t ng = 24 * 20, n;
+    assert_int_equal(dim_len(nc, "source_county"), 2);
+    char names[2 * 64];
+    int v;
+    nc_inq_varid(nc, "source_county_name", &v);
+    nc_get_var_text(nc, v, names);
+    assert_string_equal(names, "A县");
+    assert_string_equal(names + 64, "B县");
+    float *pm = read_var(nc, "pm25", &n);
+    float *cty = read_var(nc, "pm25_county", &n);
+    float *src = read_var(nc, "pm25_src", &n);
+    check_sum(pm, cty, 6, 2, ng, 1e-6);
+    check_sum(pm, src, 6, 3, ng, 1e-6);
+    /* components: pm25 = primary + so4 + no3 + soa, each present */
+    float *comp = malloc(6 * 4 * ng * sizeof *comp);
+    const char *cn[] = {"pm25_primary", "so4", "no3", "soa"};
+    for (int k = 0; k < 4; k++) {
+        float *f = read_var(nc, cn[k], &n);
+        double mx = 0;
+        for (size_t t = 0; t < 6; t++)
+            for (size_t r = 0; r < ng; r++) {
+                comp[(t * 4 + (size_t)k) * ng + r] = f[t * ng + r];
+                mx = fmax(mx, f[t * ng + r]);
+            }
+        assert_true(mx > 0);
+        free(f);
+    }
+    check_sum(pm, comp, 6, 4, ng, 1e-5);
+    /* stations: the split sums to the sector series and to the total */
+    float *st = read_var(nc, "station_pm25", &n);
+    float *sts = read_var(nc, "station_pm25_src", &n);
+    float *spl = read_var(nc, "station_pm25_split", &n);
+    check_sum(sts, spl, 6 * 3, 2, 2, 1e-6);
+    check_sum(st, spl, 6, 3 * 2, 2, 1e-6);
+    /* the scenario without SO2 is the baseline without its sulfate */
+    float *stc = read_var(nc, "station_pm25_component", &n);
+    float *sc = read_var(nc, "scenario_station_pm25", &n);
+    for (size_t t = 0; t < 6; t++)
+        for (size_t k = 0; k < 2; k++) {
+            double want = st[t * 2 + k] - stc[(t * 4 + LT_COMP_SO4) * 2 + k];
+            assert_true(fabs(sc[t * 2 + k] - want) <= 1e-5 * st[t * 2 + k] + 1e-30);
+        }
+    assert_true(b.comp_share[LT_COMP_SO4] > 0 && b.comp_share[LT_COMP_SOA] > 0);
+    nc_close(nc);
+    /* the averaged file: means of the hourly fields */
+    snprintf(path, sizeof path, "%s/averaged.nc", dir);
+    assert_int_equal(nc_open(path, NC_NOWRITE, &nc), NC_NOERR);
+    assert_int_equal(dim_len(nc, "day"), 1);
+    float *srcp = read_var(nc, "pm25_src", &n);
+    assert_int_equal(n, 3 * ng);
+    float *ctyd = read_var(nc, "pm25_county", &n);
+    assert_int_equal(n, 2 * ng);
+    float *so4d = read_var(nc, "so4", &n);
+    for (size_t r = 0; r < ng; r++) {
+        for (size_t g = 0; g < 3; g++) {
+            double m = 0;
+            for (size_t t = 0; t < 6; t++)
+                m += src[(t * 3 + g) * ng + r];
+            assert_true(fabs(srcp[g * ng + r] - m / 6) <= 1e-5 * m / 6 + 1e-30);
+        }
+        for (size_t g = 0; g < 2; g++) {
+            double m = 0;
+            for (size_t t = 0; t < 6; t++)
+                m += cty[(t * 2 + g) * ng + r];
+            assert_true(fabs(ctyd[g * ng + r] - m / 6) <= 1e-5 * m / 6 + 1e-30);
+        }
+        double m = 0;
+        for (size_t t = 0; t < 6; t++)
+            m += comp[(t * 4 + LT_COMP_SO4) * ng + r];
+        assert_true(fabs(so4d[r] - m / 6) <= 1e-5 * m / 6 + 1e-30);
+    }
+    nc_close(nc);
+    free(srcp);
+    free(ctyd);
+    free(so4d);
+    free(pm);
+    free(cty);
+    free(src);
+    free(comp);
+    free(st);
+    free(sts);
+    free(spl);
+    free(stc);
+    free(sc);
+    /* one thread and two: the same bits */
+    char p1[700], p3[700];
+    snprintf(p1, sizeof p1, "%s/hourly.nc", dir);
+    snprintf(p3, sizeof p3, "%s/one.nc", dir);
+    const char *vars[] = {"pm25", "pm25_county", "so4", "no3", "soa", "station_pm25_split",
+                          "scenario_station_pm25"};
+    assert_same_data(p1, p3, vars, 7);
+    lt_summary_free(&a);
+    lt_summary_free(&b);
+    lt_summary_free(&c);
     remove_case(dir);
 }
 
@@ -632,6 +784,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(additivity_and_round_trip),
         cmocka_unit_test(thread_invariance),
+        cmocka_unit_test(apportionment_and_components),
         cmocka_unit_test(similarity_scheme_runs),
         cmocka_unit_test(volume_sources),
         cmocka_unit_test(turner_stability),
