@@ -17,7 +17,7 @@ CFLAGS   ?= $(OPT) -g
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unknown-pragmas
 CPPFLAGS += -std=c11 -D_DEFAULT_SOURCE -Imodel -DLT_VERSION='"$(VERSION)"'
 OMPFLAGS := -fopenmp
-LIBS     := -lnetcdf -lproj -ludunits2 -linih -lcjson -lm
+LIBS     := -lnetcdf -lproj -ludunits2 -linih -lcjson -lfftw3 -lm
 TESTLIBS := -lcmocka
 
 SRC      := $(filter-out model/main.c,$(wildcard model/*.c))

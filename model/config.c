@@ -32,6 +32,8 @@ static const key_def keys[] = {
     {"domain", "county_property", "name", 0},
     {"met", "file", NULL, 1},
     {"met", "wind_height_m", "10", 0},
+    {"met", "format", "cf", 0},
+    {"met", "variables", "", 0},
     {"sources", "points", NULL, 1},
     {"sources", "sectors", "industry, coal, vehicles, dust, burning, agriculture, solvents", 0},
     {"sources", "margin_km", "50", 0},
@@ -39,6 +41,7 @@ static const key_def keys[] = {
     {"sources", "areas", "", 1},
     {"sources", "roads", "", 1},
     {"sources", "profiles", "", 1},
+    {"sources", "hourly", "", 1},
     {"sources", "utc_offset_hours", "8", 0},
     {"gridded", "layout", "none", 0},
     {"gridded", "path", "", 1},
@@ -293,6 +296,55 @@ static int bad_value(const val_ctx *c, int k, const char *expected)
                         c->st->vals[k].value, expected);
 }
 
+/* [met] file: one CF file, or with format = wrf a comma-separated list of
+ * wrfout files; each relative path is taken from the config's folder. */
+static int get_met_files(const val_ctx *c, const char *dir, lt_config *cfg)
+{
+    int kf = find_key("met", "format");
+    const char *fmt = c->st->vals[kf].value;
+    if (!strcmp(fmt, "cf"))
+        cfg->met_format = 0;
+    else if (!strcmp(fmt, "wrf"))
+        cfg->met_format = 1;
+    else
+        return bad_value(c, kf, "cf (CF NetCDF, with [met] variables for other names such as ERA5's) or wrf (wrfout files)");
+    int kv = find_key("met", "variables");
+    if (strlen(c->st->vals[kv].value) >= sizeof cfg->met_variables)
+        return bad_value(c, kv, "a variable map shorter than 1024 bytes");
+    snprintf(cfg->met_variables, sizeof cfg->met_variables, "%s", c->st->vals[kv].value);
+    if (cfg->met_format == 1 && cfg->met_variables[0])
+        return bad_value(c, kv, "no map with format = wrf (wrfout names are fixed)");
+    int k = find_key("met", "file");
+    const entry *e = &c->st->vals[k];
+    char buf[sizeof cfg->met_file];
+    if (strlen(e->value) >= sizeof buf)
+        return bad_value(c, k, "a list shorter than 8192 bytes");
+    snprintf(buf, sizeof buf, "%s", e->value);
+    cfg->met_file[0] = '\0';
+    char *save = NULL;
+    int n = 0;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        while (*t == ' ')
+            t++;
+        char *end = t + strlen(t);
+        while (end > t && end[-1] == ' ')
+            *--end = '\0';
+        if (!*t)
+            continue;
+        if (n++ && cfg->met_format == 0)
+            return bad_value(c, k, "one file (a list of files needs format = wrf)");
+        size_t used = strlen(cfg->met_file);
+        int w = (t[0] == '/' || e->line < 0 || !dir[0])
+                    ? snprintf(cfg->met_file + used, sizeof cfg->met_file - used, "%s%s", used ? "," : "", t)
+                    : snprintf(cfg->met_file + used, sizeof cfg->met_file - used, "%s%s/%s", used ? "," : "", dir, t);
+        if (w < 0 || (size_t)w >= sizeof cfg->met_file - used)
+            return bad_value(c, k, "a list shorter than 8192 bytes");
+    }
+    if (!n)
+        return bad_value(c, k, "a file path");
+    return LT_OK;
+}
+
 static int get_double(const val_ctx *c, const char *sec, const char *key, double lo,
                       double hi, const char *expected, double *out)
 {
@@ -478,7 +530,7 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
         (rc = get_int(c, "domain", "ny", 1, 20000, "a number of rows from 1 to 20000", &cfg->ny)) ||
         (rc = get_double(c, "domain", "dx_m", 1, 100000, "a grid spacing in metres from 1 to 100000", &cfg->dx_m)) ||
         (rc = get_path(c, "domain", "counties", dir, cfg->counties_file)) ||
-        (rc = get_path(c, "met", "file", dir, cfg->met_file)) ||
+        (rc = get_met_files(c, dir, cfg)) ||
         (rc = get_double(c, "met", "wind_height_m", 0.5, 200, "the height of the met wind in metres, 0.5 to 200", &cfg->wind_height_m)) ||
         (rc = get_path(c, "sources", "points", dir, cfg->points_file)) ||
         (rc = parse_sectors(c, cfg)) ||
@@ -487,6 +539,7 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
         (rc = get_path(c, "sources", "areas", dir, cfg->areas_file)) ||
         (rc = get_path(c, "sources", "roads", dir, cfg->roads_file)) ||
         (rc = get_path(c, "sources", "profiles", dir, cfg->profiles_file)) ||
+        (rc = get_path(c, "sources", "hourly", dir, cfg->hourly_file)) ||
         (rc = get_double(c, "sources", "utc_offset_hours", -14, 14, "hours from -14 to 14", &cfg->utc_offset_h)) ||
         (rc = get_path(c, "background", "file", dir, cfg->background_file)) ||
         (rc = get_path(c, "receptors", "stations", dir, cfg->stations_file)) ||

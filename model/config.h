@@ -42,7 +42,9 @@ typedef struct lt_config {
     char counties_file[LT_PATH_MAX];  /* GeoJSON regions (empty: none) */
     char county_property[LT_NAME_MAX];
     /* [met] */
-    char met_file[LT_PATH_MAX];
+    char met_file[8192];           /* a CF file, or wrfout files separated by commas */
+    int met_format;                /* LT_MET_CF or LT_MET_WRF (met.h) */
+    char met_variables[1024];      /* "lantian:file[:factor], ..." for CF files */
     double wind_height_m;          /* height of the met file's wind, m */
     /* [sources] */
     char points_file[LT_PATH_MAX];
@@ -50,6 +52,7 @@ typedef struct lt_config {
     int nsectors;
     double margin_km;
     char profiles_file[LT_PATH_MAX];   /* temporal profiles (empty: flat) */
+    char hourly_file[LT_PATH_MAX];     /* hourly stack emissions (empty: none) */
     char volumes_file[LT_PATH_MAX];    /* volume sources (empty: none) */
     char areas_file[LT_PATH_MAX];      /* area sources (empty: none) */
     char roads_file[LT_PATH_MAX];      /* roads (empty: none) */

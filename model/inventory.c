@@ -84,16 +84,22 @@ static int parse_vertices(const lt_csv *c, size_t r, const char *col, int min, l
     return LT_OK;
 }
 
-/* Optional species columns: absent means zero. */
+/* Optional species columns: absent means zero. Roads give them per km
+ * (so2_tpy_per_km ...), kept per km in p until the segments are cut. */
 static int read_species(const lt_csv *c, size_t r, lt_point *p, lt_error *err)
 {
     static const char *const names[] = {"so2_tpy", "nox_tpy", "nh3_tpy", "voc_tpy"};
+    static const char *const per_km[] = {"so2_tpy_per_km", "nox_tpy_per_km", "nh3_tpy_per_km",
+                                         "voc_tpy_per_km"};
     double *dst[] = {&p->so2_tpy, &p->nox_tpy, &p->nh3_tpy, &p->voc_tpy};
     for (int i = 0; i < 4; i++) {
+        const char *col = p->road ? per_km[i] : names[i];
         *dst[i] = 0.0;
-        if (lt_csv_column(c, names[i]) < 0)
+        if (lt_csv_column(c, col) < 0)
             continue;
-        int rc = lt_csv_double(c, r, names[i], 0, 1e7, "an emission in t/yr from 0 to 1e7", dst[i], err);
+        int rc = lt_csv_double(c, r, col, 0, 1e7,
+                               p->road ? "an emission in t/yr per km from 0 to 1e7" : "an emission in t/yr from 0 to 1e7",
+                               dst[i], err);
         if (rc)
             return rc;
     }
@@ -274,7 +280,8 @@ int lt_roads_read(const char *path, const lt_config *cfg, lt_point **pts, size_t
             (rc = lt_csv_string(c, r, "sector", 1, sector, sizeof sector, err)) ||
             (rc = lt_csv_string(c, r, "county", 0, t.county, sizeof t.county, err)) ||
             (rc = lt_csv_string(c, r, "grade", 0, grade, sizeof grade, err)) ||
-            (rc = lt_csv_double(c, r, "pm25_tpy_per_km", 0, 1e5, "an emission in t/yr per km from 0 to 1e5", &rate, err)))
+            (rc = lt_csv_double(c, r, "pm25_tpy_per_km", 0, 1e5, "an emission in t/yr per km from 0 to 1e5", &rate, err)) ||
+            (rc = read_species(c, r, &t, err)))
             break;
         if ((rc = classify(c, cfg, sector, grade, &t, err)))
             break;
@@ -335,6 +342,10 @@ int lt_roads_read(const char *path, const lt_config *cfg, lt_point **pts, size_t
                 q->lon = 0.5 * (line.vlon[k] + line.vlon[k + 1]);
                 q->lat = 0.5 * (line.vlat[k] + line.vlat[k + 1]);
                 q->pm25_tpy = rate * len / 1000.0;
+                q->so2_tpy = t.so2_tpy * len / 1000.0;
+                q->nox_tpy = t.nox_tpy * len / 1000.0;
+                q->nh3_tpy = t.nh3_tpy * len / 1000.0;
+                q->voc_tpy = t.voc_tpy * len / 1000.0;
             }
         }
         free(line.vlon);

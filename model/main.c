@@ -46,18 +46,26 @@ static void print_check(const lt_case *cs)
     printf("run         %s, %d hours\n", cfg->start_iso, cfg->hours);
     printf("domain      %d x %d cells of %g m centred on %.4f E %.4f N (transverse Mercator)\n",
            cfg->nx, cfg->ny, cfg->dx_m, cfg->center_lon, cfg->center_lat);
-    size_t nvol = 0;
+    size_t nvol = 0, narea = 0, nseg = 0;
     double so2 = 0, nox = 0, nh3 = 0, voc = 0;
     for (size_t i = 0; i < cs->npoints; i++) {
         nvol += cs->points[i].kind == LT_SRC_VOLUME;
+        narea += cs->points[i].kind == LT_SRC_AREA && !cs->points[i].road;
+        nseg += cs->points[i].road;
         so2 += cs->points[i].so2_tpy;
         nox += cs->points[i].nox_tpy;
         nh3 += cs->points[i].nh3_tpy;
         voc += cs->points[i].voc_tpy;
     }
-    printf("sources     %s: %zu stacks", cfg->points_file, cs->npoints - nvol);
+    printf("sources     %s: %zu stacks", cfg->points_file, cs->npoints - nvol - narea - nseg);
     if (cfg->volumes_file[0])
         printf("; %s: %zu volume sources", cfg->volumes_file, nvol);
+    if (cfg->areas_file[0])
+        printf("; %s: %zu area sources", cfg->areas_file, narea);
+    if (cfg->roads_file[0])
+        printf("; %s: %zu road segments", cfg->roads_file, nseg);
+    if (cs->hourly)
+        printf("; %s: hourly emissions of %d stacks", cfg->hourly_file, cs->hourly->nlisted);
     printf("\n            other species (t/yr%s): SO2 %.1f, NOx %.1f, NH3 %.1f, VOC %.1f\n",
            cfg->secondary ? "; SO2, NOx and VOC form secondary PM2.5" : "; [chemistry] secondary = no: not used",
            so2, nox, nh3, voc);
@@ -72,11 +80,15 @@ static void print_check(const lt_case *cs)
         if (n)
             printf("            %-12s %4d sources  PM2.5 %10.1f t/yr\n", cfg->sectors[k], n, q);
     }
+    if (cs->gridded)
+        printf("gridded     %s (%s): %s; %d sector x county tags\n", cfg->gridded_path,
+               cfg->gridded_layout == LT_GRIDDED_MEIC ? "MEIC layout, the run's first month" : "CF layout",
+               cs->gridded->summary, cs->grid_ngroups);
     printf("stations    %s: %zu stations\n", cfg->stations_file, cs->nstations);
     if (cs->regions)
         printf("counties    %s: %zu polygons; %d sources or stations given their county from them\n",
                cfg->counties_file, lt_regions_count(cs->regions), cs->assigned_counties);
-    printf("met         %s: %d x %d lon/lat points, %zu records, optional variables: %s\n",
+    printf("met         %s: %d x %d grid points, %zu records, optional variables: %s\n",
            cfg->met_file, lt_met_nlon(cs->met), lt_met_nlat(cs->met), lt_met_ntimes(cs->met),
            lt_met_optional_found(cs->met)[0] ? lt_met_optional_found(cs->met) : "none");
     printf("dispersion  %s, z0 %g m, calm hours: %s\n", cfg->curves, cfg->z0_m,
@@ -223,6 +235,9 @@ static void print_summary(const lt_case *cs, const lt_summary *s)
            "= %.3g per second on %d threads\n",
            s->evaluations, s->kernel_seconds,
            s->kernel_seconds > 0 ? s->evaluations / s->kernel_seconds : 0.0, s->threads);
+    if (cs->gridded)
+        printf("gridded emissions      convolved in %.2f s (%.3g cell-hours, kernels and FFTs)\n",
+               s->gridded_seconds, s->gridded_cell_hours);
     printf("wall time              %.2f s\n", s->wall_seconds);
     printf("output                 %s\n", cfg->output_file);
 }

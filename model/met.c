@@ -52,6 +52,15 @@ struct lt_met {
     float *slab[NVARS];    /* the loaded hour, nlat*nlon */
     size_t loaded;         /* record index loaded, or (size_t)-1 */
     char optional[160];
+    double pack_scale[NVARS], pack_offset[NVARS]; /* packed data (scale_factor, add_offset) */
+    /* wrfout files read directly */
+    int wrf;
+    int nfiles;
+    int *ncids;
+    char **paths;
+    size_t *rec_file, *rec_index; /* [record]: which file and record within it */
+    float *work;                  /* nlat*nlon scratch */
+    int has_rain_acc, has_q2;
 };
 
 static int nc_fail(lt_error *err, const char *path, const char *what, int status)
@@ -299,12 +308,83 @@ static int read_time(lt_met *m, ut_system *sys, int *tdim, lt_error *err)
     return rc;
 }
 
+/* The file's name and factor for lantian variable name in a variable map
+ * "lantian:file[:factor], ..."; 0 when the map does not name it. */
+static int map_lookup(const char *map, const char *name, char *file_name, double *factor)
+{
+    if (!map || !map[0])
+        return 0;
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", map);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        while (*t == ' ')
+            t++;
+        char *c1 = strchr(t, ':');
+        if (!c1)
+            continue;
+        *c1 = '\0';
+        if (strcmp(t, name))
+            continue;
+        char *fn = c1 + 1, *c2 = strchr(fn, ':');
+        if (c2) {
+            *c2 = '\0';
+            *factor = strtod(c2 + 1, NULL);
+        }
+        char *e = fn + strlen(fn);
+        while (e > fn && e[-1] == ' ')
+            *--e = '\0';
+        snprintf(file_name, NC_MAX_NAME + 1, "%s", fn);
+        return 1;
+    }
+    return 0;
+}
+
+/* Checks a variable map: known lantian names, "name:file[:factor]" items. */
+static int check_map(const char *map, const char *cfg_where, lt_error *err)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", map);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        while (*t == ' ')
+            t++;
+        char *c1 = strchr(t, ':');
+        if (!c1 || c1 == t || !c1[1])
+            return lt_error_set(err, LT_EINPUT, "%s: [met] variables item '%s': expected LANTIAN_NAME:NAME_IN_FILE[:FACTOR]",
+                                cfg_where, t);
+        *c1 = '\0';
+        int known = 0;
+        for (int v = 0; v < NVARS; v++)
+            known |= !strcmp(vars[v].name, t);
+        if (!known)
+            return lt_error_set(err, LT_EINPUT, "%s: [met] variables: '%s' is not a lantian variable (expected u10, v10, t2, pblh, ust, rmol, hfx, rain, rh, cloud, sigma_theta)",
+                                cfg_where, t);
+        char *c2 = strchr(c1 + 1, ':');
+        if (c2) {
+            char *end;
+            double f = strtod(c2 + 1, &end);
+            if (end == c2 + 1 || *end || !isfinite(f) || f == 0.0)
+                return lt_error_set(err, LT_EINPUT, "%s: [met] variables item '%s:%s': expected a non-zero factor after the second ':'",
+                                    cfg_where, t, c1 + 1);
+        }
+    }
+    return LT_OK;
+}
+
 static int setup_var(lt_met *m, ut_system *sys, int v, int tdim, int latdim, int londim,
-                     lt_error *err)
+                     const char *map, lt_error *err)
 {
     const var_def *d = &vars[v];
     m->varid[v] = -1;
-    if (!find_var(m->ncid, d->name, d->standard_name, &m->varid[v], m->varname[v])) {
+    char mapped[NC_MAX_NAME + 1];
+    double factor = NAN;
+    if (map_lookup(map, d->name, mapped, &factor)) {
+        if (nc_inq_varid(m->ncid, mapped, &m->varid[v]) != NC_NOERR)
+            return lt_error_set(err, LT_EINPUT, "%s: variable '%s' (mapped to %s by [met] variables) is missing",
+                                m->path, mapped, d->name);
+        snprintf(m->varname[v], sizeof m->varname[v], "%s", mapped);
+    } else if (!find_var(m->ncid, d->name, d->standard_name, &m->varid[v], m->varname[v])) {
         m->varid[v] = -1;
         return LT_OK;
     }
@@ -316,8 +396,14 @@ static int setup_var(lt_met *m, ut_system *sys, int v, int tdim, int latdim, int
                             m->path, m->varname[v]);
     m->scale[v] = 1.0;
     m->offset[v] = 0.0;
+    m->pack_scale[v] = 1.0;
+    m->pack_offset[v] = 0.0;
+    nc_get_att_double(m->ncid, id, "scale_factor", &m->pack_scale[v]);
+    nc_get_att_double(m->ncid, id, "add_offset", &m->pack_offset[v]);
     char units[128];
-    if (get_text_att(m->ncid, id, "units", units, sizeof units) && strcmp(units, d->units)) {
+    if (isfinite(factor)) {
+        m->scale[v] = factor; /* the map's factor replaces the units (e.g. accumulations) */
+    } else if (get_text_att(m->ncid, id, "units", units, sizeof units) && strcmp(units, d->units)) {
         ut_unit *from = ut_parse(sys, units, UT_UTF8);
         ut_unit *to = ut_parse(sys, d->units, UT_ASCII);
         cv_converter *cv = (from && to) ? ut_get_converter(from, to) : NULL;
@@ -345,7 +431,14 @@ static int setup_var(lt_met *m, ut_system *sys, int v, int tdim, int latdim, int
     return LT_OK;
 }
 
+static int wrf_open(lt_met *m, const char *list, lt_error *err);
+
 int lt_met_open(lt_met **out, const char *path, lt_error *err)
+{
+    return lt_met_open_ex(out, path, LT_MET_CF, NULL, err);
+}
+
+int lt_met_open_ex(lt_met **out, const char *path, int format, const char *map, lt_error *err)
 {
     *out = NULL;
     lt_met *m = calloc(1, sizeof *m);
@@ -355,6 +448,18 @@ int lt_met_open(lt_met **out, const char *path, lt_error *err)
     m->ncid = -1;
     m->path = strdup(path);
     int rc = LT_OK, st;
+    if (format == LT_MET_WRF) {
+        if ((rc = wrf_open(m, path, err))) {
+            lt_met_close(&m);
+            return rc;
+        }
+        *out = m;
+        return LT_OK;
+    }
+    if (map && map[0] && (rc = check_map(map, path, err))) {
+        lt_met_close(&m);
+        return rc;
+    }
     if ((st = nc_open(path, NC_NOWRITE, &m->ncid))) {
         m->ncid = -1;
         rc = lt_error_set(err, LT_EIO, "%s: cannot open the meteorology: %s", path, nc_strerror(st));
@@ -400,7 +505,7 @@ int lt_met_open(lt_met **out, const char *path, lt_error *err)
     if (rc)
         goto done;
     for (int v = 0; v < NVARS && !rc; v++)
-        rc = setup_var(m, sys, v, tdim, latdim, londim, err);
+        rc = setup_var(m, sys, v, tdim, latdim, londim, map, err);
     if (rc)
         goto done;
     for (int v = 0; v < NVARS; v++) {
@@ -444,6 +549,17 @@ void lt_met_close(lt_met **mp)
         proj_context_destroy(m->pjc);
     for (int v = 0; v < NVARS; v++)
         free(m->slab[v]);
+    for (int f = 0; f < m->nfiles; f++) {
+        if (m->ncids && m->ncids[f] >= 0)
+            nc_close(m->ncids[f]);
+        if (m->paths)
+            free(m->paths[f]);
+    }
+    free(m->ncids);
+    free(m->paths);
+    free(m->rec_file);
+    free(m->rec_index);
+    free(m->work);
     free(m->lon);
     free(m->lat);
     free(m->t);
@@ -501,6 +617,340 @@ int lt_met_check_coverage(const lt_met *m, double start_s, int hours, lt_error *
     return LT_OK;
 }
 
+/* ---- WRF wrfout files -------------------------------------------------- */
+
+/* Values of one loaded hour out of range: the error names the variable, the
+ * time and the grid point (WRF slabs are converted before the check). */
+static int check_slabs(lt_met *m, size_t k, double t_s, lt_error *err)
+{
+    size_t n = (size_t)m->nlat * (size_t)m->nlon;
+    for (int v = 0; v < NVARS; v++) {
+        if (m->varid[v] < 0)
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            double val = m->slab[v][i];
+            if (isfinite(val) && val >= vars[v].lo && val <= vars[v].hi)
+                continue;
+            char iso[32];
+            lt_format_iso8601(t_s, iso, sizeof iso);
+            return lt_error_set(err, LT_EINPUT,
+                                "%s: %s at %s, south_north %zu, west_east %zu = %g: expected a value from %g to %g %s",
+                                m->paths[m->rec_file[k]], m->varname[v], iso,
+                                i / (size_t)m->nlon, i % (size_t)m->nlon, val, vars[v].lo, vars[v].hi, vars[v].units);
+        }
+    }
+    return LT_OK;
+}
+
+/* "2017-01-01_00:00:00" -> seconds since the epoch. */
+static int wrf_time(const char *s, double *t)
+{
+    char iso[32];
+    if (strlen(s) < 19)
+        return -1;
+    snprintf(iso, sizeof iso, "%.10sT%.8sZ", s, s + 11);
+    return lt_parse_iso8601(iso, t);
+}
+
+static int wrf_field(lt_met *m, int f, size_t rec, const char *name, float *out, lt_error *err)
+{
+    int v, st;
+    size_t start[3] = {rec, 0, 0}, count[3] = {1, (size_t)m->nlat, (size_t)m->nlon};
+    if ((st = nc_inq_varid(m->ncids[f], name, &v)) || (st = nc_get_vara_float(m->ncids[f], v, start, count, out)))
+        return lt_error_set(err, LT_EINPUT, "%s: variable '%s' (Time, south_north, west_east): %s", m->paths[f], name,
+                            nc_strerror(st));
+    return LT_OK;
+}
+
+static int wrf_has(int ncid, const char *name)
+{
+    int v;
+    return nc_inq_varid(ncid, name, &v) == NC_NOERR;
+}
+
+/* Accumulated rain (RAINC + RAINNC, mm) at record k into out. */
+static int wrf_rain_acc(lt_met *m, size_t k, float *out, lt_error *err)
+{
+    int f = (int)m->rec_file[k], rc;
+    if ((rc = wrf_field(m, f, m->rec_index[k], "RAINC", out, err)) ||
+        (rc = wrf_field(m, f, m->rec_index[k], "RAINNC", m->work, err)))
+        return rc;
+    for (size_t i = 0; i < (size_t)m->nlat * m->nlon; i++)
+        out[i] += m->work[i];
+    return LT_OK;
+}
+
+/* Fills the slabs for record k: winds rotated from grid to earth axes with
+ * COSALPHA/SINALPHA (U_earth = U cos a - V sin a, V_earth = V cos a + U sin a,
+ * as the WRF user's guide gives), rain from the accumulations differenced to
+ * the hour, relative humidity from Q2, PSFC and T2 (saturation pressure of
+ * Bolton 1980: 611.2 exp(17.67 T_c / (T_c + 243.5)) Pa). */
+static int wrf_load(lt_met *m, size_t k, lt_error *err)
+{
+    int f = (int)m->rec_file[k], rc;
+    size_t r = m->rec_index[k], n = (size_t)m->nlat * (size_t)m->nlon;
+    static const char *const direct[] = {"T2", "PBLH", "UST", "RMOL", "HFX"};
+    static const int dv[] = {V_T2, V_PBLH, V_UST, V_RMOL, V_HFX};
+    for (int i = 0; i < 5; i++)
+        if (m->varid[dv[i]] >= 0 && (rc = wrf_field(m, f, r, direct[i], m->slab[dv[i]], err)))
+            return rc;
+    if ((rc = wrf_field(m, f, r, "U10", m->slab[V_U10], err)) ||
+        (rc = wrf_field(m, f, r, "V10", m->slab[V_V10], err)))
+        return rc;
+    if (wrf_has(m->ncids[f], "COSALPHA") && wrf_has(m->ncids[f], "SINALPHA")) {
+        float *ca = m->work, *tmp = malloc(n * sizeof *tmp);
+        if (!tmp)
+            return lt_error_set(err, LT_ENOMEM, "out of memory");
+        if ((rc = wrf_field(m, f, r, "COSALPHA", ca, err)) || (rc = wrf_field(m, f, r, "SINALPHA", tmp, err))) {
+            free(tmp);
+            return rc;
+        }
+        for (size_t i = 0; i < n; i++) {
+            double u = m->slab[V_U10][i], v = m->slab[V_V10][i];
+            m->slab[V_U10][i] = (float)(u * ca[i] - v * tmp[i]);
+            m->slab[V_V10][i] = (float)(v * ca[i] + u * tmp[i]);
+        }
+        free(tmp);
+    }
+    if (m->has_rain_acc) {
+        float *now = m->slab[V_RAIN];
+        if ((rc = wrf_rain_acc(m, k, now, err)))
+            return rc;
+        if (k == 0) {
+            for (size_t i = 0; i < n; i++)
+                now[i] = 0.0f; /* no earlier record: the first hour counts as dry */
+        } else {
+            float *prev = malloc(n * sizeof *prev);
+            if (!prev)
+                return lt_error_set(err, LT_ENOMEM, "out of memory");
+            if ((rc = wrf_rain_acc(m, k - 1, prev, err))) {
+                free(prev);
+                return rc;
+            }
+            double hours = (m->t[k] - m->t[k - 1]) / 3600.0;
+            for (size_t i = 0; i < n; i++) {
+                double d = now[i] - prev[i];
+                /* a bucket reset or a restart between files: take the new total */
+                now[i] = (float)((d >= 0.0 ? d : now[i]) / hours);
+            }
+            free(prev);
+        }
+    }
+    if (m->has_q2) {
+        float *rh = m->slab[V_RH];
+        if ((rc = wrf_field(m, f, r, "Q2", rh, err)) || (rc = wrf_field(m, f, r, "PSFC", m->work, err)))
+            return rc;
+        for (size_t i = 0; i < n; i++) {
+            double q = rh[i] > 0 ? rh[i] : 0.0, p = m->work[i], tc = m->slab[V_T2][i] - 273.15;
+            double e = q * p / (0.622 + q), es = 611.2 * exp(17.67 * tc / (tc + 243.5));
+            double val = 100.0 * e / es;
+            rh[i] = (float)(val > 100.0 ? 100.0 : val);
+        }
+    }
+    return LT_OK;
+}
+
+static int wrf_open(lt_met *m, const char *list, lt_error *err)
+{
+    m->wrf = 1;
+    char buf[8192];
+    snprintf(buf, sizeof buf, "%s", list);
+    int cap = 1;
+    for (const char *c = buf; *c; c++)
+        cap += *c == ',';
+    m->ncids = malloc((size_t)cap * sizeof *m->ncids);
+    m->paths = calloc((size_t)cap, sizeof *m->paths);
+    if (!m->ncids || !m->paths)
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        while (*t == ' ')
+            t++;
+        char *e = t + strlen(t);
+        while (e > t && e[-1] == ' ')
+            *--e = '\0';
+        int f = m->nfiles;
+        m->ncids[f] = -1;
+        m->paths[f] = strdup(t);
+        m->nfiles++;
+        int st = nc_open(t, NC_NOWRITE, &m->ncids[f]);
+        if (st) {
+            m->ncids[f] = -1;
+            return lt_error_set(err, LT_EIO, "%s: cannot open the wrfout file: %s", t, nc_strerror(st));
+        }
+    }
+    /* the grid, from the first file; the others must match */
+    int nc0 = m->ncids[0], d;
+    size_t nx = 0, ny = 0;
+    if (nc_inq_dimid(nc0, "west_east", &d) || nc_inq_dimlen(nc0, d, &nx) || nc_inq_dimid(nc0, "south_north", &d) ||
+        nc_inq_dimlen(nc0, d, &ny))
+        return lt_error_set(err, LT_EINPUT, "%s: dimensions west_east and south_north missing: expected a WRF wrfout file",
+                            m->paths[0]);
+    int proj = 0;
+    double tl1 = 0, tl2 = 0, slon = 0, clat = 0, clon = 0, dx = 0, dy = 0;
+    if (nc_get_att_int(nc0, NC_GLOBAL, "MAP_PROJ", &proj) || nc_get_att_double(nc0, NC_GLOBAL, "DX", &dx) ||
+        nc_get_att_double(nc0, NC_GLOBAL, "DY", &dy) || nc_get_att_double(nc0, NC_GLOBAL, "CEN_LAT", &clat) ||
+        nc_get_att_double(nc0, NC_GLOBAL, "CEN_LON", &clon))
+        return lt_error_set(err, LT_EINPUT, "%s: global attributes MAP_PROJ, DX, DY, CEN_LAT, CEN_LON missing: expected a WRF wrfout file",
+                            m->paths[0]);
+    nc_get_att_double(nc0, NC_GLOBAL, "TRUELAT1", &tl1);
+    nc_get_att_double(nc0, NC_GLOBAL, "TRUELAT2", &tl2);
+    nc_get_att_double(nc0, NC_GLOBAL, "STAND_LON", &slon);
+    char crs[512];
+    const char *sphere = "+R=6370000"; /* WRF's earth */
+    if (proj == 1)
+        snprintf(crs, sizeof crs, "+proj=lcc +lat_1=%.10g +lat_2=%.10g +lat_0=%.10g +lon_0=%.10g %s +units=m +type=crs",
+                 tl1, tl2, clat, slon, sphere);
+    else if (proj == 2)
+        snprintf(crs, sizeof crs, "+proj=stere +lat_0=%d +lat_ts=%.10g +lon_0=%.10g %s +units=m +type=crs",
+                 tl1 >= 0 ? 90 : -90, tl1, slon, sphere);
+    else if (proj == 3)
+        snprintf(crs, sizeof crs, "+proj=merc +lat_ts=%.10g +lon_0=%.10g %s +units=m +type=crs", tl1, slon, sphere);
+    else
+        return lt_error_set(err, LT_EINPUT, "%s: MAP_PROJ = %d: expected 1 (Lambert), 2 (polar stereographic) or 3 (Mercator)",
+                            m->paths[0], proj);
+    m->pjc = proj_context_create();
+    proj_log_level(m->pjc, PJ_LOG_NONE);
+    PJ *p = proj_create_crs_to_crs(m->pjc, "+proj=longlat +R=6370000 +type=crs", crs, NULL);
+    if (p) {
+        m->pj = proj_normalize_for_visualization(m->pjc, p);
+        proj_destroy(p);
+    }
+    if (!m->pj)
+        return lt_error_set(err, LT_EINPUT, "%s: PROJ cannot use '%s'", m->paths[0], crs);
+    PJ_COORD c = proj_trans(m->pj, PJ_FWD, proj_coord(clon, clat, 0, 0));
+    m->nlon = (int)nx;
+    m->nlat = (int)ny;
+    m->lon = malloc(nx * sizeof *m->lon);
+    m->lat = malloc(ny * sizeof *m->lat);
+    m->work = malloc(nx * ny * sizeof *m->work);
+    if (!m->lon || !m->lat || !m->work)
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    for (size_t i = 0; i < nx; i++)
+        m->lon[i] = c.xy.x + ((double)i - 0.5 * (double)(nx - 1)) * dx;
+    for (size_t j = 0; j < ny; j++)
+        m->lat[j] = c.xy.y + ((double)j - 0.5 * (double)(ny - 1)) * dy;
+    /* the grid's corners against XLAT/XLONG: the projection must place them */
+    if (wrf_has(nc0, "XLAT") && wrf_has(nc0, "XLONG")) {
+        float *la = malloc(nx * ny * sizeof *la);
+        if (!la)
+            return lt_error_set(err, LT_ENOMEM, "out of memory");
+        int rc = wrf_field(m, 0, 0, "XLAT", la, err) ? err->code : LT_OK;
+        if (!rc)
+            rc = wrf_field(m, 0, 0, "XLONG", m->work, err);
+        size_t corner[2] = {0, nx * ny - 1};
+        for (int q = 0; q < 2 && !rc; q++) {
+            PJ_COORD g = proj_trans(m->pj, PJ_FWD, proj_coord(m->work[corner[q]], la[corner[q]], 0, 0));
+            double ex = m->lon[corner[q] % nx], ey = m->lat[corner[q] / nx];
+            if (hypot(g.xy.x - ex, g.xy.y - ey) > 0.25 * dx)
+                rc = lt_error_set(err, LT_EINPUT,
+                                  "%s: XLAT/XLONG at grid point %zu (%.4f N, %.4f E) lies %.0f m from where MAP_PROJ %d, "
+                                  "CEN_LAT/CEN_LON, TRUELAT1/2, STAND_LON and DX place it: expected a consistent WRF grid",
+                                  m->paths[0], corner[q], la[corner[q]], m->work[corner[q]],
+                                  hypot(g.xy.x - ex, g.xy.y - ey), proj);
+        }
+        free(la);
+        if (rc)
+            return rc;
+    }
+    /* times: Times(Time, DateStrLen) in every file, in sequence */
+    size_t cap_t = 0;
+    m->nt = 0;
+    for (int f = 0; f < m->nfiles; f++) {
+        int nc = m->ncids[f], v, dims[2];
+        size_t nt = 0, sl = 0;
+        if (nc_inq_varid(nc, "Times", &v) || nc_inq_vardimid(nc, v, dims) || nc_inq_dimlen(nc, dims[0], &nt) ||
+            nc_inq_dimlen(nc, dims[1], &sl) || sl < 19)
+            return lt_error_set(err, LT_EINPUT, "%s: variable 'Times' (Time, DateStrLen) missing: expected a WRF wrfout file",
+                                m->paths[f]);
+        size_t fx = 0, fy = 0;
+        if (nc_inq_dimid(nc, "west_east", &d) || nc_inq_dimlen(nc, d, &fx) || nc_inq_dimid(nc, "south_north", &d) ||
+            nc_inq_dimlen(nc, d, &fy) || fx != nx || fy != ny)
+            return lt_error_set(err, LT_EINPUT, "%s: grid %zu x %zu: expected the %zu x %zu grid of %s",
+                                m->paths[f], fx, fy, nx, ny, m->paths[0]);
+        char *txt = malloc(nt * sl + 1);
+        if (!txt)
+            return lt_error_set(err, LT_ENOMEM, "out of memory");
+        if (nc_get_var_text(nc, v, txt)) {
+            free(txt);
+            return lt_error_set(err, LT_EINPUT, "%s: cannot read Times", m->paths[f]);
+        }
+        if (m->nt + nt > cap_t) {
+            cap_t = 2 * (m->nt + nt);
+            double *t = realloc(m->t, cap_t * sizeof *t);
+            size_t *a = realloc(m->rec_file, cap_t * sizeof *a);
+            if (t)
+                m->t = t;
+            if (a)
+                m->rec_file = a;
+            size_t *b = realloc(m->rec_index, cap_t * sizeof *b);
+            if (b)
+                m->rec_index = b;
+            if (!t || !a || !b) {
+                free(txt);
+                return lt_error_set(err, LT_ENOMEM, "out of memory");
+            }
+        }
+        for (size_t k = 0; k < nt; k++) {
+            char one[32];
+            snprintf(one, sizeof one, "%.19s", txt + k * sl);
+            double tt;
+            if (wrf_time(one, &tt)) {
+                free(txt);
+                return lt_error_set(err, LT_EINPUT, "%s: Times[%zu] = '%s': expected YYYY-MM-DD_hh:mm:ss", m->paths[f], k, one);
+            }
+            if (m->nt && tt <= m->t[m->nt - 1]) {
+                free(txt);
+                return lt_error_set(err, LT_EINPUT, "%s: Times[%zu] = '%s' is not after the previous record: expected the files in time order",
+                                    m->paths[f], k, one);
+            }
+            m->t[m->nt] = tt;
+            m->rec_file[m->nt] = (size_t)f;
+            m->rec_index[m->nt] = k;
+            m->nt++;
+        }
+        free(txt);
+    }
+    if (!m->nt)
+        return lt_error_set(err, LT_EINPUT, "%s: no records", m->paths[0]);
+    /* which lantian variables the files give */
+    static const char *const need[] = {"U10", "V10", "T2", "PBLH", "UST"};
+    for (int i = 0; i < 5; i++)
+        if (!wrf_has(nc0, need[i]))
+            return lt_error_set(err, LT_EINPUT, "%s: variable '%s' is missing: expected U10, V10, T2, PBLH, UST and RMOL or HFX",
+                                m->paths[0], need[i]);
+    for (int v = 0; v < NVARS; v++)
+        m->varid[v] = -1;
+    const int have[] = {V_U10, V_V10, V_T2, V_PBLH, V_UST};
+    for (int i = 0; i < 5; i++)
+        m->varid[have[i]] = 1;
+    m->varid[V_RMOL] = wrf_has(nc0, "RMOL") ? 1 : -1;
+    m->varid[V_HFX] = wrf_has(nc0, "HFX") ? 1 : -1;
+    if (m->varid[V_RMOL] < 0 && m->varid[V_HFX] < 0)
+        return lt_error_set(err, LT_EINPUT, "%s: RMOL and HFX are both missing: expected one of them", m->paths[0]);
+    m->has_rain_acc = wrf_has(nc0, "RAINC") && wrf_has(nc0, "RAINNC");
+    m->has_q2 = wrf_has(nc0, "Q2") && wrf_has(nc0, "PSFC");
+    m->varid[V_RAIN] = m->has_rain_acc ? 1 : -1;
+    m->varid[V_RH] = m->has_q2 ? 1 : -1;
+    static const char *const wname[NVARS] = {"U10", "V10", "T2", "PBLH", "UST", "RMOL", "HFX",
+                                             "RAINC+RAINNC", "RH from Q2, PSFC, T2", "", ""};
+    m->optional[0] = '\0';
+    for (int v = 0; v < NVARS; v++) {
+        snprintf(m->varname[v], sizeof m->varname[v], "%s", wname[v]);
+        if (m->varid[v] < 0)
+            continue;
+        m->slab[v] = malloc(nx * ny * sizeof(float));
+        if (!m->slab[v])
+            return lt_error_set(err, LT_ENOMEM, "out of memory");
+        if (v >= V_RMOL) {
+            if (m->optional[0])
+                strcat(m->optional, ",");
+            strcat(m->optional, vars[v].name);
+        }
+    }
+    return LT_OK;
+}
+
 int lt_met_load(lt_met *m, double t_s, lt_error *err)
 {
     long k = find_time(m, t_s);
@@ -511,6 +961,14 @@ int lt_met_load(lt_met *m, double t_s, lt_error *err)
     }
     if ((size_t)k == m->loaded)
         return LT_OK;
+    if (m->wrf) {
+        int rc = wrf_load(m, (size_t)k, err);
+        if (rc)
+            return rc;
+        rc = check_slabs(m, (size_t)k, t_s, err);
+        m->loaded = rc ? (size_t)-1 : (size_t)k;
+        return rc;
+    }
     size_t start[3] = {(size_t)k, 0, 0};
     size_t count[3] = {1, (size_t)m->nlat, (size_t)m->nlon};
     size_t n = (size_t)m->nlat * (size_t)m->nlon;
@@ -525,7 +983,7 @@ int lt_met_load(lt_met *m, double t_s, lt_error *err)
         }
         for (size_t i = 0; i < n; i++) {
             double raw = s[i];
-            double val = raw * m->scale[v] + m->offset[v];
+            double val = (raw * m->pack_scale[v] + m->pack_offset[v]) * m->scale[v] + m->offset[v];
             int bad = !isfinite(raw) || (m->has_fill[v] && (float)raw == (float)m->fill[v]);
             if (bad || val < vars[v].lo || val > vars[v].hi) {
                 char iso[32];

@@ -30,6 +30,17 @@ typedef struct lt_met_point {
 typedef struct lt_met lt_met;
 
 int lt_met_open(lt_met **met, const char *path, lt_error *err);
+
+/* Formats of [met] format. */
+enum { LT_MET_CF = 0, LT_MET_WRF = 1 };
+
+/* Opens meteorology of the given format: LT_MET_CF, a CF file whose
+ * variables are found by lantian's names, by standard_name, or through map
+ * ("u10:u10, t2:t2m, hfx:sshf:-2.7778e-4": lantian name, the file's name and
+ * optionally a factor that replaces the unit conversion, e.g. for ERA5's
+ * accumulated fields); LT_MET_WRF, a comma-separated list of wrfout files in
+ * time order. */
+int lt_met_open_ex(lt_met **met, const char *path, int format, const char *map, lt_error *err);
 void lt_met_close(lt_met **met);
 
 size_t lt_met_ntimes(const lt_met *m);

@@ -40,6 +40,20 @@ double lt_profile_factor(const lt_profiles *p, int k, double t_s)
     return raw_factor(p, k, t_s) * p->norm[k];
 }
 
+double lt_profile_factor_in_month(const lt_profiles *p, int k, double t_s)
+{
+    time_t t = (time_t)floor(t_s + p->utc_offset_h * 3600.0);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    int wd = (tm.tm_wday + 6) % 7;
+    double mw = 0.0, mh = 0.0;
+    for (int d = 0; d < 7; d++)
+        mw += p->weekday[k][d] / 7.0;
+    for (int h = 0; h < 24; h++)
+        mh += p->hour[k][h] / 24.0;
+    return p->weekday[k][wd] * p->hour[k][tm.tm_hour] / (mw * mh);
+}
+
 int lt_profiles_read(lt_profiles *p, const char *path, const lt_config *cfg, double start_s,
                      double utc_offset_h, lt_error *err)
 {

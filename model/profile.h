@@ -30,4 +30,9 @@ void lt_profiles_flat(lt_profiles *p, int nsectors);
 /* The emission factor of sector k at time t_s (UTC seconds): mean 1 over the year. */
 double lt_profile_factor(const lt_profiles *p, int k, double t_s);
 
+/* The day-of-week and hour-of-day part alone, with mean 1 over a week: for
+ * inventories already resolved by month (MEIC), whose month total must not
+ * be scaled again. */
+double lt_profile_factor_in_month(const lt_profiles *p, int k, double t_s);
+
 #endif

@@ -11,6 +11,7 @@
 #endif
 
 #include "chem.h"
+#include "gridconv.h"
 #include "kmodel.h"
 #include "output.h"
 #include "plume.h"
@@ -51,12 +52,67 @@ static int county_tag(lt_case *cs, const char *name)
     return (int)cs->nsrc_counties++;
 }
 
+/* One group per gridded sector and county (of the cells that emit), after
+ * the point-like sources' groups. */
+static int rc_grid_groups(lt_case *cs, lt_error *err)
+{
+    const lt_emisgrid *g = cs->gridded;
+    size_t ng = (size_t)g->nx * (size_t)g->ny;
+    cs->cell_county = malloc(ng * sizeof *cs->cell_county);
+    cs->grid_group_sector = malloc((size_t)LT_MAX_SECTORS * (cs->nsrc_counties + ng + 1) * sizeof(int));
+    if (!cs->cell_county || !cs->grid_group_sector)
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    for (size_t r = 0; r < ng; r++) {
+        int emits = 0;
+        for (int k = 0; k < LT_MAX_SECTORS && !emits; k++)
+            for (int l = 0; l < g->nheights && !emits; l++)
+                for (int sp = 0; sp < LT_EG_NSPECIES && !emits; sp++)
+                    emits = g->emis[k][l][sp] && g->emis[k][l][sp][r] > 0.0;
+        int reg = cs->cell_region ? cs->cell_region[r] : -1;
+        /* every cell gets its county tag when the inventory changes by month
+         * (a cell may emit only in a later month); otherwise emitting cells */
+        int all = cs->cfg->gridded_layout == LT_GRIDDED_MEIC;
+        cs->cell_county[r] = emits || all ? county_tag(cs, reg >= 0 ? lt_regions_name(cs->regions, (size_t)reg) : "") : -1;
+    }
+    cs->grid_group0 = cs->ngroups;
+    cs->grid_ngroups = 0;
+    for (int k = 0; k < LT_MAX_SECTORS; k++) {
+        if (!g->has[k])
+            continue;
+        for (size_t c = 0; c < cs->nsrc_counties; c++) {
+            int present = 0;
+            for (size_t r = 0; r < ng && !present; r++) {
+                if (cs->cell_county[r] != (int)c)
+                    continue;
+                for (int l = 0; l < g->nheights && !present; l++)
+                    for (int sp = 0; sp < LT_EG_NSPECIES && !present; sp++)
+                        present = g->emis[k][l][sp] && g->emis[k][l][sp][r] > 0.0;
+            }
+            if (!present)
+                continue;
+            lt_point probe;
+            memset(&probe, 0, sizeof probe);
+            probe.sector = k;
+            probe.grade = '-';
+            snprintf(probe.county, sizeof probe.county, "%s",
+                     strcmp(cs->src_county_names[c], UNASSIGNED_COUNTY) ? cs->src_county_names[c] : "");
+            int gi = cs->ngroups++;
+            cs->group_tag[gi] = cs->tag_of_sector[k];
+            cs->group_county[gi] = (int)c;
+            cs->group_sig[gi] = cs->scen ? lt_scenario_signature(cs->scen, &probe) : 0;
+            cs->grid_group_sector[cs->grid_ngroups++] = k;
+        }
+    }
+    return LT_OK;
+}
+
 /* Groups of sources with the same sector tag, the same county and the same
  * scenario rules; the background tag, when there is one, is a group of its
  * own (the last) with a county tag of its own. */
 static int build_groups(lt_case *cs, lt_error *err)
 {
-    size_t cap = cs->npoints + 1;
+    size_t nreg = cs->regions ? lt_regions_count(cs->regions) : 0;
+    size_t cap = cs->npoints + 2 + (cs->gridded ? (size_t)LT_MAX_SECTORS * (nreg + 1) : 0);
     cs->group_of_point = malloc((cs->npoints ? cs->npoints : 1) * sizeof *cs->group_of_point);
     cs->group_tag = malloc(cap * sizeof *cs->group_tag);
     cs->group_county = malloc(cap * sizeof *cs->group_county);
@@ -83,6 +139,8 @@ static int build_groups(lt_case *cs, lt_error *err)
         }
         cs->group_of_point[i] = g;
     }
+    if (cs->gridded && (rc_grid_groups(cs, err)))
+        return err->code;
     if (cs->background_tag >= 0) {
         cs->group_tag[cs->ngroups] = cs->background_tag;
         cs->group_county[cs->ngroups] = (int)cs->nsrc_counties;
@@ -200,10 +258,41 @@ int lt_case_load(lt_case *cs, const lt_config *cfg, lt_error *err)
                                          : lt_regions_find(cs->regions, lon, lat);
             }
     }
+    if (cfg->hourly_file[0]) {
+        cs->hourly = malloc(sizeof *cs->hourly);
+        if (!cs->hourly) {
+            rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+            goto fail;
+        }
+        if ((rc = lt_houremis_read(cs->hourly, cfg->hourly_file, cs->points, cs->npoints, cfg->start_s,
+                                   cfg->hours, err))) {
+            free(cs->hourly);
+            cs->hourly = NULL;
+            goto fail;
+        }
+    }
+    if (cfg->gridded_layout != LT_GRIDDED_NONE) {
+        cs->gridded = malloc(sizeof *cs->gridded);
+        if (!cs->gridded) {
+            rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+            goto fail;
+        }
+        if ((rc = lt_emisgrid_load(cs->gridded, cfg, cs->domain, cfg->start_s, err))) {
+            free(cs->gridded);
+            cs->gridded = NULL;
+            goto fail;
+        }
+        time_t t0 = (time_t)cfg->start_s;
+        struct tm tm;
+        gmtime_r(&t0, &tm);
+        cs->grid_month = tm.tm_mon;
+    }
     /* Tags: the sectors that have sources, in the config's order. */
     int has[LT_MAX_SECTORS] = {0};
     for (size_t i = 0; i < cs->npoints; i++)
         has[cs->points[i].sector] = 1;
+    for (int k = 0; cs->gridded && k < LT_MAX_SECTORS; k++)
+        has[k] |= cs->gridded->has[k];
     cs->ntags = 0;
     for (int k = 0; k < cfg->nsectors; k++) {
         cs->tag_of_sector[k] = has[k] ? cs->ntags : -1;
@@ -271,7 +360,7 @@ int lt_case_load(lt_case *cs, const lt_config *cfg, lt_error *err)
             cs->county_names[cs->ncounties++] = cs->stations[k].county;
         cs->county_of_station[k] = (int)c;
     }
-    if ((rc = lt_met_open(&cs->met, cfg->met_file, err)) ||
+    if ((rc = lt_met_open_ex(&cs->met, cfg->met_file, cfg->met_format, cfg->met_variables, err)) ||
         (rc = lt_met_check_coverage(cs->met, cfg->start_s, cfg->hours, err)))
         goto fail;
     if (!cfg->stability_turner && !lt_met_has(cs->met, "rmol") && !lt_met_has(cs->met, "hfx")) {
@@ -325,6 +414,20 @@ void lt_case_free(lt_case *cs)
     cs->county_names = NULL;
     cs->county_of_station = NULL;
     free(cs->group_of_point);
+    if (cs->gridded) {
+        lt_emisgrid_free(cs->gridded);
+        free(cs->gridded);
+        cs->gridded = NULL;
+    }
+    if (cs->hourly) {
+        lt_houremis_free(cs->hourly);
+        free(cs->hourly);
+        cs->hourly = NULL;
+    }
+    free(cs->grid_group_sector);
+    free(cs->cell_county);
+    cs->grid_group_sector = NULL;
+    cs->cell_county = NULL;
     free(cs->group_tag);
     free(cs->group_county);
     free(cs->src_county_names);
@@ -412,9 +515,26 @@ static size_t prepare_sources(const lt_case *cs, const lt_sigma_curves *curves,
     for (size_t i = 0; i < cs->npoints; i++) {
         const lt_point *p = &cs->points[i];
         int chem = cs->ncomp > 1;
-        if (p->pm25_tpy <= 0.0 &&
-            !(chem && (p->so2_tpy > 0.0 || p->nox_tpy > 0.0 || p->voc_tpy > 0.0)))
+        /* the four emissions (PM2.5, SO2, NOx, VOC) in ug/s: the hour's
+         * measured rates for stacks in the hourly file, else the annual rate
+         * times the temporal profile */
+        const double *hr = cs->hourly ? lt_houremis_get(cs->hourly, i, (int)lround((t_s - cfg->start_s) / 3600.0)) : NULL;
+        double q4[4];
+        if (hr) {
+            for (int k = 0; k < 4; k++)
+                q4[k] = isfinite(hr[k]) ? hr[k] * 1e6 : 0.0;
+        } else {
+            double to_ugs = 1e12 / LT_SECONDS_PER_YEAR /* t/yr -> ug/s */
+                            * lt_profile_factor(&cs->profiles, p->sector, t_s);
+            q4[0] = p->pm25_tpy * to_ugs;
+            q4[1] = p->so2_tpy * to_ugs;
+            q4[2] = p->nox_tpy * to_ugs;
+            q4[3] = p->voc_tpy * to_ugs;
+        }
+        if (q4[0] <= 0.0 && !(chem && (q4[1] > 0.0 || q4[2] > 0.0 || q4[3] > 0.0)))
             continue;
+        double vel = hr && isfinite(hr[LT_HE_VEL]) ? hr[LT_HE_VEL] : p->velocity_ms;
+        double temp = hr && isfinite(hr[LT_HE_TEMP]) ? hr[LT_HE_TEMP] : p->temp_K;
         lt_met_point m;
         lt_met_sample(cs->met, p->lon, p->lat, &m);
         double speed = hypot(m.u10, m.v10);
@@ -440,14 +560,10 @@ static size_t prepare_sources(const lt_case *cs, const lt_sigma_curves *curves,
         double ang = atan2(m.v10, m.u10) + p->north_rot;
         s->cos_t = cos(ang);
         s->sin_t = sin(ang);
-        double to_ugs = 1e12 / LT_SECONDS_PER_YEAR /* t/yr -> ug/s */
-                        * lt_profile_factor(&cs->profiles, p->sector, t_s);
-        double q_ugs = p->pm25_tpy * to_ugs;
+        double q_ugs = q4[0];
         s->chem = NULL;
         if (chem) {
             /* the plume for 1 ug/s; the species and their chemistry in chem */
-            const double q4[4] = {p->pm25_tpy * to_ugs, p->so2_tpy * to_ugs, p->nox_tpy * to_ugs,
-                                  p->voc_tpy * to_ugs};
             lt_chem_rates r;
             double sun = sin(lt_solar_altitude(p->lon, p->lat, t_s + 1800.0) * PI / 180.0);
             lt_chem_rates_at(&cfg->chem, sun, m.rh, m.rain, m.pblh, &r);
@@ -481,8 +597,8 @@ static size_t prepare_sources(const lt_case *cs, const lt_sigma_curves *curves,
             s->sy0sq = p->sigma_y0_m * p->sigma_y0_m;
             s->sz0sq = p->sigma_z0_m * p->sigma_z0_m;
         } else {
-            s->hs_m = lt_stack_tip_downwash(p->height_m, p->diameter_m, p->velocity_ms, us_dil);
-            lt_rise_setup(&s->rise, p->diameter_m, p->velocity_ms, p->temp_K, m.t2, us_dil, cls);
+            s->hs_m = lt_stack_tip_downwash(p->height_m, p->diameter_m, vel, us_dil);
+            lt_rise_setup(&s->rise, p->diameter_m, vel, temp, m.t2, us_dil, cls);
             s->sy0sq = s->sz0sq = 0.0;
         }
         s->zi_m = m.pblh;
@@ -522,7 +638,170 @@ typedef struct pass_ctx {
     double *polybuf;      /* area polygons in the wind's frame, this hour */
     lt_chem_src *chems;   /* [source] emissions and rates (secondary on) */
     int ncomp;
+    /* gridded emissions */
+    lt_gridconv *gc;
+    int *gmap;            /* [grid group][height][LT_EG_NSPECIES] map index, -1: none */
 } pass_ctx;
+
+/* The emission species each component comes from. */
+static int comp_emission(int ncomp, int c)
+{
+    static const int sp[LT_NCOMP] = {LT_EG_PM25, LT_EG_SO2, LT_EG_NOX, LT_EG_VOC};
+    return ncomp == 1 ? LT_EG_PM25 : sp[c];
+}
+
+/* Builds (reload = 0) or replaces (reload = 1) the transformed emission map
+ * of every gridded group, height and species. */
+static int grid_maps(pass_ctx *x, int reload, lt_error *err)
+{
+    lt_case *cs = x->cs;
+    const lt_emisgrid *g = cs->gridded;
+    int nh = g->nheights;
+    double *tmp = malloc(x->ngrid * sizeof *tmp);
+    if (!tmp)
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    int rc = LT_OK;
+    for (int gg = 0; gg < cs->grid_ngroups && !rc; gg++) {
+        int k = cs->grid_group_sector[gg], cty = cs->group_county[cs->grid_group0 + gg];
+        for (int l = 0; l < nh && !rc; l++)
+            for (int sp = 0; sp < LT_EG_NSPECIES && !rc; sp++) {
+                int *slot = &x->gmap[((size_t)gg * nh + l) * LT_EG_NSPECIES + sp];
+                const double *e = g->emis[k][l][sp];
+                int any = 0;
+                for (size_t r = 0; r < x->ngrid; r++) {
+                    tmp[r] = e && cs->cell_county[r] == cty ? e[r] : 0.0;
+                    any |= tmp[r] > 0.0;
+                }
+                if (!reload) {
+                    *slot = -1;
+                    if (any)
+                        rc = lt_gridconv_add_map(x->gc, tmp, slot, err);
+                } else if (*slot >= 0) {
+                    lt_gridconv_set_map(x->gc, *slot, tmp);
+                } else if (any) {
+                    rc = lt_error_set(err, LT_EINPUT,
+                                      "%s: sector '%s' emits in county '%s' at %g m in a later month but not in the "
+                                      "run's first month: expected the same sectors, counties and heights every month",
+                                      cs->cfg->gridded_path, cs->cfg->sectors[k], cs->src_county_names[cty],
+                                      g->height_m[l]);
+                }
+            }
+    }
+    free(tmp);
+    return rc;
+}
+
+/* The gridded groups' plumes for the hour at t_s under the domain centre's
+ * meteorology mc: kernels per release height, then one convolution per
+ * group and component, into x->gconc (grid and, by bilinear sampling, stations). */
+static int gridded_hour(pass_ctx *x, double t_s, const lt_met_point *mc, lt_summary *sum,
+                        lt_error *err)
+{
+    lt_case *cs = x->cs;
+    const lt_config *cfg = cs->cfg;
+    if (cfg->gridded_layout == LT_GRIDDED_MEIC) {
+        time_t tt = (time_t)t_s;
+        struct tm tm;
+        gmtime_r(&tt, &tm);
+        if (tm.tm_mon != cs->grid_month) {
+            lt_emisgrid next;
+            int rc = lt_emisgrid_load(&next, cfg, cs->domain, t_s, err);
+            if (rc)
+                return rc;
+            lt_emisgrid_free(cs->gridded);
+            *cs->gridded = next;
+            cs->grid_month = tm.tm_mon;
+            if ((rc = grid_maps(x, 1, err)))
+                return rc;
+        }
+    }
+    double speed = hypot(mc->u10, mc->v10);
+    lt_met_point m = *mc;
+    if (speed < LT_CALM_MS) {
+        if (!cfg->calm_minwind || speed == 0.0)
+            return LT_OK; /* a calm hour: not modelled, as for the sources */
+        m.u10 *= LT_CALM_MS / speed;
+        m.v10 *= LT_CALM_MS / speed;
+        speed = LT_CALM_MS;
+    }
+    double t0 = now_s();
+    const lt_emisgrid *g = cs->gridded;
+    const lt_sigma_curves *curves = x->curves->similarity ? lt_sigma_curves_find("briggs-rural") : x->curves;
+    lt_pg_class cls = cfg->stability_turner
+                          ? lt_stability_turner(speed, lt_turner_nri(cfg->center_lon, cfg->center_lat, t_s + 1800.0, m.cloud))
+                          : lt_stability_golder(m.rmol, cfg->z0_m);
+    double ang = atan2(m.v10, m.u10) + lt_domain_north_rotation(cs->domain, cfg->center_lon, cfg->center_lat);
+    double dx = cfg->dx_m, h = 0.5 * dx;
+    lt_chem_src chem;
+    for (int l = 0; l < g->nheights; l++) {
+        lt_plume_src s;
+        memset(&s, 0, sizeof s);
+        s.cos_t = cos(ang);
+        s.sin_t = sin(ang);
+        double us = lt_wind_at_height(speed, cfg->wind_height_m, g->height_m[l], cls, curves->urban);
+        double ud = us > 1.0 ? us : 1.0;
+        const double sq[4][2] = {{-h, -h}, {h, -h}, {h, h}, {-h, h}};
+        double uv[8];
+        for (int v = 0; v < 4; v++) {
+            uv[2 * v] = sq[v][0] * s.cos_t + sq[v][1] * s.sin_t;
+            uv[2 * v + 1] = sq[v][1] * s.cos_t - sq[v][0] * s.sin_t;
+        }
+        s.poly = uv;
+        s.npoly = 4;
+        lt_plume_polygon_extent(&s);
+        s.q_area = 1.0 / (dx * dx * ud);
+        s.hs_m = g->height_m[l];
+        lt_rise_setup(&s.rise, 0.0, 0.0, 0.0, m.t2, ud, cls);
+        s.zi_m = m.pblh;
+        s.lid = cls <= LT_PG_D;
+        s.sy = curves->y[cls];
+        s.sz = curves->z[cls];
+        if (x->ncomp > 1) {
+            lt_chem_rates r;
+            double sun = sin(lt_solar_altitude(cfg->center_lon, cfg->center_lat, t_s + 1800.0) * PI / 180.0);
+            lt_chem_rates_at(&cfg->chem, sun, m.rh, m.rain, m.pblh, &r);
+            const double unit[4] = {1.0, 1.0, 1.0, 1.0};
+            lt_chem_src_setup(&chem, &cfg->chem, &r, unit);
+            s.chem = &chem;
+            s.u_travel_ms = ud;
+        }
+        lt_gridconv_set_kernel(x->gc, l * x->ncomp, &s, dx, cfg->receptor_height_m, x->ncomp);
+    }
+    long njobs = (long)cs->grid_ngroups * x->ncomp;
+    int nh = g->nheights, failed = 0;
+    double x0 = lt_domain_x(cs->domain, 0), y0 = lt_domain_y(cs->domain, 0);
+#pragma omp parallel for schedule(dynamic) reduction(| : failed)
+    for (long jb = 0; jb < njobs; jb++) {
+        int gg = (int)(jb / x->ncomp), c = (int)(jb % x->ncomp);
+        int k = cs->grid_group_sector[gg], gi = cs->grid_group0 + gg;
+        double f = g->monthly ? lt_profile_factor_in_month(&cs->profiles, k, t_s)
+                              : lt_profile_factor(&cs->profiles, k, t_s);
+        int slot[LT_EG_MAX_HEIGHTS], map[LT_EG_MAX_HEIGHTS], nt = 0;
+        double w[LT_EG_MAX_HEIGHTS];
+        for (int l = 0; l < nh; l++) {
+            int mi = x->gmap[((size_t)gg * nh + l) * LT_EG_NSPECIES + comp_emission(x->ncomp, c)];
+            if (mi < 0)
+                continue;
+            slot[nt] = l * x->ncomp + c;
+            map[nt] = mi;
+            w[nt++] = f;
+        }
+        double *out = x->gconc + ((size_t)gi * x->ncomp + (size_t)c) * x->nrec;
+        if (!nt)
+            continue;
+        if (lt_gridconv_apply(x->gc, nt, slot, map, w, out)) {
+            failed |= 1;
+            continue;
+        }
+        for (size_t st = 0; st < x->nst; st++) {
+            const lt_station *p = &cs->stations[st];
+            out[x->ngrid + st] = lt_gridconv_sample(out, cfg->nx, cfg->ny, (p->x_m - x0) / dx, (p->y_m - y0) / dx);
+        }
+    }
+    sum->gridded_seconds += now_s() - t0;
+    sum->gridded_cell_hours += (double)x->ngrid;
+    return failed ? lt_error_set(err, LT_ENOMEM, "out of memory in the gridded convolution") : LT_OK;
+}
 
 /* Met, sources and the plume kernel for hour h: fills x->gconc. */
 static int disperse_hour(pass_ctx *x, int h, lt_summary *sum, int count, lt_error *err)
@@ -557,6 +836,8 @@ static int disperse_hour(pass_ctx *x, int h, lt_summary *sum, int count, lt_erro
                         x->gconc);
     s->kernel_seconds += now_s() - tk;
     s->evaluations += (double)nact * (double)x->nrec;
+    if (cs->gridded && (rc = gridded_hour(x, t, &mc, s, err)))
+        return rc;
     if (cs->background_tag >= 0) {
         /* regional background: counted as primary */
         double *bg = x->gconc + (size_t)(x->ngroups - 1) * (size_t)x->ncomp * x->nrec;
@@ -762,7 +1043,7 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
     const size_t nst1 = nst ? nst : 1;
     int rc = LT_OK;
     pass_ctx x = {cs, lt_sigma_curves_find(cfg->curves), ngrid, nst, nrec, ntags, ngroups,
-                  NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0.0, NULL, NULL, ncomp};
+                  NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0.0, NULL, NULL, ncomp, NULL, NULL};
     field_acc fsrc, fcty, fcomp;
     memset(&fsrc, 0, sizeof fsrc);
     memset(&fcty, 0, sizeof fcty);
@@ -871,6 +1152,17 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         .average_components = cfg->average_components};
     if ((rc = lt_output_create(&out, &spec, err)))
         goto done;
+    if (cs->gridded) {
+        int nh = cs->gridded->nheights;
+        x.gmap = malloc(((size_t)cs->grid_ngroups * nh + 1) * LT_EG_NSPECIES * sizeof *x.gmap);
+        if (!x.gmap) {
+            rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+            goto done;
+        }
+        if ((rc = lt_gridconv_create(&x.gc, cfg->nx, cfg->ny, nh * ncomp, err)) ||
+            (rc = grid_maps(&x, 0, err)))
+            goto done;
+    }
 
     /* Pass 1: the baseline, and every scenario that does not follow alerts. */
     double grid_sum = 0.0;
@@ -1108,6 +1400,8 @@ done:
     free(x.mets);
     free(x.speeds);
     free(x.chems);
+    free(x.gmap);
+    lt_gridconv_free(&x.gc);
     free(b_pm);
     free(b_st);
     free(b_stsrc);

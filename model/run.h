@@ -10,6 +10,8 @@
 #include "assess.h"
 #include "config.h"
 #include "domain.h"
+#include "emisgrid.h"
+#include "houremis.h"
 #include "inventory.h"
 #include "lt_error.h"
 #include "met.h"
@@ -56,6 +58,14 @@ typedef struct lt_case {
     size_t nsrc_counties;
     const char **src_county_names;
     int ncomp;                            /* 1, or LT_NCOMP with [chemistry] secondary */
+    /* Gridded area emissions ([gridded]): groups [grid_group0, grid_group0 +
+     * grid_ngroups), one per sector and county, convolved on the grid. */
+    lt_houremis *hourly;                  /* [sources] hourly stack emissions, or NULL */
+    lt_emisgrid *gridded;
+    int grid_group0, grid_ngroups;
+    int *grid_group_sector;               /* [grid_ngroups] config sector index */
+    int *cell_county;                     /* [ny*nx] county tag of cells with gridded emission, else -1 */
+    int grid_month;                       /* month (0-11, UTC) of the emissions loaded */
     uint64_t *group_sig;                  /* [ngroups] */
     lt_profiles profiles;                 /* temporal factors per sector */
     lt_regions *regions;                  /* [domain] counties, or NULL */
@@ -111,6 +121,8 @@ typedef struct lt_summary {
     char scenario_csv[LT_PATH_MAX + 32];
     double evaluations;         /* source x receptor x hour pairs examined */
     double kernel_seconds;      /* time in the plume kernel */
+    double gridded_seconds;     /* time convolving gridded emissions */
+    double gridded_cell_hours;  /* gridded cells x hours convolved */
     double wall_seconds;
     int threads;
 } lt_summary;

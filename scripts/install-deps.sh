@@ -3,7 +3,7 @@
 # they are missing. Uses apt-get, through sudo when not root. Says what it does.
 set -eu
 pkgs="gcc make pkg-config libnetcdf-dev libhdf5-dev libproj-dev proj-data libudunits2-dev
-libinih-dev libcjson-dev libcmocka-dev netcdf-bin python3-netcdf4 python3-numpy python3-matplotlib time fonts-wqy-microhei"
+libinih-dev libcjson-dev libfftw3-dev libcmocka-dev netcdf-bin python3-netcdf4 python3-numpy python3-matplotlib time fonts-wqy-microhei"
 missing=""
 for p in $pkgs; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Generate the illustrative Xianyang default case in inputs/xianyang/.
 
-Writes stations.csv, points.csv, met_2017-01.nc and background_2017-01.csv. Every number below is
+Writes stations.csv, points.csv, roads.csv, areas.csv, profiles.csv, the
+MEIC-layout gridded inventory meic/2017_01__<sector>__<species>.nc,
+met_2017-01.nc and background_2017-01.csv. Every number below is
 either read from a cited source or is a stated assumption; the case is
 ILLUSTRATIVE: the enterprises are plausible kinds and sizes of the sources
 the Xianyang 2020 Blue Sky plan names, not a real emission inventory, and the
@@ -124,6 +126,195 @@ def points(seats, rng):
     return rows
 
 
+# --- Area-wide sectors: the gridded inventory ------------------------------
+# City totals in t/yr, each an ASSUMPTION built from an activity and an
+# emission factor of the usual order for Guanzhong around 2017 (no published
+# county- or sector-level inventory of Xianyang was available to this project):
+#  residential (coal sector): 1.4 million households, 60 % rural burning
+#    0.6 t raw coal each per heating season = 500 kt; factors for raw coal in
+#    household stoves, g/kg: PM2.5 6, SO2 16 (1 % S), NOx 1.5, VOC 5.
+#  industry (area part: the many small works not in points.csv): PM2.5 2500,
+#    SO2 3000, NOx 6000, VOC 8000.
+#  transportation (urban streets, non-road machinery; the expressways are in
+#    roads.csv): PM2.5 400, SO2 50, NOx 9000, VOC 5000.
+#  agriculture: NH3 30 000 (fertiliser and livestock of an orchard and wheat
+#    county-level city of 4.4 million people, ~7 kg NH3 per person).
+#  solvent (not a MEIC sector; painting, printing, dry cleaning): VOC 10 000.
+#  dust (not a MEIC sector; paved-road resuspension on streets): PM2.5 3000.
+#  burning (not a MEIC sector; straw and wood burning, fireworks): PM2.5 600,
+#    SO2 40, NOx 200, VOC 1200.
+# January's share of the year: residential 0.25 (the heating season holds
+# it), burning 0.15 (Spring Festival fireworks on 27-28 Jan 2017), agriculture
+# 0.04 (winter), dust and the rest 1/12.
+GRIDDED = {
+    # sector: ({species: t/yr}, January share, lantian sector)
+    "residential": ({"PM25": 3000, "SO2": 8000, "NOx": 750, "NMVOC": 2500}, 0.25, "coal"),
+    "industry": ({"PM25": 2500, "SO2": 3000, "NOx": 6000, "NMVOC": 8000}, 1 / 12, "industry"),
+    "transportation": ({"PM25": 400, "SO2": 50, "NOx": 9000, "NMVOC": 5000}, 1 / 12, "vehicles"),
+    "agriculture": ({"NH3": 30000}, 0.04, "agriculture"),
+    "solvent": ({"NMVOC": 10000}, 1 / 12, "solvents"),
+    "dust": ({"PM25": 3000}, 1 / 12, "dust"),
+    "burning": ({"PM25": 600, "SO2": 40, "NOx": 200, "NMVOC": 1200}, 0.15, "burning"),
+}
+NMVOC_G_PER_MOL = 70.0   # mean molar mass of the lumped VOC (assumption); MEIC stores 1e6 mol
+SPECIES = ["PM25", "SO2", "NOx", "NH3", "NMVOC"]
+# A window of the MEIC grid (0.25 degree, cell edges on multiples of 0.25)
+# that holds the model domain; the real MEIC files span 70-150 E, 10-60 N.
+MEIC_LON0, MEIC_NX, MEIC_LAT0, MEIC_NY = 107.25, 10, 33.75, 8
+
+
+def county_shapes():
+    """County polygons (matplotlib paths) from counties.geojson."""
+    from matplotlib.path import Path
+    with open(os.path.join(CASE, "counties.geojson"), encoding="utf-8") as f:
+        gj = json.load(f)
+    out = {}
+    for feat in gj["features"]:
+        g = feat["geometry"]
+        polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
+        out[feat["properties"]["name"]] = [Path(np.array(p[0])) for p in polys]
+    return out
+
+
+def spatial_weights(seats):
+    """Where area-wide emissions are, on a 0.01 degree lattice over the MEIC
+    window (ASSUMPTION, a population proxy): every county gets the same share;
+    within a county 40 % sits in an urban core around the seat (Gaussian,
+    sigma 4 km) and 60 % is spread evenly over its polygon."""
+    lon = MEIC_LON0 + 0.005 + 0.01 * np.arange(MEIC_NX * 25)
+    lat = MEIC_LAT0 + 0.005 + 0.01 * np.arange(MEIC_NY * 25)
+    LON, LAT = np.meshgrid(lon, lat)
+    pts = np.column_stack([LON.ravel(), LAT.ravel()])
+    w = np.zeros(LON.shape)
+    for name, paths in county_shapes().items():
+        inside = np.zeros(LON.size, bool)
+        for pth in paths:
+            inside |= pth.contains_points(pts)
+        inside = inside.reshape(LON.shape)
+        if not inside.any():
+            continue
+        clon, clat = seats[name]
+        dx = (LON - clon) * 111.0 * math.cos(math.radians(clat))
+        dy = (LAT - clat) * 111.0
+        core = np.exp(-(dx * dx + dy * dy) / (2 * 4.0 ** 2)) * inside
+        w += 0.4 * core / core.sum() + 0.6 * inside / inside.sum()
+    return w / w.sum()
+
+
+def meic(seats):
+    """The gridded inventory in MEIC's layout: one file per sector and species
+    for January 2017, t per 0.25 degree cell per month (VOC in 1e6 mol), rows
+    stored north-first, GMT-grd variables (x_range, y_range, spacing,
+    dimension, z)."""
+    w = spatial_weights(seats)
+    # 0.01 degree lattice -> 0.25 degree cells
+    cells = w.reshape(MEIC_NY, 25, MEIC_NX, 25).sum(axis=(1, 3))
+    folder = os.path.join(CASE, "meic")
+    os.makedirs(folder, exist_ok=True)
+    for sector, (totals, jan, _) in GRIDDED.items():
+        for sp in SPECIES:
+            t_month = totals.get(sp, 0.0) * jan
+            z = cells * t_month
+            if sp == "NMVOC":
+                z = z * 1e6 / NMVOC_G_PER_MOL / 1e6       # t -> g -> mol -> 1e6 mol
+            path = os.path.join(folder, f"2017_01__{sector}__{sp}.nc")
+            ds = netCDF4.Dataset(path + ".tmp", "w", format="NETCDF4")
+            ds.title = f"ILLUSTRATIVE {sector} {sp}, January 2017, MEIC layout (see scripts/make_xianyang_case.py)"
+            ds.createDimension("side", 2)
+            ds.createDimension("xysize", MEIC_NX * MEIC_NY)
+            for name, vals, typ in (("x_range", [MEIC_LON0, MEIC_LON0 + 0.25 * MEIC_NX], "f8"),
+                                    ("y_range", [MEIC_LAT0, MEIC_LAT0 + 0.25 * MEIC_NY], "f8"),
+                                    ("spacing", [0.25, 0.25], "f8"), ("dimension", [MEIC_NX, MEIC_NY], "i4")):
+                v = ds.createVariable(name, typ, ("side",))
+                v[:] = vals
+            zv = ds.createVariable("z", "f4", ("xysize",))
+            zv.nodata_value = np.float32(-9999.0)
+            zv.units = "1e6 mol per cell per month" if sp == "NMVOC" else "t per cell per month"
+            zv[:] = z[::-1, :].ravel()                     # north-first
+            ds.close()
+            os.replace(path + ".tmp", path)
+
+
+# --- Roads: the expressways as line sources ---------------------------------
+# Alignments run through the county seats they serve (APPROXIMATE, not the
+# surveyed routes): G30 Lianhuo (Yangling - Wugong - Xingping - Qindu -
+# Weicheng), G70 Fuyin (Weicheng - Liquan - Qianxian - Yongshou - Binzhou -
+# Changwu), G65 north (Sanyuan - Chunhua - Xunyi) and Weicheng - Jingyang -
+# Sanyuan. Traffic 25 000 vehicles a day (assumption); factors per vehicle-km
+# for a 2017 mixed fleet with trucks (assumption): PM2.5 exhaust and wear
+# 0.03 g, NOx 1.0 g, VOC 0.2 g, SO2 0.005 g; 26 m carriageway, release 1 m,
+# initial vertical spread 1.5 m (vehicle wake).
+ROADS = [
+    ("G30", "G30 Lianhuo expressway", ["杨陵区", "武功县", "兴平市", "秦都区", "渭城区"]),
+    ("G70", "G70 Fuyin expressway", ["渭城区", "礼泉县", "乾县", "永寿县", "彬州市", "长武县"]),
+    ("G65", "G65 north (Sanyuan - Xunyi)", ["三原县", "淳化县", "旬邑县"]),
+    ("S107", "Weicheng - Jingyang - Sanyuan road", ["渭城区", "泾阳县", "三原县"]),
+]
+
+
+def roads(seats):
+    vkm = 25000 * 365 * 1e-6      # t/yr per km per g/veh-km
+    rows = []
+    for rid, name, via in ROADS:
+        line = "; ".join(f"{seats[c][0]:.4f} {seats[c][1]:.4f}" for c in via)
+        rows.append({"id": rid, "name": name, "polyline": line, "width_m": 26, "height_m": 1,
+                     "sigma_z0_m": 1.5, "sector": "vehicles", "county": "", "grade": "",
+                     "pm25_tpy_per_km": f"{0.03 * vkm:.4f}", "so2_tpy_per_km": f"{0.005 * vkm:.4f}",
+                     "nox_tpy_per_km": f"{1.0 * vkm:.4f}", "voc_tpy_per_km": f"{0.2 * vkm:.4f}"})
+    return rows
+
+
+# --- Area sources: construction sites ---------------------------------------
+# Six large construction zones (dust sector), 2 x 1.5 km rectangles next to
+# the fastest-growing seats (assumed positions), each 60 t/yr of PM2.5:
+# AP-42 13.2.3's 1.2 t TSP per acre-month of activity, PM2.5/TSP ~ 0.1 and
+# watering control ~ 50 %, over ~ 300 acres of active ground each (assumed).
+SITES = [("秦都区", 0.05, 0.03), ("渭城区", 0.06, 0.05), ("兴平市", 0.04, 0.03),
+         ("三原县", -0.04, 0.03), ("泾阳县", 0.05, 0.04), ("礼泉县", 0.04, -0.03)]
+
+
+def areas(seats):
+    rows = []
+    for k, (c, dlon, dlat) in enumerate(SITES):
+        lon, lat = seats[c][0] + dlon, seats[c][1] + dlat
+        hx, hy = 1.0 / (111.0 * math.cos(math.radians(lat))), 0.75 / 111.0
+        poly = "; ".join(f"{lon + a * hx:.5f} {lat + b * hy:.5f}" for a, b in ((-1, -1), (1, -1), (1, 1), (-1, 1)))
+        rows.append({"id": f"CON{k + 1:02d}", "name": f"{COUNTY_PINYIN[c]} construction zone",
+                     "polygon": poly, "height_m": 0, "sigma_z0_m": 1, "sector": "dust", "county": c,
+                     "grade": "", "pm25_tpy": "60"})
+    return rows
+
+
+# --- Temporal profiles -------------------------------------------------------
+# Hour-of-day factors in local time (ASSUMPTIONS of the usual shapes):
+# vehicles with morning and evening peaks, residential heating peaking in the
+# morning and evening, dust and construction by day, industry flat; month
+# factors for the sectors given as point, road or area sources (the gridded
+# ones are monthly already): heating plants and coal burn Nov-Mar.
+def profiles():
+    traffic = [0.3, 0.2, 0.2, 0.2, 0.3, 0.6, 1.2, 1.8, 1.9, 1.4, 1.2, 1.2,
+               1.2, 1.2, 1.2, 1.3, 1.5, 1.9, 1.8, 1.3, 1.0, 0.8, 0.6, 0.4]
+    heating = [0.8, 0.7, 0.7, 0.7, 0.8, 1.0, 1.5, 1.6, 1.3, 1.0, 0.9, 0.9,
+               1.0, 0.9, 0.9, 0.9, 1.0, 1.3, 1.6, 1.6, 1.4, 1.2, 1.0, 0.9]
+    daywork = [0.2] * 6 + [0.8, 1.5, 1.8, 1.8, 1.8, 1.6, 1.4, 1.8, 1.8, 1.8, 1.6, 1.2] + [0.4] * 6
+    coal_month = [1.9, 1.7, 1.3, 0.7, 0.6, 0.6, 0.6, 0.6, 0.6, 0.7, 1.2, 1.9]
+    rows = []
+    for k, f in enumerate(traffic):
+        rows.append(("vehicles", "hour", k, f))
+    for k, f in enumerate(heating):
+        rows.append(("coal", "hour", k, f))
+    for sec in ("dust", "burning"):
+        for k, f in enumerate(daywork):
+            rows.append((sec, "hour", k, f))
+    for k, f in enumerate(coal_month):
+        rows.append(("coal", "month", k + 1, f))
+    with open(os.path.join(CASE, "profiles.csv"), "w", newline="") as f:
+        f.write("# ILLUSTRATIVE temporal profiles (assumed shapes; see scripts/make_xianyang_case.py)\n")
+        f.write("sector,kind,index,factor\n")
+        for r in rows:
+            f.write(f"{r[0]},{r[1]},{r[2]},{r[3]}\n")
+
+
 # --- Meteorology -----------------------------------------------------------
 # Synthetic hourly weather for January 2017 on a 5 x 5 lon/lat grid. Not
 # observations. Shaped on the Guanzhong winter: weak east-north-easterly
@@ -205,14 +396,18 @@ def met(path, rng):
 
 
 # --- Regional background PM2.5 ----------------------------------------------
-# Everything this inventory does not hold -- area and road sources, residential
-# heating, dust, secondary aerosol, transport from Xi'an and the rest of the
-# basin -- as one hourly, spatially uniform concentration. SYNTHETIC: a relaxation
-# dC/dt = (C_eq - C) / tau toward a regime equilibrium (stagnant: 280 ug/m3,
-# tau 40 h; ordinary: 85 ug/m3, 24 h; outbreak: 25 ug/m3, 6 h), times a diurnal
-# factor 1 + 0.2 cos(2 pi (LST - 2 h) / 24) peaking at night. The values are
-# assumptions chosen so that Guanzhong-like winter episodes (daily PM2.5 of
-# 150-250 ug/m3 over several days) occur; they are not observations.
+# PM2.5 carried in from outside the domain (Xi'an, the rest of the Guanzhong
+# basin and beyond) and secondary aerosol formed regionally (ammonium, aged
+# sulfate and nitrate), which a plume model of the city's own sources cannot
+# make, as one hourly, spatially uniform concentration. SYNTHETIC: a relaxation
+# dC/dt = (C_eq - C) / tau toward a regime equilibrium (stagnant: 170 ug/m3,
+# tau 40 h; ordinary: 50 ug/m3, 24 h; outbreak: 15 ug/m3, 6 h), times a diurnal
+# factor 1 + 0.2 cos(2 pi (LST - 2 h) / 24) peaking at night. The levels are
+# assumptions chosen so that, with the city's own sources, multi-day
+# Guanzhong-like episodes occur and the regional part is of the order of the
+# 60 % that a WRF-Chem study of Xixian New District found for winter episodes
+# (shared/reference/china-rules-and-inventories.md section 5); they are not
+# observations.
 def background(path):
     nt = 31 * 24
     c = 60.0
@@ -220,7 +415,7 @@ def background(path):
     for k in range(nt):
         day, hour_utc = divmod(k, 24)
         spd0 = regime(day)[0]
-        c_eq, tau = (280.0, 40.0) if spd0 < 1.5 else ((25.0, 6.0) if spd0 > 4 else (85.0, 24.0))
+        c_eq, tau = (170.0, 40.0) if spd0 < 1.5 else ((15.0, 6.0) if spd0 > 4 else (50.0, 24.0))
         c += (c_eq - c) / tau
         lst = (hour_utc + 8) % 24
         rows.append((f"2017-01-{day + 1:02d}T{hour_utc:02d}:00:00Z",
@@ -247,6 +442,21 @@ def main():
         w = csv.DictWriter(f, cols)
         w.writeheader()
         w.writerows(pts)
+    rd = roads(seats)
+    rcols = ["id", "name", "polyline", "width_m", "height_m", "sigma_z0_m", "sector", "county", "grade",
+             "pm25_tpy_per_km", "so2_tpy_per_km", "nox_tpy_per_km", "voc_tpy_per_km"]
+    with open(os.path.join(CASE, "roads.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, rcols)
+        w.writeheader()
+        w.writerows(rd)
+    ar = areas(seats)
+    with open(os.path.join(CASE, "areas.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, ["id", "name", "polygon", "height_m", "sigma_z0_m", "sector", "county",
+                               "grade", "pm25_tpy"])
+        w.writeheader()
+        w.writerows(ar)
+    profiles()
+    meic(seats)
     met(os.path.join(CASE, "met_2017-01.nc"), rng)
     background(os.path.join(CASE, "background_2017-01.csv"))
     total = sum(float(p["pm25_tpy"]) for p in pts)

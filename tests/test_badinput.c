@@ -46,7 +46,10 @@ static void expect_failure(const char *dir, const char *cmd_extra, const char *c
     if (cmd_extra) {
         const char *bg = strstr(cmd_extra, "=BG"), *vol = strstr(cmd_extra, "=VOL");
         const char *area = strstr(cmd_extra, "=AREA");
-        if (bg) /* "BG" stands for the case's bg.csv, "VOL" for its vol.csv */
+        const char *at = strstr(cmd_extra, "@D");
+        if (at) /* "@D" stands for the case's folder */
+            snprintf(args, sizeof args, "%.*s%s%s", (int)(at - cmd_extra), cmd_extra, dir, at + 2);
+        else if (bg) /* "BG" stands for the case's bg.csv, "VOL" for its vol.csv */
             snprintf(args, sizeof args, "%.*s=%s/bg.csv", (int)(bg - cmd_extra), cmd_extra, dir);
         else if (vol)
             snprintf(args, sizeof args, "%.*s=%s/vol.csv", (int)(vol - cmd_extra), cmd_extra, dir);
@@ -218,6 +221,36 @@ CASE(unbalanced_quote,
      points_text(dir, FIX_POINTS_HEADER "P1,\"x,108.4,34.8,50,3,10,400,coal,A,A,100\n"),
      "points.csv:2", "double quote")
 
+CASE(gridded_missing_file,
+     extra = "--set gridded.layout=meic --set gridded.path=@D",
+     "2017_01__power__PM25.nc", "cannot open the MEIC file")
+CASE(gridded_bad_layout,
+     extra = "--set gridded.layout=edgar",
+     "gridded.layout", "'edgar'", "expected none, meic")
+CASE(wrf_not_wrfout,
+     extra = "--set met.format=wrf",
+     "met.nc", "expected a WRF wrfout file")
+CASE(met_map_unknown_variable,
+     extra = "--set met.variables=t2:temp2",
+     "'temp2' (mapped to t2", "missing")
+CASE(hourly_missing_hour,
+     { char p[512]; path_in(p, sizeof p, dir, "hourly.csv");
+       write_text(p, "time,id,pm25_gs\n2017-01-01T00:00:00Z,P1,3\n");
+       extra = "--set sources.hourly=@D/hourly.csv"; },
+     "hourly.csv", "'P1'", "no row for 2017-01-01T01:00:00Z")
+CASE(road_negative_species,
+     { char p[512]; path_in(p, sizeof p, dir, "roads.csv");
+       write_text(p, "id,name,polyline,width_m,height_m,sigma_z0_m,sector,county,grade,pm25_tpy_per_km,nox_tpy_per_km\n"
+                     "R1,ring,108.39 34.79; 108.41 34.79,20,1,1,industry,A,,1,-3\n");
+       extra = "--set sources.roads=@D/roads.csv"; },
+     "roads.csv:2", "'nox_tpy_per_km' = '-3'")
+CASE(bad_averaging,
+     extra = "--set output.average_county=week",
+     "average_county", "'week'", "expected hour, day")
+CASE(bad_chemistry_rate,
+     extra = "--set chemistry.k_so2_sun=-1",
+     "k_so2_sun", "expected a rate in % per hour")
+
 /* The same fixture without a fault runs, and leaves its file. */
 static void valid_case_runs(void **state)
 {
@@ -257,7 +290,11 @@ int main(void)
         cmocka_unit_test(background_missing_hour), cmocka_unit_test(background_bad_value),
         cmocka_unit_test(volume_missing_column), cmocka_unit_test(volume_duplicate_id),
         cmocka_unit_test(negative_species),    cmocka_unit_test(area_bad_polygon),
-        cmocka_unit_test(area_degenerate),
+        cmocka_unit_test(area_degenerate),     cmocka_unit_test(gridded_missing_file),
+        cmocka_unit_test(gridded_bad_layout),  cmocka_unit_test(wrf_not_wrfout),
+        cmocka_unit_test(met_map_unknown_variable), cmocka_unit_test(hourly_missing_hour),
+        cmocka_unit_test(road_negative_species), cmocka_unit_test(bad_averaging),
+        cmocka_unit_test(bad_chemistry_rate),
         cmocka_unit_test(valid_case_runs),
     };
     return cmocka_run_group_tests_name("bad input", tests, NULL, NULL);

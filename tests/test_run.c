@@ -344,6 +344,75 @@ static void apportionment_and_components(void **state)
     remove_case(dir);
 }
 
+/* Hourly stack emissions (HOUREMIS): the annual rate given hour by hour
+ * reproduces the run without the file; doubling one hour doubles that hour's
+ * plume of that stack alone; a missing hour is an error naming it. */
+static void hourly_emissions(void **state)
+{
+    (void)state;
+    char *dir = make_case();
+    char hp[600], s1[700], s2[700], s3[700];
+    snprintf(hp, sizeof hp, "%s/hourly.csv", dir);
+    const double gs = 100.0 * 1e6 / (365.0 * 86400.0); /* P1's 100 t/yr in g/s */
+    FILE *f = fopen(hp, "w");
+    fprintf(f, "time,id,pm25_gs,temp_K,velocity_ms\n");
+    for (int h = 0; h < 6; h++)
+        fprintf(f, "2017-01-01T%02d:00:00Z,P1,%.12g,400,15\n", h, h == 3 ? 2 * gs : gs);
+    fclose(f);
+    snprintf(s1, sizeof s1, "sources.hourly=%s", hp);
+    snprintf(s2, sizeof s2, "output.file=%s/h.nc", dir);
+    snprintf(s3, sizeof s3, "output.file=%s/base.nc", dir);
+    const char *a[] = {s1, s2}, *b[] = {s3};
+    lt_summary x = run_case(dir, a, 2, 2);
+    lt_summary y = run_case(dir, b, 1, 2);
+    char o1[700], o2[700];
+    snprintf(o1, sizeof o1, "%s/h.nc", dir);
+    snprintf(o2, sizeof o2, "%s/base.nc", dir);
+    int n1, n2;
+    assert_int_equal(nc_open(o1, NC_NOWRITE, &n1), NC_NOERR);
+    assert_int_equal(nc_open(o2, NC_NOWRITE, &n2), NC_NOERR);
+    size_t na, nb;
+    float *fa = read_var(n1, "pm25_src", &na), *fb = read_var(n2, "pm25_src", &nb);
+    assert_int_equal(na, nb);
+    size_t ng = 24 * 20, checked = 0;
+    for (size_t h = 0; h < 6; h++)
+        for (size_t g = 0; g < 3; g++)
+            for (size_t r = 0; r < ng; r++) {
+                double va = fa[(h * 3 + g) * ng + r], vb = fb[(h * 3 + g) * ng + r];
+                double want = (g == 1 && h == 3) ? 2.0 * vb : vb; /* tag 1 = coal = P1 */
+                assert_true(fabs(va - want) <= 1e-5 * want + 1e-30);
+                checked += vb > 0;
+            }
+    assert_true(checked > 100);
+    free(fa);
+    free(fb);
+    nc_close(n1);
+    nc_close(n2);
+    lt_summary_free(&x);
+    lt_summary_free(&y);
+    /* hour 4 missing; an id not in the points file */
+    const char *bad[][2] = {{"time,id,pm25_gs\n2017-01-01T00:00:00Z,P1,1\n", "has no row for 2017-01-01T01:00:00Z"},
+                            {"time,id,pm25_gs\n2017-01-01T00:00:00Z,P9,1\n", "column 'id' = 'P9'"},
+                            {"time,id,pm25_gs\n2017-01-01T00:00:00Z,P1,-1\n", "column 'pm25_gs'"}};
+    for (int i = 0; i < 3; i++) {
+        write_text(hp, bad[i][0]);
+        char cfgp[600];
+        snprintf(cfgp, sizeof cfgp, "%s/case.ini", dir);
+        lt_config cfg;
+        lt_case cs;
+        lt_error err;
+        lt_error_clear(&err);
+        const char *sets[] = {s1};
+        assert_int_equal(lt_config_load(&cfg, cfgp, sets, 1, &err), 0);
+        assert_int_not_equal(lt_case_load(&cs, &cfg, &err), 0);
+        if (!strstr(err.msg, bad[i][1]))
+            print_error("'%s' lacks '%s'\n", err.msg, bad[i][1]);
+        assert_non_null(strstr(err.msg, bad[i][1]));
+        lt_config_free(&cfg);
+    }
+    remove_case(dir);
+}
+
 /* The similarity scheme runs through the same path: totals are the sums of the
  * tags, plumes arrive, and 1 and 2 threads agree. */
 static void similarity_scheme_runs(void **state)
@@ -785,6 +854,7 @@ int main(void)
         cmocka_unit_test(additivity_and_round_trip),
         cmocka_unit_test(thread_invariance),
         cmocka_unit_test(apportionment_and_components),
+        cmocka_unit_test(hourly_emissions),
         cmocka_unit_test(similarity_scheme_runs),
         cmocka_unit_test(volume_sources),
         cmocka_unit_test(turner_stability),
