@@ -1,32 +1,59 @@
 #!/bin/sh
 # make bench: builds the kernel benchmark with release flags and prints its
-# table (JSON in outputs/bench.json), then times the default case end to end.
+# tables, then times the city-year case (10 stacks, 50 x 50 receptors at
+# 100 m, 8760 hours, outputs written), the default case end to end, and the
+# cost of 20 scenarios against one. Everything is also gathered in
+# outputs/bench.json. Figures vary with the machine: run it rather than trust
+# a number written elsewhere.
 set -eu
 build=${1:-build}
 mkdir -p "$build/bench" outputs
 cc -std=c11 -D_DEFAULT_SOURCE -O3 -march=native -fopenmp -Imodel -Wall -Wextra -Werror \
-    tests/bench_plume.c model/plume.c model/rise.c model/sigma.c model/stability.c -lm \
+    tests/bench_plume.c model/plume.c model/rise.c model/sigma.c model/stability.c model/chem.c -lm \
     -o "$build/bench/bench_plume"
-"$build/bench/bench_plume" outputs/bench.json
-echo
-echo "default case (make run), 2 threads:"
-/usr/bin/time -f "wall %e s, peak memory %M kB" "$build/lantian" run inputs/xianyang/winter.ini \
-    --threads 2 | grep -E "plume kernel|wall time"
-
-# The cost of scenarios: the default case (744 h) with 1 and with 20 scenarios that
-# are combined from one dispersion. The scenario sections of winter.ini are left out
-# and given on the command line instead.
+"$build/bench/bench_plume" "$build/bench/kernel.json"
 tmp=$(mktemp -d /tmp/lantian-bench-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-awk '/^\[/ { skip = ($0 ~ /^\[scenario\./) } !skip' inputs/xianyang/winter.ini > "$tmp/winter.ini"
-cp inputs/xianyang/*.csv inputs/xianyang/*.nc "$tmp/"
-sed -i "s#^aqi_rules = .*#aqi_rules = $PWD/inputs/policy/aqi_HJ633-2012.ini#; s#^alert_rules = .*#alert_rules = $PWD/inputs/policy/alert_2018.ini#; s#^measures = .*#measures = $PWD/inputs/policy/measures_2018.csv#; s#^file = ../../outputs/.*#file = $tmp/out.nc#" "$tmp/winter.ini"
-cp "$tmp/winter.ini" "$tmp/one.ini"
-printf '\n[scenario.s1]\ncut = sector=coal|industry factor=0.5\n' >> "$tmp/one.ini"
-cp "$tmp/winter.ini" "$tmp/twenty.ini"
+
+timed() { # label, then the command: prints wall seconds and peak memory, keeps the output
+    label=$1; shift
+    /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" > "$tmp/$label.out"
+    read -r secs kb < "$tmp/time"
+    echo "$secs $kb"
+}
+
+echo
+echo "city-year: 10 stacks x 50 x 50 receptors (100 m) x 8760 hours, outputs written, 2 threads"
+/usr/bin/python3 scripts/make_cityyear.py "$tmp/cy"
+set -- $(timed cityyear "$build/lantian" run "$tmp/cy/cityyear.ini" --threads 2)
+cy_s=$1; cy_kb=$2
+cy_evals=$(echo "10 * 2502 * 8760" | bc)
+cy_rate=$(echo "scale=1; $cy_evals / $cy_s" | bc)
+cy_x=$(echo "scale=1; $cy_rate / 660000" | bc)
+grep -E "plume kernel" "$tmp/cityyear.out" | sed 's/^/  /'
+printf "  wall %.2f s, peak memory %d MB, output %d MB: %.3g evaluations/s end to end = %.0f x AERMOD/core\n" \
+    "$cy_s" $((cy_kb / 1024)) $(($(stat -c %s "$tmp/cy/cityyear.nc") / 1048576)) "$cy_rate" "$cy_x"
+
+echo
+echo "default case (make run: 744 h, 24 000 receptors, every source type, secondary, 5 scenarios), 2 threads"
+set -- $(timed default "$build/lantian" run inputs/xianyang/winter.ini --threads 2 --set output.file="$tmp/default.nc")
+def_s=$1; def_kb=$2
+grep -E "plume kernel|gridded emissions|wall time" "$tmp/default.out" | sed 's/^/  /'
+printf "  peak memory %d MB, output %d MB\n" $((def_kb / 1024)) $(($(stat -c %s "$tmp/default.nc") / 1048576))
+
+# The cost of scenarios: the default case (first 48 h) with 1 and with 20
+# scenarios combined from one dispersion. The scenario sections of winter.ini
+# are left out and given here instead.
+mkdir -p "$tmp/case"
+awk '/^\[/ { skip = ($0 ~ /^\[scenario\./) } !skip' inputs/xianyang/winter.ini > "$tmp/case/winter.ini"
+cp -r inputs/xianyang/*.csv inputs/xianyang/*.nc inputs/xianyang/meic inputs/xianyang/counties.geojson "$tmp/case/"
+sed -i "s#^aqi_rules = .*#aqi_rules = $PWD/inputs/policy/aqi_HJ633-2012.ini#; s#^alert_rules = .*#alert_rules = $PWD/inputs/policy/alert_2018.ini#; s#^measures = .*#measures = $PWD/inputs/policy/measures_2018.csv#; s#^file = ../../outputs/.*#file = $tmp/out.nc#; s#^hours = .*#hours = 48#" "$tmp/case/winter.ini"
+cp "$tmp/case/winter.ini" "$tmp/case/one.ini"
+printf '\n[scenario.s1]\ncut = sector=coal|industry factor=0.5\n' >> "$tmp/case/one.ini"
+cp "$tmp/case/winter.ini" "$tmp/case/twenty.ini"
 i=1
 while [ $i -le 20 ]; do
-    printf '\n[scenario.s%d]\ncut = sector=coal|industry|regional factor=0.%d\n' $i $((i % 9 + 1)) >> "$tmp/twenty.ini"
+    printf '\n[scenario.s%d]\ncut = sector=coal|industry|regional factor=0.%d\n' $i $((i % 9 + 1)) >> "$tmp/case/twenty.ini"
     i=$((i + 1))
 done
 run() { # config
@@ -37,9 +64,19 @@ run() { # config
 }
 best() { b=999999; for k in 1 2 3; do t=$(run "$1"); b=$(echo "if ($t < $b) $t else $b" | bc); done; echo "$b"; }
 echo
-echo "scenario cost (default case, 744 h, 2 threads, wall seconds, best of 3):"
-t1=$(best "$tmp/one.ini")
-t20=$(best "$tmp/twenty.ini")
+echo "scenario cost (default case, first 48 h, 2 threads, wall seconds, best of 3):"
+t1=$(best "$tmp/case/one.ini")
+t20=$(best "$tmp/case/twenty.ini")
 ratio=$(echo "scale=3; $t20 / $t1" | bc)
 printf "  1 scenario   %8.2f s\n  20 scenarios %8.2f s\n  ratio        %8.3f (20 scenarios relative to 1)\n" "$t1" "$t20" "$ratio"
-printf '{"scenario_cost_1": %s, "scenario_cost_20": %s, "ratio_20_to_1": %s}\n' "$t1" "$t20" "$ratio" > outputs/bench_scenarios.json
+
+/usr/bin/python3 - "$build/bench/kernel.json" outputs/bench.json <<PY
+import json, sys
+k = json.load(open(sys.argv[1]))
+k.update({"cityyear_wall_s": $cy_s, "cityyear_peak_mb": $cy_kb / 1024, "cityyear_evals_per_s": $cy_rate,
+          "cityyear_ratio_to_aermod_per_core": $cy_x, "default_case_wall_s": $def_s,
+          "default_case_peak_mb": $def_kb / 1024, "scenario_cost_1": $t1, "scenario_cost_20": $t20,
+          "scenario_ratio_20_to_1": $ratio})
+json.dump(k, open(sys.argv[2], "w"), indent=2)
+print("\nJSON: " + sys.argv[2])
+PY

@@ -26,21 +26,21 @@ static double now_s(void)
 }
 
 /* One hour's sources: positions on a ring, wind turning 37 degrees an hour. */
-static void prepare(lt_plume_src *s, int hour, const lt_sigma_curves *c)
+static void prepare(lt_plume_src *s, int hour, const lt_sigma_curves *c, int nsrc)
 {
     lt_pg_class cls = (lt_pg_class)(hour % 6);
     double ang = hour * 37.0 * 3.14159265358979 / 180.0;
-    for (int k = 0; k < NSRC; k++) {
+    for (int k = 0; k < nsrc; k++) {
         memset(&s[k], 0, sizeof s[k]);
-        double a = 2 * 3.14159265358979 * k / NSRC;
+        double a = 2 * 3.14159265358979 * k / nsrc;
         s[k].x_m = 40000.0 * cos(a) * (0.3 + 0.7 * (k % 3) / 2.0);
         s[k].y_m = 40000.0 * sin(a) * (0.3 + 0.7 * (k % 3) / 2.0);
         s[k].cos_t = cos(ang);
         s[k].sin_t = sin(ang);
         double us = 2.0 + (hour % 5);
         s[k].q_norm = 1e6 / (2 * 3.14159265358979 * us);
-        s[k].hs_m = 30.0 + 5.0 * k;
-        lt_rise_setup(&s[k].rise, 2.0 + 0.1 * k, 12.0, 400.0, 275.0, us, cls);
+        s[k].hs_m = 30.0 + 5.0 * (k % NSRC);
+        lt_rise_setup(&s[k].rise, 2.0 + 0.1 * (k % NSRC), 12.0, 400.0, 275.0, us, cls);
         s[k].zi_m = 300.0 + 20.0 * (hour % 24);
         s[k].lid = cls <= LT_PG_D;
         s[k].bid = 1;
@@ -50,24 +50,26 @@ static void prepare(lt_plume_src *s, int hour, const lt_sigma_curves *c)
     }
 }
 
-static double run(int threads, double *checksum)
+static double run_sized(int threads, int nsrc, int nx, int ny, int hours, double *checksum)
 {
     const lt_sigma_curves *c = lt_sigma_curves_find("briggs-rural");
-    size_t nrec = (size_t)NX * NY;
+    size_t nrec = (size_t)nx * ny;
     double *rx = malloc(nrec * sizeof *rx), *ry = malloc(nrec * sizeof *ry);
     double *conc = calloc(3 * nrec, sizeof *conc);
-    lt_plume_src src[NSRC];
-    for (int j = 0; j < NY; j++)
-        for (int i = 0; i < NX; i++) {
-            rx[(size_t)j * NX + i] = (i - 0.5 * (NX - 1)) * 1000.0;
-            ry[(size_t)j * NX + i] = (j - 0.5 * (NY - 1)) * 1000.0;
+    lt_plume_src src[4 * NSRC];
+    /* receptors at 1 km over 150 x 160 km whatever their number: a denser grid */
+    double step = 1000.0 * sqrt((double)NX * NY / ((double)nx * ny));
+    for (int j = 0; j < ny; j++)
+        for (int i = 0; i < nx; i++) {
+            rx[(size_t)j * nx + i] = (i - 0.5 * (nx - 1)) * step;
+            ry[(size_t)j * nx + i] = (j - 0.5 * (ny - 1)) * step;
         }
     omp_set_num_threads(threads);
     double t = 0.0;
-    for (int h = 0; h < HOURS; h++) {
-        prepare(src, h, c);
+    for (int h = 0; h < hours; h++) {
+        prepare(src, h, c, nsrc);
         double t0 = now_s();
-        lt_plume_accumulate(src, NSRC, rx, ry, nrec, 1.5, 1, conc);
+        lt_plume_accumulate(src, (size_t)nsrc, rx, ry, nrec, 1.5, 1, conc);
         t += now_s() - t0;
     }
     *checksum = 0;
@@ -79,8 +81,14 @@ static double run(int threads, double *checksum)
     return t;
 }
 
-/* Area sources: 10 squares of 1-3 km, same grid, 24 hours. Returns seconds. */
-static double run_areas(int threads, double *evals)
+static double run(int threads, double *checksum)
+{
+    return run_sized(threads, NSRC, NX, NY, HOURS, checksum);
+}
+
+/* Area sources: 10 squares of 1-3 km (roads = 1: 10 road segments 26 m x
+ * 5 km), same grid, 24 hours. Returns seconds. */
+static double run_areas(int threads, int roads, double *evals)
 {
     const lt_sigma_curves *c = lt_sigma_curves_find("briggs-rural");
     size_t nrec = (size_t)NX * NY;
@@ -100,13 +108,18 @@ static double run_areas(int threads, double *evals)
         double ang = h * 37.0 * 3.14159265358979 / 180.0;
         for (int k = 0; k < 10; k++) {
             memset(&src[k], 0, sizeof src[k]);
-            double half = 500.0 + 100.0 * k;
-            double a = 2 * 3.14159265358979 * k / 10;
+            double half = 500.0 + 100.0 * k, hx = roads ? 2500.0 : half, hy = roads ? 13.0 : half;
+            double a = 2 * 3.14159265358979 * k / 10, b = roads ? 0.6 * k : 0.0; /* road bearings */
             src[k].x_m = 30000.0 * cos(a);
             src[k].y_m = 30000.0 * sin(a);
             src[k].cos_t = cos(ang);
             src[k].sin_t = sin(ang);
-            const double cx[4] = {-half, half, half, -half}, cy[4] = {-half, -half, half, half};
+            double cx[4], cy[4];
+            const double ex[4] = {-1, 1, 1, -1}, ey[4] = {-1, -1, 1, 1};
+            for (int v = 0; v < 4; v++) {
+                cx[v] = ex[v] * hx * cos(b) - ey[v] * hy * sin(b);
+                cy[v] = ex[v] * hx * sin(b) + ey[v] * hy * cos(b);
+            }
             for (int v = 0; v < 4; v++) {
                 uv[k][2 * v] = cx[v] * cos(ang) + cy[v] * sin(ang);
                 uv[k][2 * v + 1] = cy[v] * cos(ang) - cx[v] * sin(ang);
@@ -115,7 +128,8 @@ static double run_areas(int threads, double *evals)
             src[k].npoly = 4;
             lt_plume_polygon_extent(&src[k]);
             src[k].q_area = 1.0;
-            src[k].hs_m = 3.0;
+            src[k].hs_m = roads ? 1.0 : 3.0;
+            src[k].sz0sq = roads ? 1.5 * 1.5 : 0.0;
             src[k].zi_m = 500.0;
             src[k].lid = cls <= LT_PG_D;
             src[k].sy = c->y[cls];
@@ -133,6 +147,36 @@ static double run_areas(int threads, double *evals)
     return t;
 }
 
+/* The machine's limit for this kernel: every evaluation needs at least one
+ * exp(). Throughput of exp() over an array (vectorised by the compiler with
+ * libmvec at -O3 -march=native, arguments bounded like the kernel's), on
+ * `threads` threads. */
+static double exp_limit(int threads)
+{
+    enum { N = 1 << 16, REPS = 400 };
+    double *a = malloc(N * sizeof *a), *b = malloc(N * sizeof *b);
+    for (int i = 0; i < N; i++)
+        a[i] = -50.0 * (double)i / N;
+    omp_set_num_threads(threads);
+    double t0 = now_s(), sink = 0.0;
+#pragma omp parallel reduction(+ : sink)
+    {
+        double *loc = malloc(N * sizeof *loc);
+        for (int r = 0; r < REPS; r++) {
+#pragma omp simd
+            for (int i = 0; i < N; i++)
+                loc[i] = exp(a[i] - 1e-9 * r);
+            sink += loc[r % N];
+        }
+        free(loc);
+    }
+    double t = now_s() - t0;
+    b[0] = sink;
+    free(a);
+    free(b);
+    return (double)N * REPS * threads / t;
+}
+
 int main(int argc, char **argv)
 {
     double evals = (double)NSRC * NX * NY * HOURS;
@@ -141,19 +185,46 @@ int main(int argc, char **argv)
     double t1 = run(1, &c1), t2 = run(2, &c2);
     double r1 = evals / t1, r2 = evals / t2;
     const double aermod = 0.66e6; /* AERMOD point sources, one core of this machine (issue #2) */
+    double lim1 = exp_limit(1), lim2 = exp_limit(2);
     printf("plume kernel, point sources: %d stacks x %d x %d receptors x %d hours = %.3g evaluations\n",
            NSRC, NX, NY, HOURS, evals);
-    printf("%-10s %12s %18s %14s\n", "threads", "seconds", "evaluations/s", "x AERMOD/core");
-    printf("%-10d %12.3f %18.3g %14.0f\n", 1, t1, r1, r1 / aermod);
-    printf("%-10d %12.3f %18.3g %14.0f\n", 2, t2, r2, r2 / aermod);
+    printf("%-8s %10s %16s %14s %20s\n", "threads", "seconds", "evaluations/s", "x AERMOD/core", "share of exp() limit");
+    printf("%-8d %10.3f %16.3g %14.0f %19.2f\n", 1, t1, r1, r1 / aermod, r1 / lim1);
+    printf("%-8d %10.3f %16.3g %14.0f %19.2f\n", 2, t2, r2, r2 / aermod, r2 / lim2);
+    printf("exp() limit (vectorised, bounded arguments): %.3g/s on 1 thread, %.3g/s on 2\n", lim1, lim2);
     printf("speed-up 2 threads / 1 thread: %.2f; results identical: %s\n", t1 / t2,
            c1 == c2 ? "yes" : "NO");
-    double ae, ta1 = run_areas(1, &ae), ta2 = run_areas(2, &ae);
+    /* linear scaling: seconds per evaluation as sources, receptors and hours double */
+    printf("\nscaling (2 threads): nanoseconds per evaluation\n");
+    printf("%-34s %12s\n", "case", "ns/eval");
+    const int cs[7][4] = {{10, NX, NY, 24}, {20, NX, NY, 24}, {40, NX, NY, 24}, {40, NX / 2, NY / 2, 24},
+                          {40, NX, NY / 2, 24}, {40, NX, NY, 48}, {40, NX, NY, 96}};
+    double ns[7];
+    for (int i = 0; i < 7; i++) {
+        double ck, t = run_sized(2, cs[i][0], cs[i][1], cs[i][2], cs[i][3], &ck);
+        ns[i] = 1e9 * t / ((double)cs[i][0] * cs[i][1] * cs[i][2] * cs[i][3]);
+        char label[64];
+        snprintf(label, sizeof label, "%d src x %dx%d rec x %d h", cs[i][0], cs[i][1], cs[i][2], cs[i][3]);
+        printf("%-34s %12.3f\n", label, ns[i]);
+    }
+    double lo = ns[0], hi = ns[0];
+    for (int i = 1; i < 7; i++) {
+        lo = fmin(lo, ns[i]);
+        hi = fmax(hi, ns[i]);
+    }
+    printf("largest / smallest cost per evaluation: %.2f (1 = exactly linear)\n", hi / lo);
+    double ae, ta1 = run_areas(1, 0, &ae), ta2 = run_areas(2, 0, &ae);
     printf("\narea sources: 10 squares (1-2.8 km) x %d x %d receptors x 24 hours = %.3g evaluations\n",
            NX, NY, ae);
-    printf("%-10s %12s %18s %18s\n", "threads", "seconds", "evaluations/s", "us per evaluation");
-    printf("%-10d %12.3f %18.3g %18.3f\n", 1, ta1, ae / ta1, 1e6 * ta1 / ae);
-    printf("%-10d %12.3f %18.3g %18.3f\n", 2, ta2, ae / ta2, 1e6 * ta2 / ae);
+    printf("%-8s %10s %16s %18s %14s\n", "threads", "seconds", "evaluations/s", "us per evaluation", "x AERMOD/core");
+    printf("%-8d %10.3f %16.3g %18.3f %14.1f\n", 1, ta1, ae / ta1, 1e6 * ta1 / ae, ae / ta1 / 0.083e6);
+    printf("%-8d %10.3f %16.3g %18.3f %14.1f\n", 2, ta2, ae / ta2, 1e6 * ta2 / ae, ae / ta2 / 0.083e6);
+    double le, tl1 = run_areas(1, 1, &le), tl2 = run_areas(2, 1, &le);
+    printf("\nline sources (roads): 10 segments 26 m x 5 km x %d x %d receptors x 24 hours = %.3g evaluations\n",
+           NX, NY, le);
+    printf("%-8s %10s %16s %18s\n", "threads", "seconds", "evaluations/s", "us per evaluation");
+    printf("%-8d %10.3f %16.3g %18.3f\n", 1, tl1, le / tl1, 1e6 * tl1 / le);
+    printf("%-8d %10.3f %16.3g %18.3f\n", 2, tl2, le / tl2, 1e6 * tl2 / le);
     printf("(AERMOD: about 12 us per area evaluation, 0.083 million per second per core, issue #3)\n");
     if (argc > 1) {
         FILE *f = fopen(argv[1], "w");
@@ -164,8 +235,15 @@ int main(int argc, char **argv)
         fprintf(f,
                 "{\n  \"case\": \"%d stacks, %dx%d receptors, %d hours\",\n"
                 "  \"point_evals_per_s_1thread\": %.6g,\n  \"point_evals_per_s_2threads\": %.6g,\n"
-                "  \"ratio_to_aermod_per_core_2threads\": %.1f,\n  \"thread_invariant\": %s\n}\n",
-                NSRC, NX, NY, HOURS, r1, r2, r2 / aermod, c1 == c2 ? "true" : "false");
+                "  \"ratio_to_aermod_per_core_2threads\": %.1f,\n"
+                "  \"exp_limit_per_s_1thread\": %.6g,\n  \"exp_limit_per_s_2threads\": %.6g,\n"
+                "  \"share_of_exp_limit_2threads\": %.3f,\n"
+                "  \"scaling_max_over_min_cost\": %.3f,\n"
+                "  \"area_evals_per_s_1thread\": %.6g,\n  \"area_evals_per_s_2threads\": %.6g,\n"
+                "  \"line_evals_per_s_1thread\": %.6g,\n  \"line_evals_per_s_2threads\": %.6g,\n"
+                "  \"thread_invariant\": %s\n}\n",
+                NSRC, NX, NY, HOURS, r1, r2, r2 / aermod, lim1, lim2, r2 / lim2, hi / lo, ae / ta1,
+                ae / ta2, le / tl1, le / tl2, c1 == c2 ? "true" : "false");
         fclose(f);
     }
     return c1 == c2 ? 0 : 1;
