@@ -582,7 +582,7 @@ int lt_emisgrid_load(lt_emisgrid *g, const lt_config *cfg, const lt_domain *d, d
         return rc;
     }
     snprintf(g->summary, sizeof g->summary,
-             "%d inventory cells on the grid; kept PM2.5 %.1f of %.1f t/yr, SO2 %.1f, NOx %.1f, NH3 %.1f, VOC %.1f t/yr; %d release heights",
+             "%d cell x sector x species records on the grid; on the grid, as t/yr at the rate read: PM2.5 %.1f of %.1f, SO2 %.1f, NOx %.1f, NH3 %.1f, VOC %.1f; %d release heights",
              g->ncells_read, g->total_kept_kgs[0] * 31536.0, g->total_read_kgs[0] * 31536.0,
              g->total_kept_kgs[1] * 31536.0, g->total_kept_kgs[2] * 31536.0,
              g->total_kept_kgs[3] * 31536.0, g->total_kept_kgs[4] * 31536.0, g->nheights);

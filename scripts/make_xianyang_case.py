@@ -285,6 +285,49 @@ def areas(seats):
     return rows
 
 
+# --- Volume sources: open coal yards ----------------------------------------
+# Wind-blown dust from the open coal storage of the three power plants (dust
+# sector): 300 x 300 m yards as volume sources (sigma_y0 = side / 4.3 and
+# sigma_z0 = pile height / 2.15, as ISC3 advises), 10 m high, 15 t/yr of PM2.5
+# each (an assumption: fugitive PM2.5 of a covered-in-part yard).
+YARDS = [("YRD01", "PWR01", "彬州市", 0.035, -0.015), ("YRD02", "PWR02", "秦都区", -0.045, 0.025),
+         ("YRD03", "PWR03", "长武县", 0.025, 0.025)]
+
+
+def volumes(seats):
+    rows = []
+    for yid, plant, c, dlon, dlat in YARDS:
+        lon, lat = seats[c]
+        rows.append({"id": yid, "name": f"{plant} open coal yard", "lon": f"{lon + dlon:.4f}",
+                     "lat": f"{lat + dlat:.4f}", "height_m": 5, "sigma_y0_m": f"{300 / 4.3:.1f}",
+                     "sigma_z0_m": f"{10 / 2.15:.2f}", "sector": "dust", "county": c, "grade": "",
+                     "pm25_tpy": "15"})
+    return rows
+
+
+# --- Hourly emissions of monitored stacks (CEMS) -------------------------------
+# The two large power plants report hourly rates (as China's online monitoring
+# does): SYNTHETIC here, their annual rate shaped by a load curve (night 0.75,
+# day 1.15 of the mean, LST) with 2 % noise, exit velocity following the load.
+def hourly(pts, rng):
+    rows = []
+    for p in pts:
+        if p["id"] not in ("PWR01", "PWR02"):
+            continue
+        mean = {k: float(p[k]) * 1e6 / (365 * 86400.0) for k in ("pm25_tpy", "so2_tpy", "nox_tpy")}
+        for k in range(31 * 24):
+            day, h = divmod(k, 24)
+            lst = (h + 8) % 24
+            load = (1.15 if 7 <= lst < 23 else 0.75) * (1.0 + rng.normal(0, 0.02))
+            rows.append((f"2017-01-{day + 1:02d}T{h:02d}:00:00Z", p["id"], mean["pm25_tpy"] * load,
+                         mean["so2_tpy"] * load, mean["nox_tpy"] * load, float(p["velocity_ms"]) * load))
+    with open(os.path.join(CASE, "hourly_2017-01.csv"), "w", newline="") as f:
+        f.write("# SYNTHETIC hourly stack emissions (CEMS-like), see scripts/make_xianyang_case.py\n")
+        f.write("time,id,pm25_gs,so2_gs,nox_gs,velocity_ms\n")
+        for r in rows:
+            f.write(f"{r[0]},{r[1]},{r[2]:.5f},{r[3]:.5f},{r[4]:.5f},{r[5]:.3f}\n")
+
+
 # --- Temporal profiles -------------------------------------------------------
 # Hour-of-day factors in local time (ASSUMPTIONS of the usual shapes):
 # vehicles with morning and evening peaks, residential heating peaking in the
@@ -455,6 +498,12 @@ def main():
                                "grade", "pm25_tpy"])
         w.writeheader()
         w.writerows(ar)
+    with open(os.path.join(CASE, "volumes.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, ["id", "name", "lon", "lat", "height_m", "sigma_y0_m", "sigma_z0_m", "sector",
+                               "county", "grade", "pm25_tpy"])
+        w.writeheader()
+        w.writerows(volumes(seats))
+    hourly(pts, np.random.RandomState(2018))  # its own stream: the weather stays as it was
     profiles()
     meic(seats)
     met(os.path.join(CASE, "met_2017-01.nc"), rng)

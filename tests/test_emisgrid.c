@@ -310,6 +310,68 @@ static void bad_inventories(void **state)
     remove_case(dir);
 }
 
+/* CF layout and vertical-fraction files with faults. */
+static void bad_cf_and_vertical(void **state)
+{
+    (void)state;
+    char *dir = make_case();
+    char path[700], vpath[700], pset[800], vset[800];
+    snprintf(path, sizeof path, "%s/emis.nc", dir);
+    int nc, dlat, dlon, vlat, vlon, v1;
+    nc_create(path, NC_NETCDF4 | NC_CLOBBER, &nc);
+    nc_def_dim(nc, "lat", 2, &dlat);
+    nc_def_dim(nc, "lon", 2, &dlon);
+    nc_def_var(nc, "lat", NC_DOUBLE, 1, &dlat, &vlat);
+    nc_def_var(nc, "lon", NC_DOUBLE, 1, &dlon, &vlon);
+    int dims[2] = {dlat, dlon};
+    nc_def_var(nc, "pm25_industry", NC_DOUBLE, 2, dims, &v1);
+    nc_put_att_text(nc, v1, "units", 2, "kg");
+    nc_enddef(nc);
+    double lat[2] = {34.75, 34.85}, lon[2] = {108.35, 108.45}, val[4] = {1, 1, 1, 1};
+    nc_put_var_double(nc, vlat, lat);
+    nc_put_var_double(nc, vlon, lon);
+    nc_put_var_double(nc, v1, val);
+    nc_close(nc);
+    snprintf(pset, sizeof pset, "gridded.path=%s", path);
+    const char *extra[] = {"gridded.layout=cf", pset, "gridded.sectors=industry:industry", "gridded.species=pm25:pm25"};
+    lt_config cfg;
+    lt_error err;
+    lt_domain *d;
+    lt_emisgrid g;
+    assert_int_equal(lt_domain_create(&d, 108.4, 34.8, 30, 30, 2000.0, &err), 0);
+    lt_error_clear(&err);
+    assert_int_equal(load_cfg(&cfg, dir, extra, 4, &err), 0);
+    assert_int_not_equal(lt_emisgrid_load(&g, &cfg, d, cfg.start_s, &err), 0);
+    assert_non_null(strstr(err.msg, "emis.nc: variable 'pm25_industry' units 'kg'"));
+    lt_config_free(&cfg);
+    /* fractions that do not add up to 1 */
+    nc_open(path, NC_WRITE, &nc);
+    nc_inq_varid(nc, "pm25_industry", &v1);
+    nc_redef(nc);
+    nc_put_att_text(nc, v1, "units", 10, "kg m-2 s-1");
+    nc_enddef(nc);
+    nc_close(nc);
+    snprintf(vpath, sizeof vpath, "%s/vertical.csv", dir);
+    write_text(vpath, "sector,height_m,fraction\nindustry,10,0.5\nindustry,50,0.4\n");
+    snprintf(vset, sizeof vset, "gridded.vertical=%s", vpath);
+    const char *extra2[] = {"gridded.layout=cf", pset, "gridded.sectors=industry:industry",
+                            "gridded.species=pm25:pm25", vset};
+    lt_error_clear(&err);
+    assert_int_equal(load_cfg(&cfg, dir, extra2, 5, &err), 0);
+    assert_int_not_equal(lt_emisgrid_load(&g, &cfg, d, cfg.start_s, &err), 0);
+    assert_non_null(strstr(err.msg, "vertical.csv: the fractions of sector 'industry' add up to 0.9"));
+    lt_config_free(&cfg);
+    /* a sector the map does not know */
+    write_text(vpath, "sector,height_m,fraction\npower,10,1\n");
+    lt_error_clear(&err);
+    assert_int_equal(load_cfg(&cfg, dir, extra2, 5, &err), 0);
+    assert_int_not_equal(lt_emisgrid_load(&g, &cfg, d, cfg.start_s, &err), 0);
+    assert_non_null(strstr(err.msg, "vertical.csv:2: column 'sector' = 'power'"));
+    lt_config_free(&cfg);
+    lt_domain_free(&d);
+    remove_case(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -318,6 +380,7 @@ int main(void)
         cmocka_unit_test(meic_layout_conserves_mass),
         cmocka_unit_test(cf_layout_units),
         cmocka_unit_test(bad_inventories),
+        cmocka_unit_test(bad_cf_and_vertical),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
