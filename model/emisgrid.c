@@ -10,6 +10,7 @@
 #include <udunits2.h>
 
 #include "csv.h"
+#include "namemap.h"
 
 #define EDGE_POINTS 16  /* points per rectangle edge: the projected edge is curved */
 
@@ -114,48 +115,15 @@ int lt_regrid_rectangle(const lt_domain *d, double lon0, double lon1, double lat
 
 /* ---- the [gridded] maps ------------------------------------------------ */
 
-/* "file_name:lantian_name[:number]" items of a comma-separated list. */
-typedef struct map_item {
-    char from[64], to[LT_NAME_MAX];
-    double number; /* NAN when absent */
-} map_item;
+typedef lt_namemap_item map_item; /* a = the inventory's name, b = lantian's */
 
+/* "NAME_IN_FILE:LANTIAN_NAME[:number]" items of a [gridded] key. */
 static int parse_map(const char *list, const char *what, const char *cfgpath, map_item *items,
                      int cap, int *n, lt_error *err)
 {
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", list);
-    *n = 0;
-    char *save = NULL;
-    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        while (*t == ' ' || *t == '\t')
-            t++;
-        char *e = t + strlen(t);
-        while (e > t && (e[-1] == ' ' || e[-1] == '\t'))
-            *--e = '\0';
-        char *c1 = strchr(t, ':');
-        if (!c1 || c1 == t || !c1[1] || *n == cap)
-            return lt_error_set(err, LT_EINPUT,
-                                "%s: [gridded] %s item '%s': expected NAME_IN_FILE:LANTIAN_NAME (at most %d items)",
-                                cfgpath, what, t, cap);
-        *c1 = '\0';
-        char *c2 = strchr(c1 + 1, ':');
-        map_item *it = &items[(*n)++];
-        it->number = NAN;
-        if (c2) {
-            *c2 = '\0';
-            char *end;
-            it->number = strtod(c2 + 1, &end);
-            if (end == c2 + 1 || *end || !(it->number > 0))
-                return lt_error_set(err, LT_EINPUT, "%s: [gridded] %s item '%s:%s:%s': expected a positive number after the second ':'",
-                                    cfgpath, what, t, c1 + 1, c2 + 1);
-        }
-        if (strlen(t) >= sizeof it->from || strlen(c1 + 1) >= sizeof it->to)
-            return lt_error_set(err, LT_EINPUT, "%s: [gridded] %s item '%s': names too long", cfgpath, what, t);
-        snprintf(it->from, sizeof it->from, "%s", t);
-        snprintf(it->to, sizeof it->to, "%s", c1 + 1);
-    }
-    return LT_OK;
+    char where[LT_PATH_MAX + 64];
+    snprintf(where, sizeof where, "%s: [gridded] %s", cfgpath, what);
+    return lt_namemap_parse(list, where, "NAME_IN_FILE:LANTIAN_NAME", 1, items, cap, n, err);
 }
 
 static int species_index(const char *s)
@@ -194,7 +162,7 @@ static int read_vertical(const char *path, const map_item *sec, int nsec, vprofi
     for (int s = 0; s < nsec; s++) {
         vp[s].n = 0;
         for (size_t k = 0; k < sizeof default_vertical / sizeof default_vertical[0]; k++)
-            if (!strcmp(default_vertical[k].sector, sec[s].from))
+            if (!strcmp(default_vertical[k].sector, sec[s].a))
                 for (int l = 0; l < 4; l++)
                     if (default_vertical[k].frac[l] > 0) {
                         vp[s].height[vp[s].n] = default_heights[l];
@@ -217,7 +185,7 @@ static int read_vertical(const char *path, const map_item *sec, int nsec, vprofi
     for (size_t i = 0; i < lt_csv_rows(csv) && !rc; i++) {
         const char *name = lt_csv_field(csv, i, lt_csv_column(csv, "sector"));
         int s = 0;
-        while (s < nsec && strcmp(sec[s].from, name))
+        while (s < nsec && strcmp(sec[s].a, name))
             s++;
         if (s == nsec) {
             rc = lt_error_set(err, LT_EINPUT, "%s:%d: column 'sector' = '%s': expected a sector of [gridded] sectors",
@@ -246,7 +214,7 @@ static int read_vertical(const char *path, const map_item *sec, int nsec, vprofi
             t += vp[s].frac[l];
         if (seen[s] && fabs(t - 1.0) > 1e-6)
             rc = lt_error_set(err, LT_EINPUT, "%s: the fractions of sector '%s' add up to %.6g: expected 1",
-                              path, sec[s].from, t);
+                              path, sec[s].a, t);
     }
     lt_csv_close(&csv);
     return rc;
@@ -464,6 +432,18 @@ static int read_axis(int nc, const char *path, const char *name, double **vals, 
     return LT_OK;
 }
 
+/* Widens box (lon lo, hi, lat lo, hi) to hold cell (i, j)'s centre. */
+static void extend_box(const lt_domain *d, int i, int j, double *box)
+{
+    double lon, lat;
+    if (lt_domain_inverse(d, lt_domain_x(d, i), lt_domain_y(d, j), &lon, &lat))
+        return;
+    box[0] = fmin(box[0], lon);
+    box[1] = fmax(box[1], lon);
+    box[2] = fmin(box[2], lat);
+    box[3] = fmax(box[3], lat);
+}
+
 int lt_emisgrid_load(lt_emisgrid *g, const lt_config *cfg, const lt_domain *d, double t_s,
                      lt_error *err)
 {
@@ -477,36 +457,31 @@ int lt_emisgrid_load(lt_emisgrid *g, const lt_config *cfg, const lt_domain *d, d
         return rc;
     int sector_of[LT_EG_MAX_SECTORS], species_of[LT_EG_MAX_SPECIES];
     for (int s = 0; s < nsec; s++)
-        if ((sector_of[s] = lt_config_sector_index(cfg, sec[s].to)) < 0)
+        if ((sector_of[s] = lt_config_sector_index(cfg, sec[s].b)) < 0)
             return lt_error_set(err, LT_EINPUT, "%s: [gridded] sectors: '%s' maps to '%s', which is not in [sources] sectors",
-                                cfg->path, sec[s].from, sec[s].to);
+                                cfg->path, sec[s].a, sec[s].b);
     for (int s = 0; s < nspc; s++) {
-        if ((species_of[s] = species_index(spc[s].to)) < 0)
+        if ((species_of[s] = species_index(spc[s].b)) < 0)
             return lt_error_set(err, LT_EINPUT, "%s: [gridded] species: '%s' maps to '%s': expected pm25, so2, nox, nh3 or voc",
-                                cfg->path, spc[s].from, spc[s].to);
+                                cfg->path, spc[s].a, spc[s].b);
         if (species_of[s] == LT_EG_VOC && cfg->gridded_layout == LT_GRIDDED_MEIC && isnan(spc[s].number))
             return lt_error_set(err, LT_EINPUT, "%s: [gridded] species: VOC species '%s' is in 1e6 mol: expected its molar mass, e.g. %s:voc:46",
-                                cfg->path, spc[s].from, spc[s].from);
+                                cfg->path, spc[s].a, spc[s].a);
     }
     vprofile vp[LT_EG_MAX_SECTORS];
     if ((rc = read_vertical(cfg->gridded_vertical, sec, nsec, vp, err)))
         return rc;
-    /* the domain's lon/lat box, with a cell of margin */
-    double lon_lo = INFINITY, lon_hi = -INFINITY, lat_lo = INFINITY, lat_hi = -INFINITY;
-    for (int j = 0; j < g->ny; j += g->ny - 1 > 0 ? g->ny - 1 : 1)
-        for (int i = 0; i < g->nx; i++) {
-            double lon, lat;
-            lt_domain_inverse(d, lt_domain_x(d, i), lt_domain_y(d, j), &lon, &lat);
-            lon_lo = fmin(lon_lo, lon), lon_hi = fmax(lon_hi, lon);
-            lat_lo = fmin(lat_lo, lat), lat_hi = fmax(lat_hi, lat);
-        }
-    for (int i = 0; i < g->nx; i += g->nx - 1 > 0 ? g->nx - 1 : 1)
-        for (int j = 0; j < g->ny; j++) {
-            double lon, lat;
-            lt_domain_inverse(d, lt_domain_x(d, i), lt_domain_y(d, j), &lon, &lat);
-            lon_lo = fmin(lon_lo, lon), lon_hi = fmax(lon_hi, lon);
-            lat_lo = fmin(lat_lo, lat), lat_hi = fmax(lat_hi, lat);
-        }
+    /* the domain's lon/lat box: the extremes along its four edges */
+    double box[4] = {INFINITY, -INFINITY, INFINITY, -INFINITY}; /* lon lo, hi, lat lo, hi */
+    for (int i = 0; i < g->nx; i++) {
+        extend_box(d, i, 0, box);
+        extend_box(d, i, g->ny - 1, box);
+    }
+    for (int j = 0; j < g->ny; j++) {
+        extend_box(d, 0, j, box);
+        extend_box(d, g->nx - 1, j, box);
+    }
+    double lon_lo = box[0], lon_hi = box[1], lat_lo = box[2], lat_hi = box[3];
     double pad = 0.01 * lt_domain_dx(d) / 1000.0 + 0.05;
     lon_lo -= pad, lon_hi += pad, lat_lo -= pad, lat_hi += pad;
     add_ctx a = {g, d, NULL, NULL, 0};
@@ -530,7 +505,7 @@ int lt_emisgrid_load(lt_emisgrid *g, const lt_config *cfg, const lt_domain *d, d
             for (int p = 0; p < nspc && !rc; p++) {
                 char path[LT_PATH_MAX + 256];
                 snprintf(path, sizeof path, "%s/%04d_%02d__%.63s__%.63s.nc", cfg->gridded_path, tm.tm_year + 1900,
-                         tm.tm_mon + 1, sec[s].from, spc[p].from);
+                         tm.tm_mon + 1, sec[s].a, spc[p].a);
                 /* t/month -> kg/s; VOC: 1e6 mol/month x g/mol -> kg/s */
                 double per_s = 1.0 / (days * 86400.0);
                 double to_kgs = species_of[p] == LT_EG_VOC ? 1e6 * spc[p].number * 1e-3 * per_s : 1e3 * per_s;
@@ -558,7 +533,7 @@ int lt_emisgrid_load(lt_emisgrid *g, const lt_config *cfg, const lt_domain *d, d
             for (int s = 0; s < nsec && !rc; s++)
                 for (int p = 0; p < nspc && !rc; p++) {
                     char name[160];
-                    snprintf(name, sizeof name, "%.63s_%.63s", spc[p].from, sec[s].from);
+                    snprintf(name, sizeof name, "%.63s_%.63s", spc[p].a, sec[s].a);
                     int v;
                     found += nc_inq_varid(nc, name, &v) == NC_NOERR;
                     rc = read_cf_var(&a, nc, path, name, &vp[s], sector_of[s], species_of[p], sys,
@@ -567,7 +542,7 @@ int lt_emisgrid_load(lt_emisgrid *g, const lt_config *cfg, const lt_domain *d, d
                 }
             if (!rc && !found)
                 rc = lt_error_set(err, LT_EINPUT, "%s: no variable named <species>_<sector> for [gridded] species and sectors (e.g. %s_%s)",
-                                  path, nspc ? spc[0].from : "pm25", nsec ? sec[0].from : "industry");
+                                  path, nspc ? spc[0].a : "pm25", nsec ? sec[0].a : "industry");
             if (sys)
                 ut_free_system(sys);
             free(lat);

@@ -10,6 +10,7 @@
 #include <udunits2.h>
 
 #include "config.h"
+#include "namemap.h"
 
 enum { V_U10, V_V10, V_T2, V_PBLH, V_UST, V_RMOL, V_HFX, V_RAIN, V_RH, V_CLOUD, V_SIGTH, NVARS };
 
@@ -308,82 +309,49 @@ static int read_time(lt_met *m, ut_system *sys, int *tdim, lt_error *err)
     return rc;
 }
 
-/* The file's name and factor for lantian variable name in a variable map
- * "lantian:file[:factor], ..."; 0 when the map does not name it. */
-static int map_lookup(const char *map, const char *name, char *file_name, double *factor)
-{
-    if (!map || !map[0])
-        return 0;
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", map);
-    char *save = NULL;
-    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        while (*t == ' ')
-            t++;
-        char *c1 = strchr(t, ':');
-        if (!c1)
-            continue;
-        *c1 = '\0';
-        if (strcmp(t, name))
-            continue;
-        char *fn = c1 + 1, *c2 = strchr(fn, ':');
-        if (c2) {
-            *c2 = '\0';
-            *factor = strtod(c2 + 1, NULL);
-        }
-        char *e = fn + strlen(fn);
-        while (e > fn && e[-1] == ' ')
-            *--e = '\0';
-        snprintf(file_name, NC_MAX_NAME + 1, "%s", fn);
-        return 1;
-    }
-    return 0;
-}
+#define MAP_MAX NVARS
 
-/* Checks a variable map: known lantian names, "name:file[:factor]" items. */
-static int check_map(const char *map, const char *cfg_where, lt_error *err)
+/* Reads a variable map "lantian:file[:factor], ..." and checks its names. */
+static int read_map(const char *map, const char *where_file, lt_namemap_item *items, int *n,
+                    lt_error *err)
 {
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", map);
-    char *save = NULL;
-    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        while (*t == ' ')
-            t++;
-        char *c1 = strchr(t, ':');
-        if (!c1 || c1 == t || !c1[1])
-            return lt_error_set(err, LT_EINPUT, "%s: [met] variables item '%s': expected LANTIAN_NAME:NAME_IN_FILE[:FACTOR]",
-                                cfg_where, t);
-        *c1 = '\0';
+    char where[LT_PATH_MAX + 64];
+    snprintf(where, sizeof where, "%s: [met] variables", where_file);
+    int rc = lt_namemap_parse(map, where, "LANTIAN_NAME:NAME_IN_FILE[:FACTOR]", 0, items, MAP_MAX, n, err);
+    for (int i = 0; i < *n && !rc; i++) {
         int known = 0;
         for (int v = 0; v < NVARS; v++)
-            known |= !strcmp(vars[v].name, t);
+            known |= !strcmp(vars[v].name, items[i].a);
         if (!known)
-            return lt_error_set(err, LT_EINPUT, "%s: [met] variables: '%s' is not a lantian variable (expected u10, v10, t2, pblh, ust, rmol, hfx, rain, rh, cloud, sigma_theta)",
-                                cfg_where, t);
-        char *c2 = strchr(c1 + 1, ':');
-        if (c2) {
-            char *end;
-            double f = strtod(c2 + 1, &end);
-            if (end == c2 + 1 || *end || !isfinite(f) || f == 0.0)
-                return lt_error_set(err, LT_EINPUT, "%s: [met] variables item '%s:%s': expected a non-zero factor after the second ':'",
-                                    cfg_where, t, c1 + 1);
-        }
+            rc = lt_error_set(err, LT_EINPUT,
+                              "%s: '%s' is not a lantian variable (expected u10, v10, t2, pblh, ust, rmol, hfx, rain, rh, cloud, sigma_theta)",
+                              where, items[i].a);
     }
-    return LT_OK;
+    return rc;
+}
+
+/* The map's item for lantian variable name, or NULL. */
+static const lt_namemap_item *map_find(const lt_namemap_item *items, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(items[i].a, name))
+            return &items[i];
+    return NULL;
 }
 
 static int setup_var(lt_met *m, ut_system *sys, int v, int tdim, int latdim, int londim,
-                     const char *map, lt_error *err)
+                     const lt_namemap_item *map, int nmap, lt_error *err)
 {
     const var_def *d = &vars[v];
     m->varid[v] = -1;
-    char mapped[NC_MAX_NAME + 1];
     double factor = NAN;
-    if (map_lookup(map, d->name, mapped, &factor)) {
-        if (nc_inq_varid(m->ncid, mapped, &m->varid[v]) != NC_NOERR)
+    const lt_namemap_item *it = map_find(map, nmap, d->name);
+    if (it) {
+        if (nc_inq_varid(m->ncid, it->b, &m->varid[v]) != NC_NOERR)
             return lt_error_set(err, LT_EINPUT, "%s: variable '%s' (mapped to %s by [met] variables) is missing",
-                                m->path, mapped, d->name);
-        snprintf(m->varname[v], sizeof m->varname[v], "%s", mapped);
+                                m->path, it->b, d->name);
+        snprintf(m->varname[v], sizeof m->varname[v], "%s", it->b);
+        factor = it->number;
     } else if (!find_var(m->ncid, d->name, d->standard_name, &m->varid[v], m->varname[v])) {
         m->varid[v] = -1;
         return LT_OK;
@@ -456,7 +424,9 @@ int lt_met_open_ex(lt_met **out, const char *path, int format, const char *map, 
         *out = m;
         return LT_OK;
     }
-    if (map && map[0] && (rc = check_map(map, path, err))) {
+    lt_namemap_item items[MAP_MAX];
+    int nmap = 0;
+    if (map && map[0] && (rc = read_map(map, path, items, &nmap, err))) {
         lt_met_close(&m);
         return rc;
     }
@@ -505,7 +475,7 @@ int lt_met_open_ex(lt_met **out, const char *path, int format, const char *map, 
     if (rc)
         goto done;
     for (int v = 0; v < NVARS && !rc; v++)
-        rc = setup_var(m, sys, v, tdim, latdim, londim, map, err);
+        rc = setup_var(m, sys, v, tdim, latdim, londim, items, nmap, err);
     if (rc)
         goto done;
     for (int v = 0; v < NVARS; v++) {

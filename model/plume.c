@@ -67,6 +67,17 @@ void lt_plume_polygon_extent(lt_plume_src *s)
     }
 }
 
+void lt_plume_set_polygon(lt_plume_src *s, const double *x, const double *y, int n, double *uv)
+{
+    for (int v = 0; v < n; v++) {
+        uv[2 * v] = x[v] * s->cos_t + y[v] * s->sin_t;     /* along the wind */
+        uv[2 * v + 1] = y[v] * s->cos_t - x[v] * s->sin_t; /* across it */
+    }
+    s->poly = uv;
+    s->npoly = n;
+    lt_plume_polygon_extent(s);
+}
+
 /* The v where the polygon crosses the line u = u0, sorted: pairs bound the
  * stretches of the line inside the polygon (even-odd rule). */
 static int crossings(const double *uv, int n, double u0, double *vs)

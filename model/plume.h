@@ -53,6 +53,11 @@ typedef struct lt_plume_src {
  * (not per receptor). */
 void lt_plume_polygon_extent(lt_plume_src *s);
 
+/* Makes s an area source over the polygon (x[i], y[i]), i < n, given on the
+ * grid relative to (s->x_m, s->y_m): its vertices turned into the wind's frame
+ * (s->cos_t, s->sin_t set) into uv[2n], which s then points to, and its extent. */
+void lt_plume_set_polygon(lt_plume_src *s, const double *x, const double *y, int n, double *uv);
+
 /* Largest number of vertices of an area polygon. */
 #define LT_AREA_MAX_VERTICES 256
 

@@ -580,16 +580,9 @@ static size_t prepare_sources(const lt_case *cs, const lt_sigma_curves *curves,
             lt_rise_setup(&s->rise, 0.0, 0.0, 0.0, m.t2, us_dil, cls);
             s->sy0sq = 0.0;
             s->sz0sq = p->sigma_z0_m * p->sigma_z0_m;
-            /* the polygon in the wind's frame: u along the wind, v across */
-            double *uv = polybuf + 2 * (size_t)(*poly_used);
-            for (int v = 0; v < p->nvert; v++) {
-                uv[2 * v] = p->vx[v] * s->cos_t + p->vy[v] * s->sin_t;
-                uv[2 * v + 1] = p->vy[v] * s->cos_t - p->vx[v] * s->sin_t;
-            }
+            /* the polygon in the wind's frame */
+            lt_plume_set_polygon(s, p->vx, p->vy, p->nvert, polybuf + 2 * (size_t)(*poly_used));
             *poly_used += (size_t)p->nvert;
-            s->poly = uv;
-            s->npoly = p->nvert;
-            lt_plume_polygon_extent(s);
             s->q_area = q_ugs / p->area_m2 / us_dil; /* ug m-2 s-1 over u */
         } else if (p->kind == LT_SRC_VOLUME) {
             s->hs_m = p->height_m;                 /* no downwash, no rise */
@@ -740,15 +733,9 @@ static int gridded_hour(pass_ctx *x, double t_s, const lt_met_point *mc, lt_summ
         s.sin_t = sin(ang);
         double us = lt_wind_at_height(speed, cfg->wind_height_m, g->height_m[l], cls, curves->urban);
         double ud = us > 1.0 ? us : 1.0;
-        const double sq[4][2] = {{-h, -h}, {h, -h}, {h, h}, {-h, h}};
+        const double sx[4] = {-h, h, h, -h}, sy[4] = {-h, -h, h, h};
         double uv[8];
-        for (int v = 0; v < 4; v++) {
-            uv[2 * v] = sq[v][0] * s.cos_t + sq[v][1] * s.sin_t;
-            uv[2 * v + 1] = sq[v][1] * s.cos_t - sq[v][0] * s.sin_t;
-        }
-        s.poly = uv;
-        s.npoly = 4;
-        lt_plume_polygon_extent(&s);
+        lt_plume_set_polygon(&s, sx, sy, 4, uv);
         s.q_area = 1.0 / (dx * dx * ud);
         s.hs_m = g->height_m[l];
         lt_rise_setup(&s.rise, 0.0, 0.0, 0.0, m.t2, ud, cls);
