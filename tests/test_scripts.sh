@@ -45,3 +45,20 @@ assert all(abs(v - 100) < 0.05 for v in tot.values()), tot
 PY
 }
 check shares_per_station shares_ok
+slurm_array_ok() { # the job-array script, run as tasks 0 and 1 outside Slurm
+    printf '# a batch\nbase\n\nurban --set dispersion.curves=briggs-urban\n' > "$tmp/batch.txt"
+    for k in 0 1; do
+        SLURM_ARRAY_TASK_ID=$k SLURM_CPUS_PER_TASK=1 LANTIAN="$build/lantian" \
+            bash scripts/slurm/scenario_array.sbatch "$tmp/case.ini" "$tmp/batch.txt" "$tmp/batch" || return 1
+    done
+    [ -s "$tmp/batch/base.nc" ] && [ -s "$tmp/batch/urban.nc" ] &&
+    ! cmp -s "$tmp/batch/base.nc" "$tmp/batch/urban.nc" &&
+    ! SLURM_ARRAY_TASK_ID=2 LANTIAN="$build/lantian" bash scripts/slurm/scenario_array.sbatch \
+        "$tmp/case.ini" "$tmp/batch.txt" "$tmp/batch" 2>"$tmp/err" &&
+    grep -q "has no run number 2" "$tmp/err"
+}
+# a short case for it: the default case cut to its first 2 hours
+cp -r inputs/xianyang/* "$tmp/"
+sed -e 's/^hours = .*/hours = 2/' -e "s#^file = ../../outputs/.*#file = $tmp/unused.nc#" \
+    -e "s#\.\./policy/#$PWD/inputs/policy/#" inputs/xianyang/winter.ini > "$tmp/case.ini"
+check slurm_array_script slurm_array_ok
