@@ -54,7 +54,7 @@ static int county_tag(lt_case *cs, const char *name)
 
 /* One group per gridded sector and county (of the cells that emit), after
  * the point-like sources' groups. */
-static int rc_grid_groups(lt_case *cs, lt_error *err)
+static int build_grid_groups(lt_case *cs, lt_error *err)
 {
     const lt_emisgrid *g = cs->gridded;
     size_t ng = (size_t)g->nx * (size_t)g->ny;
@@ -139,7 +139,7 @@ static int build_groups(lt_case *cs, lt_error *err)
         }
         cs->group_of_point[i] = g;
     }
-    if (cs->gridded && (rc_grid_groups(cs, err)))
+    if (cs->gridded && (build_grid_groups(cs, err)))
         return err->code;
     if (cs->background_tag >= 0) {
         cs->group_tag[cs->ngroups] = cs->background_tag;
