@@ -508,7 +508,7 @@ static size_t prepare_sources(const lt_case *cs, const lt_sigma_curves *curves,
                               double *cytab, lt_met_point *mets, double *speeds, double t_s,
                               double *polybuf, lt_chem_src *chems)
 {
-    size_t used = 0, *poly_used = &used;
+    size_t poly_used = 0; /* vertices placed in polybuf this hour */
     const lt_config *cfg = cs->cfg;
     size_t n = 0;
     *calm_count = 0;
@@ -581,8 +581,8 @@ static size_t prepare_sources(const lt_case *cs, const lt_sigma_curves *curves,
             s->sy0sq = 0.0;
             s->sz0sq = p->sigma_z0_m * p->sigma_z0_m;
             /* the polygon in the wind's frame */
-            lt_plume_set_polygon(s, p->vx, p->vy, p->nvert, polybuf + 2 * (size_t)(*poly_used));
-            *poly_used += (size_t)p->nvert;
+            lt_plume_set_polygon(s, p->vx, p->vy, p->nvert, polybuf + 2 * poly_used);
+            poly_used += (size_t)p->nvert;
             s->q_area = q_ugs / p->area_m2 / us_dil; /* ug m-2 s-1 over u */
         } else if (p->kind == LT_SRC_VOLUME) {
             s->hs_m = p->height_m;                 /* no downwash, no rise */
