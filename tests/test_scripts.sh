@@ -62,3 +62,17 @@ cp -r inputs/xianyang/* "$tmp/"
 sed -e 's/^hours = .*/hours = 2/' -e "s#^file = ../../outputs/.*#file = $tmp/unused.nc#" \
     -e "s#\.\./policy/#$PWD/inputs/policy/#" inputs/xianyang/winter.ini > "$tmp/case.ini"
 check slurm_array_script slurm_array_ok
+threads_ok() { # the whole default case (gridded FFT path, chemistry, scenarios): 1 and 2 threads agree bit for bit
+    "$build/lantian" run "$tmp/case.ini" --threads 1 --set output.file="$tmp/t1.nc" >/dev/null &&
+    "$build/lantian" run "$tmp/case.ini" --threads 2 --set output.file="$tmp/t2.nc" >/dev/null &&
+    /usr/bin/python3 - "$tmp/t1.nc" "$tmp/t2.nc" <<'PY'
+import sys
+import netCDF4
+import numpy as np
+a, b = netCDF4.Dataset(sys.argv[1]), netCDF4.Dataset(sys.argv[2])
+for v in ("pm25", "pm25_src", "pm25_county", "so4", "no3", "station_pm25_split", "scenario_station_pm25"):
+    assert np.array_equal(np.asarray(a[v][:]), np.asarray(b[v][:])), v
+assert float(np.asarray(a["pm25"][:]).max()) > 0
+PY
+}
+check default_case_thread_invariance threads_ok
