@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config.h"
 #include "kvfile.h"
 
 int lt_aqi_table_read(lt_aqi_table *t, const char *path, lt_error *err)
@@ -84,15 +85,13 @@ size_t lt_daily_means(const lt_aqi_table *t, const double *hourly, size_t nh, do
                       double *daily, size_t maxdays, double *day0_s)
 {
     /* Local midnight at or before the start. */
-    double off = t->utc_offset_h * 3600.0;
-    double local0 = floor((start_s + off) / 86400.0) * 86400.0;
-    *day0_s = local0 - off;
+    *day0_s = lt_local_day_start(start_s, t->utc_offset_h);
     size_t ndays = 0;
     double sum = 0.0;
     int n = 0;
     long cur = -1;
     for (size_t h = 0; h <= nh; h++) {
-        long d = h < nh ? (long)floor((start_s + 3600.0 * (double)h + off - local0) / 86400.0) : -2;
+        long d = h < nh ? lt_local_day_index(start_s + 3600.0 * (double)h, *day0_s) : -2;
         if (d != cur && cur >= 0) {
             if ((size_t)cur < maxdays)
                 daily[cur] = n >= t->min_hours ? sum / n : NAN;

@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
+
 size_t lt_assess_ndays(const lt_aqi_table *t, double start_s, int hours)
 {
-    double off = t->utc_offset_h * 3600.0;
-    double local0 = floor((start_s + off) / 86400.0) * 86400.0;
-    double last = start_s + 3600.0 * (hours - 1) + off;
-    return (size_t)floor((last - local0) / 86400.0) + 1;
+    double day0 = lt_local_day_start(start_s, t->utc_offset_h);
+    return (size_t)lt_local_day_index(start_s + 3600.0 * (hours - 1), day0) + 1;
 }
 
 void lt_assessment_free(lt_assessment *a)
@@ -54,10 +54,7 @@ int lt_assess(lt_assessment *a, const lt_aqi_table *t, const lt_alert_rules *rul
         lt_assessment_free(a);
         return -1;
     }
-    {
-        double off = t->utc_offset_h * 3600.0;
-        a->day0_s = floor((start_s + off) / 86400.0) * 86400.0 - off;
-    }
+    a->day0_s = lt_local_day_start(start_s, t->utc_offset_h);
     for (size_t k = 0; k < nst; k++) {
         for (size_t h = 0; h < nh; h++)
             series[h] = st[h * nst + k];
@@ -100,9 +97,8 @@ int lt_assess(lt_assessment *a, const lt_aqi_table *t, const lt_alert_rules *rul
         for (size_t h = 0; h < nh; h++)
             aqi_h[h] = lt_iaqi_pm25(t, run24[h]);
         lt_alert_levels(rules, aqi_h, nh, lead_hours, a->alert_hour);
-        double off = t->utc_offset_h * 3600.0;
         for (size_t h = 0; h < nh; h++) {
-            size_t d = (size_t)floor((start_s + 3600.0 * (double)h + off - (a->day0_s + off)) / 86400.0);
+            size_t d = (size_t)lt_local_day_index(start_s + 3600.0 * (double)h, a->day0_s);
             if (d < nd && a->alert_hour[h] > a->alert_day[d])
                 a->alert_day[d] = a->alert_hour[h];
         }

@@ -651,6 +651,17 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
     return LT_OK;
 }
 
+double lt_local_day_start(double t_s, double utc_offset_h)
+{
+    double off = utc_offset_h * 3600.0;
+    return floor((t_s + off) / 86400.0) * 86400.0 - off;
+}
+
+long lt_local_day_index(double t_s, double day0_s)
+{
+    return (long)floor((t_s - day0_s) / 86400.0);
+}
+
 int lt_ini_check_lines(const char *path, lt_error *err)
 {
     FILE *f = fopen(path, "r");

@@ -55,6 +55,23 @@ static int put_text(int ncid, int varid, const char *name, const char *value)
 static size_t min_sz(size_t a, size_t b) { return a < b ? a : b; }
 
 /* Defines a float data variable with compression and chunking. */
+/* A CF time coordinate NAME(dim) with its bounds NAME_bnds(dim, nv), in units. */
+static int def_time_axis(int ncid, const char *name, int dim, int d_nv, const char *long_name,
+                         const char *units, int *var, int *bnds)
+{
+    char bname[64];
+    snprintf(bname, sizeof bname, "%s_bnds", name);
+    int dd[2] = {dim, d_nv}, st;
+    if ((st = nc_def_var(ncid, name, NC_DOUBLE, 1, &dim, var)) ||
+        (st = put_text(ncid, *var, "standard_name", "time")) ||
+        (st = put_text(ncid, *var, "long_name", long_name)) || (st = put_text(ncid, *var, "units", units)) ||
+        (st = put_text(ncid, *var, "calendar", "standard")) || (st = put_text(ncid, *var, "bounds", bname)) ||
+        (st = nc_def_var(ncid, bname, NC_DOUBLE, 2, dd, bnds)) || (st = put_text(ncid, *bnds, "units", units)) ||
+        (st = put_text(ncid, *bnds, "calendar", "standard")))
+        return st;
+    return NC_NOERR;
+}
+
 static int def_float(lt_output *o, const lt_output_spec *s, const char *name, int nd,
                      const int *dims, const size_t *chunks, int *varid)
 {
@@ -139,17 +156,8 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
         v_stlon, v_stlat, v_stx, v_sty;
     int dims[4];
     dims[0] = d_time;
-    NC(nc_def_var(o->ncid, "time", NC_DOUBLE, 1, dims, &v_time));
-    NC(put_text(o->ncid, v_time, "standard_name", "time"));
-    NC(put_text(o->ncid, v_time, "long_name", "middle of the averaging hour"));
-    NC(put_text(o->ncid, v_time, "units", units));
-    NC(put_text(o->ncid, v_time, "calendar", "standard"));
+    NC(def_time_axis(o->ncid, "time", d_time, d_nv, "middle of the averaging hour", units, &v_time, &v_tb));
     NC(put_text(o->ncid, v_time, "axis", "T"));
-    NC(put_text(o->ncid, v_time, "bounds", "time_bnds"));
-    dims[1] = d_nv;
-    NC(nc_def_var(o->ncid, "time_bnds", NC_DOUBLE, 2, dims, &v_tb));
-    NC(put_text(o->ncid, v_tb, "units", units));
-    NC(put_text(o->ncid, v_tb, "calendar", "standard"));
 
     NC(nc_def_var(o->ncid, "x", NC_DOUBLE, 1, &d_x, &v_x));
     NC(put_text(o->ncid, v_x, "standard_name", "projection_x_coordinate"));
@@ -218,30 +226,16 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
     double day0 = 0.0;
     {
         /* local calendar days (the assessment's, or [sources] utc_offset_hours) */
-        double off = (s->aqi ? s->aqi->utc_offset_h : s->utc_offset_h) * 3600.0;
-        day0 = floor((s->start_s + off) / 86400.0) * 86400.0 - off;
-        double last = s->start_s + 3600.0 * (s->hours - 1) + off;
-        o->ndays = (size_t)floor((last - (day0 + off)) / 86400.0) + 1;
+        day0 = lt_local_day_start(s->start_s, s->aqi ? s->aqi->utc_offset_h : s->utc_offset_h);
+        o->ndays = (size_t)lt_local_day_index(s->start_s + 3600.0 * (s->hours - 1), day0) + 1;
         o->day0_s = day0;
         o->start_s = s->start_s;
         NC(nc_def_dim(o->ncid, "day", o->ndays, &d_day));
-        NC(nc_def_var(o->ncid, "day", NC_DOUBLE, 1, &d_day, &v_day));
-        NC(put_text(o->ncid, v_day, "standard_name", "time"));
-        NC(put_text(o->ncid, v_day, "long_name", "middle of the local calendar day (China Standard Time for HJ 633)"));
-        NC(put_text(o->ncid, v_day, "units", units));
-        NC(put_text(o->ncid, v_day, "calendar", "standard"));
-        NC(put_text(o->ncid, v_day, "bounds", "day_bnds"));
-        int dd[2] = {d_day, d_nv};
-        NC(nc_def_var(o->ncid, "day_bnds", NC_DOUBLE, 2, dd, &v_daybnds));
+        NC(def_time_axis(o->ncid, "day", d_day, d_nv, "middle of the local calendar day (China Standard Time for HJ 633)",
+                         units, &v_day, &v_daybnds));
         NC(nc_def_dim(o->ncid, "period", 1, &d_period));
-        NC(nc_def_var(o->ncid, "period", NC_DOUBLE, 1, &d_period, &v_period));
-        NC(put_text(o->ncid, v_period, "standard_name", "time"));
-        NC(put_text(o->ncid, v_period, "long_name", "middle of the whole run"));
-        NC(put_text(o->ncid, v_period, "units", units));
-        NC(put_text(o->ncid, v_period, "calendar", "standard"));
-        NC(put_text(o->ncid, v_period, "bounds", "period_bnds"));
-        dd[0] = d_period;
-        NC(nc_def_var(o->ncid, "period_bnds", NC_DOUBLE, 2, dd, &v_periodbnds));
+        NC(def_time_axis(o->ncid, "period", d_period, d_nv, "middle of the whole run", units, &v_period,
+                         &v_periodbnds));
     }
     size_t ct = min_sz(24, (size_t)s->hours);
     size_t cy = min_sz(64, (size_t)o->ny), cx = min_sz(64, (size_t)o->nx);
@@ -720,7 +714,7 @@ int lt_output_field_index(const lt_output *o, int field, int h)
         return h;
     if (mode == LT_AVG_PERIOD)
         return 0;
-    return (int)floor((o->start_s + 3600.0 * h - o->day0_s) / 86400.0);
+    return (int)lt_local_day_index(o->start_s + 3600.0 * h, o->day0_s);
 }
 
 int lt_output_write_field(lt_output *o, int field, int t0, int nt, const float *data, lt_error *err)
