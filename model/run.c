@@ -725,7 +725,14 @@ static int gridded_hour(pass_ctx *x, double t_s, const lt_met_point *mc, lt_summ
                           : lt_stability_golder(m.rmol, cfg->z0_m);
     double ang = atan2(m.v10, m.u10) + lt_domain_north_rotation(cs->domain, cfg->center_lon, cfg->center_lat);
     double dx = cfg->dx_m, h = 0.5 * dx;
-    lt_chem_src chem;
+    lt_chem_src chem; /* per unit emission of each species: the same for every height */
+    if (x->ncomp > 1) {
+        lt_chem_rates r;
+        double sun = sin(lt_solar_altitude(cfg->center_lon, cfg->center_lat, t_s + 1800.0) * PI / 180.0);
+        lt_chem_rates_at(&cfg->chem, sun, m.rh, m.rain, m.pblh, &r);
+        const double unit[4] = {1.0, 1.0, 1.0, 1.0};
+        lt_chem_src_setup(&chem, &cfg->chem, &r, unit);
+    }
     for (int l = 0; l < g->nheights; l++) {
         lt_plume_src s;
         memset(&s, 0, sizeof s);
@@ -744,11 +751,6 @@ static int gridded_hour(pass_ctx *x, double t_s, const lt_met_point *mc, lt_summ
         s.sy = curves->y[cls];
         s.sz = curves->z[cls];
         if (x->ncomp > 1) {
-            lt_chem_rates r;
-            double sun = sin(lt_solar_altitude(cfg->center_lon, cfg->center_lat, t_s + 1800.0) * PI / 180.0);
-            lt_chem_rates_at(&cfg->chem, sun, m.rh, m.rain, m.pblh, &r);
-            const double unit[4] = {1.0, 1.0, 1.0, 1.0};
-            lt_chem_src_setup(&chem, &cfg->chem, &r, unit);
             s.chem = &chem;
             s.u_travel_ms = ud;
         }

@@ -96,6 +96,21 @@ static int load_cfg(lt_config *cfg, const char *dir, const char *const *extra, i
     return lt_config_load(cfg, path, sets, n, err);
 }
 
+/* Loads the config with extra overrides, a 60 x 60 km grid at 2 km and the
+ * gridded inventory, asserting that all three succeed. */
+static void load_grid(const char *dir, const char *const *extra, int nextra, lt_config *cfg,
+                      lt_domain **d, lt_emisgrid *g)
+{
+    lt_error err;
+    lt_error_clear(&err);
+    assert_int_equal(load_cfg(cfg, dir, extra, nextra, &err), 0);
+    assert_int_equal(lt_domain_create(d, 108.4, 34.8, 30, 30, 2000.0, &err), 0);
+    int rc = lt_emisgrid_load(g, cfg, *d, cfg->start_s, &err);
+    if (rc)
+        print_error("%s\n", err.msg);
+    assert_int_equal(rc, 0);
+}
+
 static double map_sum(const lt_emisgrid *g, int k, int sp)
 {
     double s = 0.0;
@@ -125,13 +140,8 @@ static void meic_layout_conserves_mass(void **state)
     lt_config cfg;
     lt_error err;
     lt_domain *d;
-    assert_int_equal(load_cfg(&cfg, dir, extra, 4, &err), 0);
-    assert_int_equal(lt_domain_create(&d, 108.4, 34.8, 30, 30, 2000.0, &err), 0);
     lt_emisgrid g;
-    int rc = lt_emisgrid_load(&g, &cfg, d, cfg.start_s, &err);
-    if (rc)
-        print_error("%s\n", err.msg);
-    assert_int_equal(rc, 0);
+    load_grid(dir, extra, 4, &cfg, &d, &g);
     int k = lt_config_sector_index(&cfg, "industry");
     /* t per month in January -> ug/s */
     double t_month = 0;
@@ -216,15 +226,9 @@ static void cf_layout_units(void **state)
                            "gridded.sectors=residential:coal, agriculture:agriculture",
                            "gridded.species=pm25:pm25, nh3:nh3"};
     lt_config cfg;
-    lt_error err;
     lt_domain *d;
-    assert_int_equal(load_cfg(&cfg, dir, extra, 4, &err), 0);
-    assert_int_equal(lt_domain_create(&d, 108.4, 34.8, 30, 30, 2000.0, &err), 0);
     lt_emisgrid g;
-    int rc = lt_emisgrid_load(&g, &cfg, d, cfg.start_s, &err);
-    if (rc)
-        print_error("%s\n", err.msg);
-    assert_int_equal(rc, 0);
+    load_grid(dir, extra, 4, &cfg, &d, &g);
     /* the flux over the 0.5 x 0.4 degree area on the authalic sphere */
     const double r = 6371007.2, d2r = 3.14159265358979323846 / 180.0;
     double area = r * r * 0.5 * d2r * (sin(35.0 * d2r) - sin(34.6 * d2r));
