@@ -16,9 +16,10 @@ static double mc_slope(double dl, double dr)
 
 /* One 1-D step along a line of n cells q[k*stride] with face velocities
  * f[k*fstride] (k = 0..n, face k west of cell k), Courant factor dt/dx.
- * Returns the mass (per unit area of face x dx) that left minus entered. */
-static double sweep(double *q, int n, int stride, const double *f, int fstride, double dtdx,
-                    double inflow, double *flux)
+ * Adds the fluxes through the two ends (per unit face area) that entered to
+ * *in and that left to *out. */
+static void sweep(double *q, int n, int stride, const double *f, int fstride, double dtdx,
+                  double inflow, double *flux, double *in, double *out)
 {
     /* cell values with one ghost cell each side: inflow at the edges */
 #define Q(k) ((k) < 0 || (k) >= n ? inflow : q[(size_t)(k) * stride])
@@ -37,11 +38,23 @@ static double sweep(double *q, int n, int stride, const double *f, int fstride, 
 #undef Q
     for (int k = 0; k < n; k++)
         q[(size_t)k * stride] -= dtdx * (flux[k + 1] - flux[k]);
-    return flux[n] - flux[0];
+    *in += fmax(flux[0], 0.0) + fmax(-flux[n], 0.0);
+    *out += fmax(-flux[0], 0.0) + fmax(flux[n], 0.0);
 }
 
 int lt_advect_2d(double *q, int nx, int ny, const double *u, const double *v, double dx, double dy,
                  double dt, double cfl_max, double inflow, double *out_mass)
+{
+    double in = 0.0, out = 0.0;
+    int n = lt_advect_2d_io(q, nx, ny, u, v, dx, dy, dt, cfl_max, inflow, &in, &out);
+    if (out_mass)
+        *out_mass = out - in;
+    return n;
+}
+
+int lt_advect_2d_io(double *q, int nx, int ny, const double *u, const double *v, double dx,
+                    double dy, double dt, double cfl_max, double inflow, double *in_mass,
+                    double *out_mass)
 {
     double cmax = 0.0;
     for (size_t k = 0; k < (size_t)ny * (nx + 1); k++)
@@ -49,24 +62,31 @@ int lt_advect_2d(double *q, int nx, int ny, const double *u, const double *v, do
     for (size_t k = 0; k < (size_t)(ny + 1) * nx; k++)
         cmax = fmax(cmax, fabs(v[k]) * dt / dy);
     int nsub = cmax > cfl_max ? (int)ceil(cmax / cfl_max) : 1;
-    double h = dt / nsub, out = 0.0;
+    double h = dt / nsub, in = 0.0, out = 0.0;
     int nmax = nx > ny ? nx : ny;
     double *flux = malloc(((size_t)nmax + 1) * sizeof *flux);
     if (!flux)
         return -1;
     for (int s = 0; s < nsub; s++) {
         for (int pass = 0; pass < 3; pass++) {
+            double a = 0.0, b = 0.0; /* this pass's fluxes in and out */
             if (pass == 1) {
                 for (int i = 0; i < nx; i++)
-                    out += dx * sweep(q + i, ny, nx, v + i, nx, h / dy, inflow, flux) * h;
+                    sweep(q + i, ny, nx, v + i, nx, h / dy, inflow, flux, &a, &b);
+                in += dx * h * a;
+                out += dx * h * b;
             } else {
                 for (int j = 0; j < ny; j++)
-                    out += dy * sweep(q + (size_t)j * nx, nx, 1, u + (size_t)j * (nx + 1), 1, 0.5 * h / dx,
-                                      inflow, flux) * 0.5 * h;
+                    sweep(q + (size_t)j * nx, nx, 1, u + (size_t)j * (nx + 1), 1, 0.5 * h / dx, inflow,
+                          flux, &a, &b);
+                in += dy * 0.5 * h * a;
+                out += dy * 0.5 * h * b;
             }
         }
     }
     free(flux);
+    if (in_mass)
+        *in_mass = in;
     if (out_mass)
         *out_mass = out;
     return nsub;

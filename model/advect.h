@@ -18,4 +18,10 @@
 int lt_advect_2d(double *q, int nx, int ny, const double *u, const double *v, double dx, double dy,
                  double dt, double cfl_max, double inflow, double *out_mass);
 
+/* The same, with the mass (per unit depth) that entered through the edges in
+ * in_mass and that left in out_mass, each when not NULL. */
+int lt_advect_2d_io(double *q, int nx, int ny, const double *u, const double *v, double dx,
+                    double dy, double dt, double cfl_max, double inflow, double *in_mass,
+                    double *out_mass);
+
 #endif

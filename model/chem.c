@@ -23,6 +23,10 @@ void lt_chem_defaults(lt_chem_params *p)
     p->wet_nox = 0.0;
     p->wet_voc = 0.0;
     p->wet_pm = 1e-4;
+    p->vd_hno3 = 0.02;
+    p->vd_nh3 = 0.01;
+    p->wet_hno3 = 6e-5;
+    p->wet_nh3 = 6e-5;
 }
 
 void lt_chem_rates_at(const lt_chem_params *p, double sun, double rh_pct, double rain_mmh,

@@ -32,6 +32,8 @@ typedef struct lt_chem_params {
     double aqueous;                  /* 1: add the MESOPUFF II aqueous SO2 path */
     double vd_so2, vd_nox, vd_voc, vd_pm; /* dry deposition velocities */
     double wet_so2, wet_nox, wet_voc, wet_pm; /* scavenging coefficients */
+    /* The grid model's gases (grid.h): nitric acid and ammonia. */
+    double vd_hno3, vd_nh3, wet_hno3, wet_nh3;
 } lt_chem_params;
 
 /* Defaults: CALPUFF's CHEM.DAT diurnal cycle (Scire et al. 2000, CALPUFF
@@ -41,7 +43,10 @@ typedef struct lt_chem_params {
  * NOx 0, SO4 and NO3 1e-4 s-1 per mm/h); deposition velocities typical of
  * land (Seinfeld and Pandis 2016, ch. 19: SO2 0.5 cm/s, NO2 0.1 cm/s, fine
  * particles 0.1 cm/s; VOC not deposited); an SOA mass yield of 0.05 (an assumption,
- * within the 0.02-0.1 of aromatics under high NOx, Ng et al. 2007). */
+ * within the 0.02-0.1 of aromatics under high NOx, Ng et al. 2007). For the
+ * grid model's gases: HNO3 2 cm/s and NH3 1 cm/s (Seinfeld and Pandis 2016,
+ * ch. 19: HNO3 1-4 cm/s over land, NH3 about 1 cm/s); scavenging HNO3 6e-5
+ * (CALPUFF's default) and NH3 the same (an assumption: both are very soluble). */
 void lt_chem_defaults(lt_chem_params *p);
 
 /* First-order rates for one source and hour, s-1. */

@@ -76,6 +76,16 @@ static const key_def keys[] = {
     {"chemistry", "wet_so2", "3e-5", 0},
     {"chemistry", "wet_nox", "0", 0},
     {"chemistry", "wet_pm", "1e-4", 0},
+    {"chemistry", "vd_hno3_ms", "0.02", 0},
+    {"chemistry", "vd_nh3_ms", "0.01", 0},
+    {"chemistry", "wet_hno3", "6e-5", 0},
+    {"chemistry", "wet_nh3", "6e-5", 0},
+    {"solver", "method", "plume", 0},
+    {"solver", "coarsen", "5", 0},
+    {"solver", "layer_tops_m", "50, 150, 300, 500, 800, 1200, 1800, 3000", 0},
+    {"solver", "kz_min", "0.5", 0},
+    {"solver", "cfl", "0.9", 0},
+    {"solver", "zero_out", "no", 0},
     {"output", "file", NULL, 1},
     {"output", "average_src", "hour", 0},
     {"output", "average_county", "day", 0},
@@ -391,6 +401,61 @@ static int get_yesno(const val_ctx *c, const char *sec, const char *key, int *ou
 }
 
 /* Copies a path, joined to base_dir when relative and base_dir is given. */
+/* [solver]: the method and the grid model's columns and layers. */
+static int get_solver(const val_ctx *c, lt_config *cfg)
+{
+    int k = find_key("solver", "method"), rc;
+    const char *v = c->st->vals[k].value;
+    if (!strcmp(v, "plume"))
+        cfg->solver = LT_SOLVER_PLUME;
+    else if (!strcmp(v, "grid"))
+        cfg->solver = LT_SOLVER_GRID;
+    else if (!strcmp(v, "hybrid"))
+        cfg->solver = LT_SOLVER_HYBRID;
+    else
+        return bad_value(c, k, "plume (Gaussian plume at every receptor), grid (the Eulerian grid model) or hybrid "
+                               "(the grid plus each explicit source's plume minus its grid-cell average)");
+    if ((rc = get_int(c, "solver", "coarsen", 1, 50, "a whole number of receptor cells from 1 to 50", &cfg->grid_coarsen)) ||
+        (rc = get_double(c, "solver", "kz_min", 0, 100, "a diffusivity in m2/s from 0 to 100", &cfg->grid_kz_min)) ||
+        (rc = get_double(c, "solver", "cfl", 0.05, 1, "a Courant number from 0.05 to 1", &cfg->grid_cfl)) ||
+        (rc = get_yesno(c, "solver", "zero_out", &cfg->zero_out)))
+        return rc;
+    k = find_key("solver", "coarsen");
+    if (cfg->nx % cfg->grid_coarsen || cfg->ny % cfg->grid_coarsen || cfg->nx / cfg->grid_coarsen < 2 ||
+        cfg->ny / cfg->grid_coarsen < 2) {
+        char exp[160];
+        snprintf(exp, sizeof exp, "a divisor of both [domain] nx = %d and ny = %d that leaves at least 2 x 2 columns",
+                 cfg->nx, cfg->ny);
+        return bad_value(c, k, exp);
+    }
+    k = find_key("solver", "layer_tops_m");
+    {
+        const char *p = c->st->vals[k].value;
+        cfg->grid_nz = 0;
+        while (*p) {
+            char *end;
+            double z = strtod(p, &end);
+            if (end == p || cfg->grid_nz == LT_SOLVER_MAX_LAYERS || !(z > (cfg->grid_nz ? cfg->grid_top_m[cfg->grid_nz - 1] : 0.0)) ||
+                z > 20000.0)
+                return bad_value(c, k, "1 to 32 layer tops in m, comma-separated, increasing, above 0 and up to 20000");
+            cfg->grid_top_m[cfg->grid_nz++] = z;
+            p = end;
+            while (*p == ' ' || *p == '\t')
+                p++;
+            if (*p == ',')
+                p++;
+            else if (*p)
+                return bad_value(c, k, "1 to 32 layer tops in m, comma-separated, increasing, above 0 and up to 20000");
+        }
+        if (!cfg->grid_nz)
+            return bad_value(c, k, "1 to 32 layer tops in m, comma-separated, increasing, above 0 and up to 20000");
+    }
+    if (cfg->zero_out && cfg->solver == LT_SOLVER_PLUME)
+        return bad_value(c, find_key("solver", "zero_out"),
+                         "no with method = plume (the plume is linear: zeroing a sector out gives its tag exactly)");
+    return LT_OK;
+}
+
 static int get_path(const val_ctx *c, const char *sec, const char *key, const char *base_dir,
                     char *out)
 {
@@ -630,10 +695,16 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
         (rc = get_double(c, "chemistry", "vd_pm_ms", 0, 0.1, vd, &ch->vd_pm)) ||
         (rc = get_double(c, "chemistry", "wet_so2", 0, 0.01, wet, &ch->wet_so2)) ||
         (rc = get_double(c, "chemistry", "wet_nox", 0, 0.01, wet, &ch->wet_nox)) ||
-        (rc = get_double(c, "chemistry", "wet_pm", 0, 0.01, wet, &ch->wet_pm)))
+        (rc = get_double(c, "chemistry", "wet_pm", 0, 0.01, wet, &ch->wet_pm)) ||
+        (rc = get_double(c, "chemistry", "vd_hno3_ms", 0, 0.1, vd, &ch->vd_hno3)) ||
+        (rc = get_double(c, "chemistry", "vd_nh3_ms", 0, 0.1, vd, &ch->vd_nh3)) ||
+        (rc = get_double(c, "chemistry", "wet_hno3", 0, 0.01, wet, &ch->wet_hno3)) ||
+        (rc = get_double(c, "chemistry", "wet_nh3", 0, 0.01, wet, &ch->wet_nh3)))
         return rc;
     ch->aqueous = aq;
     ch->vd_voc = ch->wet_voc = 0.0;
+    if ((rc = get_solver(c, cfg)))
+        return rc;
     static const char *const avg_keys[] = {"average_src", "average_county", "average_components"};
     int *avg_out[] = {&cfg->average_src, &cfg->average_county, &cfg->average_components};
     for (int i = 0; i < 3; i++) {

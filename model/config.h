@@ -19,6 +19,10 @@ enum { LT_GRIDDED_NONE = 0, LT_GRIDDED_MEIC = 1, LT_GRIDDED_CF = 2 };
 
 /* Averaging of an output variable over time. */
 enum { LT_AVG_HOUR = 0, LT_AVG_DAY = 1, LT_AVG_PERIOD = 2 };
+
+/* [solver] method. */
+enum { LT_SOLVER_PLUME = 0, LT_SOLVER_GRID = 1, LT_SOLVER_HYBRID = 2 };
+#define LT_SOLVER_MAX_LAYERS 32
 #define LT_MAX_SCEN_ENTRIES 128
 
 /* One key of a [scenario.NAME] section, kept as written; scenario.c reads it. */
@@ -83,6 +87,14 @@ typedef struct lt_config {
     /* [chemistry] */
     int secondary;                 /* secondary PM2.5 in the plume on/off */
     lt_chem_params chem;
+    /* [solver] */
+    int solver;                    /* LT_SOLVER_* */
+    int grid_coarsen;              /* grid-model column = coarsen x coarsen receptor cells */
+    int grid_nz;
+    double grid_top_m[LT_SOLVER_MAX_LAYERS];
+    double grid_kz_min;            /* m2/s */
+    double grid_cfl;
+    int zero_out;                  /* brute force beside the tags */
     /* [output] */
     char output_file[LT_PATH_MAX];
     int average_src, average_county, average_components; /* LT_AVG_* */
