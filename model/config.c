@@ -421,8 +421,8 @@ static int get_solver(const val_ctx *c, lt_config *cfg)
         (rc = get_yesno(c, "solver", "zero_out", &cfg->zero_out)))
         return rc;
     k = find_key("solver", "coarsen");
-    if (cfg->nx % cfg->grid_coarsen || cfg->ny % cfg->grid_coarsen || cfg->nx / cfg->grid_coarsen < 2 ||
-        cfg->ny / cfg->grid_coarsen < 2) {
+    if (cfg->solver != LT_SOLVER_PLUME && (cfg->nx % cfg->grid_coarsen || cfg->ny % cfg->grid_coarsen || cfg->nx / cfg->grid_coarsen < 2 ||
+        cfg->ny / cfg->grid_coarsen < 2)) {
         char exp[160];
         snprintf(exp, sizeof exp, "a divisor of both [domain] nx = %d and ny = %d that leaves at least 2 x 2 columns",
                  cfg->nx, cfg->ny);
