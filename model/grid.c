@@ -553,6 +553,11 @@ int lt_grid_hour(lt_grid *g, const lt_grid_met *met, double *mean, lt_error *err
     return nstep;
 }
 
+void lt_grid_nitrate_share(const lt_grid *g, double *share)
+{
+    memcpy(share, g->fno3, g->ncol * sizeof *share); /* layer 0 comes first */
+}
+
 void lt_grid_budget(const lt_grid *g, double *b)
 {
     double area = g->sp.dx_m * g->sp.dx_m;

@@ -110,6 +110,10 @@ void lt_grid_fill(lt_grid *g, int tag, int sp, double c_ugm3);
  * layer (ug m-3). Returns the number of steps, or -1 (err set). */
 int lt_grid_hour(lt_grid *g, const lt_grid_met *met, double *mean, lt_error *err);
 
+/* The particulate share of total nitrate in the lowest layer of each column
+ * at the end of the last hour: share[col]. */
+void lt_grid_nitrate_share(const lt_grid *g, double *share);
+
 /* The budget so far, kg: b[sp * LT_GB_N + term]; FINAL is the mass now. */
 void lt_grid_budget(const lt_grid *g, double *b);
 

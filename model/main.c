@@ -115,6 +115,47 @@ static void show_progress(void *user, int done, int total, double elapsed_s)
     fflush(stderr);
 }
 
+
+/* The grid model's report: grid, budget, zero-out against tags. */
+static void print_grid(const lt_case *cs, const lt_summary *s)
+{
+    const lt_grid_stats *g = &s->grid;
+    printf("\ngrid model: %d x %d columns of %.0f m, %d layers, %d tags (source groups and the boundary)\n",
+           g->nx, g->ny, g->dx_m, g->nz, g->ntags);
+    if (g->sources_outside)
+        printf("  %d explicit sources lie outside the grid and are not in the grid model\n", g->sources_outside);
+    if (s->solver == LT_SOLVER_HYBRID)
+        printf("  hybrid: the grid held less of a source group than its plume's cell mean (plume alone) "
+               "at %.1f %% of receptor-group-hours\n", 100.0 * g->clipped_share);
+    printf("  mass budget, t (final = initial + emitted + inflow - outflow + chemistry - dry - wet)\n");
+    printf("  %-14s", "species");
+    for (int t = 0; t < LT_GB_N; t++)
+        printf(" %11.11s", lt_grid_budget_names[t]);
+    printf(" %10s\n", "residual");
+    for (int sp = 0; sp < LT_GS_N; sp++) {
+        if (cs->ncomp == 1 && sp > 0)
+            break;
+        printf("  %-14s", lt_grid_species_names[sp]);
+        for (int t = 0; t < LT_GB_N; t++)
+            printf(" %11.4g", g->budget[sp * LT_GB_N + t] / 1000.0);
+        printf(" %10.2g\n", lt_grid_budget_residual(g->budget, sp));
+    }
+    if (!s->zero_out)
+        return;
+    printf("  tagging against zero-out (brute force), all-station mean of the grid's PM2.5 (%.3f ug/m3)\n",
+           s->zo_total);
+    printf("  %-14s %12s %12s %12s\n", "tag", "tagged", "zero-out", "difference");
+    double sum_bf = 0.0;
+    for (int t = 0; t < s->ntags; t++) {
+        double a = s->zo_tagged[t], b = s->zo_brute[t];
+        sum_bf += b;
+        printf("  %-14s %12.4f %12.4f %+11.2f %%\n", cs->tag_names[t], a, b,
+               a > 0 ? 100.0 * (b - a) / a : 0.0);
+    }
+    printf("  sum of the zero-out contributions %.4f ug/m3 = %.2f %% of the total (tags sum to it "
+           "within %.2g)\n", sum_bf, s->zo_total > 0 ? 100.0 * sum_bf / s->zo_total : 0.0, g->tag_sum_error);
+}
+
 static void print_summary(const lt_case *cs, const lt_summary *s)
 {
     const lt_config *cfg = cs->cfg;
@@ -225,19 +266,28 @@ static void print_summary(const lt_case *cs, const lt_summary *s)
         printf("  %-14s %10.4f ug/m3 %8.3f %%\n", cs->src_county_names[c], allmean * s->county_share[c],
                100.0 * s->county_share[c]);
     if (cfg->secondary) {
-        static const char *const cn[LT_NCOMP] = {"primary", "sulfate", "nitrate", "SOA"};
+        static const char *const cn[LT_NCOMP_GRID] = {"primary", "sulfate", "nitrate", "SOA", "ammonium"};
         printf("components: share of the all-station mean\n");
-        for (int c = 0; c < LT_NCOMP; c++)
+        for (int c = 0; c < cs->ncomp; c++)
             printf("  %-14s %10.4f ug/m3 %8.3f %%\n", cn[c], allmean * s->comp_share[c],
                    100.0 * s->comp_share[c]);
     }
+    if (s->solver != LT_SOLVER_PLUME)
+        print_grid(cs, s);
     printf("\nplume kernel           %.3g source-receptor-hour evaluations in %.2f s "
            "= %.3g per second on %d threads\n",
            s->evaluations, s->kernel_seconds,
            s->kernel_seconds > 0 ? s->evaluations / s->kernel_seconds : 0.0, s->threads);
-    if (cs->gridded)
+    if (cs->gridded && s->solver == LT_SOLVER_PLUME)
         printf("gridded emissions      convolved in %.2f s (%.3g cell-hours, kernels and FFTs)\n",
                s->gridded_seconds, s->gridded_cell_hours);
+    if (s->solver != LT_SOLVER_PLUME) {
+        const lt_grid_stats *g = &s->grid;
+        printf("grid model             %.2f s for %d hours (first pass) = %.1f s per simulated day; "
+               "%ld steps; %.3g cell-species-tag updates = %.3g per second\n",
+               g->seconds, s->hours, g->seconds * 24.0 / s->hours, g->steps, g->updates,
+               g->seconds > 0 ? g->updates / g->seconds : 0.0);
+    }
     printf("wall time              %.2f s\n", s->wall_seconds);
     printf("output                 %s\n", cfg->output_file);
 }

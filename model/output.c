@@ -12,6 +12,7 @@
 
 #include "chem.h"
 #include "config.h"
+#include "grid.h"
 
 #define STRLEN 64
 #define PM25_STDNAME "mass_concentration_of_pm2p5_ambient_aerosol_particles_in_air"
@@ -33,7 +34,8 @@ struct lt_output {
     size_t nsrc_cty;
     int ncomp;
     int avg[3];                 /* LT_AVG_* of pm25_src, pm25_county, components */
-    int v_cty, v_comp[4], v_split, v_stcomp;
+    int v_cty, v_comp[LT_NCOMP_GRID], v_split, v_stcomp;
+    int v_budget, v_zo, v_zotag;       /* grid model: budget, zero-out (-1: none) */
     double day0_s, start_s;
 };
 
@@ -273,34 +275,45 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
     }
     o->ncomp = s->ncomp;
     if (o->ncomp > 1) {
-        static const char *const cname[4] = {"pm25_primary", "so4", "no3", "soa"};
-        static const char *const cstd[4] = {
+        static const char *const cname[LT_NCOMP_GRID] = {"pm25_primary", "so4", "no3", "soa", "nh4"};
+        static const char *const cstd[LT_NCOMP_GRID] = {
             NULL, "mass_concentration_of_sulfate_dry_aerosol_particles_in_air",
             "mass_concentration_of_nitrate_dry_aerosol_particles_in_air",
-            "mass_concentration_of_secondary_particulate_organic_matter_dry_aerosol_particles_in_air"};
-        static const char *const clong[4] = {
+            "mass_concentration_of_secondary_particulate_organic_matter_dry_aerosol_particles_in_air",
+            "mass_concentration_of_ammonium_dry_aerosol_particles_in_air"};
+        static const char *const plume_long[LT_NCOMP] = {
             "primary PM2.5 (after dry and wet removal along the plume)",
             "sulfate formed from SO2 along the plume (first order)",
             "nitrate formed from NOx along the plume (first order; all HNO3 counted as nitrate)",
             "secondary organic aerosol formed from VOC along the plume (first order, fixed yield)"};
-        NC(nc_def_dim(o->ncid, "component", 4, &d_comp));
+        static const char *const grid_long[LT_NCOMP_GRID] = {
+            "primary PM2.5 (after deposition and transport)",
+            "sulfate formed from SO2 (gas phase and aqueous, first order)",
+            "particulate nitrate: total nitrate from NOx in equilibrium with ammonia (NH4NO3)",
+            "secondary organic aerosol formed from VOC (first order, fixed yield)",
+            "particulate ammonium: neutralising sulfate first, then as NH4NO3"};
+        NC(nc_def_dim(o->ncid, "component", (size_t)o->ncomp, &d_comp));
         int dn[2] = {d_comp, d_str};
         NC(nc_def_var(o->ncid, "component_name", NC_CHAR, 2, dn, &v_compname));
         NC(put_text(o->ncid, v_compname, "long_name", "PM2.5 component"));
         int d3[3] = {d_avg[o->avg[2]], d_y, d_x};
         size_t c3[3] = {c_avg[o->avg[2]], cy, cx};
-        for (int c = 0; c < 4; c++) {
+        for (int c = 0; c < o->ncomp; c++) {
             NC(def_float(o, s, cname[c], 3, d3, c3, &o->v_comp[c]));
             if (cstd[c])
                 NC(put_text(o->ncid, o->v_comp[c], "standard_name", cstd[c]));
-            NC(put_text(o->ncid, o->v_comp[c], "long_name", clong[c]));
+            NC(put_text(o->ncid, o->v_comp[c], "long_name", o->ncomp == LT_NCOMP ? plume_long[c] : grid_long[c]));
             NC(put_text(o->ncid, o->v_comp[c], "units", "ug m-3"));
             NC(put_text(o->ncid, o->v_comp[c], "cell_methods", "time: mean"));
             NC(put_text(o->ncid, o->v_comp[c], "grid_mapping", "crs"));
             NC(put_text(o->ncid, o->v_comp[c], "coordinates", "lat lon"));
             NC(put_text(o->ncid, o->v_comp[c], "comment",
-                        "pm25 = pm25_primary + so4 + no3 + soa. Ammonium and the ammonium nitrate "
-                        "equilibrium are not in the plume model (method = grid treats them)."));
+                        o->ncomp == LT_NCOMP
+                            ? "pm25 = pm25_primary + so4 + no3 + soa. Ammonium and the ammonium nitrate "
+                              "equilibrium are not in the plume model (method = grid treats them)."
+                            : "pm25 = pm25_primary + so4 + no3 + soa + nh4. Nitrate is attributed to the tags "
+                              "in proportion to their total nitrate, ammonium in proportion to their total "
+                              "ammonia (the partition itself is computed on the totals)."));
         }
     }
     dims[0] = d_time;
@@ -331,6 +344,43 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
             NC(put_text(o->ncid, o->v_stcomp, "units", "ug m-3"));
             NC(put_text(o->ncid, o->v_stcomp, "cell_methods", "time: mean"));
             NC(put_text(o->ncid, o->v_stcomp, "coordinates", "station_lat station_lon station_name"));
+        }
+    }
+    o->v_budget = o->v_zo = o->v_zotag = -1;
+    int v_bspecies = -1, v_bterm = -1;
+    if (s->solver != LT_SOLVER_PLUME) {
+        int d_bs, d_bt;
+        NC(nc_def_dim(o->ncid, "grid_species", LT_GS_N, &d_bs));
+        NC(nc_def_dim(o->ncid, "budget_term", LT_GB_N, &d_bt));
+        int dn[2] = {d_bs, d_str};
+        NC(nc_def_var(o->ncid, "grid_species_name", NC_CHAR, 2, dn, &v_bspecies));
+        NC(put_text(o->ncid, v_bspecies, "long_name", "species carried by the grid model (total nitrate as NO3, total ammonia as NH3, NOx as NO2)"));
+        dn[0] = d_bt;
+        NC(nc_def_var(o->ncid, "budget_term_name", NC_CHAR, 2, dn, &v_bterm));
+        NC(put_text(o->ncid, v_bterm, "long_name", "term of the mass budget"));
+        int db[2] = {d_bs, d_bt};
+        NC(nc_def_var(o->ncid, "mass_budget", NC_DOUBLE, 2, db, &o->v_budget));
+        NC(put_text(o->ncid, o->v_budget, "long_name", "mass budget of the grid model over the run, per species"));
+        NC(put_text(o->ncid, o->v_budget, "units", "kg"));
+        NC(put_text(o->ncid, o->v_budget, "comment",
+                    "final = initial + emitted + inflow - outflow + chemistry - dry_deposition - wet_deposition; "
+                    "chemistry is negative for a precursor and positive for its product; the residual is in "
+                    "the global attribute lantian_budget_residual"));
+        if (s->zero_out && o->nst) {
+            int d3[3] = {d_time, d_src, d_st};
+            size_t c3[3] = {ct, 1, cs};
+            NC(def_float(o, s, "station_pm25_zero_out", 3, d3, c3, &o->v_zo));
+            NC(put_text(o->ncid, o->v_zo, "long_name",
+                        "grid-model PM2.5 at stations due to each source tag by brute force: the run with every "
+                        "emission minus the run without the tag's"));
+            NC(put_text(o->ncid, o->v_zo, "units", "ug m-3"));
+            NC(put_text(o->ncid, o->v_zo, "coordinates", "station_lat station_lon station_name"));
+            NC(def_float(o, s, "station_pm25_tagged_grid", 3, d3, c3, &o->v_zotag));
+            NC(put_text(o->ncid, o->v_zotag, "long_name",
+                        "grid-model PM2.5 at stations attributed to each source tag by tagging (the same "
+                        "quantity as station_pm25_zero_out, by the other method)"));
+            NC(put_text(o->ncid, o->v_zotag, "units", "ug m-3"));
+            NC(put_text(o->ncid, o->v_zotag, "coordinates", "station_lat station_lon station_name"));
         }
     }
     if (s->aqi) {
@@ -586,8 +636,29 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
              "Gaussian plume; sigma curves %s; Pasquill-Gifford class from 1/L and z0 (Golder 1972); "
              "Briggs plume rise with stack-tip downwash (ISC3)", s->curves);
     NC(put_text(o->ncid, NC_GLOBAL, "lantian_physics", buf));
-    NC(put_text(o->ncid, NC_GLOBAL, "lantian_apportionment",
-                "source dimension = emission sector; exact for the linear plume model"));
+    static const char *const solver_names[3] = {"plume", "grid", "hybrid"};
+    NC(put_text(o->ncid, NC_GLOBAL, "lantian_solver", solver_names[s->solver]));
+    if (s->solver == LT_SOLVER_PLUME) {
+        NC(put_text(o->ncid, NC_GLOBAL, "lantian_apportionment",
+                    "source dimension = emission sector; exact for the linear plume model"));
+    } else {
+        char g[512];
+        snprintf(g, sizeof g,
+                 "Eulerian grid model: %d x %d columns of %g m, %d layers up to %g m; flux-form MC-limited "
+                 "advection (Strang split), backward-Euler K-profile diffusion, first-order SO2/NOx/VOC "
+                 "conversion, wet scavenging, sulfate-first NH4NO3 equilibrium (Mozurkewich 1993)%s",
+                 s->grid_nx, s->grid_ny, s->grid_dx_m, s->grid_nz, s->grid_top_m,
+                 s->solver == LT_SOLVER_HYBRID ? "; hybrid: grid + each explicit source's plume - its grid-cell mean (Isakov et al. 2007)" : "");
+        NC(put_text(o->ncid, NC_GLOBAL, "lantian_grid_model", g));
+        NC(put_text(o->ncid, NC_GLOBAL, "lantian_apportionment",
+                    "source dimension = emission sector; every species is carried per tag (sector x county x "
+                    "scenario rules, and the boundary inflow). Transport, deposition and first-order chemistry "
+                    "keep tags exactly (tags are rescaled to the untagged bulk after each advection step, as in "
+                    "CAMx PSAT, because the limiter is nonlinear). The nonlinear NH4NO3 partition is attributed "
+                    "in proportion to the precursor tags: particulate nitrate to the tags' total nitrate (from "
+                    "NOx), ammonium to the tags' total ammonia (from NH3). Scenarios recombine the tags linearly; "
+                    "station_pm25_zero_out (when written) gives the brute-force contributions beside them."));
+    }
     NC(nc_enddef(o->ncid));
 
     /* Static data. */
@@ -650,8 +721,12 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
     }
     NC(put_string_var(o->ncid, v_ctyname, s->nsrc_counties, tag_name, s->src_county_names));
     if (o->ncomp > 1) {
-        static const char *const cn[4] = {"primary", "so4", "no3", "soa"};
-        NC(put_string_var(o->ncid, v_compname, 4, tag_name, cn));
+        static const char *const cn[LT_NCOMP_GRID] = {"primary", "so4", "no3", "soa", "nh4"};
+        NC(put_string_var(o->ncid, v_compname, (size_t)o->ncomp, tag_name, cn));
+    }
+    if (s->solver != LT_SOLVER_PLUME) {
+        NC(put_string_var(o->ncid, v_bspecies, LT_GS_N, tag_name, lt_grid_species_names));
+        NC(put_string_var(o->ncid, v_bterm, LT_GB_N, tag_name, lt_grid_budget_names));
     }
     if (o->ndays) {
         for (size_t di = 0; di < o->ndays; di++) {
@@ -696,7 +771,7 @@ int lt_output_write(lt_output *o, int h0, int nh, const float *pm25, const float
         size_t s4[4] = {(size_t)h0, 0, 0, 0}, c4[4] = {(size_t)nh, (size_t)o->ntags, o->nsrc_cty, o->nst};
         NC(nc_put_vara_float(o->ncid, o->v_split, s4, c4, st_split));
         if (o->v_stcomp >= 0) {
-            size_t c3c[3] = {(size_t)nh, 4, o->nst};
+            size_t c3c[3] = {(size_t)nh, (size_t)o->ncomp, o->nst};
             NC(nc_put_vara_float(o->ncid, o->v_stcomp, s3, c3c, st_comp));
         }
     }
@@ -730,9 +805,9 @@ int lt_output_write_field(lt_output *o, int field, int t0, int nt, const float *
     if (o->ncomp < 2)
         return LT_OK;
     for (int t = 0; t < nt; t++)
-        for (int c = 0; c < 4; c++) {
+        for (int c = 0; c < o->ncomp; c++) {
             size_t s3[3] = {(size_t)(t0 + t), 0, 0}, c3[3] = {1, (size_t)o->ny, (size_t)o->nx};
-            NC(nc_put_vara_float(o->ncid, o->v_comp[c], s3, c3, data + ((size_t)t * 4 + (size_t)c) * ng));
+            NC(nc_put_vara_float(o->ncid, o->v_comp[c], s3, c3, data + ((size_t)t * o->ncomp + (size_t)c) * ng));
         }
     return LT_OK;
 fail:
@@ -887,6 +962,30 @@ fail:
     free(f);
     free(st);
     free(b);
+    return rc;
+}
+
+int lt_output_write_budget(lt_output *o, const double *budget, lt_error *err)
+{
+    int rc = LT_OK;
+    if (o->v_budget < 0)
+        return LT_OK;
+    NC(nc_put_var_double(o->ncid, o->v_budget, budget));
+    return LT_OK;
+fail:
+    return rc;
+}
+
+int lt_output_write_zero_out(lt_output *o, const float *zo, const float *tagged, lt_error *err)
+{
+    int rc = LT_OK;
+    if (o->v_zo < 0)
+        return LT_OK;
+    size_t s3[3] = {0, 0, 0}, c3[3] = {(size_t)o->hours, (size_t)o->ntags, o->nst};
+    NC(nc_put_vara_float(o->ncid, o->v_zo, s3, c3, zo));
+    NC(nc_put_vara_float(o->ncid, o->v_zotag, s3, c3, tagged));
+    return LT_OK;
+fail:
     return rc;
 }
 

@@ -41,8 +41,12 @@ typedef struct lt_output_spec {
     double utc_offset_h;         /* local days (without aqi rules) */
     size_t nsrc_counties;        /* county tags of the sources (source_county) */
     const char *const *src_county_names;
-    int ncomp;                   /* 1: PM2.5 only; 4: components of chem.h */
+    int ncomp;                   /* 1: PM2.5 only; LT_NCOMP (plume) or LT_NCOMP_GRID components */
     int average_src, average_county, average_components; /* LT_AVG_* */
+    int solver;                  /* LT_SOLVER_*: grid and hybrid add the budget */
+    int grid_nx, grid_ny, grid_nz;
+    double grid_dx_m, grid_top_m;
+    int zero_out;                /* station_pm25_zero_out and station_pm25_tagged_grid */
 } lt_output_spec;
 
 /* The averaged grid fields: pm25_src, pm25_county, the components. */
@@ -75,6 +79,14 @@ int lt_output_write_assessment(lt_output *o, const lt_assessment *a, lt_error *e
  * (and their sum) and its daily assessment a. */
 int lt_output_write_means(lt_output *o, int s, const double *mean, const float *st_src,
                           const lt_assessment *a, lt_error *err);
+
+/* The grid model's mass budget, budget[species * LT_GB_N + term] in kg
+ * (grid.h); nothing without the grid model. */
+int lt_output_write_budget(lt_output *o, const double *budget, lt_error *err);
+
+/* The zero-out comparison at stations, [hour][tag][station] for the whole
+ * run (spec.zero_out). */
+int lt_output_write_zero_out(lt_output *o, const float *zo, const float *tagged, lt_error *err);
 
 /* Adds a global attribute (text) before commit, e.g. run statistics. */
 int lt_output_note(lt_output *o, const char *name, const char *value, lt_error *err);

@@ -12,6 +12,7 @@
 
 #include "chem.h"
 #include "gridconv.h"
+#include "gridrun.h"
 #include "kmodel.h"
 #include "output.h"
 #include "plume.h"
@@ -139,6 +140,7 @@ static int build_groups(lt_case *cs, lt_error *err)
         }
         cs->group_of_point[i] = g;
     }
+    cs->npoint_groups = cs->ngroups;
     if (cs->gridded && (build_grid_groups(cs, err)))
         return err->code;
     if (cs->background_tag >= 0) {
@@ -344,7 +346,7 @@ int lt_case_load(lt_case *cs, const lt_config *cfg, lt_error *err)
     }
     if ((rc = build_groups(cs, err)))
         goto fail;
-    cs->ncomp = cfg->secondary ? LT_NCOMP : 1;
+    cs->ncomp = !cfg->secondary ? 1 : cfg->solver == LT_SOLVER_PLUME ? LT_NCOMP : LT_NCOMP_GRID;
     cs->county_names = malloc((cs->nstations ? cs->nstations : 1) * sizeof *cs->county_names);
     cs->county_of_station = malloc((cs->nstations ? cs->nstations : 1) * sizeof *cs->county_of_station);
     if (!cs->county_names || !cs->county_of_station) {
@@ -502,6 +504,30 @@ static void similarity_setup(const lt_case *cs, lt_plume_src *s, const lt_met_po
         s->q_ugs = 0.0;
 }
 
+void lt_case_source_rates(const lt_case *cs, size_t i, double t_s, double q[5], double *vel_ms,
+                          double *temp_K)
+{
+    const lt_config *cfg = cs->cfg;
+    const lt_point *p = &cs->points[i];
+    /* the hour's measured rates for stacks in the hourly file, else the
+     * annual rate times the temporal profile */
+    const double *hr = cs->hourly ? lt_houremis_get(cs->hourly, i, (int)lround((t_s - cfg->start_s) / 3600.0)) : NULL;
+    double to_ugs = 1e12 / LT_SECONDS_PER_YEAR /* t/yr -> ug/s */
+                    * lt_profile_factor(&cs->profiles, p->sector, t_s);
+    if (hr) {
+        for (int k = 0; k < 4; k++)
+            q[k] = isfinite(hr[k]) ? hr[k] * 1e6 : 0.0;
+    } else {
+        q[0] = p->pm25_tpy * to_ugs;
+        q[1] = p->so2_tpy * to_ugs;
+        q[2] = p->nox_tpy * to_ugs;
+        q[3] = p->voc_tpy * to_ugs;
+    }
+    q[4] = p->nh3_tpy * to_ugs; /* the hourly files carry no NH3 */
+    *vel_ms = hr && isfinite(hr[LT_HE_VEL]) ? hr[LT_HE_VEL] : p->velocity_ms;
+    *temp_K = hr && isfinite(hr[LT_HE_TEMP]) ? hr[LT_HE_TEMP] : p->temp_K;
+}
+
 /* Prepares each source for this hour; returns how many are active. */
 static size_t prepare_sources(const lt_case *cs, const lt_sigma_curves *curves,
                               lt_plume_src *src, int *calm_count, lt_summary *sum,
@@ -518,23 +544,10 @@ static size_t prepare_sources(const lt_case *cs, const lt_sigma_curves *curves,
         /* the four emissions (PM2.5, SO2, NOx, VOC) in ug/s: the hour's
          * measured rates for stacks in the hourly file, else the annual rate
          * times the temporal profile */
-        const double *hr = cs->hourly ? lt_houremis_get(cs->hourly, i, (int)lround((t_s - cfg->start_s) / 3600.0)) : NULL;
-        double q4[4];
-        if (hr) {
-            for (int k = 0; k < 4; k++)
-                q4[k] = isfinite(hr[k]) ? hr[k] * 1e6 : 0.0;
-        } else {
-            double to_ugs = 1e12 / LT_SECONDS_PER_YEAR /* t/yr -> ug/s */
-                            * lt_profile_factor(&cs->profiles, p->sector, t_s);
-            q4[0] = p->pm25_tpy * to_ugs;
-            q4[1] = p->so2_tpy * to_ugs;
-            q4[2] = p->nox_tpy * to_ugs;
-            q4[3] = p->voc_tpy * to_ugs;
-        }
+        double q4[5], vel, temp;
+        lt_case_source_rates(cs, i, t_s, q4, &vel, &temp);
         if (q4[0] <= 0.0 && !(chem && (q4[1] > 0.0 || q4[2] > 0.0 || q4[3] > 0.0)))
             continue;
-        double vel = hr && isfinite(hr[LT_HE_VEL]) ? hr[LT_HE_VEL] : p->velocity_ms;
-        double temp = hr && isfinite(hr[LT_HE_TEMP]) ? hr[LT_HE_TEMP] : p->temp_K;
         lt_met_point m;
         lt_met_sample(cs->met, p->lon, p->lat, &m);
         double speed = hypot(m.u10, m.v10);
@@ -634,6 +647,10 @@ typedef struct pass_ctx {
     /* gridded emissions */
     lt_gridconv *gc;
     int *gmap;            /* [grid group][height][LT_EG_NSPECIES] map index, -1: none */
+    /* the grid model ([solver] method = grid or hybrid) */
+    lt_gridrun *gr;
+    double *pconc;        /* hybrid: explicit groups' plumes [group][ncp][receptor] */
+    int ncp;              /* components of the plume: 1 or LT_NCOMP */
 } pass_ctx;
 
 /* The emission species each component comes from. */
@@ -684,6 +701,29 @@ static int grid_maps(pass_ctx *x, int reload, lt_error *err)
     return rc;
 }
 
+/* MEIC's monthly files: the month of t_s loaded (and the convolution's maps
+ * replaced) when the run enters a new month. */
+static int gridded_month(pass_ctx *x, double t_s, lt_error *err)
+{
+    lt_case *cs = x->cs;
+    const lt_config *cfg = cs->cfg;
+    if (cfg->gridded_layout != LT_GRIDDED_MEIC)
+        return LT_OK;
+    time_t tt = (time_t)t_s;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    if (tm.tm_mon == cs->grid_month)
+        return LT_OK;
+    lt_emisgrid next;
+    int rc = lt_emisgrid_load(&next, cfg, cs->domain, t_s, err);
+    if (rc)
+        return rc;
+    lt_emisgrid_free(cs->gridded);
+    *cs->gridded = next;
+    cs->grid_month = tm.tm_mon;
+    return x->gc ? grid_maps(x, 1, err) : LT_OK;
+}
+
 /* The gridded groups' plumes for the hour at t_s under the domain centre's
  * meteorology mc: kernels per release height, then one convolution per
  * group and component, into x->gconc (grid and, by bilinear sampling, stations). */
@@ -692,22 +732,9 @@ static int gridded_hour(pass_ctx *x, double t_s, const lt_met_point *mc, lt_summ
 {
     lt_case *cs = x->cs;
     const lt_config *cfg = cs->cfg;
-    if (cfg->gridded_layout == LT_GRIDDED_MEIC) {
-        time_t tt = (time_t)t_s;
-        struct tm tm;
-        gmtime_r(&tt, &tm);
-        if (tm.tm_mon != cs->grid_month) {
-            lt_emisgrid next;
-            int rc = lt_emisgrid_load(&next, cfg, cs->domain, t_s, err);
-            if (rc)
-                return rc;
-            lt_emisgrid_free(cs->gridded);
-            *cs->gridded = next;
-            cs->grid_month = tm.tm_mon;
-            if ((rc = grid_maps(x, 1, err)))
-                return rc;
-        }
-    }
+    int rc = gridded_month(x, t_s, err);
+    if (rc)
+        return rc;
     double speed = hypot(mc->u10, mc->v10);
     lt_met_point m = *mc;
     if (speed < LT_CALM_MS) {
@@ -809,6 +836,12 @@ static int disperse_hour(pass_ctx *x, int h, lt_summary *sum, int count, lt_erro
     lt_met_sample(cs->met, cfg->center_lon, cfg->center_lat, &mc);
     if (hypot(mc.u10, mc.v10) < LT_CALM_MS)
         s->calm_hours++;
+    if (cfg->solver == LT_SOLVER_GRID) {
+        x->calm = 0;
+        if (cs->gridded && (rc = gridded_month(x, t, err)))
+            return rc;
+        return lt_gridrun_hour(x->gr, h, NULL, 0, count, x->gconc, err);
+    }
     size_t nact = prepare_sources(cs, x->curves, x->src, &x->calm, s, x->cytab, x->mets, x->speeds, t,
                                   x->polybuf, x->chems);
     if (x->curves->similarity) {
@@ -818,6 +851,18 @@ static int disperse_hour(pass_ctx *x, int h, lt_summary *sum, int count, lt_erro
         for (long k = 0; k < na; k++)
             similarity_setup(cs, &x->src[k], &x->mets[k], x->speeds[k], x->src[k].hs_m, ratio,
                              x->cytab + (size_t)k * CY_N);
+    }
+    if (cfg->solver == LT_SOLVER_HYBRID) {
+        /* the explicit sources' plumes, then the grid with them added less
+         * their cell means */
+        memset(x->pconc, 0, (size_t)cs->npoint_groups * (size_t)x->ncp * x->nrec * sizeof *x->pconc);
+        double tk = now_s();
+        lt_plume_accumulate(x->src, nact, x->rx, x->ry, x->nrec, cfg->receptor_height_m, x->ncp, x->pconc);
+        s->kernel_seconds += now_s() - tk;
+        s->evaluations += (double)nact * (double)x->nrec;
+        if (cs->gridded && (rc = gridded_month(x, t, err)))
+            return rc;
+        return lt_gridrun_hour(x->gr, h, x->pconc, x->ncp, count, x->gconc, err);
     }
     memset(x->gconc, 0, (size_t)x->ngroups * (size_t)x->ncomp * x->nrec * sizeof *x->gconc);
     double tk = now_s();
@@ -839,8 +884,8 @@ static int disperse_hour(pass_ctx *x, int h, lt_summary *sum, int count, lt_erro
 /* The species whose emission each component comes from. */
 static unsigned comp_species(int ncomp, int c)
 {
-    static const unsigned sp[LT_NCOMP] = {LT_SPECIES_PM25, LT_SPECIES_SO2, LT_SPECIES_NOX,
-                                          LT_SPECIES_VOC};
+    static const unsigned sp[LT_NCOMP_GRID] = {LT_SPECIES_PM25, LT_SPECIES_SO2, LT_SPECIES_NOX,
+                                               LT_SPECIES_VOC, LT_SPECIES_NH3};
     return ncomp == 1 ? LT_SPECIES_PM25 : sp[c];
 }
 
@@ -1032,7 +1077,12 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
     const size_t nst1 = nst ? nst : 1;
     int rc = LT_OK;
     pass_ctx x = {cs, lt_sigma_curves_find(cfg->curves), ngrid, nst, nrec, ntags, ngroups,
-                  NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0.0, NULL, NULL, ncomp, NULL, NULL};
+                  NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0.0, NULL, NULL, ncomp, NULL, NULL,
+                  NULL, NULL, ncomp > 1 ? LT_NCOMP : 1};
+    sum->solver = cfg->solver;
+    const int zero_out = cfg->solver != LT_SOLVER_PLUME && cfg->zero_out;
+    float *zo_st = NULL, *zo_tag = NULL;  /* [hour][tag][station] */
+    double *zo_h = NULL;                   /* one hour: brute, tagged [tag][station], total [station] */
     field_acc fsrc, fcty, fcomp;
     memset(&fsrc, 0, sizeof fsrc);
     memset(&fcty, 0, sizeof fcty);
@@ -1071,15 +1121,15 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
     float *b_st = malloc((size_t)BLOCK_HOURS * nst1 * sizeof *b_st);
     float *b_stsrc = malloc((size_t)BLOCK_HOURS * ntags * nst1 * sizeof *b_stsrc);
     float *b_split = malloc((size_t)BLOCK_HOURS * ntags * ncty * nst1 * sizeof *b_split);
-    float *b_stcomp = malloc((size_t)BLOCK_HOURS * LT_NCOMP * nst1 * sizeof *b_stcomp);
+    float *b_stcomp = malloc((size_t)BLOCK_HOURS * ncomp * nst1 * sizeof *b_stcomp);
     int *b_calm = malloc(BLOCK_HOURS * sizeof *b_calm);
     /* this hour's grid fields: [tag][cell], [county][cell], [component][cell] */
     double *v_src = malloc((size_t)ntags * ngrid * sizeof *v_src);
     double *v_cty = malloc(ncty * ngrid * sizeof *v_cty);
-    double *v_comp = malloc((size_t)LT_NCOMP * ngrid * sizeof *v_comp);
+    double *v_comp = malloc((size_t)ncomp * ngrid * sizeof *v_comp);
     double *tag_sum = calloc((size_t)ntags, sizeof *tag_sum);
     double *cty_sum = calloc(ncty, sizeof *cty_sum);
-    double comp_sum[LT_NCOMP] = {0};
+    double comp_sum[LT_NCOMP_GRID] = {0};
     double *st_all = malloc(nh_all * nst1 * sizeof *st_all);
     double *base_mean = calloc(ngrid, sizeof *base_mean);
     /* scenarios: station series per tag, grid sums, the factors of one hour */
@@ -1105,7 +1155,7 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         !sum->county_share || (nscen && (!sc_st || !sc_mean || !sc_tot)) || (any_const && !gsum) ||
         field_init(&fsrc, LT_FIELD_SRC, cfg->average_src, ntags, ngrid) ||
         field_init(&fcty, LT_FIELD_COUNTY, cfg->average_county, (int)ncty, ngrid) ||
-        (ncomp > 1 && field_init(&fcomp, LT_FIELD_COMP, cfg->average_components, LT_NCOMP, ngrid))) {
+        (ncomp > 1 && field_init(&fcomp, LT_FIELD_COMP, cfg->average_components, ncomp, ngrid))) {
         rc = lt_error_set(err, LT_ENOMEM, "out of memory for %zu receptors x %d source groups", nrec,
                           ngroups);
         goto done;
@@ -1138,7 +1188,10 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         .utc_offset_h = cfg->utc_offset_h, .nsrc_counties = ncty,
         .src_county_names = cs->src_county_names, .ncomp = ncomp,
         .average_src = cfg->average_src, .average_county = cfg->average_county,
-        .average_components = cfg->average_components};
+        .average_components = cfg->average_components,
+        .solver = cfg->solver, .grid_nx = cfg->nx / cfg->grid_coarsen, .grid_ny = cfg->ny / cfg->grid_coarsen,
+        .grid_nz = cfg->grid_nz, .grid_dx_m = cfg->dx_m * cfg->grid_coarsen,
+        .grid_top_m = cfg->grid_top_m[cfg->grid_nz - 1], .zero_out = zero_out};
     if ((rc = lt_output_create(&out, &spec, err)))
         goto done;
     if (cs->gridded) {
@@ -1153,6 +1206,25 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
             goto done;
     }
 
+    if (cfg->solver != LT_SOLVER_PLUME) {
+        if ((rc = lt_gridrun_create(&x.gr, cs, x.rx, x.ry, nrec, ncomp, zero_out, err)))
+            goto done;
+        if (cfg->solver == LT_SOLVER_HYBRID &&
+            !(x.pconc = malloc(((size_t)cs->npoint_groups * (size_t)x.ncp + 1) * nrec * sizeof *x.pconc))) {
+            rc = lt_error_set(err, LT_ENOMEM, "out of memory for the hybrid's plumes");
+            goto done;
+        }
+        if (zero_out) {
+            zo_st = calloc(nh_all * (size_t)ntags * nst1, sizeof *zo_st);
+            zo_tag = calloc(nh_all * (size_t)ntags * nst1, sizeof *zo_tag);
+            zo_h = malloc(((size_t)2 * ntags + 1) * nst1 * sizeof *zo_h);
+            if (!zo_st || !zo_tag || !zo_h) {
+                rc = lt_error_set(err, LT_ENOMEM, "out of memory for the zero-out comparison");
+                goto done;
+            }
+        }
+    }
+
     /* Pass 1: the baseline, and every scenario that does not follow alerts. */
     double grid_sum = 0.0;
     sum->grid_max = 0.0;
@@ -1162,13 +1234,28 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
             int h = h0 + b;
             if ((rc = disperse_hour(&x, h, sum, 1, err)))
                 goto done;
+            if (zero_out) {
+                double *zb = zo_h, *zt = zo_h + (size_t)ntags * nst1, *za = zt + (size_t)ntags * nst1;
+                lt_gridrun_zero_out(x.gr, zb, zt, za);
+                for (size_t k = 0; k < (size_t)ntags * nst; k++) {
+                    zo_st[(size_t)h * ntags * nst + k] = (float)zb[k];
+                    zo_tag[(size_t)h * ntags * nst + k] = (float)zt[k];
+                }
+                for (int tag = 0; tag < ntags; tag++)
+                    for (size_t k = 0; k < nst; k++) {
+                        sum->zo_brute[tag] += zb[(size_t)tag * nst + k];
+                        sum->zo_tagged[tag] += zt[(size_t)tag * nst + k];
+                    }
+                for (size_t k = 0; k < nst; k++)
+                    sum->zo_total += za[k];
+            }
             b_calm[b] = x.calm;
             float *pm = b_pm + (size_t)b * ngrid;
             double hmax = 0.0, hsum = 0.0;
             long n = (long)ngrid;
 #pragma omp parallel for schedule(static) reduction(max : hmax) reduction(+ : hsum)
             for (long r = 0; r < n; r++) {
-                double vs[LT_MAX_SECTORS + 1] = {0}, vc[LT_NCOMP] = {0}, total = 0.0;
+                double vs[LT_MAX_SECTORS + 1] = {0}, vc[LT_NCOMP_GRID] = {0}, total = 0.0;
                 for (size_t c = 0; c < ncty; c++)
                     v_cty[c * ngrid + (size_t)r] = 0.0;
                 for (int g = 0; g < ngroups; g++) {
@@ -1185,7 +1272,7 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
                     v_src[(size_t)tag * ngrid + (size_t)r] = vs[tag];
                     total += vs[tag];
                 }
-                for (int c = 0; c < LT_NCOMP; c++)
+                for (int c = 0; c < ncomp; c++)
                     v_comp[(size_t)c * ngrid + (size_t)r] = vc[c];
                 pm[r] = (float)total;
                 base_mean[r] += total;
@@ -1203,10 +1290,10 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
             float *st = b_st + (size_t)b * nst;
             float *sts = b_stsrc + (size_t)b * ntags * nst;
             float *spl = b_split + (size_t)b * ntags * ncty * nst;
-            float *stc = b_stcomp + (size_t)b * LT_NCOMP * nst;
+            float *stc = b_stcomp + (size_t)b * ncomp * nst;
             memset(spl, 0, (size_t)ntags * ncty * nst * sizeof *spl);
             for (size_t k = 0; k < nst; k++) {
-                double v[LT_MAX_SECTORS + 1] = {0}, vc[LT_NCOMP] = {0}, total = 0.0;
+                double v[LT_MAX_SECTORS + 1] = {0}, vc[LT_NCOMP_GRID] = {0}, total = 0.0;
                 for (int g = 0; g < ngroups; g++) {
                     double vg = 0.0;
                     for (int c = 0; c < ncomp; c++) {
@@ -1223,7 +1310,7 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
                     total += v[tag];
                     tag_sum[tag] += v[tag];
                 }
-                for (int c = 0; c < LT_NCOMP; c++) {
+                for (int c = 0; c < ncomp; c++) {
                     stc[(size_t)c * nst + k] = (float)vc[c];
                     comp_sum[c] += vc[c];
                 }
@@ -1260,6 +1347,25 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         goto done;
     for (size_t k = 0; k < nst; k++)
         sum->station_mean[k] /= cfg->hours;
+    if (x.gr) {
+        lt_gridrun_stats_get(x.gr, &sum->grid);
+        char note[64];
+        snprintf(note, sizeof note, "%.3g", sum->grid.worst_residual);
+        if ((rc = lt_output_write_budget(out, sum->grid.budget, err)) ||
+            (rc = lt_output_note(out, "lantian_budget_residual", note, err)))
+            goto done;
+        if (zero_out) {
+            double nn = (double)cfg->hours * (double)(nst ? nst : 1);
+            for (int tag = 0; tag < ntags; tag++) {
+                sum->zo_brute[tag] /= nn;
+                sum->zo_tagged[tag] /= nn;
+            }
+            sum->zo_total /= nn;
+            sum->zero_out = 1;
+            if ((rc = lt_output_write_zero_out(out, zo_st, zo_tag, err)))
+                goto done;
+        }
+    }
     sum->grid_mean = grid_sum / ((double)cfg->hours * (double)ngrid);
     double all = 0.0;
     for (int g = 0; g < ntags; g++)
@@ -1268,7 +1374,7 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         sum->tag_share[g] = all > 0 ? tag_sum[g] / all : 0.0;
     for (size_t c = 0; c < ncty; c++)
         sum->county_share[c] = all > 0 ? cty_sum[c] / all : 0.0;
-    for (int c = 0; c < LT_NCOMP; c++)
+    for (int c = 0; c < ncomp; c++)
         sum->comp_share[c] = all > 0 ? comp_sum[c] / all : 0.0;
     for (size_t r = 0; r < ngrid; r++)
         base_mean[r] /= cfg->hours;
@@ -1312,6 +1418,8 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         need_rerun |= cs->scen->alert_mode[s];
     if (need_rerun) {
         sum->reruns = 1;
+        if (x.gr && (rc = lt_gridrun_reset(x.gr, err))) /* the grid remembers: start again */
+            goto done;
         for (int h = 0; h < cfg->hours; h++) {
             if ((rc = disperse_hour(&x, h, sum, 0, err)))
                 goto done;
@@ -1391,6 +1499,11 @@ done:
     free(x.chems);
     free(x.gmap);
     lt_gridconv_free(&x.gc);
+    lt_gridrun_free(&x.gr);
+    free(x.pconc);
+    free(zo_st);
+    free(zo_tag);
+    free(zo_h);
     free(b_pm);
     free(b_st);
     free(b_stsrc);

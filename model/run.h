@@ -11,6 +11,7 @@
 #include "config.h"
 #include "domain.h"
 #include "emisgrid.h"
+#include "grid.h"
 #include "houremis.h"
 #include "inventory.h"
 #include "lt_error.h"
@@ -51,13 +52,15 @@ typedef struct lt_case {
     lt_scenarios *scen;                   /* NULL: no [scenario.*] */
     int ngroups;
     int *group_of_point;                  /* [npoints] */
+    int npoint_groups;                    /* the explicit sources' groups: [0, npoint_groups) */
     int *group_tag;                       /* [ngroups] */
     int *group_county;                    /* [ngroups] index into src_county_names */
     /* County tags: the counties of the sources in order of appearance
      * ("unassigned" for sources without one), then the background's tag. */
     size_t nsrc_counties;
     const char **src_county_names;
-    int ncomp;                            /* 1, or LT_NCOMP with [chemistry] secondary */
+    int ncomp;                            /* 1; with [chemistry] secondary LT_NCOMP (plume) or
+                                           * LT_NCOMP_GRID (grid, hybrid: with ammonium) */
     /* Gridded area emissions ([gridded]): groups [grid_group0, grid_group0 +
      * grid_ngroups), one per sector and county, convolved on the grid. */
     lt_houremis *hourly;                  /* [sources] hourly stack emissions, or NULL */
@@ -85,6 +88,29 @@ int lt_case_check_met(lt_case *cs, lt_error *err);
 
 void lt_case_free(lt_case *cs);
 
+/* Emissions of source i in the hour starting at t_s, ug/s: q = PM2.5, SO2,
+ * NOx, VOC, NH3 (the hourly file's measured rates when it has the stack, else
+ * the annual rates times the temporal profile), and the exit velocity and
+ * temperature of the hour. */
+void lt_case_source_rates(const lt_case *cs, size_t i, double t_s, double q[5], double *vel_ms,
+                          double *temp_K);
+
+/* What the grid model reports ([solver] method = grid or hybrid). */
+typedef struct lt_grid_stats {
+    int nx, ny, nz;                 /* columns and layers */
+    double dx_m;
+    int ntags;                      /* tags carried (source groups and the boundary) */
+    double budget[LT_GS_N * LT_GB_N]; /* kg, the tagged run (grid.h) */
+    double worst_residual;          /* largest |residual| / largest term of the budgets */
+    long steps;                     /* grid steps so far */
+    double updates;                 /* cell x species x tag updates */
+    double seconds;                 /* in the grid model */
+    int sources_outside;            /* explicit sources outside the grid (not in it) */
+    double clipped_share;           /* hybrid: share of receptor values where the grid held less
+                                     * of the group than the plume's cell mean (plume alone) */
+    double tag_sum_error;           /* zero-out: largest |sum of tags - untagged| / untagged at stations */
+} lt_grid_stats;
+
 /* What a run reports. Arrays are owned; free with lt_summary_free. */
 typedef struct lt_summary {
     int hours;
@@ -99,7 +125,7 @@ typedef struct lt_summary {
     double tag_share[LT_MAX_SECTORS + 1]; /* share of the all-station mean, 0-1 */
     size_t nsrc_counties;
     double *county_share;       /* [source county] share of the all-station mean */
-    double comp_share[LT_NCOMP];/* share of each component (secondary on) */
+    double comp_share[LT_NCOMP_GRID]; /* share of each component (secondary on) */
     double grid_mean, grid_max;
     int assessed;               /* 1 when [assessment] aqi_rules was given */
     size_t ndays;
@@ -125,6 +151,12 @@ typedef struct lt_summary {
     double gridded_cell_hours;  /* gridded cells x hours convolved */
     double wall_seconds;
     int threads;
+    int solver;                 /* LT_SOLVER_* */
+    lt_grid_stats grid;         /* grid and hybrid */
+    int zero_out;               /* the zero-out comparison below was made */
+    double zo_tagged[LT_MAX_SECTORS + 1]; /* all-station mean of the grid's tagged contribution */
+    double zo_brute[LT_MAX_SECTORS + 1];  /* the same by zero-out */
+    double zo_total;                      /* all-station mean of the untagged grid PM2.5 */
 } lt_summary;
 
 /* Sets the progress callback of the case's runs (NULL: none). */

@@ -250,6 +250,18 @@ CASE(bad_averaging,
 CASE(bad_chemistry_rate,
      extra = "--set chemistry.k_so2_sun=-1",
      "k_so2_sun", "expected a rate in % per hour")
+CASE(bad_solver,
+     extra = "--set solver.method=eulerian",
+     "solver.method", "'eulerian'", "expected plume", "grid", "hybrid")
+CASE(bad_coarsen,
+     extra = "--set solver.method=grid --set solver.coarsen=7",
+     "solver.coarsen", "'7'", "divisor of both [domain] nx = 24 and ny = 20")
+CASE(bad_layer_tops,
+     extra = "--set solver.method=grid --set solver.coarsen=4 --set \"solver.layer_tops_m=50, 40, 300\"",
+     "solver.layer_tops_m", "'50, 40, 300'", "increasing")
+CASE(zero_out_with_plume,
+     extra = "--set solver.zero_out=yes",
+     "solver.zero_out", "'yes'", "method = plume")
 
 /* The same fixture without a fault runs, and leaves its file. */
 static void valid_case_runs(void **state)
@@ -294,7 +306,9 @@ int main(void)
         cmocka_unit_test(gridded_bad_layout),  cmocka_unit_test(wrf_not_wrfout),
         cmocka_unit_test(met_map_unknown_variable), cmocka_unit_test(hourly_missing_hour),
         cmocka_unit_test(road_negative_species), cmocka_unit_test(bad_averaging),
-        cmocka_unit_test(bad_chemistry_rate),
+        cmocka_unit_test(bad_chemistry_rate), cmocka_unit_test(bad_solver),
+        cmocka_unit_test(bad_coarsen), cmocka_unit_test(bad_layer_tops),
+        cmocka_unit_test(zero_out_with_plume),
         cmocka_unit_test(valid_case_runs),
     };
     return cmocka_run_group_tests_name("bad input", tests, NULL, NULL);

@@ -344,6 +344,113 @@ static void apportionment_and_components(void **state)
     remove_case(dir);
 }
 
+/* The grid model and the hybrid through the program's path: the splits and
+ * the five components add up to the total, the mass budget written to the
+ * file closes, the zero-out runs and the tags give the same total, the
+ * hybrid is never below the plume alone, and threads change nothing. */
+static void grid_and_hybrid(void **state)
+{
+    (void)state;
+    char *dir = make_case();
+    char path[600];
+    snprintf(path, sizeof path, "%s/points.csv", dir);
+    write_text(path, CHEM_POINTS);
+    char og[700], oh1[700], oh2[700], op[700], oh0[700];
+    snprintf(og, sizeof og, "output.file=%s/grid.nc", dir);
+    snprintf(oh1, sizeof oh1, "output.file=%s/hybrid1.nc", dir);
+    snprintf(oh2, sizeof oh2, "output.file=%s/hybrid2.nc", dir);
+    snprintf(op, sizeof op, "output.file=%s/plume.nc", dir);
+    snprintf(oh0, sizeof oh0, "output.file=%s/hybrid0.nc", dir);
+    const char *grid[] = {og, "chemistry.secondary=yes", "solver.method=grid", "solver.coarsen=4",
+                          "solver.zero_out=yes", "output.average_county=hour", "output.average_components=hour"};
+    lt_summary a = run_case(dir, grid, 7, 2);
+    assert_true(a.grid.worst_residual <= 1e-9);
+    assert_true(a.grid.tag_sum_error <= 1e-6);
+    snprintf(path, sizeof path, "%s/grid.nc", dir);
+    int nc;
+    assert_int_equal(nc_open(path, NC_NOWRITE, &nc), NC_NOERR);
+    size_t ng = 24 * 20, n;
+    float *pm = read_var(nc, "pm25", &n);
+    float *cty = read_var(nc, "pm25_county", &n);
+    float *src = read_var(nc, "pm25_src", &n);
+    check_sum(pm, cty, 6, 2, ng, 1e-6);
+    check_sum(pm, src, 6, 3, ng, 1e-6);
+    const char *cn[] = {"pm25_primary", "so4", "no3", "soa", "nh4"};
+    float *comp = malloc(6 * 5 * ng * sizeof *comp);
+    for (int k = 0; k < 5; k++) {
+        float *f = read_var(nc, cn[k], &n);
+        for (size_t t = 0; t < 6; t++)
+            for (size_t r = 0; r < ng; r++)
+                comp[(t * 5 + (size_t)k) * ng + r] = f[t * ng + r];
+        free(f);
+    }
+    check_sum(pm, comp, 6, 5, ng, 1e-5);
+    /* the budget in the file closes */
+    int v;
+    double b[LT_GS_N * LT_GB_N];
+    assert_int_equal(nc_inq_varid(nc, "mass_budget", &v), NC_NOERR);
+    assert_int_equal(nc_get_var_double(nc, v, b), NC_NOERR);
+    for (int sp = 0; sp < LT_GS_N; sp++)
+        assert_true(fabs(lt_grid_budget_residual(b, sp)) <= 1e-9);
+    assert_true(b[LT_GS_SO2 * LT_GB_N + LT_GB_EMITTED] > 0 && b[LT_GS_SO4 * LT_GB_N + LT_GB_CHEM] > 0);
+    /* tagged grid contributions at the stations sum to station_pm25 */
+    float *st = read_var(nc, "station_pm25", &n);
+    float *tg = read_var(nc, "station_pm25_tagged_grid", &n);
+    float *zo = read_var(nc, "station_pm25_zero_out", &n);
+    check_sum(st, tg, 6, 3, 2, 1e-5);
+    double zs = 0.0;
+    for (size_t i = 0; i < n; i++)
+        zs += zo[i];
+    assert_true(zs > 0.0);
+    nc_close(nc);
+    /* hybrid: never below the plume alone (secondary off: one component);
+     * one thread and two give the same bits */
+    const char *plume[] = {op};
+    lt_summary p = run_case(dir, plume, 1, 2);
+    const char *hyb0[] = {oh0, "solver.method=hybrid", "solver.coarsen=4"};
+    lt_summary h0 = run_case(dir, hyb0, 3, 2);
+    snprintf(path, sizeof path, "%s/plume.nc", dir);
+    assert_int_equal(nc_open(path, NC_NOWRITE, &nc), NC_NOERR);
+    float *pp = read_var(nc, "pm25", &n);
+    nc_close(nc);
+    snprintf(path, sizeof path, "%s/hybrid0.nc", dir);
+    assert_int_equal(nc_open(path, NC_NOWRITE, &nc), NC_NOERR);
+    float *hp = read_var(nc, "pm25", &n);
+    nc_close(nc);
+    size_t above = 0;
+    for (size_t i = 0; i < n; i++) {
+        assert_true(hp[i] >= pp[i] * (1.0f - 1e-6f));
+        above += hp[i] > pp[i] * 1.001f;
+    }
+    assert_true(above > 0); /* the grid adds what the plume forgets */
+    const char *hyb1[] = {oh1, "chemistry.secondary=yes", "solver.method=hybrid", "solver.coarsen=4",
+                          "solver.zero_out=yes"};
+    lt_summary h1 = run_case(dir, hyb1, 5, 1);
+    hyb1[0] = oh2;
+    lt_summary h2 = run_case(dir, hyb1, 5, 2);
+    char p1[700], p2[700];
+    snprintf(p1, sizeof p1, "%s/hybrid1.nc", dir);
+    snprintf(p2, sizeof p2, "%s/hybrid2.nc", dir);
+    const char *vars[] = {"pm25", "pm25_src", "no3", "nh4", "station_pm25_split", "mass_budget",
+                          "station_pm25_zero_out"};
+    assert_same_data(p1, p2, vars, 7);
+    free(pm);
+    free(cty);
+    free(src);
+    free(comp);
+    free(st);
+    free(tg);
+    free(zo);
+    free(pp);
+    free(hp);
+    lt_summary_free(&a);
+    lt_summary_free(&p);
+    lt_summary_free(&h0);
+    lt_summary_free(&h1);
+    lt_summary_free(&h2);
+    remove_case(dir);
+}
+
 /* Hourly stack emissions (HOUREMIS): the annual rate given hour by hour
  * reproduces the run without the file; doubling one hour doubles that hour's
  * plume of that stack alone; a missing hour is an error naming it. */
@@ -854,6 +961,7 @@ int main(void)
         cmocka_unit_test(additivity_and_round_trip),
         cmocka_unit_test(thread_invariance),
         cmocka_unit_test(apportionment_and_components),
+        cmocka_unit_test(grid_and_hybrid),
         cmocka_unit_test(hourly_emissions),
         cmocka_unit_test(similarity_scheme_runs),
         cmocka_unit_test(volume_sources),
