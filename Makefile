@@ -4,6 +4,7 @@
 #   make test     unit, analytical, regression and bad-input tests (cmocka)
 #   make check    the same tests built with -fsanitize=address,undefined
 #   make bench    plume kernel throughput (prints figures)
+#   make MPI=1    the MPI build, build/mpi/lantian (mpirun -np N build/mpi/lantian run ...)
 #   make install PREFIX=/usr/local
 
 VERSION  := 0.1.0
@@ -12,6 +13,12 @@ BUILD    ?= build
 PY       := /usr/bin/python3
 
 CC       ?= cc
+# make MPI=1: the MPI build (build/mpi/lantian, mpicc): hours dealt out among ranks
+ifeq ($(MPI),1)
+CC       := mpicc
+BUILD    := build/mpi
+CPPFLAGS += -DLT_MPI
+endif
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unknown-pragmas
@@ -34,7 +41,7 @@ all: $(BUILD)/lantian
 # System packages: installed by a script that says what it installs.
 $(DEPS_OK): scripts/install-deps.sh
 	@mkdir -p $(BUILD)
-	@sh scripts/install-deps.sh
+	@sh scripts/install-deps.sh $(if $(filter 1,$(MPI)),mpi)
 	@touch $@
 deps: $(DEPS_OK)
 

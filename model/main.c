@@ -292,7 +292,32 @@ static void print_summary(const lt_case *cs, const lt_summary *s)
     printf("output                 %s\n", cfg->output_file);
 }
 
+#ifdef LT_MPI
+#include <mpi.h>
+#endif
+
+static int lantian_main(int argc, char **argv, int rank, int ranks);
+
 int main(int argc, char **argv)
+{
+#ifdef LT_MPI
+    int provided, rank = 0, ranks = 1;
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+    int rc_main = lantian_main(argc, argv, rank, ranks);
+    if (rc_main == 1 && ranks > 1)
+        MPI_Abort(MPI_COMM_WORLD, 1); /* the other ranks may wait on this one */
+    MPI_Finalize();
+    return rc_main ? 1 : 0;
+#else
+    return lantian_main(argc, argv, 0, 1);
+#endif
+}
+
+/* The program: rank and ranks are MPI's (0 and 1 without MPI); only rank 0
+ * prints, except an error, which the rank that met it prints. */
+static int lantian_main(int argc, char **argv, int rank, int ranks)
 {
     if (argc < 2) {
         usage(stderr);
@@ -373,22 +398,26 @@ int main(int argc, char **argv)
     lt_error_clear(&err);
     lt_config cfg;
     lt_case cs;
+    int forwarded = 0;
     int rc = lt_config_load(&cfg, config, sets, nsets, &err);
     if (!rc) {
         rc = lt_case_load(&cs, &cfg, &err);
         if (!rc) {
             if (!strcmp(cmd, "check")) {
                 rc = lt_case_check_met(&cs, &err);
-                if (!rc)
+                if (!rc && rank == 0)
                     print_check(&cs);
             } else {
                 lt_summary sum;
                 double last = -1.0;
-                if (isatty(fileno(stderr)))
+                if (isatty(fileno(stderr)) && rank == 0)
                     lt_case_set_progress(&cs, show_progress, &last);
+                lt_case_set_mpi(&cs, rank, ranks);
                 rc = lt_run(&cs, cmdline, LT_VERSION, &sum, &err);
+                forwarded = rc && rank > 0; /* rank 0 has the message and stops the run */
                 if (!rc) {
-                    print_summary(&cs, &sum);
+                    if (rank == 0)
+                        print_summary(&cs, &sum);
                     lt_summary_free(&sum);
                 }
             }
@@ -398,8 +427,13 @@ int main(int argc, char **argv)
     }
     free(cmdline);
     free(sets);
+    if (forwarded)
+        return 3;
     if (rc) {
-        fprintf(stderr, "lantian: error: %s\n", err.msg);
+        if (ranks > 1)
+            fprintf(stderr, "lantian: error (rank %d): %s\n", rank, err.msg);
+        else
+            fprintf(stderr, "lantian: error: %s\n", err.msg);
         return 1;
     }
     return 0;

@@ -21,6 +21,11 @@
 #include "stability.h"
 
 #define BLOCK_HOURS 24 /* hours buffered before each write: one chunk in time */
+
+#ifdef LT_MPI
+#include <limits.h>
+#include <mpi.h>
+#endif
 #define PI 3.14159265358979323846
 
 static double now_s(void)
@@ -443,6 +448,12 @@ void lt_case_free(lt_case *cs)
     cs->points = NULL;
     cs->stations = NULL;
     cs->background = NULL;
+}
+
+void lt_case_set_mpi(lt_case *cs, int rank, int ranks)
+{
+    cs->mpi_rank = rank;
+    cs->mpi_ranks = ranks;
 }
 
 void lt_case_set_progress(lt_case *cs, lt_progress_fn fn, void *user)
@@ -881,6 +892,99 @@ static int disperse_hour(pass_ctx *x, int h, lt_summary *sum, int count, lt_erro
     return LT_OK;
 }
 
+/* MPI (make MPI=1): the hours are dealt out in turn, hour h to rank h mod
+ * ranks. Every rank disperses its own hours and sends each hour's
+ * concentrations per group and component, with the hour's counters, to rank
+ * 0, which receives them in hour order and does everything else exactly as a
+ * one-process run: the file is the same bit for bit. Dealt hour by hour, each
+ * rank computes its next hour while rank 0 takes in the others'. */
+#ifdef LT_MPI
+enum { HC_RC, HC_CALM, HC_CALM_HOURS, HC_CALM_SRC, HC_SRC_HOURS, HC_CLASS, HC_EVALS = HC_CLASS + 6,
+       HC_KERNEL_S, HC_GRIDDED_S, HC_GRIDDED_CELLS, HC_N };
+
+static int owner_of(const lt_case *cs, int h)
+{
+    return cs->mpi_ranks > 1 ? h % cs->mpi_ranks : 0;
+}
+
+/* The counters disperse_hour adds to a summary, as an array. */
+static void hour_counters(const lt_summary *d, int calm, double *c)
+{
+    c[HC_CALM] = calm;
+    c[HC_CALM_HOURS] = d->calm_hours;
+    c[HC_CALM_SRC] = (double)d->calm_source_hours;
+    c[HC_SRC_HOURS] = (double)d->source_hours;
+    for (int k = 0; k < 6; k++)
+        c[HC_CLASS + k] = (double)d->class_hours[k];
+    c[HC_EVALS] = d->evaluations;
+    c[HC_KERNEL_S] = d->kernel_seconds;
+    c[HC_GRIDDED_S] = d->gridded_seconds;
+    c[HC_GRIDDED_CELLS] = d->gridded_cell_hours;
+}
+#endif
+
+/* Hour h into x->gconc: dispersed here, or received from its rank. */
+static int obtain_hour(pass_ctx *x, int h, lt_summary *sum, int count, lt_error *err)
+{
+#ifdef LT_MPI
+    lt_case *cs = x->cs;
+    int from = owner_of(cs, h);
+    if (from != 0) {
+        double c[HC_N];
+        size_t n = (size_t)x->ngroups * (size_t)x->ncomp * x->nrec;
+        MPI_Recv(c, HC_N, MPI_DOUBLE, from, 2 * h, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        if (c[HC_RC] != 0.0) {
+            char msg[sizeof err->msg];
+            MPI_Recv(msg, (int)sizeof msg, MPI_CHAR, from, 2 * h + 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+            msg[sizeof msg - 1] = '\0';
+            return lt_error_set(err, (int)c[HC_RC], "%s (rank %d)", msg, from);
+        }
+        MPI_Recv(x->gconc, (int)n, MPI_DOUBLE, from, 2 * h + 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        x->calm = (int)c[HC_CALM];
+        if (count) {
+            sum->calm_hours += (int)c[HC_CALM_HOURS];
+            sum->calm_source_hours += (long)c[HC_CALM_SRC];
+            sum->source_hours += (long)c[HC_SRC_HOURS];
+            for (int k = 0; k < 6; k++)
+                sum->class_hours[k] += (long)c[HC_CLASS + k];
+            sum->evaluations += c[HC_EVALS];
+            sum->kernel_seconds += c[HC_KERNEL_S];
+            sum->gridded_seconds += c[HC_GRIDDED_S];
+            sum->gridded_cell_hours += c[HC_GRIDDED_CELLS];
+        }
+        return LT_OK;
+    }
+#endif
+    return disperse_hour(x, h, sum, count, err);
+}
+
+#ifdef LT_MPI
+/* A rank other than 0: its hours of each pass, dispersed and sent. */
+static int run_worker(pass_ctx *x, int passes, lt_error *err)
+{
+    lt_case *cs = x->cs;
+    size_t n = (size_t)x->ngroups * (size_t)x->ncomp * x->nrec;
+    for (int pass = 0; pass < passes; pass++)
+        for (int h = 0; h < cs->cfg->hours; h++) {
+            if (owner_of(cs, h) != cs->mpi_rank)
+                continue;
+            lt_summary d;
+            memset(&d, 0, sizeof d);
+            double c[HC_N] = {0};
+            int rc = disperse_hour(x, h, &d, 1, err);
+            hour_counters(&d, x->calm, c);
+            c[HC_RC] = rc;
+            MPI_Send(c, HC_N, MPI_DOUBLE, 0, 2 * h, MPI_COMM_WORLD);
+            if (rc) {
+                MPI_Send(err->msg, (int)sizeof err->msg, MPI_CHAR, 0, 2 * h + 1, MPI_COMM_WORLD);
+                return rc;
+            }
+            MPI_Send(x->gconc, (int)n, MPI_DOUBLE, 0, 2 * h + 1, MPI_COMM_WORLD);
+        }
+    return LT_OK;
+}
+#endif
+
 /* The species whose emission each component comes from. */
 static unsigned comp_species(int ncomp, int c)
 {
@@ -1192,7 +1296,13 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         .solver = cfg->solver, .grid_nx = cfg->nx / cfg->grid_coarsen, .grid_ny = cfg->ny / cfg->grid_coarsen,
         .grid_nz = cfg->grid_nz, .grid_dx_m = cfg->dx_m * cfg->grid_coarsen,
         .grid_top_m = cfg->grid_top_m[cfg->grid_nz - 1], .zero_out = zero_out};
-    if ((rc = lt_output_create(&out, &spec, err)))
+    if (cs->mpi_ranks > 1 && cfg->solver != LT_SOLVER_PLUME) {
+        rc = lt_error_set(err, LT_EINPUT, "%s: [solver] method = %s with %d MPI ranks: expected method = plume "
+                          "(MPI splits the hours among ranks; the grid model carries each hour into the next)",
+                          cfg->path, cfg->solver == LT_SOLVER_GRID ? "grid" : "hybrid", cs->mpi_ranks);
+        goto done;
+    }
+    if (cs->mpi_rank == 0 && (rc = lt_output_create(&out, &spec, err)))
         goto done;
     if (cs->gridded) {
         int nh = cs->gridded->nheights;
@@ -1225,6 +1335,16 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         }
     }
 
+#ifdef LT_MPI
+    if (cs->mpi_rank > 0) {
+        int passes = 1;
+        for (int s = 0; s < nscen; s++)
+            if (cs->scen->alert_mode[s])
+                passes = 2;
+        rc = run_worker(&x, passes, err);
+        goto done;
+    }
+#endif
     /* Pass 1: the baseline, and every scenario that does not follow alerts. */
     double grid_sum = 0.0;
     sum->grid_max = 0.0;
@@ -1232,7 +1352,7 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         int nh = cfg->hours - h0 < BLOCK_HOURS ? cfg->hours - h0 : BLOCK_HOURS;
         for (int b = 0; b < nh; b++) {
             int h = h0 + b;
-            if ((rc = disperse_hour(&x, h, sum, 1, err)))
+            if ((rc = obtain_hour(&x, h, sum, 1, err)))
                 goto done;
             if (zero_out) {
                 double *zb = zo_h, *zt = zo_h + (size_t)ntags * nst1, *za = zt + (size_t)ntags * nst1;
@@ -1421,7 +1541,7 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         if (x.gr && (rc = lt_gridrun_reset(x.gr, err))) /* the grid remembers: start again */
             goto done;
         for (int h = 0; h < cfg->hours; h++) {
-            if ((rc = disperse_hour(&x, h, sum, 0, err)))
+            if ((rc = obtain_hour(&x, h, sum, 0, err)))
                 goto done;
             double ts = now_s();
             for (int s = 0; s < nscen; s++)

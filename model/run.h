@@ -76,6 +76,7 @@ typedef struct lt_case {
     int assigned_counties;                /* sources and stations given a county */
     lt_progress_fn progress;
     void *progress_user;
+    int mpi_rank, mpi_ranks;              /* MPI builds: this process and the run's processes */
 } lt_case;
 
 /* Reads every input named by cfg and checks it: sources and stations inside
@@ -158,6 +159,11 @@ typedef struct lt_summary {
     double zo_brute[LT_MAX_SECTORS + 1];  /* the same by zero-out */
     double zo_total;                      /* all-station mean of the untagged grid PM2.5 */
 } lt_summary;
+
+/* MPI builds (make MPI=1): this process is rank of ranks. Rank 0 writes the
+ * output and returns the summary; the others disperse their hours, send them
+ * to rank 0 and return an empty summary. */
+void lt_case_set_mpi(lt_case *cs, int rank, int ranks);
 
 /* Sets the progress callback of the case's runs (NULL: none). */
 void lt_case_set_progress(lt_case *cs, lt_progress_fn fn, void *user);

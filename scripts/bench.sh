@@ -70,13 +70,29 @@ t20=$(best "$tmp/case/twenty.ini")
 ratio=$(echo "scale=3; $t20 / $t1" | bc)
 printf "  1 scenario   %8.2f s\n  20 scenarios %8.2f s\n  ratio        %8.3f (20 scenarios relative to 1)\n" "$t1" "$t20" "$ratio"
 
+# The grid model: the default domain (30 x 32 columns of 5 km, 8 layers, 151
+# tags, secondary on), first 48 h, without scenarios, on 1 and 2 threads.
+echo
+echo "grid model (default case, method = grid, first 48 h): seconds per simulated day and updates per second"
+for t in 1 2; do
+    "$build/lantian" run "$tmp/case/winter.ini" --threads $t --set solver.method=grid \
+        --set output.file="$tmp/grid$t.nc" > "$tmp/grid$t.out"
+    line=$(grep "^grid model  " "$tmp/grid$t.out")
+    eval "gday$t=$(echo "$line" | sed -E 's/.*= ([0-9.]+) s per simulated day.*/\1/')"
+    eval "gups$t=$(echo "$line" | sed -E 's/.*updates = ([0-9.e+]+) per second.*/\1/')"
+    printf "  %d thread(s): %s\n" $t "$(echo "$line" | sed 's/^grid model *//')"
+done
+printf "  speed-up on 2 threads: %.2f\n" "$(echo "scale=3; $gday1 / $gday2" | bc)"
+
 /usr/bin/python3 - "$build/bench/kernel.json" outputs/bench.json <<PY
 import json, sys
 k = json.load(open(sys.argv[1]))
 k.update({"cityyear_wall_s": $cy_s, "cityyear_peak_mb": $cy_kb / 1024, "cityyear_evals_per_s": $cy_rate,
           "cityyear_ratio_to_aermod_per_core": $cy_x, "default_case_wall_s": $def_s,
           "default_case_peak_mb": $def_kb / 1024, "scenario_cost_1": $t1, "scenario_cost_20": $t20,
-          "scenario_ratio_20_to_1": $ratio})
+          "scenario_ratio_20_to_1": $ratio, "grid_s_per_day_1thread": $gday1,
+          "grid_s_per_day_2threads": $gday2, "grid_updates_per_s_1thread": float("$gups1"),
+          "grid_updates_per_s_2threads": float("$gups2")})
 json.dump(k, open(sys.argv[2], "w"), indent=2)
 print("\nJSON: " + sys.argv[2])
 PY

@@ -1,9 +1,18 @@
 #!/bin/sh
 # Installs the Debian packages lantian needs to build, test and plot, when
 # they are missing. Uses apt-get, through sudo when not root. Says what it does.
+# Arguments add package sets: "mpi" (OpenMPI, for make MPI=1), "slurm" (a
+# single-node Slurm with munge, for tests/test_slurm.sh).
 set -eu
 pkgs="gcc make pkg-config libnetcdf-dev libhdf5-dev libproj-dev proj-data libudunits2-dev
 libinih-dev libcjson-dev libfftw3-dev libcmocka-dev netcdf-bin python3-netcdf4 python3-numpy python3-matplotlib time fonts-wqy-microhei"
+for set in "$@"; do
+    case "$set" in
+    mpi) pkgs="$pkgs libopenmpi-dev openmpi-bin" ;;
+    slurm) pkgs="$pkgs slurmctld slurmd slurm-client munge libopenmpi-dev openmpi-bin" ;;
+    *) echo "lantian: install-deps.sh: unknown package set '$set' (expected mpi or slurm)" >&2; exit 2 ;;
+    esac
+done
 missing=""
 for p in $pkgs; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -1,0 +1,131 @@
+#!/bin/sh
+# A real single-node Slurm cluster, started here (munge, slurmctld and slurmd
+# as root, the configuration written below), runs the two Slurm scripts of
+# scripts/slurm/ through sbatch --wait: a 2-task job array of runs
+# (submit_batch.sh) and a 2-rank MPI run (mpi_run.sbatch, the MPI build),
+# whose file must equal the one-process run's bit for bit. Needs root (or
+# passwordless sudo) to start the daemons; installs Slurm, munge and OpenMPI
+# when missing (scripts/install-deps.sh slurm). Runs with the plain build.
+build=${LT_BUILD:-build}
+if [ "$build" != build ]; then
+    echo "test_slurm.sh: runs with the plain build (make test), not $build"
+    exit 0
+fi
+if [ "$(id -u)" -eq 0 ]; then SUDO=""
+elif sudo -n true 2>/dev/null; then SUDO="sudo -n"
+else
+    echo "test_slurm.sh: SKIPPED: starting slurmd needs root or passwordless sudo"
+    exit 0
+fi
+here=$PWD
+tmp=$(mktemp -d /tmp/lantian-slurm-XXXXXX)
+chmod 755 "$tmp"
+started_munge=""
+cleanup() {
+    for d in slurmd slurmctld; do
+        [ -f "$tmp/$d.pid" ] && $SUDO kill "$(cat "$tmp/$d.pid")" 2>/dev/null
+    done
+    [ -n "$started_munge" ] && $SUDO pkill -x munged 2>/dev/null
+    sleep 1
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+check() { # name, command...
+    name=$1; shift
+    if "$@" >"$tmp/log" 2>&1; then echo "[       OK ] $name"; echo "[  PASSED  ] 1 test(s)."
+    else echo "[  FAILED  ] $name"; cat "$tmp/log"; echo "[  FAILED  ] 1 test(s)."; fi
+}
+fail() { echo "[  FAILED  ] slurm cluster: $*"; [ -f "$tmp/log" ] && cat "$tmp/log"; echo "[  FAILED  ] 1 test(s)."; exit 1; }
+
+$SUDO sh scripts/install-deps.sh slurm >"$tmp/log" 2>&1 || fail "installing Slurm, munge and OpenMPI"
+make -s MPI=1 all >"$tmp/log" 2>&1 || fail "make MPI=1"
+
+# munge: the key from the package, the daemon unless one runs
+if ! pgrep -x munged >/dev/null; then
+    $SUDO mkdir -p /run/munge && $SUDO chown munge:munge /run/munge
+    [ -s /etc/munge/munge.key ] || $SUDO -u munge mungekey --create >/dev/null 2>&1 ||
+        fail "no munge key and mungekey could not make one"
+    $SUDO runuser -u munge -- /usr/sbin/munged >"$tmp/log" 2>&1 || fail "starting munged"
+    started_munge=1
+fi
+munge -n | unmunge >/dev/null 2>&1 || fail "munge does not round-trip a credential"
+
+# the cluster: one node, this machine, daemons as root, state in $tmp
+host=$(hostname -s)
+mkdir -p "$tmp/state" "$tmp/spool"
+cat > "$tmp/slurm.conf" <<CONF
+ClusterName=lantiantest
+SlurmctldHost=$host
+SlurmUser=root
+SlurmdUser=root
+SlurmctldPort=16817
+SlurmdPort=16818
+AuthType=auth/munge
+StateSaveLocation=$tmp/state
+SlurmdSpoolDir=$tmp/spool
+SlurmctldPidFile=$tmp/slurmctld.pid
+SlurmdPidFile=$tmp/slurmd.pid
+SlurmctldLogFile=$tmp/slurmctld.log
+SlurmdLogFile=$tmp/slurmd.log
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+MpiDefault=none
+SchedulerType=sched/backfill
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+ReturnToService=2
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+NodeName=$host CPUs=$(nproc) State=UNKNOWN
+PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE
+CONF
+SLURM_CONF=$tmp/slurm.conf
+export SLURM_CONF
+$SUDO slurmctld -f "$tmp/slurm.conf" >"$tmp/log" 2>&1 || fail "starting slurmctld"
+$SUDO slurmd -f "$tmp/slurm.conf" >"$tmp/log" 2>&1 || fail "starting slurmd"
+n=0
+until sinfo -h -o %t 2>/dev/null | grep -q idle; do
+    n=$((n + 1))
+    [ $n -gt 30 ] && { cp "$tmp/slurmctld.log" "$tmp/log"; fail "the node did not come up in 30 s"; }
+    sleep 1
+done
+
+# the case: the default case cut to its first 4 hours (every source type,
+# chemistry, scenarios with an alert-mode re-run)
+cp -r inputs/xianyang/* "$tmp/"
+sed -e 's/^hours = .*/hours = 4/' -e "s#^file = ../../outputs/.*#file = $tmp/unused.nc#" \
+    -e "s#\.\./policy/#$here/inputs/policy/#" inputs/xianyang/winter.ini > "$tmp/case.ini"
+chmod -R a+rX "$tmp"
+
+array_ok() { # a 2-task job array through submit_batch.sh, sbatch --wait
+    printf 'base\nurban --set dispersion.curves=briggs-urban\n' > "$tmp/batch.txt"
+    LANTIAN=$here/build/lantian sh scripts/slurm/submit_batch.sh "$tmp/case.ini" "$tmp/batch.txt" \
+        "$tmp/array" --wait --cpus-per-task=1 --output="$tmp/array-%a.out" &&
+    grep -q "^output .*base.nc" "$tmp/array/base.log" && grep -q "^output .*urban.nc" "$tmp/array/urban.log" &&
+    [ -s "$tmp/array/base.nc" ] && [ -s "$tmp/array/urban.nc" ] &&
+    ! cmp -s "$tmp/array/base.nc" "$tmp/array/urban.nc"
+}
+check slurm_job_array array_ok
+
+mpi_ok() { # a 2-rank MPI run through mpi_run.sbatch equals the one-process run
+    sbatch --wait --ntasks=2 --cpus-per-task=1 --output="$tmp/mpi.out" \
+        --export=ALL,LANTIAN_MPI="$here/build/mpi/lantian" scripts/slurm/mpi_run.sbatch "$tmp/case.ini" \
+        --set output.file="$tmp/mpi.nc" &&
+    grep -q "^output .*mpi.nc" "$tmp/mpi.out" &&
+    "$build/lantian" run "$tmp/case.ini" --threads 1 --set output.file="$tmp/one.nc" >/dev/null &&
+    /usr/bin/python3 - "$tmp/one.nc" "$tmp/mpi.nc" <<'PY'
+import sys
+import netCDF4
+import numpy as np
+a, b = netCDF4.Dataset(sys.argv[1]), netCDF4.Dataset(sys.argv[2])
+a.set_auto_chartostring(False)
+b.set_auto_chartostring(False)
+assert set(a.variables) == set(b.variables)
+for v in a.variables:
+    x, y = np.asarray(a[v][:]), np.asarray(b[v][:])
+    assert x.shape == y.shape and np.array_equal(x, y), v
+assert float(np.asarray(a["pm25"][:]).max()) > 0
+print(len(a.variables), "variables identical")
+PY
+}
+check slurm_mpi_run mpi_ok
