@@ -23,6 +23,7 @@ typedef struct key_def {
 static const key_def keys[] = {
     {"run", "start", NULL, 0},
     {"run", "hours", NULL, 0},
+    {"run", "checkpoint_hours", "0", 0},
     {"domain", "center_lon", NULL, 0},
     {"domain", "center_lat", NULL, 0},
     {"domain", "nx", NULL, 0},
@@ -420,6 +421,8 @@ static int get_solver(const val_ctx *c, lt_config *cfg)
         (rc = get_double(c, "solver", "cfl", 0.05, 1, "a Courant number from 0.05 to 1", &cfg->grid_cfl)) ||
         (rc = get_yesno(c, "solver", "zero_out", &cfg->zero_out)))
         return rc;
+    if (cfg->checkpoint_hours % 24)
+        return bad_value(c, find_key("run", "checkpoint_hours"), "0 (no checkpoints) or a multiple of 24 hours");
     k = find_key("solver", "coarsen");
     if (cfg->solver != LT_SOLVER_PLUME && (cfg->nx % cfg->grid_coarsen || cfg->ny % cfg->grid_coarsen || cfg->nx / cfg->grid_coarsen < 2 ||
         cfg->ny / cfg->grid_coarsen < 2)) {
@@ -589,6 +592,8 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
         return bad_value(c, k, "an ISO 8601 UTC time like 2020-01-10T00:00:00Z");
     lt_format_iso8601(cfg->start_s, cfg->start_iso, sizeof cfg->start_iso);
     if ((rc = get_int(c, "run", "hours", 1, 24 * 366 * 10, "a whole number of hours from 1 to 87840", &cfg->hours)) ||
+        (rc = get_int(c, "run", "checkpoint_hours", 0, 24 * 366 * 10, "0 (no checkpoints) or a multiple of 24 hours",
+                      &cfg->checkpoint_hours)) ||
         (rc = get_double(c, "domain", "center_lon", -180, 180, "a longitude in degrees east (-180 to 180)", &cfg->center_lon)) ||
         (rc = get_double(c, "domain", "center_lat", -80, 80, "a latitude in degrees north (-80 to 80)", &cfg->center_lat)) ||
         (rc = get_int(c, "domain", "nx", 1, 20000, "a number of columns from 1 to 20000", &cfg->nx)) ||

@@ -39,6 +39,7 @@ typedef struct lt_config {
     double start_s;                /* seconds since 1970-01-01T00:00:00Z */
     char start_iso[32];            /* as written, normalised to ...Z */
     int hours;
+    int checkpoint_hours;          /* 0: none; else a checkpoint every so many hours */
     /* [domain] */
     double center_lon, center_lat;
     int nx, ny;

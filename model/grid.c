@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "advect.h"
+#include "checkpoint.h"
 #include "aerosol.h"
 #include "kmodel.h"
 #include "vdiff.h"
@@ -592,4 +593,29 @@ double lt_grid_budget_residual(const double *b, int s)
 double lt_grid_updates(const lt_grid *g)
 {
     return g->updates;
+}
+
+void lt_grid_save(const lt_grid *g, struct lt_ckpt *ck)
+{
+    lt_ckpt_put(ck, "grid_c", g->c, g->nplane * g->ncol * sizeof *g->c);
+    lt_ckpt_put(ck, "grid_inflow", g->inflow, (size_t)g->nt * g->nsp * sizeof *g->inflow);
+    lt_ckpt_put(ck, "grid_active", g->active, (size_t)g->nt * g->nsp);
+    lt_ckpt_put(ck, "grid_fno3", g->fno3, g->ncell * sizeof *g->fno3);
+    lt_ckpt_put(ck, "grid_fnh4", g->fnh4, g->ncell * sizeof *g->fnh4);
+    lt_ckpt_put(ck, "grid_budget", g->budget, sizeof g->budget);
+    lt_ckpt_put(ck, "grid_updates", &g->updates, sizeof g->updates);
+}
+
+int lt_grid_load(lt_grid *g, struct lt_ckpt *ck, lt_error *err)
+{
+    int rc;
+    if ((rc = lt_ckpt_get(ck, "grid_c", g->c, g->nplane * g->ncol * sizeof *g->c, err)) ||
+        (rc = lt_ckpt_get(ck, "grid_inflow", g->inflow, (size_t)g->nt * g->nsp * sizeof *g->inflow, err)) ||
+        (rc = lt_ckpt_get(ck, "grid_active", g->active, (size_t)g->nt * g->nsp, err)) ||
+        (rc = lt_ckpt_get(ck, "grid_fno3", g->fno3, g->ncell * sizeof *g->fno3, err)) ||
+        (rc = lt_ckpt_get(ck, "grid_fnh4", g->fnh4, g->ncell * sizeof *g->fnh4, err)) ||
+        (rc = lt_ckpt_get(ck, "grid_budget", g->budget, sizeof g->budget, err)) ||
+        (rc = lt_ckpt_get(ck, "grid_updates", &g->updates, sizeof g->updates, err)))
+        return rc;
+    return LT_OK;
 }

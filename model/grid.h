@@ -121,6 +121,12 @@ void lt_grid_budget(const lt_grid *g, double *b);
  * (final - initial - emitted - inflow + outflow - chem + dry + wet) / max. */
 double lt_grid_budget_residual(const double *b, int sp);
 
+/* Checkpoints: the whole state (concentrations, boundary, budget, counters)
+ * put to or read back from a checkpoint (checkpoint.h). */
+struct lt_ckpt;
+void lt_grid_save(const lt_grid *g, struct lt_ckpt *ck);
+int lt_grid_load(lt_grid *g, struct lt_ckpt *ck, lt_error *err);
+
 /* Cell x species x tag updates done so far (every process counted once per
  * step; planes known to be empty are skipped and not counted). */
 double lt_grid_updates(const lt_grid *g);

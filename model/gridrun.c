@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "checkpoint.h"
 #include "inventory.h"
 #include "plume.h"
 #include "rise.h"
@@ -530,4 +531,29 @@ void lt_gridrun_stats_get(const lt_gridrun *gr, lt_grid_stats *st)
     st->sources_outside = gr->sources_outside;
     st->clipped_share = gr->total_hybrid > 0.0 ? gr->clipped / gr->total_hybrid : 0.0;
     st->tag_sum_error = gr->tag_sum_error;
+}
+
+void lt_gridrun_save(const lt_gridrun *gr, struct lt_ckpt *ck)
+{
+    lt_grid_save(gr->grid, ck);
+    for (int z = 0; z < gr->nzo; z++)
+        lt_grid_save(gr->zo[z], ck);
+    double c[5] = {(double)gr->steps, gr->seconds, gr->clipped, gr->total_hybrid, gr->tag_sum_error};
+    lt_ckpt_put(ck, "gridrun_counters", c, sizeof c);
+}
+
+int lt_gridrun_load(lt_gridrun *gr, struct lt_ckpt *ck, lt_error *err)
+{
+    int rc = lt_grid_load(gr->grid, ck, err);
+    for (int z = 0; z < gr->nzo && !rc; z++)
+        rc = lt_grid_load(gr->zo[z], ck, err);
+    double c[5];
+    if (rc || (rc = lt_ckpt_get(ck, "gridrun_counters", c, sizeof c, err)))
+        return rc;
+    gr->steps = (long)c[0];
+    gr->seconds = c[1];
+    gr->clipped = c[2];
+    gr->total_hybrid = c[3];
+    gr->tag_sum_error = c[4];
+    return LT_OK;
 }

@@ -56,6 +56,11 @@ int lt_gridrun_hour(lt_gridrun *gr, int h, const double *pconc, int ncp, int zer
  * contribution at the same station, total[k] the run with everything. */
 void lt_gridrun_zero_out(const lt_gridrun *gr, double *st, double *tagged, double *total);
 
+/* Checkpoints: the tagged run, the zero-out runs and the counters. */
+struct lt_ckpt;
+void lt_gridrun_save(const lt_gridrun *gr, struct lt_ckpt *ck);
+int lt_gridrun_load(lt_gridrun *gr, struct lt_ckpt *ck, lt_error *err);
+
 /* What the run reports (run.h). */
 void lt_gridrun_stats_get(const lt_gridrun *gr, lt_grid_stats *st);
 

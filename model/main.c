@@ -26,7 +26,7 @@ static void usage(FILE *f)
             "lantian %s — PM2.5 dispersion and emergency-scenario engine\n"
             "\n"
             "Usage:\n"
-            "  lantian run CONFIG [--set section.key=value]... [--threads N]\n"
+            "  lantian run CONFIG [--set section.key=value]... [--threads N] [--restart]\n"
             "  lantian check CONFIG [--set section.key=value]...\n"
             "  lantian --help | --version\n"
             "\n"
@@ -34,6 +34,8 @@ static void usage(FILE *f)
             "check  reads and validates every input, prints what it found, writes nothing\n"
             "\n"
             "Threads: --threads N, else OMP_NUM_THREADS, else all cores.\n"
+            "--restart resumes a run that [run] checkpoint_hours checkpointed (OUTPUT.ckpt)\n"
+            "from its last checkpoint; the same CONFIG and --set overrides are needed.\n"
             "Relative paths in CONFIG resolve against CONFIG's folder; paths given\n"
             "with --set resolve against the current directory.\n",
             LT_VERSION);
@@ -338,7 +340,7 @@ static int lantian_main(int argc, char **argv, int rank, int ranks)
     }
     const char *config = NULL;
     const char **sets = calloc((size_t)argc, sizeof *sets);
-    int nsets = 0, threads = 0;
+    int nsets = 0, threads = 0, restart = 0;
     if (!sets)
         return 1;
     for (int i = 2; i < argc; i++) {
@@ -355,6 +357,8 @@ static int lantian_main(int argc, char **argv, int rank, int ranks)
                 return 2;
             }
             threads = (int)t;
+        } else if (!strcmp(argv[i], "--restart")) {
+            restart = 1;
         } else if (argv[i][0] == '-') {
             fprintf(stderr, "lantian: unknown option '%s' (see lantian --help)\n", argv[i]);
             free(sets);
@@ -413,6 +417,7 @@ static int lantian_main(int argc, char **argv, int rank, int ranks)
                 if (isatty(fileno(stderr)) && rank == 0)
                     lt_case_set_progress(&cs, show_progress, &last);
                 lt_case_set_mpi(&cs, rank, ranks);
+                lt_case_set_restart(&cs, restart);
                 rc = lt_run(&cs, cmdline, LT_VERSION, &sum, &err);
                 forwarded = rc && rank > 0; /* rank 0 has the message and stops the run */
                 if (!rc) {

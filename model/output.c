@@ -989,6 +989,85 @@ fail:
     return rc;
 }
 
+int lt_output_snapshot(lt_output *o, const char *dest, lt_error *err)
+{
+    int rc = LT_OK;
+    NC(nc_sync(o->ncid)); /* everything written so far on disk, metadata too */
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", dest);
+    FILE *in = fopen(o->tmp, "rb"), *out = in ? fopen(tmp, "wb") : NULL;
+    int bad = !in || !out;
+    char buf[1 << 16];
+    size_t n;
+    while (!bad && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        bad = fwrite(buf, 1, n, out) != n;
+    bad |= in && ferror(in);
+    if (in)
+        fclose(in);
+    if (out)
+        bad |= fclose(out) != 0;
+    if (bad || rename(tmp, dest) != 0) {
+        remove(tmp);
+        return lt_error_set(err, LT_EIO, "%s: cannot copy the partial output for the checkpoint", dest);
+    }
+    return LT_OK;
+fail:
+    return rc;
+}
+
+int lt_output_restore(lt_output *o, const char *from, lt_error *err)
+{
+    int rc = LT_OK, src = -1, nv = 0;
+    void *buf = NULL;
+    int st = nc_open(from, NC_NOWRITE, &src);
+    if (st != NC_NOERR)
+        return lt_error_set(err, LT_EIO, "%s: cannot open the checkpoint's output copy: %s", from, nc_strerror(st));
+    NC(nc_inq_nvars(src, &nv));
+    for (int v = 0; v < nv; v++) {
+        char name[NC_MAX_NAME + 1];
+        int nd, dims[NC_MAX_VAR_DIMS], dst;
+        nc_type t;
+        size_t tsize, len[NC_MAX_VAR_DIMS], slab = 1;
+        NC(nc_inq_var(src, v, name, &t, &nd, dims, NULL));
+        if (nc_inq_varid(o->ncid, name, &dst) != NC_NOERR)
+            continue;
+        NC(nc_inq_type(src, t, NULL, &tsize));
+        for (int d = 0; d < nd; d++) {
+            NC(nc_inq_dimlen(src, dims[d], &len[d]));
+            if (d > 0)
+                slab *= len[d];
+        }
+        /* one record along the first dimension at a time */
+        size_t nrec = nd ? len[0] : 1;
+        void *nb = realloc(buf, (slab ? slab : 1) * tsize);
+        if (!nb) {
+            rc = lt_error_set(err, LT_ENOMEM, "out of memory restoring %s", name);
+            goto fail;
+        }
+        buf = nb;
+        for (size_t r = 0; r < nrec; r++) {
+            size_t start[NC_MAX_VAR_DIMS] = {0}, count[NC_MAX_VAR_DIMS];
+            for (int d = 0; d < nd; d++)
+                count[d] = d ? len[d] : 1;
+            start[0] = r;
+            if (nd) {
+                NC(nc_get_vara(src, v, start, count, buf));
+                NC(nc_put_vara(o->ncid, dst, start, count, buf));
+            } else {
+                NC(nc_get_var(src, v, buf));
+                NC(nc_put_var(o->ncid, dst, buf));
+            }
+        }
+    }
+    free(buf);
+    nc_close(src);
+    return LT_OK;
+fail:
+    free(buf);
+    nc_close(src);
+    return rc;
+}
+
 int lt_output_note(lt_output *o, const char *name, const char *value, lt_error *err)
 {
     int rc = LT_OK;

@@ -88,6 +88,12 @@ int lt_output_write_budget(lt_output *o, const double *budget, lt_error *err);
  * run (spec.zero_out). */
 int lt_output_write_zero_out(lt_output *o, const float *zo, const float *tagged, lt_error *err);
 
+/* Checkpoints: the file written so far copied to dest (synced first; the
+ * copy is made under a temporary name and renamed); and, on restart, every
+ * variable of a copy written back into a newly created file. */
+int lt_output_snapshot(lt_output *o, const char *dest, lt_error *err);
+int lt_output_restore(lt_output *o, const char *from, lt_error *err);
+
 /* Adds a global attribute (text) before commit, e.g. run statistics. */
 int lt_output_note(lt_output *o, const char *name, const char *value, lt_error *err);
 

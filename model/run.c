@@ -11,6 +11,7 @@
 #endif
 
 #include "chem.h"
+#include "checkpoint.h"
 #include "gridconv.h"
 #include "gridrun.h"
 #include "kmodel.h"
@@ -960,12 +961,12 @@ static int obtain_hour(pass_ctx *x, int h, lt_summary *sum, int count, lt_error 
 
 #ifdef LT_MPI
 /* A rank other than 0: its hours of each pass, dispersed and sent. */
-static int run_worker(pass_ctx *x, int passes, lt_error *err)
+static int run_worker(pass_ctx *x, int passes, int h_start, lt_error *err)
 {
     lt_case *cs = x->cs;
     size_t n = (size_t)x->ngroups * (size_t)x->ncomp * x->nrec;
     for (int pass = 0; pass < passes; pass++)
-        for (int h = 0; h < cs->cfg->hours; h++) {
+        for (int h = pass ? 0 : h_start; h < cs->cfg->hours; h++) {
             if (owner_of(cs, h) != cs->mpi_rank)
                 continue;
             lt_summary d;
@@ -1154,6 +1155,88 @@ static int field_block_end(field_acc *f, lt_output *out, int h0, int nh, lt_erro
     return f->mode == LT_AVG_HOUR ? lt_output_write_field(out, f->field, h0, nh, f->block, err) : LT_OK;
 }
 
+/* One record of a run's state at a checkpoint. */
+typedef struct state_rec {
+    const char *name;
+    void *p;
+    size_t bytes;
+} state_rec;
+
+/* Puts (save) or reads back every record, then the grid model's state. */
+static int state_io(int save, lt_ckpt *ck, const state_rec *r, int n, lt_gridrun *gr, lt_error *err)
+{
+    for (int i = 0; i < n; i++) {
+        if (!r[i].p || !r[i].bytes)
+            continue;
+        if (save)
+            lt_ckpt_put(ck, r[i].name, r[i].p, r[i].bytes);
+        else {
+            int rc = lt_ckpt_get(ck, r[i].name, r[i].p, r[i].bytes, err);
+            if (rc)
+                return rc;
+        }
+    }
+    if (gr) {
+        if (save)
+            lt_gridrun_save(gr, ck);
+        else
+            return lt_gridrun_load(gr, ck, err);
+    }
+    return LT_OK;
+}
+
+/* The summary's counters as one array (for checkpoints). */
+enum { SC_CALM_H, SC_CALM_SRC, SC_SRC_H, SC_CLASS, SC_EVALS = SC_CLASS + 6, SC_KERNEL, SC_GRIDDED_S,
+       SC_GRIDDED_CELLS, SC_GRID_MAX, SC_SCEN_S, SC_ZO_TOTAL, SC_N };
+
+static void counters_pack(const lt_summary *s, double *c)
+{
+    c[SC_CALM_H] = s->calm_hours;
+    c[SC_CALM_SRC] = (double)s->calm_source_hours;
+    c[SC_SRC_H] = (double)s->source_hours;
+    for (int k = 0; k < 6; k++)
+        c[SC_CLASS + k] = (double)s->class_hours[k];
+    c[SC_EVALS] = s->evaluations;
+    c[SC_KERNEL] = s->kernel_seconds;
+    c[SC_GRIDDED_S] = s->gridded_seconds;
+    c[SC_GRIDDED_CELLS] = s->gridded_cell_hours;
+    c[SC_GRID_MAX] = s->grid_max;
+    c[SC_SCEN_S] = s->scenario_seconds;
+    c[SC_ZO_TOTAL] = s->zo_total;
+}
+
+static void counters_unpack(lt_summary *s, const double *c)
+{
+    s->calm_hours = (int)c[SC_CALM_H];
+    s->calm_source_hours = (long)c[SC_CALM_SRC];
+    s->source_hours = (long)c[SC_SRC_H];
+    for (int k = 0; k < 6; k++)
+        s->class_hours[k] = (long)c[SC_CLASS + k];
+    s->evaluations = c[SC_EVALS];
+    s->kernel_seconds = c[SC_KERNEL];
+    s->gridded_seconds = c[SC_GRIDDED_S];
+    s->gridded_cell_hours = c[SC_GRIDDED_CELLS];
+    s->grid_max = c[SC_GRID_MAX];
+    s->scenario_seconds = c[SC_SCEN_S];
+    s->zo_total = c[SC_ZO_TOTAL];
+}
+
+/* The checkpoint of a run: OUTPUT.ckpt, and the copy of the output it names. */
+static void checkpoint_path(const lt_config *cfg, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s.ckpt", cfg->output_file);
+}
+
+static uint64_t run_fingerprint(const lt_case *cs, const char *version)
+{
+    return lt_ckpt_fingerprint(cs->cfg->text, lt_ckpt_fingerprint(version, 0));
+}
+
+void lt_case_set_restart(lt_case *cs, int restart)
+{
+    cs->restart = restart;
+}
+
 int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summary *sum,
            lt_error *err)
 {
@@ -1335,20 +1418,74 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         }
     }
 
+    /* Checkpoints: the state after each block of hours that ends a period of
+     * [run] checkpoint_hours, and a copy of the output written so far. */
+    double grid_sum = 0.0;
+    sum->grid_max = 0.0;
+    int h_start = 0, fpos[6];
+    double counters[SC_N];
+    char ck_path[LT_PATH_MAX + 16], ck_copy[LT_PATH_MAX + 64] = "";
+    checkpoint_path(cfg, ck_path, sizeof ck_path);
+    const uint64_t fingerprint = run_fingerprint(cs, version);
+    field_acc *facc[3] = {&fsrc, &fcty, &fcomp};
+    const state_rec recs[] = {
+        {"counters", counters, sizeof counters},
+        {"field_positions", fpos, sizeof fpos},
+        {"station_mean", sum->station_mean, nst1 * sizeof(double)},
+        {"station_max", sum->station_max, nst1 * sizeof(double)},
+        {"zo_brute", sum->zo_brute, sizeof sum->zo_brute},
+        {"zo_tagged", sum->zo_tagged, sizeof sum->zo_tagged},
+        {"grid_sum", &grid_sum, sizeof grid_sum},
+        {"tag_sum", tag_sum, (size_t)ntags * sizeof *tag_sum},
+        {"cty_sum", cty_sum, ncty * sizeof *cty_sum},
+        {"comp_sum", comp_sum, sizeof comp_sum},
+        {"st_all", st_all, nh_all * nst1 * sizeof *st_all},
+        {"base_mean", base_mean, ngrid * sizeof *base_mean},
+        {"sc_st", sc_st, nscen ? (size_t)nscen * nh_all * ntags * nst1 * sizeof *sc_st : 0},
+        {"sc_mean", sc_mean, nscen ? (size_t)nscen * ngrid * sizeof *sc_mean : 0},
+        {"gsum", gsum, gsum ? ngc * ngrid * sizeof *gsum : 0},
+        {"fsrc_sum", fsrc.sum, fsrc.sum ? (size_t)fsrc.nlev * ngrid * sizeof *fsrc.sum : 0},
+        {"fcty_sum", fcty.sum, fcty.sum ? (size_t)fcty.nlev * ngrid * sizeof *fcty.sum : 0},
+        {"fcomp_sum", fcomp.sum, fcomp.sum ? (size_t)fcomp.nlev * ngrid * sizeof *fcomp.sum : 0},
+        {"zo_st", zo_st, zo_st ? nh_all * ntags * nst1 * sizeof *zo_st : 0},
+        {"zo_tag", zo_tag, zo_tag ? nh_all * ntags * nst1 * sizeof *zo_tag : 0},
+    };
+    const int nrecs = (int)(sizeof recs / sizeof recs[0]);
+    if (cs->restart) {
+        lt_ckpt *ck = NULL;
+        if ((rc = lt_ckpt_open(&ck, ck_path, fingerprint, &h_start, ck_copy, sizeof ck_copy, err)))
+            goto done;
+        if (cs->mpi_rank == 0) {
+            rc = lt_output_restore(out, ck_copy, err);
+            if (!rc)
+                rc = state_io(0, ck, recs, nrecs, x.gr, err);
+            counters_unpack(sum, counters);
+            for (int i = 0; i < 3; i++) {
+                facc[i]->cur = fpos[2 * i];
+                facc[i]->count = fpos[2 * i + 1];
+            }
+        }
+        lt_ckpt_close(&ck);
+        if (rc)
+            goto done;
+        if (h_start % BLOCK_HOURS || h_start >= cfg->hours) {
+            rc = lt_error_set(err, LT_EINPUT, "%s: the checkpoint is at hour %d: expected a multiple of %d before "
+                              "the run's %d hours", ck_path, h_start, BLOCK_HOURS, cfg->hours);
+            goto done;
+        }
+    }
 #ifdef LT_MPI
     if (cs->mpi_rank > 0) {
         int passes = 1;
         for (int s = 0; s < nscen; s++)
             if (cs->scen->alert_mode[s])
                 passes = 2;
-        rc = run_worker(&x, passes, err);
+        rc = run_worker(&x, passes, h_start, err);
         goto done;
     }
 #endif
     /* Pass 1: the baseline, and every scenario that does not follow alerts. */
-    double grid_sum = 0.0;
-    sum->grid_max = 0.0;
-    for (int h0 = 0; h0 < cfg->hours; h0 += BLOCK_HOURS) {
+    for (int h0 = h_start; h0 < cfg->hours; h0 += BLOCK_HOURS) {
         int nh = cfg->hours - h0 < BLOCK_HOURS ? cfg->hours - h0 : BLOCK_HOURS;
         for (int b = 0; b < nh; b++) {
             int h = h0 + b;
@@ -1461,6 +1598,25 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
             (rc = field_block_end(&fcty, out, h0, nh, err)) ||
             (ncomp > 1 && (rc = field_block_end(&fcomp, out, h0, nh, err))))
             goto done;
+        if (cfg->checkpoint_hours && (h0 + nh) % cfg->checkpoint_hours == 0 && h0 + nh < cfg->hours) {
+            char copy[sizeof ck_copy];
+            lt_ckpt *ck = NULL;
+            snprintf(copy, sizeof copy, "%s.ckpt-%d.nc", cfg->output_file, h0 + nh);
+            counters_pack(sum, counters);
+            for (int i = 0; i < 3; i++) {
+                fpos[2 * i] = facc[i]->cur;
+                fpos[2 * i + 1] = facc[i]->count;
+            }
+            if ((rc = lt_output_snapshot(out, copy, err)) ||
+                (rc = lt_ckpt_create(&ck, ck_path, fingerprint, h0 + nh, copy, err)))
+                goto done;
+            state_io(1, ck, recs, nrecs, x.gr, err);
+            if ((rc = lt_ckpt_commit(&ck, err)))
+                goto done;
+            if (ck_copy[0] && strcmp(ck_copy, copy))
+                remove(ck_copy); /* the previous checkpoint's copy */
+            snprintf(ck_copy, sizeof ck_copy, "%s", copy);
+        }
     }
     if ((rc = field_flush(&fsrc, out, err)) || (rc = field_flush(&fcty, out, err)) ||
         (ncomp > 1 && (rc = field_flush(&fcomp, out, err))))
@@ -1606,6 +1762,10 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
     rc = lt_output_commit(&out, err);
     if (rc && nscen)
         remove(sum->scenario_csv);
+    if (!rc && ck_copy[0]) { /* complete: the checkpoint has served */
+        remove(ck_path);
+        remove(ck_copy);
+    }
 done:
     lt_output_abort(&out);
     free(x.rx);

@@ -77,6 +77,7 @@ typedef struct lt_case {
     lt_progress_fn progress;
     void *progress_user;
     int mpi_rank, mpi_ranks;              /* MPI builds: this process and the run's processes */
+    int restart;                          /* resume from OUTPUT.ckpt ([run] checkpoint_hours) */
 } lt_case;
 
 /* Reads every input named by cfg and checks it: sources and stations inside
@@ -164,6 +165,11 @@ typedef struct lt_summary {
  * output and returns the summary; the others disperse their hours, send them
  * to rank 0 and return an empty summary. */
 void lt_case_set_mpi(lt_case *cs, int rank, int ranks);
+
+/* restart = 1: lt_run resumes from the checkpoint [run] checkpoint_hours
+ * left (OUTPUT.ckpt, written by the same configuration and version) and ends
+ * with the file an uninterrupted run writes. */
+void lt_case_set_restart(lt_case *cs, int restart);
 
 /* Sets the progress callback of the case's runs (NULL: none). */
 void lt_case_set_progress(lt_case *cs, lt_progress_fn fn, void *user);

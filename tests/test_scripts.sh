@@ -104,3 +104,47 @@ assert a.getncattr("lantian_solver") == "hybrid"
 PY
 }
 check default_case_hybrid hybrid_ok
+restart_ok() { # method: a run killed (SIGKILL) after its first checkpoint, restarted, equals the run never stopped
+    method=$1
+    sed -e 's/^hours = .*/hours = 96/' "$tmp/case.ini" > "$tmp/ck.ini"
+    o="--set run.checkpoint_hours=24 --set solver.method=$method --set domain.nx=30 --set domain.ny=32 --set domain.dx_m=5000 --set solver.coarsen=2"
+    # shellcheck disable=SC2086
+    "$build/lantian" run "$tmp/ck.ini" $o --set output.file="$tmp/ck_full.nc" >/dev/null || return 1
+    [ ! -e "$tmp/ck_full.nc.ckpt" ] || return 1 # a complete run leaves no checkpoint
+    # shellcheck disable=SC2086
+    "$build/lantian" run "$tmp/ck.ini" $o --set output.file="$tmp/ck_cut.nc" >/dev/null 2>&1 &
+    pid=$!
+    n=0
+    while [ ! -e "$tmp/ck_cut.nc.ckpt" ]; do
+        n=$((n + 1)); [ $n -gt 2000 ] && return 1
+        sleep 0.05
+    done
+    kill -9 $pid; wait $pid 2>/dev/null
+    [ ! -e "$tmp/ck_cut.nc" ] || { echo "the run ended before the kill"; return 1; }
+    # shellcheck disable=SC2086
+    "$build/lantian" run "$tmp/ck.ini" $o --set output.file="$tmp/ck_cut.nc" --restart >/dev/null || return 1
+    [ ! -e "$tmp/ck_cut.nc.ckpt" ] &&
+    /usr/bin/python3 - "$tmp/ck_full.nc" "$tmp/ck_cut.nc" <<'PY'
+import sys
+import netCDF4
+import numpy as np
+a, b = netCDF4.Dataset(sys.argv[1]), netCDF4.Dataset(sys.argv[2])
+a.set_auto_chartostring(False)
+b.set_auto_chartostring(False)
+assert set(a.variables) == set(b.variables)
+for v in a.variables:
+    assert np.array_equal(np.asarray(a[v][:]), np.asarray(b[v][:])), v
+assert float(np.asarray(a["pm25"][:]).max()) > 0
+PY
+    rm -f "$tmp"/ck_*
+}
+check restart_plume_equals_uninterrupted restart_ok plume
+check restart_hybrid_equals_uninterrupted restart_ok hybrid
+restart_bad() { # restarting without a checkpoint, or with another configuration, is one clear error
+    ! "$build/lantian" run "$tmp/case.ini" --set output.file="$tmp/none.nc" --restart 2>"$tmp/err" &&
+    grep -q "none.nc.ckpt: cannot open the checkpoint" "$tmp/err" && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+    printf 'LANTIAN-CKPT-1\n' > "$tmp/none.nc.ckpt" && head -c 20 /dev/zero >> "$tmp/none.nc.ckpt" &&
+    ! "$build/lantian" run "$tmp/case.ini" --set output.file="$tmp/none.nc" --restart 2>"$tmp/err" &&
+    grep -q "another configuration or version" "$tmp/err" && [ ! -e "$tmp/none.nc" ]
+}
+check restart_errors restart_bad
