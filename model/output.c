@@ -34,7 +34,7 @@ struct lt_output {
     size_t nsrc_cty;
     int ncomp;
     int avg[3];                 /* LT_AVG_* of pm25_src, pm25_county, components */
-    int v_cty, v_comp[LT_NCOMP_GRID], v_split, v_stcomp;
+    int v_cty, v_comp[LT_NCOMP_GRID], v_split, v_stcomp, v_stcs;
     int v_budget, v_zo, v_zotag;       /* grid model: budget, zero-out (-1: none) */
     double day0_s, start_s;
 };
@@ -344,6 +344,17 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
             NC(put_text(o->ncid, o->v_stcomp, "units", "ug m-3"));
             NC(put_text(o->ncid, o->v_stcomp, "cell_methods", "time: mean"));
             NC(put_text(o->ncid, o->v_stcomp, "coordinates", "station_lat station_lon station_name"));
+            int d4c[4] = {d_time, d_comp, d_src, d_st};
+            size_t c4c[4] = {ct, 1, 1, cs};
+            NC(def_float(o, s, "station_pm25_component_src", 4, d4c, c4c, &o->v_stcs));
+            NC(put_text(o->ncid, o->v_stcs, "long_name",
+                        "PM2.5 at stations per component (component_name) and sector (source): which sectors the "
+                        "secondary PM2.5 comes from"));
+            NC(put_text(o->ncid, o->v_stcs, "units", "ug m-3"));
+            NC(put_text(o->ncid, o->v_stcs, "cell_methods", "time: mean"));
+            NC(put_text(o->ncid, o->v_stcs, "coordinates", "station_lat station_lon station_name"));
+            NC(put_text(o->ncid, o->v_stcs, "comment",
+                        "Sums over source give station_pm25_component; over component, station_pm25_src."));
         }
     }
     o->v_budget = o->v_zo = o->v_zotag = -1;
@@ -758,7 +769,7 @@ fail:
 
 int lt_output_write(lt_output *o, int h0, int nh, const float *pm25, const float *st,
                     const float *st_src, const float *st_split, const float *st_comp,
-                    const int *calm, lt_error *err)
+                    const float *st_comp_src, const int *calm, lt_error *err)
 {
     int rc = LT_OK;
     size_t s3[3] = {(size_t)h0, 0, 0}, c3[3] = {(size_t)nh, (size_t)o->ny, (size_t)o->nx};
@@ -773,6 +784,8 @@ int lt_output_write(lt_output *o, int h0, int nh, const float *pm25, const float
         if (o->v_stcomp >= 0) {
             size_t c3c[3] = {(size_t)nh, (size_t)o->ncomp, o->nst};
             NC(nc_put_vara_float(o->ncid, o->v_stcomp, s3, c3c, st_comp));
+            size_t s4c[4] = {(size_t)h0, 0, 0, 0}, c4c[4] = {(size_t)nh, (size_t)o->ncomp, (size_t)o->ntags, o->nst};
+            NC(nc_put_vara_float(o->ncid, o->v_stcs, s4c, c4c, st_comp_src));
         }
     }
     size_t s1 = (size_t)h0, c1 = (size_t)nh;

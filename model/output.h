@@ -58,11 +58,12 @@ int lt_output_create(lt_output **out, const lt_output_spec *spec, lt_error *err)
 
 /* Writes hours [h0, h0+nh): arrays in C order pm25[nh][ny][nx],
  * st[nh][nstations], st_src[nh][ntags][nstations],
- * st_split[nh][ntags][nsrc_counties][nstations], st_comp[nh][4][nstations]
- * (ignored without components), calm[nh] (calm source count per hour). */
+ * st_split[nh][ntags][nsrc_counties][nstations], st_comp[nh][ncomp][nstations]
+ * and st_comp_src[nh][ncomp][ntags][nstations] (ignored without components),
+ * calm[nh] (calm source count per hour). */
 int lt_output_write(lt_output *o, int h0, int nh, const float *pm25, const float *st,
                     const float *st_src, const float *st_split, const float *st_comp,
-                    const int *calm, lt_error *err);
+                    const float *st_comp_src, const int *calm, lt_error *err);
 
 /* The index along field's time axis (hour, local day or period) of hour h. */
 int lt_output_field_index(const lt_output *o, int field, int h);

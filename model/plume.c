@@ -35,7 +35,9 @@ double lt_plume_vertical(double sigz_m, double he_m, double zr_m, double zi_m, i
     /* Images at 2 n zi -/+ he above and below; with sz < 1.6 zi, six pairs
      * of images bring every neglected term under exp(-50). */
     for (int n = 1; n <= 6; n++) {
-        double d = 2.0 * n * zi_m;
+        double d = 2.0 * n * zi_m, near = d - he_m - zr_m; /* the nearest image of the pair and beyond */
+        if (near > 0.0 && near * near * k >= LT_EXP_CUTOFF)
+            break;
         v += image(zr_m - he_m - d, k) + image(zr_m + he_m - d, k) +
              image(zr_m - he_m + d, k) + image(zr_m + he_m + d, k);
     }
@@ -250,6 +252,15 @@ double lt_plume_at(const lt_plume_src *s, double xd_m, double yd_m, double zr_m)
         return s->q_ugs * table_cy(s, xd_m) * exp(-ay) / (SQRT_2PI * sy);
     }
     double sy = lt_sigma_eval(&s->sy, xd_m);
+    {
+        /* off the plume's axis even at its widest (the final rise's
+         * buoyancy-induced spread, the initial spread): nothing, without
+         * computing the rise and sigma_z */
+        double b = s->bid ? s->rise.dh_final / 3.5 : 0.0;
+        double wmax = sy * sy + (b > 0.0 ? b * b : 0.0) + s->sy0sq;
+        if (yd_m * yd_m >= 2.0 * LT_EXP_CUTOFF * wmax)
+            return 0.0;
+    }
     double sz = lt_sigma_eval(&s->sz, xd_m);
     double dh = lt_rise_at(&s->rise, xd_m);
     if (s->bid && dh > 0.0) {

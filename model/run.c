@@ -1309,6 +1309,7 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
     float *b_stsrc = malloc((size_t)BLOCK_HOURS * ntags * nst1 * sizeof *b_stsrc);
     float *b_split = malloc((size_t)BLOCK_HOURS * ntags * ncty * nst1 * sizeof *b_split);
     float *b_stcomp = malloc((size_t)BLOCK_HOURS * ncomp * nst1 * sizeof *b_stcomp);
+    float *b_stcs = malloc((size_t)BLOCK_HOURS * ncomp * ntags * nst1 * sizeof *b_stcs); /* [comp][tag][station] */
     int *b_calm = malloc(BLOCK_HOURS * sizeof *b_calm);
     /* this hour's grid fields: [tag][cell], [county][cell], [component][cell] */
     double *v_src = malloc((size_t)ntags * ngrid * sizeof *v_src);
@@ -1337,7 +1338,7 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
     sum->nsrc_counties = ncty;
     lt_output *out = NULL;
     if (!x.rx || !x.ry || !x.gconc || !x.src || (ncomp > 1 && !x.chems) || !b_pm || !b_st ||
-        !b_stsrc || !b_split || !b_stcomp || !b_calm || !v_src || !v_cty || !v_comp || !tag_sum ||
+        !b_stsrc || !b_split || !b_stcomp || !b_stcs || !b_calm || !v_src || !v_cty || !v_comp || !tag_sum ||
         !cty_sum || !st_all || !base_mean || !fac || !sum->station_mean || !sum->station_max ||
         !sum->county_share || (nscen && (!sc_st || !sc_mean || !sc_tot)) || (any_const && !gsum) ||
         field_init(&fsrc, LT_FIELD_SRC, cfg->average_src, ntags, ngrid) ||
@@ -1548,7 +1549,9 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
             float *sts = b_stsrc + (size_t)b * ntags * nst;
             float *spl = b_split + (size_t)b * ntags * ncty * nst;
             float *stc = b_stcomp + (size_t)b * ncomp * nst;
+            float *stcs = b_stcs + (size_t)b * ncomp * ntags * nst;
             memset(spl, 0, (size_t)ntags * ncty * nst * sizeof *spl);
+            memset(stcs, 0, (size_t)ncomp * ntags * nst * sizeof *stcs);
             for (size_t k = 0; k < nst; k++) {
                 double v[LT_MAX_SECTORS + 1] = {0}, vc[LT_NCOMP_GRID] = {0}, total = 0.0;
                 for (int g = 0; g < ngroups; g++) {
@@ -1557,6 +1560,7 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
                         double vv = x.gconc[((size_t)g * ncomp + c) * nrec + ngrid + k];
                         vc[c] += vv;
                         vg += vv;
+                        stcs[((size_t)c * ntags + (size_t)cs->group_tag[g]) * nst + k] += (float)vv;
                     }
                     v[cs->group_tag[g]] += vg;
                     spl[((size_t)cs->group_tag[g] * ncty + (size_t)cs->group_county[g]) * nst + k] += (float)vg;
@@ -1593,7 +1597,7 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
             if (cs->progress)
                 cs->progress(cs->progress_user, h + 1, cfg->hours, now_s() - t_start);
         }
-        if ((rc = lt_output_write(out, h0, nh, b_pm, b_st, b_stsrc, b_split, b_stcomp, b_calm, err)) ||
+        if ((rc = lt_output_write(out, h0, nh, b_pm, b_st, b_stsrc, b_split, b_stcomp, b_stcs, b_calm, err)) ||
             (rc = field_block_end(&fsrc, out, h0, nh, err)) ||
             (rc = field_block_end(&fcty, out, h0, nh, err)) ||
             (ncomp > 1 && (rc = field_block_end(&fcomp, out, h0, nh, err))))
@@ -1789,6 +1793,7 @@ done:
     free(b_stsrc);
     free(b_split);
     free(b_stcomp);
+    free(b_stcs);
     free(b_calm);
     free(v_src);
     free(v_cty);

@@ -397,11 +397,16 @@ static void grid_and_hybrid(void **state)
     float *st = read_var(nc, "station_pm25", &n);
     float *tg = read_var(nc, "station_pm25_tagged_grid", &n);
     float *zo = read_var(nc, "station_pm25_zero_out", &n);
-    check_sum(st, tg, 6, 3, 2, 1e-5);
     double zs = 0.0;
     for (size_t i = 0; i < n; i++)
         zs += zo[i];
     assert_true(zs > 0.0);
+    check_sum(st, tg, 6, 3, 2, 1e-5);
+    float *stc = read_var(nc, "station_pm25_component", &n);
+    float *stcs = read_var(nc, "station_pm25_component_src", &n);
+    check_sum(stc, stcs, 6 * 5, 3, 2, 1e-5); /* components per sector sum to the components */
+    free(stc);
+    free(stcs);
     nc_close(nc);
     /* hybrid: never below the plume alone (secondary off: one component);
      * one thread and two give the same bits */

@@ -33,14 +33,15 @@ report_ok() {
     grep -q "<img src='series.png'" "$tmp/report/index.html"
 }
 check report_page report_ok
-shares_ok() { # the sector and county shares add to 100 % at every station
+shares_ok() { # the sector and county shares (and the secondary's sectors) add to 100 % at every station
     /usr/bin/python3 scripts/shares.py "$tmp/day.nc" --csv "$tmp/shares.csv" >/dev/null &&
     /usr/bin/python3 - "$tmp/shares.csv" <<'PY'
 import csv, sys, collections
 tot = collections.defaultdict(float)
 for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")):
     tot[(r["station"], r["kind"])] += float(r["percent"])
-assert len(tot) == 28, len(tot)
+# sector and county shares of the station mean, and the sectors of the secondary part: each 100 %
+assert len(tot) == 42, len(tot)
 assert all(abs(v - 100) < 0.05 for v in tot.values()), tot
 PY
 }
