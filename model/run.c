@@ -893,6 +893,59 @@ static int disperse_hour(pass_ctx *x, int h, lt_summary *sum, int count, lt_erro
     return LT_OK;
 }
 
+/* The summary's counters as one array (checkpoints, and MPI's messages):
+ * the first SC_HOUR_N are those disperse_hour adds to, hour by hour. */
+enum { SC_CALM_H, SC_CALM_SRC, SC_SRC_H, SC_CLASS, SC_EVALS = SC_CLASS + 6, SC_KERNEL, SC_GRIDDED_S,
+       SC_GRIDDED_CELLS, SC_HOUR_N, SC_GRID_MAX = SC_HOUR_N, SC_SCEN_S, SC_ZO_TOTAL, SC_N };
+
+static void counters_pack(const lt_summary *s, double *c)
+{
+    c[SC_CALM_H] = s->calm_hours;
+    c[SC_CALM_SRC] = (double)s->calm_source_hours;
+    c[SC_SRC_H] = (double)s->source_hours;
+    for (int k = 0; k < 6; k++)
+        c[SC_CLASS + k] = (double)s->class_hours[k];
+    c[SC_EVALS] = s->evaluations;
+    c[SC_KERNEL] = s->kernel_seconds;
+    c[SC_GRIDDED_S] = s->gridded_seconds;
+    c[SC_GRIDDED_CELLS] = s->gridded_cell_hours;
+    c[SC_GRID_MAX] = s->grid_max;
+    c[SC_SCEN_S] = s->scenario_seconds;
+    c[SC_ZO_TOTAL] = s->zo_total;
+}
+
+static void counters_unpack(lt_summary *s, const double *c)
+{
+    s->calm_hours = (int)c[SC_CALM_H];
+    s->calm_source_hours = (long)c[SC_CALM_SRC];
+    s->source_hours = (long)c[SC_SRC_H];
+    for (int k = 0; k < 6; k++)
+        s->class_hours[k] = (long)c[SC_CLASS + k];
+    s->evaluations = c[SC_EVALS];
+    s->kernel_seconds = c[SC_KERNEL];
+    s->gridded_seconds = c[SC_GRIDDED_S];
+    s->gridded_cell_hours = c[SC_GRIDDED_CELLS];
+    s->grid_max = c[SC_GRID_MAX];
+    s->scenario_seconds = c[SC_SCEN_S];
+    s->zo_total = c[SC_ZO_TOTAL];
+}
+
+#ifdef LT_MPI
+/* Adds an hour's counters c[0..SC_HOUR_N) to s. */
+static void counters_add_hour(lt_summary *s, const double *c)
+{
+    s->calm_hours += (int)c[SC_CALM_H];
+    s->calm_source_hours += (long)c[SC_CALM_SRC];
+    s->source_hours += (long)c[SC_SRC_H];
+    for (int k = 0; k < 6; k++)
+        s->class_hours[k] += (long)c[SC_CLASS + k];
+    s->evaluations += c[SC_EVALS];
+    s->kernel_seconds += c[SC_KERNEL];
+    s->gridded_seconds += c[SC_GRIDDED_S];
+    s->gridded_cell_hours += c[SC_GRIDDED_CELLS];
+}
+#endif
+
 /* MPI (make MPI=1): the hours are dealt out in turn, hour h to rank h mod
  * ranks. Every rank disperses its own hours and sends each hour's
  * concentrations per group and component, with the hour's counters, to rank
@@ -900,28 +953,11 @@ static int disperse_hour(pass_ctx *x, int h, lt_summary *sum, int count, lt_erro
  * one-process run: the file is the same bit for bit. Dealt hour by hour, each
  * rank computes its next hour while rank 0 takes in the others'. */
 #ifdef LT_MPI
-enum { HC_RC, HC_CALM, HC_CALM_HOURS, HC_CALM_SRC, HC_SRC_HOURS, HC_CLASS, HC_EVALS = HC_CLASS + 6,
-       HC_KERNEL_S, HC_GRIDDED_S, HC_GRIDDED_CELLS, HC_N };
-
 static int owner_of(const lt_case *cs, int h)
 {
     return cs->mpi_ranks > 1 ? h % cs->mpi_ranks : 0;
 }
 
-/* The counters disperse_hour adds to a summary, as an array. */
-static void hour_counters(const lt_summary *d, int calm, double *c)
-{
-    c[HC_CALM] = calm;
-    c[HC_CALM_HOURS] = d->calm_hours;
-    c[HC_CALM_SRC] = (double)d->calm_source_hours;
-    c[HC_SRC_HOURS] = (double)d->source_hours;
-    for (int k = 0; k < 6; k++)
-        c[HC_CLASS + k] = (double)d->class_hours[k];
-    c[HC_EVALS] = d->evaluations;
-    c[HC_KERNEL_S] = d->kernel_seconds;
-    c[HC_GRIDDED_S] = d->gridded_seconds;
-    c[HC_GRIDDED_CELLS] = d->gridded_cell_hours;
-}
 #endif
 
 /* Hour h into x->gconc: dispersed here, or received from its rank. */
@@ -931,28 +967,19 @@ static int obtain_hour(pass_ctx *x, int h, lt_summary *sum, int count, lt_error 
     lt_case *cs = x->cs;
     int from = owner_of(cs, h);
     if (from != 0) {
-        double c[HC_N];
+        double c[2 + SC_N]; /* rc, calm, the hour's counters */
         size_t n = (size_t)x->ngroups * (size_t)x->ncomp * x->nrec;
-        MPI_Recv(c, HC_N, MPI_DOUBLE, from, 2 * h, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        if (c[HC_RC] != 0.0) {
+        MPI_Recv(c, 2 + SC_HOUR_N, MPI_DOUBLE, from, 2 * h, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        if (c[0] != 0.0) {
             char msg[sizeof err->msg];
             MPI_Recv(msg, (int)sizeof msg, MPI_CHAR, from, 2 * h + 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
             msg[sizeof msg - 1] = '\0';
-            return lt_error_set(err, (int)c[HC_RC], "%s (rank %d)", msg, from);
+            return lt_error_set(err, (int)c[0], "%s (rank %d)", msg, from);
         }
         MPI_Recv(x->gconc, (int)n, MPI_DOUBLE, from, 2 * h + 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        x->calm = (int)c[HC_CALM];
-        if (count) {
-            sum->calm_hours += (int)c[HC_CALM_HOURS];
-            sum->calm_source_hours += (long)c[HC_CALM_SRC];
-            sum->source_hours += (long)c[HC_SRC_HOURS];
-            for (int k = 0; k < 6; k++)
-                sum->class_hours[k] += (long)c[HC_CLASS + k];
-            sum->evaluations += c[HC_EVALS];
-            sum->kernel_seconds += c[HC_KERNEL_S];
-            sum->gridded_seconds += c[HC_GRIDDED_S];
-            sum->gridded_cell_hours += c[HC_GRIDDED_CELLS];
-        }
+        x->calm = (int)c[1];
+        if (count)
+            counters_add_hour(sum, c + 2);
         return LT_OK;
     }
 #endif
@@ -971,11 +998,12 @@ static int run_worker(pass_ctx *x, int passes, int h_start, lt_error *err)
                 continue;
             lt_summary d;
             memset(&d, 0, sizeof d);
-            double c[HC_N] = {0};
+            double c[2 + SC_N];
             int rc = disperse_hour(x, h, &d, 1, err);
-            hour_counters(&d, x->calm, c);
-            c[HC_RC] = rc;
-            MPI_Send(c, HC_N, MPI_DOUBLE, 0, 2 * h, MPI_COMM_WORLD);
+            c[0] = rc;
+            c[1] = x->calm;
+            counters_pack(&d, c + 2);
+            MPI_Send(c, 2 + SC_HOUR_N, MPI_DOUBLE, 0, 2 * h, MPI_COMM_WORLD);
             if (rc) {
                 MPI_Send(err->msg, (int)sizeof err->msg, MPI_CHAR, 0, 2 * h + 1, MPI_COMM_WORLD);
                 return rc;
@@ -1183,42 +1211,6 @@ static int state_io(int save, lt_ckpt *ck, const state_rec *r, int n, lt_gridrun
             return lt_gridrun_load(gr, ck, err);
     }
     return LT_OK;
-}
-
-/* The summary's counters as one array (for checkpoints). */
-enum { SC_CALM_H, SC_CALM_SRC, SC_SRC_H, SC_CLASS, SC_EVALS = SC_CLASS + 6, SC_KERNEL, SC_GRIDDED_S,
-       SC_GRIDDED_CELLS, SC_GRID_MAX, SC_SCEN_S, SC_ZO_TOTAL, SC_N };
-
-static void counters_pack(const lt_summary *s, double *c)
-{
-    c[SC_CALM_H] = s->calm_hours;
-    c[SC_CALM_SRC] = (double)s->calm_source_hours;
-    c[SC_SRC_H] = (double)s->source_hours;
-    for (int k = 0; k < 6; k++)
-        c[SC_CLASS + k] = (double)s->class_hours[k];
-    c[SC_EVALS] = s->evaluations;
-    c[SC_KERNEL] = s->kernel_seconds;
-    c[SC_GRIDDED_S] = s->gridded_seconds;
-    c[SC_GRIDDED_CELLS] = s->gridded_cell_hours;
-    c[SC_GRID_MAX] = s->grid_max;
-    c[SC_SCEN_S] = s->scenario_seconds;
-    c[SC_ZO_TOTAL] = s->zo_total;
-}
-
-static void counters_unpack(lt_summary *s, const double *c)
-{
-    s->calm_hours = (int)c[SC_CALM_H];
-    s->calm_source_hours = (long)c[SC_CALM_SRC];
-    s->source_hours = (long)c[SC_SRC_H];
-    for (int k = 0; k < 6; k++)
-        s->class_hours[k] = (long)c[SC_CLASS + k];
-    s->evaluations = c[SC_EVALS];
-    s->kernel_seconds = c[SC_KERNEL];
-    s->gridded_seconds = c[SC_GRIDDED_S];
-    s->gridded_cell_hours = c[SC_GRIDDED_CELLS];
-    s->grid_max = c[SC_GRID_MAX];
-    s->scenario_seconds = c[SC_SCEN_S];
-    s->zo_total = c[SC_ZO_TOTAL];
 }
 
 /* The checkpoint of a run: OUTPUT.ckpt, and the copy of the output it names. */
