@@ -50,16 +50,22 @@ if ! pgrep -x munged >/dev/null; then
 fi
 munge -n | unmunge >/dev/null 2>&1 || fail "munge does not round-trip a credential"
 
-# the cluster: one node, this machine, daemons as root, state in $tmp
+# the cluster: one node, this machine, daemons as root, state in $tmp, on two
+# ports free now (another cluster, or another run of this test, may hold 6817)
 host=$(hostname -s)
+set -- $(/usr/bin/python3 -c 'import socket
+s = [socket.socket() for _ in range(2)]
+for k in s: k.bind(("", 0))
+print(*[k.getsockname()[1] for k in s])') || fail "no free ports"
+ctld_port=$1; d_port=$2
 mkdir -p "$tmp/state" "$tmp/spool"
 cat > "$tmp/slurm.conf" <<CONF
 ClusterName=lantiantest
 SlurmctldHost=$host
 SlurmUser=root
 SlurmdUser=root
-SlurmctldPort=16817
-SlurmdPort=16818
+SlurmctldPort=$ctld_port
+SlurmdPort=$d_port
 AuthType=auth/munge
 StateSaveLocation=$tmp/state
 SlurmdSpoolDir=$tmp/spool
@@ -84,7 +90,8 @@ export SLURM_CONF
 $SUDO slurmctld -f "$tmp/slurm.conf" >"$tmp/log" 2>&1 || fail "starting slurmctld"
 $SUDO slurmd -f "$tmp/slurm.conf" >"$tmp/log" 2>&1 || fail "starting slurmd"
 n=0
-until sinfo -h -o %t 2>/dev/null | grep -q idle; do
+until sinfo -h -o %t 2>/dev/null | grep -q idle &&
+    kill -0 "$(cat "$tmp/slurmctld.pid" 2>/dev/null)" 2>/dev/null; do
     n=$((n + 1))
     [ $n -gt 30 ] && { cp "$tmp/slurmctld.log" "$tmp/log"; fail "the node did not come up in 30 s"; }
     sleep 1
@@ -99,8 +106,8 @@ chmod -R a+rX "$tmp"
 
 array_ok() { # a 2-task job array through submit_batch.sh, sbatch --wait
     printf 'base\nurban --set dispersion.curves=briggs-urban\n' > "$tmp/batch.txt"
-    LANTIAN=$here/build/lantian sh scripts/slurm/submit_batch.sh "$tmp/case.ini" "$tmp/batch.txt" \
-        "$tmp/array" --wait --cpus-per-task=1 --output="$tmp/array-%a.out" &&
+    LANTIAN=$here/build/lantian timeout 600 sh scripts/slurm/submit_batch.sh "$tmp/case.ini" "$tmp/batch.txt" \
+        "$tmp/array" --wait --time=10 --cpus-per-task=1 --output="$tmp/array-%a.out" &&
     grep -q "^output .*base.nc" "$tmp/array/base.log" && grep -q "^output .*urban.nc" "$tmp/array/urban.log" &&
     [ -s "$tmp/array/base.nc" ] && [ -s "$tmp/array/urban.nc" ] &&
     ! cmp -s "$tmp/array/base.nc" "$tmp/array/urban.nc"
@@ -108,7 +115,7 @@ array_ok() { # a 2-task job array through submit_batch.sh, sbatch --wait
 check slurm_job_array array_ok
 
 mpi_ok() { # a 2-rank MPI run through mpi_run.sbatch equals the one-process run
-    sbatch --wait --ntasks=2 --cpus-per-task=1 --output="$tmp/mpi.out" \
+    timeout 600 sbatch --wait --time=10 --ntasks=2 --cpus-per-task=1 --output="$tmp/mpi.out" \
         --export=ALL,LANTIAN_MPI="$here/build/mpi/lantian" scripts/slurm/mpi_run.sbatch "$tmp/case.ini" \
         --set output.file="$tmp/mpi.nc" &&
     grep -q "^output .*mpi.nc" "$tmp/mpi.out" &&
