@@ -40,6 +40,8 @@ struct lt_gridrun {
     int *ri, *rj;                 /* [nrec] interpolation cell */
     double *rwx, *rwy;            /* [nrec] weights */
     double *fno3;                 /* [ncol] the grid's particulate share of nitrate */
+    double *gcol;                 /* gridded groups summed onto columns [group][height][species][col] */
+    int gcol_month, gcol_nheights;  /* the inventory month and heights gcol holds */
     size_t *src_first;            /* [npoints + 1] into cells */
     src_cell *cells;
     int sources_outside;
@@ -238,6 +240,7 @@ void lt_gridrun_free(lt_gridrun **p)
     free(gr->fno3);
     free(gr->src_first);
     free(gr->cells);
+    free(gr->gcol);
     free(gr);
     *p = NULL;
 }
@@ -287,8 +290,52 @@ static void emit(lt_gridrun *gr, int g, int col, int k, const double *q)
             lt_grid_emit(gr->zo[z], 0, col, k, q);
 }
 
-/* The hour's emissions of every source and gridded cell. */
-static void hour_emissions(lt_gridrun *gr, double t_s)
+/* The sum of a receptor-cell field f[ny][nx] over column col's cells (only
+ * those of county cty when cell_county is given). */
+static double column_sum(const lt_gridrun *gr, const double *f, size_t col, const int *cell_county, int cty)
+{
+    const int nx = gr->cs->cfg->nx;
+    int ci = (int)(col % (size_t)gr->gnx), cj = (int)(col / (size_t)gr->gnx);
+    double sum = 0.0;
+    for (int j = cj * gr->c; j < (cj + 1) * gr->c; j++)
+        for (int i = ci * gr->c; i < (ci + 1) * gr->c; i++) {
+            size_t r = (size_t)j * nx + i;
+            if (!cell_county || cell_county[r] == cty)
+                sum += f[r];
+        }
+    return sum;
+}
+
+/* The gridded inventory of each group, height and species summed onto the
+ * columns (ug/s), once per inventory month rather than every hour. */
+static int gridded_columns(lt_gridrun *gr)
+{
+    const lt_case *cs = gr->cs;
+    const lt_emisgrid *eg = cs->gridded;
+    if (gr->gcol && gr->gcol_month == cs->grid_month && gr->gcol_nheights == eg->nheights)
+        return 0;
+    size_t n = (size_t)cs->grid_ngroups * (size_t)eg->nheights * LT_EG_NSPECIES * gr->ncol;
+    double *a = realloc(gr->gcol, (n ? n : 1) * sizeof *a);
+    if (!a)
+        return -1;
+    gr->gcol = a;
+    gr->gcol_month = cs->grid_month;
+    gr->gcol_nheights = eg->nheights;
+    for (int gg = 0; gg < cs->grid_ngroups; gg++) {
+        int ks = cs->grid_group_sector[gg], cty = cs->group_county[cs->grid_group0 + gg];
+        for (int l = 0; l < eg->nheights; l++)
+            for (int sp = 0; sp < LT_EG_NSPECIES; sp++) {
+                const double *e = eg->emis[ks][l][sp];
+                double *o = a + (((size_t)gg * eg->nheights + (size_t)l) * LT_EG_NSPECIES + (size_t)sp) * gr->ncol;
+                for (size_t col = 0; col < gr->ncol; col++)
+                    o[col] = e ? column_sum(gr, e, col, cs->cell_county, cty) : 0.0;
+            }
+    }
+    return 0;
+}
+
+/* The hour's emissions of every source and gridded cell; -1: no memory. */
+static int hour_emissions(lt_gridrun *gr, double t_s)
 {
     lt_case *cs = gr->cs;
     const lt_config *cfg = cs->cfg;
@@ -333,30 +380,22 @@ static void hour_emissions(lt_gridrun *gr, double t_s)
     }
     const lt_emisgrid *eg = cs->gridded;
     if (!eg)
-        return;
+        return 0;
+    if (gridded_columns(gr))
+        return -1;
     static const int gs_of[LT_EG_NSPECIES] = {LT_GS_PPM, LT_GS_SO2, LT_GS_NOX, LT_GS_TNH3, LT_GS_VOC};
-    const int nx = cfg->nx;
     for (int gg = 0; gg < cs->grid_ngroups; gg++) {
-        int ks = cs->grid_group_sector[gg], gi = cs->grid_group0 + gg, cty = cs->group_county[gi];
+        int ks = cs->grid_group_sector[gg], gi = cs->grid_group0 + gg;
         double f = eg->monthly ? lt_profile_factor_in_month(&cs->profiles, ks, t_s)
                                : lt_profile_factor(&cs->profiles, ks, t_s);
         for (int l = 0; l < eg->nheights; l++) {
             int k = lt_grid_layer_of(gr->grid, eg->height_m[l]);
+            const double *a = gr->gcol + ((size_t)gg * eg->nheights + (size_t)l) * LT_EG_NSPECIES * gr->ncol;
             for (size_t col = 0; col < gr->ncol; col++) {
-                int ci = (int)(col % (size_t)gr->gnx), cj = (int)(col / (size_t)gr->gnx);
                 double q[LT_GS_N] = {0};
                 int any = 0;
                 for (int sp = 0; sp < LT_EG_NSPECIES; sp++) {
-                    const double *e = eg->emis[ks][l][sp];
-                    if (!e)
-                        continue;
-                    double sum = 0.0;
-                    for (int j = cj * gr->c; j < (cj + 1) * gr->c; j++)
-                        for (int i = ci * gr->c; i < (ci + 1) * gr->c; i++) {
-                            size_t r = (size_t)j * nx + i;
-                            if (cs->cell_county[r] == cty)
-                                sum += e[r];
-                        }
+                    double sum = a[(size_t)sp * gr->ncol + col];
                     q[gs_of[sp]] += sum * f;
                     any |= sum > 0.0;
                 }
@@ -365,6 +404,7 @@ static void hour_emissions(lt_gridrun *gr, double t_s)
             }
         }
     }
+    return 0;
 }
 
 /* Bilinear interpolation of field f[col] at receptor r. */
@@ -403,7 +443,8 @@ int lt_gridrun_hour(lt_gridrun *gr, int h, const double *pconc, int ncp, int zer
         for (int z = 0; z < gr->nzo; z++)
             lt_grid_set_inflow(gr->zo[z], 0, LT_GS_PPM, z == cs->background_tag ? 0.0 : cs->background[h]);
     }
-    hour_emissions(gr, t_s);
+    if (hour_emissions(gr, t_s))
+        return lt_error_set(err, LT_ENOMEM, "out of memory for the grid model's gridded emissions");
     int n = lt_grid_hour(gr->grid, gr->met, gr->mean, err);
     if (n < 0)
         return err->code ? err->code : LT_ENOMEM;
@@ -425,7 +466,6 @@ int lt_gridrun_hour(lt_gridrun *gr, int h, const double *pconc, int ncp, int zer
     if (pconc) {
         long np = (long)cs->npoint_groups * ncp;
         double replaced = 0.0, count = 0.0;
-        const int nx = cfg->nx;
         const double inv = 1.0 / ((double)gr->c * gr->c);
         lt_grid_nitrate_share(gr->grid, gr->fno3);
         int failed = 0;
@@ -438,14 +478,8 @@ int lt_gridrun_hour(lt_gridrun *gr, int h, const double *pconc, int ncp, int zer
                 failed |= 1;
                 continue;
             }
-            for (size_t col = 0; col < ncol; col++) {
-                int ci = (int)(col % (size_t)gr->gnx), cj = (int)(col / (size_t)gr->gnx);
-                double s = 0.0;
-                for (int j = cj * gr->c; j < (cj + 1) * gr->c; j++)
-                    for (int i = ci * gr->c; i < (ci + 1) * gr->c; i++)
-                        s += p[(size_t)j * nx + i];
-                avg[col] = s * inv;
-            }
+            for (size_t col = 0; col < ncol; col++)
+                avg[col] = column_sum(gr, p, col, NULL, 0) * inv;
             /* the plume counts all its HNO3 as nitrate: it takes the grid's
              * particulate share of the column, as the grid's own nitrate */
             int no3 = ncp > 1 && c == LT_COMP_NO3;

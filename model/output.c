@@ -90,6 +90,21 @@ static int def_float(lt_output *o, const lt_output_spec *s, const char *name, in
     return NC_NOERR;
 }
 
+/* A float series at the stations: def_float plus the attributes every
+ * station series has (hourly means in ug m-3 at the stations' positions). */
+static int def_station_float(lt_output *o, const lt_output_spec *s, const char *name, int nd,
+                             const int *dims, const size_t *chunks, const char *long_name, int *varid)
+{
+    int st;
+    if ((st = def_float(o, s, name, nd, dims, chunks, varid)) ||
+        (st = put_text(o->ncid, *varid, "long_name", long_name)) ||
+        (st = put_text(o->ncid, *varid, "units", "ug m-3")) ||
+        (st = put_text(o->ncid, *varid, "cell_methods", "time: mean")) ||
+        (st = put_text(o->ncid, *varid, "coordinates", "station_lat station_lon station_name")))
+        return st;
+    return NC_NOERR;
+}
+
 static int put_string_var(int ncid, int varid, size_t n, const char *(*get)(const void *, size_t),
                           const void *ctx)
 {
@@ -339,20 +354,13 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
         if (o->ncomp > 1) {
             int d3[3] = {d_time, d_comp, d_st};
             size_t c3[3] = {ct, 1, cs};
-            NC(def_float(o, s, "station_pm25_component", 3, d3, c3, &o->v_stcomp));
-            NC(put_text(o->ncid, o->v_stcomp, "long_name", "PM2.5 at stations per component (component_name)"));
-            NC(put_text(o->ncid, o->v_stcomp, "units", "ug m-3"));
-            NC(put_text(o->ncid, o->v_stcomp, "cell_methods", "time: mean"));
-            NC(put_text(o->ncid, o->v_stcomp, "coordinates", "station_lat station_lon station_name"));
+            NC(def_station_float(o, s, "station_pm25_component", 3, d3, c3,
+                                 "PM2.5 at stations per component (component_name)", &o->v_stcomp));
             int d4c[4] = {d_time, d_comp, d_src, d_st};
             size_t c4c[4] = {ct, 1, 1, cs};
-            NC(def_float(o, s, "station_pm25_component_src", 4, d4c, c4c, &o->v_stcs));
-            NC(put_text(o->ncid, o->v_stcs, "long_name",
-                        "PM2.5 at stations per component (component_name) and sector (source): which sectors the "
-                        "secondary PM2.5 comes from"));
-            NC(put_text(o->ncid, o->v_stcs, "units", "ug m-3"));
-            NC(put_text(o->ncid, o->v_stcs, "cell_methods", "time: mean"));
-            NC(put_text(o->ncid, o->v_stcs, "coordinates", "station_lat station_lon station_name"));
+            NC(def_station_float(o, s, "station_pm25_component_src", 4, d4c, c4c,
+                                 "PM2.5 at stations per component (component_name) and sector (source): which "
+                                 "sectors the secondary PM2.5 comes from", &o->v_stcs));
             NC(put_text(o->ncid, o->v_stcs, "comment",
                         "Sums over source give station_pm25_component; over component, station_pm25_src."));
         }
@@ -380,18 +388,12 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
         if (s->zero_out && o->nst) {
             int d3[3] = {d_time, d_src, d_st};
             size_t c3[3] = {ct, 1, cs};
-            NC(def_float(o, s, "station_pm25_zero_out", 3, d3, c3, &o->v_zo));
-            NC(put_text(o->ncid, o->v_zo, "long_name",
-                        "grid-model PM2.5 at stations due to each source tag by brute force: the run with every "
-                        "emission minus the run without the tag's"));
-            NC(put_text(o->ncid, o->v_zo, "units", "ug m-3"));
-            NC(put_text(o->ncid, o->v_zo, "coordinates", "station_lat station_lon station_name"));
-            NC(def_float(o, s, "station_pm25_tagged_grid", 3, d3, c3, &o->v_zotag));
-            NC(put_text(o->ncid, o->v_zotag, "long_name",
-                        "grid-model PM2.5 at stations attributed to each source tag by tagging (the same "
-                        "quantity as station_pm25_zero_out, by the other method)"));
-            NC(put_text(o->ncid, o->v_zotag, "units", "ug m-3"));
-            NC(put_text(o->ncid, o->v_zotag, "coordinates", "station_lat station_lon station_name"));
+            NC(def_station_float(o, s, "station_pm25_zero_out", 3, d3, c3,
+                                 "grid-model PM2.5 at stations due to each source tag by brute force: the run with "
+                                 "every emission minus the run without the tag's", &o->v_zo));
+            NC(def_station_float(o, s, "station_pm25_tagged_grid", 3, d3, c3,
+                                 "grid-model PM2.5 at stations attributed to each source tag by tagging (the same "
+                                 "quantity as station_pm25_zero_out, by the other method)", &o->v_zotag));
         }
     }
     if (s->aqi) {
