@@ -52,6 +52,10 @@ struct lt_met {
     int has_fill[NVARS];
     float *slab[NVARS];    /* the loaded hour, nlat*nlon */
     size_t loaded;         /* record index loaded, or (size_t)-1 */
+    /* Gridded files: READ_AHEAD records of each variable read in one call
+     * (one call per hour costs more than the reading on small grids) */
+    float *ahead[NVARS];
+    size_t ahead_k0, ahead_n;
     char optional[160];
     double pack_scale[NVARS], pack_offset[NVARS]; /* packed data (scale_factor, add_offset) */
     /* wrfout files read directly */
@@ -310,6 +314,10 @@ static int read_time(lt_met *m, ut_system *sys, int *tdim, lt_error *err)
 }
 
 #define MAP_MAX NVARS
+/* Records of a gridded file read in one call: 24, fewer for large grids
+ * (at most 8 MB per variable) */
+#define READ_AHEAD 24
+#define READ_AHEAD_BYTES (8u << 20)
 
 /* Reads a variable map "lantian:file[:factor], ..." and checks its names. */
 static int read_map(const char *map, const char *where_file, lt_namemap_item *items, int *n,
@@ -517,8 +525,10 @@ void lt_met_close(lt_met **mp)
         proj_destroy(m->pj);
     if (m->pjc)
         proj_context_destroy(m->pjc);
-    for (int v = 0; v < NVARS; v++)
+    for (int v = 0; v < NVARS; v++) {
         free(m->slab[v]);
+        free(m->ahead[v]);
+    }
     for (int f = 0; f < m->nfiles; f++) {
         if (m->ncids && m->ncids[f] >= 0)
             nc_close(m->ncids[f]);
@@ -939,18 +949,33 @@ int lt_met_load(lt_met *m, double t_s, lt_error *err)
         m->loaded = rc ? (size_t)-1 : (size_t)k;
         return rc;
     }
-    size_t start[3] = {(size_t)k, 0, 0};
-    size_t count[3] = {1, (size_t)m->nlat, (size_t)m->nlon};
     size_t n = (size_t)m->nlat * (size_t)m->nlon;
+    if ((size_t)k < m->ahead_k0 || (size_t)k >= m->ahead_k0 + m->ahead_n) {
+        size_t na = READ_AHEAD_BYTES / (n * sizeof(float));
+        na = na < 1 ? 1 : na > READ_AHEAD ? READ_AHEAD : na;
+        na = m->nt - (size_t)k < na ? m->nt - (size_t)k : na;
+        size_t start[3] = {(size_t)k, 0, 0};
+        size_t count[3] = {na, (size_t)m->nlat, (size_t)m->nlon};
+        m->ahead_n = 0;
+        for (int v = 0; v < NVARS; v++) {
+            if (m->varid[v] < 0)
+                continue;
+            if (!m->ahead[v] && !(m->ahead[v] = malloc(READ_AHEAD * n * sizeof(float))))
+                return lt_error_set(err, LT_ENOMEM, "%s: out of memory reading %s", m->path, m->varname[v]);
+            int st = nc_get_vara_float(m->ncid, m->varid[v], start, count, m->ahead[v]);
+            if (st) {
+                m->loaded = (size_t)-1;
+                return nc_fail(err, m->path, m->varname[v], st);
+            }
+        }
+        m->ahead_k0 = (size_t)k;
+        m->ahead_n = na;
+    }
     for (int v = 0; v < NVARS; v++) {
         if (m->varid[v] < 0)
             continue;
         float *s = m->slab[v];
-        int st = nc_get_vara_float(m->ncid, m->varid[v], start, count, s);
-        if (st) {
-            m->loaded = (size_t)-1;
-            return nc_fail(err, m->path, m->varname[v], st);
-        }
+        memcpy(s, m->ahead[v] + ((size_t)k - m->ahead_k0) * n, n * sizeof *s);
         for (size_t i = 0; i < n; i++) {
             double raw = s[i];
             double val = (raw * m->pack_scale[v] + m->pack_offset[v]) * m->scale[v] + m->offset[v];

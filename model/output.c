@@ -2,8 +2,11 @@
  * ../docs/output.md for the layout). */
 #include "output.h"
 
+#include <hdf5.h>
+#include <libdeflate.h>
 #include <math.h>
 #include <netcdf.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +40,19 @@ struct lt_output {
     int v_cty, v_comp[LT_NCOMP_GRID], v_split, v_stcomp, v_stcs;
     int v_budget, v_zo, v_zotag;       /* grid model: budget, zero-out (-1: none) */
     double day0_s, start_s;
+    /* Hourly fields compressed here, chunk by chunk on every thread, and
+     * written as chunks through HDF5 (see put_hours). */
+    int deflate, quantize;
+    size_t ct, cy, cx;          /* chunk: hours, cells along y and x */
+    hid_t h5file;               /* the file through HDF5 (-1: not opened yet) */
+    hid_t h5var[8];             /* its datasets, by slot */
+    int h5varid[8], nh5;        /* the netCDF variable of each slot */
+    struct put_job {            /* blocks waiting for lt_output_flush */
+        int varid, h0, nh, nlev;
+        size_t tstride;
+        const float *data;
+    } jobs[3 + LT_NCOMP_GRID];
+    int njobs;
 };
 
 #define NC(call)                                                                          \
@@ -131,6 +147,7 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
     if (!o)
         return lt_error_set(err, LT_ENOMEM, "out of memory");
     o->ncid = -1;
+    o->h5file = -1;
     o->path = strdup(s->path);
     size_t tl = strlen(s->path) + 32;
     o->tmp = malloc(tl);
@@ -256,6 +273,11 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
     }
     size_t ct = min_sz(24, (size_t)s->hours);
     size_t cy = min_sz(64, (size_t)o->ny), cx = min_sz(64, (size_t)o->nx);
+    o->ct = ct;
+    o->cy = cy;
+    o->cx = cx;
+    o->deflate = s->deflate;
+    o->quantize = s->significant_digits;
     size_t cs = s->nstations ? s->nstations : 1;
     dims[0] = d_time;
     dims[1] = d_y;
@@ -769,13 +791,198 @@ fail:
     return rc;
 }
 
+/* The datasets of the hourly fields are written a chunk at a time: each
+ * chunk of a block of hours is shuffled and deflated here, the chunks on
+ * every thread at once, with libdeflate (zlib format, which is what HDF5's
+ * deflate filter reads), then stored with H5Dwrite_chunk in a fixed order.
+ * The file is what nc_put_vara would make -- the same filters (shuffle, then
+ * deflate at the level asked), the same chunks -- but its compression, the
+ * largest cost of writing, no longer runs on one core. The same file, opened
+ * by HDF5 a second time, shares netCDF's open handle (HDF5 keeps one per
+ * file), so the two never see different states. */
+
+static void h5_close(lt_output *o)
+{
+    for (int i = 0; i < o->nh5; i++)
+        H5Dclose(o->h5var[i]);
+    o->nh5 = 0;
+    if (o->h5file >= 0)
+        H5Fclose(o->h5file);
+    o->h5file = -1;
+}
+
+/* The HDF5 dataset of netCDF variable varid (opened once). */
+static hid_t h5_var(lt_output *o, int varid, lt_error *err)
+{
+    for (int i = 0; i < o->nh5; i++)
+        if (o->h5varid[i] == varid)
+            return o->h5var[i];
+    char name[NC_MAX_NAME + 1];
+    if (nc_inq_varname(o->ncid, varid, name) != NC_NOERR || o->nh5 >= (int)(sizeof o->h5var / sizeof *o->h5var)) {
+        lt_error_set(err, LT_EIO, "%s: writing the output: no variable %d", o->path, varid);
+        return -1;
+    }
+    if (o->h5file < 0 && (o->h5file = H5Fopen(o->tmp, H5F_ACC_RDWR, H5P_DEFAULT)) < 0) {
+        lt_error_set(err, LT_EIO, "%s: writing the output: HDF5 cannot open %s", o->path, o->tmp);
+        return -1;
+    }
+    hid_t d = H5Dopen2(o->h5file, name, H5P_DEFAULT);
+    if (d < 0) {
+        lt_error_set(err, LT_EIO, "%s: writing the output: HDF5 has no dataset %s", o->path, name);
+        return -1;
+    }
+    o->h5varid[o->nh5] = varid;
+    o->h5var[o->nh5++] = d;
+    return d;
+}
+
+/* Hours [h0, h0 + nh) of the hourly field varid: nlev levels (the source or
+ * county dimension; 1 for a 3-D field) of ny x nx cells, the value of hour t,
+ * level l, cell (y, x) at data[t * tstride + l * ny * nx + y * nx + x]. A
+ * whole chunk in time, to be deflated, waits for lt_output_flush (data must
+ * not change until then); anything else goes through netCDF now. */
+static int put_hours(lt_output *o, int varid, int h0, int nh, int nlev, size_t tstride, const float *data,
+                     lt_error *err)
+{
+    int rc = LT_OK;
+    size_t ng = (size_t)o->ny * (size_t)o->nx;
+    int whole = (size_t)h0 % o->ct == 0 && ((size_t)nh == o->ct || h0 + nh == o->hours);
+    if (o->deflate > 0 && o->quantize == 0 && whole && o->njobs < (int)(sizeof o->jobs / sizeof *o->jobs)) {
+        struct put_job j = {varid, h0, nh, nlev, tstride, data};
+        o->jobs[o->njobs++] = j;
+        return LT_OK;
+    }
+    /* netCDF's own path: uncompressed, quantized, or not a whole chunk in
+     * time; a contiguous block in one call */
+    int four = varid == o->v_src || varid == o->v_cty;
+    int calls = tstride == (size_t)nlev * ng ? 1 : nh, per = tstride == (size_t)nlev * ng ? nh : 1;
+    for (int t = 0; t < calls; t++) {
+        size_t s4[4] = {(size_t)(h0 + t), 0, 0, 0}, c4[4] = {(size_t)per, (size_t)nlev, (size_t)o->ny, (size_t)o->nx};
+        size_t s3[3] = {(size_t)(h0 + t), 0, 0}, c3[3] = {(size_t)per, (size_t)o->ny, (size_t)o->nx};
+        const float *src = data + (size_t)t * tstride;
+        NC(four ? nc_put_vara_float(o->ncid, varid, s4, c4, src) : nc_put_vara_float(o->ncid, varid, s3, c3, src));
+    }
+    return LT_OK;
+fail:
+    return rc;
+}
+
+/* One chunk of a waiting block: its job, level and tile; then its bytes. */
+typedef struct chunk_out {
+    int job;
+    size_t l, iy, ix;
+    void *buf;
+    size_t n;
+} chunk_out;
+
+/* Chunk c of job j shuffled (HDF5's shuffle: byte k of every value, k = 0..3,
+ * one plane after the other) into shuf; zero past the grid's or run's end. */
+static void shuffle_chunk(const lt_output *o, const struct put_job *j, const chunk_out *c, unsigned char *shuf)
+{
+    size_t nel = o->ct * o->cy * o->cx, ng = (size_t)o->ny * (size_t)o->nx;
+    size_t y0 = c->iy * o->cy, x0 = c->ix * o->cx;
+    size_t ny = o->cy < (size_t)o->ny - y0 ? o->cy : (size_t)o->ny - y0;
+    size_t nx = o->cx < (size_t)o->nx - x0 ? o->cx : (size_t)o->nx - x0;
+    if ((size_t)j->nh < o->ct || ny < o->cy || nx < o->cx)
+        memset(shuf, 0, nel * sizeof(float));
+    unsigned char *p0 = shuf, *p1 = shuf + nel, *p2 = shuf + 2 * nel, *p3 = shuf + 3 * nel;
+    for (size_t t = 0; t < (size_t)j->nh; t++)
+        for (size_t y = 0; y < ny; y++) {
+            const float *row = j->data + t * j->tstride + c->l * ng + (y0 + y) * (size_t)o->nx + x0;
+            size_t i0 = (t * o->cy + y) * o->cx;
+#pragma omp simd
+            for (size_t x = 0; x < nx; x++) {
+                uint32_t v;
+                memcpy(&v, &row[x], sizeof v);
+                p0[i0 + x] = (unsigned char)v;
+                p1[i0 + x] = (unsigned char)(v >> 8);
+                p2[i0 + x] = (unsigned char)(v >> 16);
+                p3[i0 + x] = (unsigned char)(v >> 24);
+            }
+        }
+}
+
+int lt_output_flush(lt_output *o, lt_error *err)
+{
+    if (!o->njobs)
+        return LT_OK;
+    size_t ty = ((size_t)o->ny + o->cy - 1) / o->cy, tx = ((size_t)o->nx + o->cx - 1) / o->cx;
+    long nchunk = 0;
+    for (int j = 0; j < o->njobs; j++)
+        nchunk += (long)((size_t)o->jobs[j].nlev * ty * tx);
+    chunk_out *co = calloc((size_t)nchunk, sizeof *co);
+    if (!co) {
+        o->njobs = 0;
+        return lt_error_set(err, LT_ENOMEM, "out of memory writing the output");
+    }
+    long c = 0;
+    for (int j = 0; j < o->njobs; j++)
+        for (size_t l = 0; l < (size_t)o->jobs[j].nlev; l++)
+            for (size_t iy = 0; iy < ty; iy++)
+                for (size_t ix = 0; ix < tx; ix++) {
+                    co[c].job = j;
+                    co[c].l = l;
+                    co[c].iy = iy;
+                    co[c++].ix = ix;
+                }
+    size_t nb = o->ct * o->cy * o->cx * sizeof(float);
+    int failed = 0;
+    /* every chunk of every waiting block deflated on every thread */
+#pragma omp parallel reduction(| : failed)
+    {
+        struct libdeflate_compressor *z = libdeflate_alloc_compressor(o->deflate);
+        unsigned char *shuf = malloc(nb);
+        failed |= !z || !shuf;
+#pragma omp for schedule(dynamic, 1)
+        for (long k = 0; k < nchunk; k++) {
+            if (failed)
+                continue;
+            shuffle_chunk(o, &o->jobs[co[k].job], &co[k], shuf);
+            size_t cap = libdeflate_zlib_compress_bound(z, nb);
+            co[k].buf = malloc(cap);
+            co[k].n = co[k].buf ? libdeflate_zlib_compress(z, shuf, nb, co[k].buf, cap) : 0;
+            failed |= co[k].n == 0;
+        }
+        free(shuf);
+        libdeflate_free_compressor(z);
+    }
+    /* then stored in a fixed order */
+    int bad = -1, noset = 0;
+    for (long k = 0; k < nchunk && !failed && bad < 0 && !noset; k++) {
+        const struct put_job *j = &o->jobs[co[k].job];
+        hid_t d = h5_var(o, j->varid, err);
+        int four = j->varid == o->v_src || j->varid == o->v_cty;
+        hsize_t off4[4] = {(hsize_t)j->h0, co[k].l, co[k].iy * o->cy, co[k].ix * o->cx};
+        hsize_t off3[3] = {(hsize_t)j->h0, co[k].iy * o->cy, co[k].ix * o->cx};
+        if (d < 0)
+            noset = 1; /* h5_var said why */
+        else if (H5Dwrite_chunk(d, H5P_DEFAULT, 0, four ? off4 : off3, co[k].n, co[k].buf) < 0)
+            bad = co[k].job;
+    }
+    for (long k = 0; k < nchunk; k++)
+        free(co[k].buf);
+    free(co);
+    int rc = noset ? LT_EIO : LT_OK, h0 = o->jobs[0].h0, h1 = o->jobs[0].h0 + o->jobs[0].nh - 1;
+    if (failed)
+        rc = lt_error_set(err, LT_ENOMEM, "%s: out of memory compressing the output (hours %d-%d)", o->path, h0, h1);
+    else if (bad >= 0) {
+        char name[NC_MAX_NAME + 1] = "?";
+        nc_inq_varname(o->ncid, o->jobs[bad].varid, name);
+        rc = lt_error_set(err, LT_EIO, "%s: writing the output: HDF5 cannot store %s, hours %d-%d", o->path, name,
+                          o->jobs[bad].h0, o->jobs[bad].h0 + o->jobs[bad].nh - 1);
+    }
+    o->njobs = 0;
+    return rc;
+}
+
 int lt_output_write(lt_output *o, int h0, int nh, const float *pm25, const float *st,
                     const float *st_src, const float *st_split, const float *st_comp,
                     const float *st_comp_src, const int *calm, lt_error *err)
 {
     int rc = LT_OK;
-    size_t s3[3] = {(size_t)h0, 0, 0}, c3[3] = {(size_t)nh, (size_t)o->ny, (size_t)o->nx};
-    NC(nc_put_vara_float(o->ncid, o->v_pm25, s3, c3, pm25));
+    if ((rc = put_hours(o, o->v_pm25, h0, nh, 1, (size_t)o->ny * (size_t)o->nx, pm25, err)))
+        return rc;
+    size_t s3[3] = {(size_t)h0, 0, 0};
     if (o->nst) {
         size_t s2[2] = {(size_t)h0, 0}, c2[2] = {(size_t)nh, o->nst};
         NC(nc_put_vara_float(o->ncid, o->v_st, s2, c2, st));
@@ -813,17 +1020,25 @@ int lt_output_write_field(lt_output *o, int field, int t0, int nt, const float *
     size_t ng = (size_t)o->ny * (size_t)o->nx;
     if (field == LT_FIELD_SRC || field == LT_FIELD_COUNTY) {
         size_t nl = field == LT_FIELD_SRC ? (size_t)o->ntags : o->nsrc_cty;
+        if (o->avg[field] == LT_AVG_HOUR)
+            return put_hours(o, field == LT_FIELD_SRC ? o->v_src : o->v_cty, t0, nt, (int)nl, nl * ng, data, err);
         size_t s4[4] = {(size_t)t0, 0, 0, 0}, c4[4] = {(size_t)nt, nl, (size_t)o->ny, (size_t)o->nx};
         NC(nc_put_vara_float(o->ncid, field == LT_FIELD_SRC ? o->v_src : o->v_cty, s4, c4, data));
         return LT_OK;
     }
     if (o->ncomp < 2)
         return LT_OK;
-    for (int t = 0; t < nt; t++)
-        for (int c = 0; c < o->ncomp; c++) {
+    for (int c = 0; c < o->ncomp; c++) {
+        if (o->avg[field] == LT_AVG_HOUR) {
+            if ((rc = put_hours(o, o->v_comp[c], t0, nt, 1, (size_t)o->ncomp * ng, data + (size_t)c * ng, err)))
+                return rc;
+            continue;
+        }
+        for (int t = 0; t < nt; t++) {
             size_t s3[3] = {(size_t)(t0 + t), 0, 0}, c3[3] = {1, (size_t)o->ny, (size_t)o->nx};
             NC(nc_put_vara_float(o->ncid, o->v_comp[c], s3, c3, data + ((size_t)t * o->ncomp + (size_t)c) * ng));
         }
+    }
     return LT_OK;
 fail:
     return rc;
@@ -1006,7 +1221,9 @@ fail:
 
 int lt_output_snapshot(lt_output *o, const char *dest, lt_error *err)
 {
-    int rc = LT_OK;
+    int rc = lt_output_flush(o, err);
+    if (rc)
+        return rc;
     NC(nc_sync(o->ncid)); /* everything written so far on disk, metadata too */
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp", dest);
@@ -1097,7 +1314,12 @@ fail:
 int lt_output_commit(lt_output **op, lt_error *err)
 {
     lt_output *o = *op;
-    int rc = LT_OK;
+    int rc = lt_output_flush(o, err);
+    if (rc) {
+        lt_output_abort(op);
+        return rc;
+    }
+    h5_close(o);
     int st = nc_close(o->ncid);
     o->ncid = -1;
     if (st) {
@@ -1122,6 +1344,7 @@ void lt_output_abort(lt_output **op)
     if (!op || !*op)
         return;
     lt_output *o = *op;
+    h5_close(o);
     if (o->ncid >= 0)
         nc_close(o->ncid);
     if (o->tmp)

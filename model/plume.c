@@ -282,33 +282,351 @@ double lt_plume_at(const lt_plume_src *s, double xd_m, double yd_m, double zr_m)
     return s->q_norm / (sy * sz) * exp(-ay) * v;
 }
 
+/* Adds c, the concentration of source s at receptor r (xd_m downwind), into
+ * conc: the total, or each component after the travel time's chemistry. */
+static void add_one(const lt_plume_src *s, size_t r, double xd_m, double c, size_t nrec, int ncomp,
+                    double *conc)
+{
+    if (ncomp == 1) {
+        conc[(size_t)s->tag * nrec + r] += c;
+        return;
+    }
+    /* travel time to the receptor (to its foot for an area's far side) */
+    double comp[LT_NCOMP];
+    lt_chem_src_eval(s->chem, (xd_m > 0.0 ? xd_m : 0.0) / s->u_travel_ms, comp);
+    double *base = conc + (size_t)s->tag * LT_NCOMP * nrec + r;
+    for (int q = 0; q < LT_NCOMP; q++)
+        base[(size_t)q * nrec] += c * comp[q];
+}
+
+/* The point sources' kernel over a block of receptors, written as loops the
+ * compiler turns into vector code: glibc's libmvec supplies exp, cbrt and sin
+ * for 2, 4 or 8 lanes. math.h declares those vector variants only under
+ * -ffast-math; they are declared here without it (libmvec's results are
+ * within 4 ulp of the scalar functions', test_plume checks the two paths
+ * agree). Built for AVX2 and for any x86-64, the right one picked at load
+ * time. Every lane computes what lt_plume_at does; terms it would skip are
+ * computed and multiplied by zero, so the sums are the same. */
+#pragma omp declare simd notinbranch
+extern double exp(double);
+#pragma omp declare simd notinbranch
+extern double cbrt(double);
+#pragma omp declare simd notinbranch
+extern double sin(double);
+
+#define RBLOCK 256 /* receptors per block: a block's scratch stays in L1 */
+#define LANES 8    /* batches padded to a multiple of the widest vector */
+
+typedef struct pt_scratch {
+    double xd[RBLOCK], yd[RBLOCK];
+    double x[RBLOCK], y[RBLOCK], dh[RBLOCK], sy[RBLOCK], sz[RBLOCK], he[RBLOCK], k[RBLOCK];
+    double v[RBLOCK], c[RBLOCK];
+    /* exponents, masks and exps: the ground's two terms and the crosswind one
+     * of each receptor, then four images of LANES receptors */
+    double arg[3 * RBLOCK + 4 * LANES], in[3 * RBLOCK + 4 * LANES], e[3 * RBLOCK + 4 * LANES];
+    int keep[RBLOCK], idx[RBLOCK];
+} pt_scratch;
+
+/* sigma = a x (1 + b x)^(h/2) / (1 + c sqrt x) at x[j] into out[j], as
+ * lt_sigma_eval computes it (the same operations, so the same bits); one
+ * loop per exponent, so that no lane computes what its curve does not use. */
+__attribute__((always_inline)) static inline void sigma_pass(const lt_sigma_term *t, const double *x, double *out, int n)
+{
+    const double a = t->a, b = t->b;
+    switch (t->half_pow) {
+    case -2:
+#pragma omp simd
+        for (int j = 0; j < n; j++)
+            out[j] = a * x[j] * (1.0 / (1.0 + b * x[j]));
+        break;
+    case -1:
+#pragma omp simd
+        for (int j = 0; j < n; j++)
+            out[j] = a * x[j] * (1.0 / sqrt(1.0 + b * x[j]));
+        break;
+    case 1:
+#pragma omp simd
+        for (int j = 0; j < n; j++)
+            out[j] = a * x[j] * sqrt(1.0 + b * x[j]);
+        break;
+    default:
+#pragma omp simd
+        for (int j = 0; j < n; j++)
+            out[j] = a * x[j] * 1.0;
+        break;
+    }
+    if (t->c > 0.0) {
+        const double c = t->c;
+#pragma omp simd
+        for (int j = 0; j < n; j++)
+            out[j] = out[j] / (1.0 + c * sqrt(x[j]));
+    }
+}
+
+/* The exponent a of exp(-a) bounded by the cutoff into *arg, and into *in
+ * whether it was within (1) or not (0): image()'s test. exp is then taken
+ * over the bounded arguments in a loop of its own (exp_pass): with the mask
+ * applied in the same expression the compiler would move exp into the
+ * selected branch, unbounded, and libmvec falls back to scalar code for
+ * arguments past ~700. */
+__attribute__((always_inline)) static inline void cut_arg(double a, double *arg, double *in)
+{
+    *arg = a < LT_EXP_CUTOFF ? a : LT_EXP_CUTOFF;
+    *in = a < LT_EXP_CUTOFF ? 1.0 : 0.0;
+}
+
+/* out[j] = exp(-arg[j]) where in[j], else 0 */
+__attribute__((always_inline)) static inline void exp_pass(const double *arg, const double *in,
+                                                           double *out, int n)
+{
+#pragma omp simd
+    for (int j = 0; j < n; j++)
+        out[j] = exp(-arg[j]);
+#pragma omp simd
+    for (int j = 0; j < n; j++)
+        out[j] = in[j] > 0.0 ? out[j] : 0.0;
+}
+
+/* Source s at receptors rx, ry [m] of one block: the receptors it reaches are
+ * gathered, then their concentrations computed in vector loops; returns how
+ * many, with their indices in w->idx, distances downwind in w->x and values
+ * in w->c. */
+__attribute__((target_clones("avx2", "default")))
+static int point_block(const lt_plume_src *s, const double *rx, const double *ry, int m, double zr,
+                       pt_scratch *w)
+{
+    const double x0 = s->x_m, y0 = s->y_m, ct = s->cos_t, st = s->sin_t;
+    /* downwind and crosswind distances */
+#pragma omp simd
+    for (int i = 0; i < m; i++) {
+        double dx = rx[i] - x0, dy = ry[i] - y0;
+        w->xd[i] = dx * ct + dy * st;
+        w->yd[i] = dy * ct - dx * st;
+        w->x[i] = w->xd[i] > LT_X_MIN_M ? w->xd[i] : LT_X_MIN_M;
+    }
+    /* upwind, or off the axis even at the plume's widest (the final rise's
+     * buoyancy-induced spread, the initial spread): not gathered, as in
+     * lt_plume_at's first tests. y^2 < 2 cutoff (sy^2 + wb) is tested
+     * multiplied out by (1 + b x)^-h (no square root, no division), with a
+     * margin of 1e-9 so that rounding never drops a receptor it would keep. */
+    const double bmax = s->bid ? s->rise.dh_final / 3.5 : 0.0;
+    const double wb = (bmax > 0.0 ? bmax * bmax : 0.0) + s->sy0sq;
+    const double kc = 2.0 * LT_EXP_CUTOFF * (1.0 + 1e-9), a2 = s->sy.a * s->sy.a, by = s->sy.b;
+    int hp = s->sy.c > 0.0 ? 99 : s->sy.half_pow;
+    if (hp == 99)
+        sigma_pass(&s->sy, w->x, w->sy, m);
+    switch (hp) {
+    case -2:
+#pragma omp simd
+        for (int i = 0; i < m; i++) {
+            double x = w->x[i], sb = 1.0 + by * x, sb2 = sb * sb, yd = w->yd[i];
+            w->keep[i] = w->xd[i] >= LT_X_MIN_M && yd * yd * sb2 < kc * (a2 * x * x + wb * sb2);
+        }
+        break;
+    case -1:
+#pragma omp simd
+        for (int i = 0; i < m; i++) {
+            double x = w->x[i], sb = 1.0 + by * x, yd = w->yd[i];
+            w->keep[i] = w->xd[i] >= LT_X_MIN_M && yd * yd * sb < kc * (a2 * x * x + wb * sb);
+        }
+        break;
+    case 1:
+#pragma omp simd
+        for (int i = 0; i < m; i++) {
+            double x = w->x[i], yd = w->yd[i];
+            w->keep[i] = w->xd[i] >= LT_X_MIN_M && yd * yd < kc * (a2 * x * x * (1.0 + by * x) + wb);
+        }
+        break;
+    case 99: /* with the c term: the spread itself */
+#pragma omp simd
+        for (int i = 0; i < m; i++) {
+            double sy = w->sy[i], yd = w->yd[i];
+            w->keep[i] = w->xd[i] >= LT_X_MIN_M && yd * yd < kc * (sy * sy + wb);
+        }
+        break;
+    default:
+#pragma omp simd
+        for (int i = 0; i < m; i++) {
+            double x = w->x[i], yd = w->yd[i];
+            w->keep[i] = w->xd[i] >= LT_X_MIN_M && yd * yd < kc * (a2 * x * x + wb);
+        }
+        break;
+    }
+    int n = 0;
+    for (int i = 0; i < m; i++) { /* without a branch to mispredict */
+        w->idx[n] = i;
+        n += w->keep[i];
+    }
+    if (n == 0)
+        return 0;
+    int np = (n + LANES - 1) / LANES * LANES; /* padded with copies of the last */
+    for (int j = 0; j < np; j++) {
+        int i = w->idx[j < n ? j : n - 1];
+        w->x[j] = w->xd[i];
+        w->y[j] = w->yd[i];
+    }
+    /* the rise (lt_rise_at), one loop per form */
+    const lt_rise *r = &s->rise;
+    const double dhf = r->dh_final, xf = r->xf;
+    if (dhf <= 0.0) {
+        for (int j = 0; j < np; j++)
+            w->dh[j] = dhf;
+    } else if (!r->momentum) {
+        const double fb = r->fb, us = r->us;
+#pragma omp simd
+        for (int j = 0; j < np; j++) {
+            double x = w->x[j], g = 1.60 * cbrt(fb * x * x) / us; /* ISC3 eq. 1-23 */
+            w->dh[j] = x >= xf ? dhf : g < dhf ? g : dhf;
+        }
+    } else if (!r->stable) {
+        const double fm = r->fm, bj = r->beta_j, us = r->us;
+#pragma omp simd
+        for (int j = 0; j < np; j++) {
+            double x = w->x[j], g = cbrt(3.0 * fm * x / (bj * bj * us * us)); /* ISC3 eq. 1-24 */
+            w->dh[j] = x >= xf ? dhf : g < dhf ? g : dhf;
+        }
+    } else {
+        const double rs = sqrt(r->s), fm = r->fm, bj = r->beta_j, us = r->us;
+#pragma omp simd
+        for (int j = 0; j < np; j++) {
+            double x = w->x[j];
+            double g = cbrt(3.0 * fm * sin(x * rs / us) / (bj * bj * us * rs)); /* ISC3 eq. 1-25 */
+            w->dh[j] = x >= xf ? dhf : g < dhf ? g : dhf;
+        }
+    }
+    /* the spreads, with the buoyancy-induced and initial ones; the ground's
+     * image and the direct term */
+    sigma_pass(&s->sy, w->x, w->sy, np);
+    sigma_pass(&s->sz, w->x, w->sz, np);
+    const double bid = s->bid ? 1.0 : 0.0; /* as a double: the select below is on doubles */
+    const double hs = s->hs_m, zi = s->zi_m;
+    if (s->bid) {
+#pragma omp simd
+        for (int j = 0; j < np; j++) {
+            double sy = w->sy[j], sz = w->sz[j], d = w->dh[j];
+            double b = d / 3.5, bs = b * b;
+            double syb = sqrt(sy * sy + bs), szb = sqrt(sz * sz + bs);
+            w->sy[j] = bid * d > 0.0 ? syb : sy;
+            w->sz[j] = bid * d > 0.0 ? szb : sz;
+        }
+    }
+    if (s->sy0sq > 0.0 || s->sz0sq > 0.0) { /* volume sources: a virtual point upwind */
+        const double sy0sq = s->sy0sq, sz0sq = s->sz0sq;
+#pragma omp simd
+        for (int j = 0; j < np; j++) {
+            w->sy[j] = sqrt(w->sy[j] * w->sy[j] + sy0sq);
+            w->sz[j] = sqrt(w->sz[j] * w->sz[j] + sz0sq);
+        }
+    }
+#pragma omp simd
+    for (int j = 0; j < np; j++) {
+        double sy = w->sy[j], sz = w->sz[j], y = w->y[j];
+        double he = hs + w->dh[j], k = 0.5 / (sz * sz);
+        w->he[j] = he;
+        w->k[j] = k;
+        cut_arg((zr - he) * (zr - he) * k, &w->arg[j], &w->in[j]);
+        cut_arg((zr + he) * (zr + he) * k, &w->arg[np + j], &w->in[np + j]);
+        cut_arg(y * y / (2.0 * sy * sy), &w->arg[2 * np + j], &w->in[2 * np + j]);
+    }
+    exp_pass(w->arg, w->in, w->e, 3 * np);
+#pragma omp simd
+    for (int j = 0; j < np; j++)
+        w->v[j] = w->e[j] + w->e[np + j];
+    if (s->lid) {
+        /* images at 2 p zi -/+ he, p = 1..6 (lt_plume_vertical), for each
+         * run of LANES receptors while any of them still needs them;
+         * receptors above the lid or mixed through it need none */
+        for (int j0 = 0; j0 < np; j0 += LANES) {
+            double *he = w->he + j0, *k = w->k + j0, *v = w->v + j0;
+            for (int p = 1; p <= 6; p++) {
+                double d = 2.0 * p * zi;
+                const double *sz = w->sz + j0;
+                double need = 0.0;
+#pragma omp simd reduction(max : need)
+                for (int j = 0; j < LANES; j++) {
+                    double near = d - he[j] - zr;
+                    double regular = he[j] <= zi && sz[j] < LT_UNIFORM_MIX * zi ? 1.0 : 0.0;
+                    double done = near > 0.0 && near * near * k[j] >= LT_EXP_CUTOFF ? 1.0 : 0.0;
+                    double nj = regular > done ? 1.0 : 0.0;
+                    need = need > nj ? need : nj;
+                }
+                if (need == 0.0)
+                    break;
+                double *arg = w->arg + 3 * np, *in = w->in + 3 * np, *e = w->e + 3 * np;
+#pragma omp simd
+                for (int j = 0; j < LANES; j++) {
+                    double zm = zr - he[j], zp = zr + he[j];
+                    cut_arg((zm - d) * (zm - d) * k[j], &arg[j], &in[j]);
+                    cut_arg((zp - d) * (zp - d) * k[j], &arg[LANES + j], &in[LANES + j]);
+                    cut_arg((zm + d) * (zm + d) * k[j], &arg[2 * LANES + j], &in[2 * LANES + j]);
+                    cut_arg((zp + d) * (zp + d) * k[j], &arg[3 * LANES + j], &in[3 * LANES + j]);
+                }
+                exp_pass(arg, in, e, 4 * LANES);
+#pragma omp simd
+                for (int j = 0; j < LANES; j++)
+                    v[j] += e[j] + e[LANES + j] + e[2 * LANES + j] + e[3 * LANES + j];
+            }
+        }
+    }
+    const double qn = s->q_norm, lidf = s->lid ? 1.0 : 0.0;
+#pragma omp simd
+    for (int j = 0; j < np; j++) {
+        double sy = w->sy[j], sz = w->sz[j], v = w->v[j];
+        /* under a lid: above it nothing, mixed through it uniform */
+        double vl = w->he[j] > zi ? 0.0 : sz >= LT_UNIFORM_MIX * zi ? SQRT_2PI * sz / zi : v;
+        v = lidf > 0.0 ? vl : v;
+        w->c[j] = qn / (sy * sz) * w->e[2 * np + j] * v;
+    }
+    return n;
+}
+
 void lt_plume_accumulate(const lt_plume_src *src, size_t nsrc, const double *rx_m,
                          const double *ry_m, size_t nrec, double zr_m, int ncomp, double *conc)
 {
-    long n = (long)nrec;
-#pragma omp parallel for schedule(dynamic, 32)
-    for (long r = 0; r < n; r++) {
-        double x = rx_m[r], y = ry_m[r];
-        for (size_t k = 0; k < nsrc; k++) {
-            const lt_plume_src *s = &src[k];
-            double dx = x - s->x_m, dy = y - s->y_m;
-            double xd = dx * s->cos_t + dy * s->sin_t;
-            if (xd < (s->poly ? s->umin : 0.0) + LT_X_MIN_M)
-                continue; /* upwind (of the whole polygon) or at the stack: nothing */
-            double yd = dy * s->cos_t - dx * s->sin_t;
-            double c = lt_plume_at(s, xd, yd, zr_m);
-            if (!(c > 0.0))
-                continue;
-            if (ncomp == 1) {
-                conc[(size_t)s->tag * nrec + (size_t)r] += c;
-                continue;
+    /* Blocks of receptors are dealt to threads; within a block every source
+     * is added in array order, so each receptor's sum is formed the same way
+     * whatever the thread count. */
+    long nblk = (long)((nrec + RBLOCK - 1) / RBLOCK);
+#pragma omp parallel
+    {
+        pt_scratch w;
+#pragma omp for schedule(dynamic, 1)
+        for (long bk = 0; bk < nblk; bk++) {
+            size_t r0 = (size_t)bk * RBLOCK;
+            int m = nrec - r0 < RBLOCK ? (int)(nrec - r0) : RBLOCK;
+            double bx0 = rx_m[r0], bx1 = bx0, by0 = ry_m[r0], by1 = by0; /* the block's extent */
+            for (int i = 1; i < m; i++) {
+                double xi = rx_m[r0 + (size_t)i], yi = ry_m[r0 + (size_t)i];
+                bx0 = xi < bx0 ? xi : bx0;
+                bx1 = xi > bx1 ? xi : bx1;
+                by0 = yi < by0 ? yi : by0;
+                by1 = yi > by1 ? yi : by1;
             }
-            /* travel time to the receptor (to its foot for an area's far side) */
-            double comp[LT_NCOMP];
-            lt_chem_src_eval(s->chem, (xd > 0.0 ? xd : 0.0) / s->u_travel_ms, comp);
-            double *base = conc + (size_t)s->tag * LT_NCOMP * nrec + (size_t)r;
-            for (int q = 0; q < LT_NCOMP; q++)
-                base[(size_t)q * nrec] += c * comp[q];
+            for (size_t k = 0; k < nsrc; k++) {
+                const lt_plume_src *s = &src[k];
+                if (!s->poly && !s->cy) {
+                    /* the whole block upwind: nothing */
+                    double ux = (s->cos_t > 0.0 ? bx1 : bx0) - s->x_m, uy = (s->sin_t > 0.0 ? by1 : by0) - s->y_m;
+                    if (ux * s->cos_t + uy * s->sin_t < LT_X_MIN_M)
+                        continue;
+                    int n = point_block(s, rx_m + r0, ry_m + r0, m, zr_m, &w);
+                    for (int j = 0; j < n; j++)
+                        if (w.c[j] > 0.0)
+                            add_one(s, r0 + (size_t)w.idx[j], w.x[j], w.c[j], nrec, ncomp, conc);
+                    continue;
+                }
+                for (int i = 0; i < m; i++) {
+                    size_t r = r0 + (size_t)i;
+                    double dx = rx_m[r] - s->x_m, dy = ry_m[r] - s->y_m;
+                    double xd = dx * s->cos_t + dy * s->sin_t;
+                    if (xd < (s->poly ? s->umin : 0.0) + LT_X_MIN_M)
+                        continue; /* upwind (of the whole polygon) or at the stack: nothing */
+                    double yd = dy * s->cos_t - dx * s->sin_t;
+                    double c = lt_plume_at(s, xd, yd, zr_m);
+                    if (c > 0.0)
+                        add_one(s, r, xd, c, nrec, ncomp, conc);
+                }
+            }
         }
     }
 }

@@ -1592,7 +1592,8 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         if ((rc = lt_output_write(out, h0, nh, b_pm, b_st, b_stsrc, b_split, b_stcomp, b_stcs, b_calm, err)) ||
             (rc = field_block_end(&fsrc, out, h0, nh, err)) ||
             (rc = field_block_end(&fcty, out, h0, nh, err)) ||
-            (ncomp > 1 && (rc = field_block_end(&fcomp, out, h0, nh, err))))
+            (ncomp > 1 && (rc = field_block_end(&fcomp, out, h0, nh, err))) ||
+            (rc = lt_output_flush(out, err)))
             goto done;
         if (cfg->checkpoint_hours && (h0 + nh) % cfg->checkpoint_hours == 0 && h0 + nh < cfg->hours) {
             char copy[sizeof ck_copy];

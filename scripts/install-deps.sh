@@ -4,7 +4,7 @@
 # Arguments add package sets: "mpi" (OpenMPI, for make MPI=1), "slurm" (a
 # single-node Slurm with munge, for tests/test_slurm.sh).
 set -eu
-pkgs="gcc make pkg-config libnetcdf-dev libhdf5-dev libproj-dev proj-data libudunits2-dev
+pkgs="gcc make pkg-config libnetcdf-dev libhdf5-dev libdeflate-dev libproj-dev proj-data libudunits2-dev
 libinih-dev libcjson-dev libfftw3-dev libcmocka-dev netcdf-bin python3-netcdf4 python3-numpy python3-matplotlib time fonts-wqy-microhei"
 for set in "$@"; do
     case "$set" in
