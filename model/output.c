@@ -6,6 +6,9 @@
 #include <libdeflate.h>
 #include <math.h>
 #include <netcdf.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +21,7 @@
 #include "grid.h"
 
 #define STRLEN 64
+#define MAX_JOBS 64 /* hourly blocks waiting to be deflated, at most */
 #define PM25_STDNAME "mass_concentration_of_pm2p5_ambient_aerosol_particles_in_air"
 
 struct lt_output {
@@ -47,12 +51,12 @@ struct lt_output {
     hid_t h5file;               /* the file through HDF5 (-1: not opened yet) */
     hid_t h5var[8];             /* its datasets, by slot */
     int h5varid[8], nh5;        /* the netCDF variable of each slot */
-    struct put_job {            /* blocks waiting for lt_output_flush */
+    struct put_job {            /* blocks waiting to be deflated: copies */
         int varid, h0, nh, nlev;
-        size_t tstride;
-        const float *data;
-    } jobs[3 + LT_NCOMP_GRID];
+        float *data;            /* [nh][nlev][ny][nx] */
+    } jobs[MAX_JOBS];
     int njobs;
+    long nchunks;               /* chunks in them */
 };
 
 #define NC(call)                                                                          \
@@ -836,37 +840,6 @@ static hid_t h5_var(lt_output *o, int varid, lt_error *err)
     return d;
 }
 
-/* Hours [h0, h0 + nh) of the hourly field varid: nlev levels (the source or
- * county dimension; 1 for a 3-D field) of ny x nx cells, the value of hour t,
- * level l, cell (y, x) at data[t * tstride + l * ny * nx + y * nx + x]. A
- * whole chunk in time, to be deflated, waits for lt_output_flush (data must
- * not change until then); anything else goes through netCDF now. */
-static int put_hours(lt_output *o, int varid, int h0, int nh, int nlev, size_t tstride, const float *data,
-                     lt_error *err)
-{
-    int rc = LT_OK;
-    size_t ng = (size_t)o->ny * (size_t)o->nx;
-    int whole = (size_t)h0 % o->ct == 0 && ((size_t)nh == o->ct || h0 + nh == o->hours);
-    if (o->deflate > 0 && o->quantize == 0 && whole && o->njobs < (int)(sizeof o->jobs / sizeof *o->jobs)) {
-        struct put_job j = {varid, h0, nh, nlev, tstride, data};
-        o->jobs[o->njobs++] = j;
-        return LT_OK;
-    }
-    /* netCDF's own path: uncompressed, quantized, or not a whole chunk in
-     * time; a contiguous block in one call */
-    int four = varid == o->v_src || varid == o->v_cty;
-    int calls = tstride == (size_t)nlev * ng ? 1 : nh, per = tstride == (size_t)nlev * ng ? nh : 1;
-    for (int t = 0; t < calls; t++) {
-        size_t s4[4] = {(size_t)(h0 + t), 0, 0, 0}, c4[4] = {(size_t)per, (size_t)nlev, (size_t)o->ny, (size_t)o->nx};
-        size_t s3[3] = {(size_t)(h0 + t), 0, 0}, c3[3] = {(size_t)per, (size_t)o->ny, (size_t)o->nx};
-        const float *src = data + (size_t)t * tstride;
-        NC(four ? nc_put_vara_float(o->ncid, varid, s4, c4, src) : nc_put_vara_float(o->ncid, varid, s3, c3, src));
-    }
-    return LT_OK;
-fail:
-    return rc;
-}
-
 /* One chunk of a waiting block: its job, level and tile; then its bytes. */
 typedef struct chunk_out {
     int job;
@@ -888,7 +861,7 @@ static void shuffle_chunk(const lt_output *o, const struct put_job *j, const chu
     unsigned char *p0 = shuf, *p1 = shuf + nel, *p2 = shuf + 2 * nel, *p3 = shuf + 3 * nel;
     for (size_t t = 0; t < (size_t)j->nh; t++)
         for (size_t y = 0; y < ny; y++) {
-            const float *row = j->data + t * j->tstride + c->l * ng + (y0 + y) * (size_t)o->nx + x0;
+            const float *row = j->data + (t * (size_t)j->nlev + c->l) * ng + (y0 + y) * (size_t)o->nx + x0;
             size_t i0 = (t * o->cy + y) * o->cx;
 #pragma omp simd
             for (size_t x = 0; x < nx; x++) {
@@ -902,21 +875,18 @@ static void shuffle_chunk(const lt_output *o, const struct put_job *j, const chu
         }
 }
 
-int lt_output_flush(lt_output *o, lt_error *err)
+/* Every chunk of every waiting block deflated, on every thread, then stored
+ * in the order the blocks came. */
+static int deflate_pending(lt_output *o, lt_error *err)
 {
     if (!o->njobs)
         return LT_OK;
     size_t ty = ((size_t)o->ny + o->cy - 1) / o->cy, tx = ((size_t)o->nx + o->cx - 1) / o->cx;
-    long nchunk = 0;
-    for (int j = 0; j < o->njobs; j++)
-        nchunk += (long)((size_t)o->jobs[j].nlev * ty * tx);
+    long nchunk = o->nchunks;
     chunk_out *co = calloc((size_t)nchunk, sizeof *co);
-    if (!co) {
-        o->njobs = 0;
-        return lt_error_set(err, LT_ENOMEM, "out of memory writing the output");
-    }
+    int rc = LT_OK, failed = !co, bad = -1, noset = 0;
     long c = 0;
-    for (int j = 0; j < o->njobs; j++)
+    for (int j = 0; j < o->njobs && co; j++)
         for (size_t l = 0; l < (size_t)o->jobs[j].nlev; l++)
             for (size_t iy = 0; iy < ty; iy++)
                 for (size_t ix = 0; ix < tx; ix++) {
@@ -926,9 +896,7 @@ int lt_output_flush(lt_output *o, lt_error *err)
                     co[c++].ix = ix;
                 }
     size_t nb = o->ct * o->cy * o->cx * sizeof(float);
-    int failed = 0;
-    /* every chunk of every waiting block deflated on every thread */
-#pragma omp parallel reduction(| : failed)
+#pragma omp parallel reduction(| : failed) if (!failed)
     {
         struct libdeflate_compressor *z = libdeflate_alloc_compressor(o->deflate);
         unsigned char *shuf = malloc(nb);
@@ -946,8 +914,6 @@ int lt_output_flush(lt_output *o, lt_error *err)
         free(shuf);
         libdeflate_free_compressor(z);
     }
-    /* then stored in a fixed order */
-    int bad = -1, noset = 0;
     for (long k = 0; k < nchunk && !failed && bad < 0 && !noset; k++) {
         const struct put_job *j = &o->jobs[co[k].job];
         hid_t d = h5_var(o, j->varid, err);
@@ -959,19 +925,71 @@ int lt_output_flush(lt_output *o, lt_error *err)
         else if (H5Dwrite_chunk(d, H5P_DEFAULT, 0, four ? off4 : off3, co[k].n, co[k].buf) < 0)
             bad = co[k].job;
     }
-    for (long k = 0; k < nchunk; k++)
-        free(co[k].buf);
-    free(co);
-    int rc = noset ? LT_EIO : LT_OK, h0 = o->jobs[0].h0, h1 = o->jobs[0].h0 + o->jobs[0].nh - 1;
-    if (failed)
-        rc = lt_error_set(err, LT_ENOMEM, "%s: out of memory compressing the output (hours %d-%d)", o->path, h0, h1);
+    if (noset)
+        rc = LT_EIO;
+    else if (failed)
+        rc = lt_error_set(err, LT_ENOMEM, "%s: out of memory compressing the output (hours %d-%d)", o->path,
+                          o->jobs[0].h0, o->jobs[o->njobs - 1].h0 + o->jobs[o->njobs - 1].nh - 1);
     else if (bad >= 0) {
         char name[NC_MAX_NAME + 1] = "?";
         nc_inq_varname(o->ncid, o->jobs[bad].varid, name);
         rc = lt_error_set(err, LT_EIO, "%s: writing the output: HDF5 cannot store %s, hours %d-%d", o->path, name,
                           o->jobs[bad].h0, o->jobs[bad].h0 + o->jobs[bad].nh - 1);
     }
+    for (long k = 0; co && k < nchunk; k++)
+        free(co[k].buf);
+    free(co);
+    for (int j = 0; j < o->njobs; j++)
+        free(o->jobs[j].data);
     o->njobs = 0;
+    o->nchunks = 0;
+    return rc;
+}
+
+/* Hours [h0, h0 + nh) of the hourly field varid: nlev levels (the source or
+ * county dimension; 1 for a 3-D field) of ny x nx cells, the value of hour t,
+ * level l, cell (y, x) at data[t * tstride + l * ny * nx + y * nx + x].
+ * Whole chunks in time, to be deflated, are copied to wait until enough
+ * chunks have gathered to keep every thread busy (deflate_pending); anything
+ * else goes through netCDF now. */
+static int put_hours(lt_output *o, int varid, int h0, int nh, int nlev, size_t tstride, const float *data,
+                     lt_error *err)
+{
+    int rc = LT_OK;
+    size_t ng = (size_t)o->ny * (size_t)o->nx;
+    int whole = (size_t)h0 % o->ct == 0 && ((size_t)nh == o->ct || h0 + nh == o->hours);
+    if (o->deflate > 0 && o->quantize == 0 && whole) {
+        if (o->njobs == MAX_JOBS && (rc = deflate_pending(o, err)))
+            return rc;
+        size_t lev = (size_t)nlev * ng;
+        float *copy = malloc((size_t)nh * lev * sizeof *copy);
+        if (!copy)
+            return lt_error_set(err, LT_ENOMEM, "out of memory writing the output");
+        for (int t = 0; t < nh; t++)
+            memcpy(copy + (size_t)t * lev, data + (size_t)t * tstride, lev * sizeof *copy);
+        struct put_job j = {varid, h0, nh, nlev, copy};
+        o->jobs[o->njobs++] = j;
+        size_t ty = ((size_t)o->ny + o->cy - 1) / o->cy, tx = ((size_t)o->nx + o->cx - 1) / o->cx;
+        o->nchunks += (long)((size_t)nlev * ty * tx);
+#ifdef _OPENMP
+        long enough = 4L * omp_get_max_threads();
+#else
+        long enough = 1;
+#endif
+        return o->nchunks >= enough ? deflate_pending(o, err) : LT_OK;
+    }
+    /* netCDF's own path: uncompressed, quantized, or not a whole chunk in
+     * time; a contiguous block in one call */
+    int four = varid == o->v_src || varid == o->v_cty;
+    int calls = tstride == (size_t)nlev * ng ? 1 : nh, per = tstride == (size_t)nlev * ng ? nh : 1;
+    for (int t = 0; t < calls; t++) {
+        size_t s4[4] = {(size_t)(h0 + t), 0, 0, 0}, c4[4] = {(size_t)per, (size_t)nlev, (size_t)o->ny, (size_t)o->nx};
+        size_t s3[3] = {(size_t)(h0 + t), 0, 0}, c3[3] = {(size_t)per, (size_t)o->ny, (size_t)o->nx};
+        const float *src = data + (size_t)t * tstride;
+        NC(four ? nc_put_vara_float(o->ncid, varid, s4, c4, src) : nc_put_vara_float(o->ncid, varid, s3, c3, src));
+    }
+    return LT_OK;
+fail:
     return rc;
 }
 
@@ -1221,7 +1239,7 @@ fail:
 
 int lt_output_snapshot(lt_output *o, const char *dest, lt_error *err)
 {
-    int rc = lt_output_flush(o, err);
+    int rc = deflate_pending(o, err);
     if (rc)
         return rc;
     NC(nc_sync(o->ncid)); /* everything written so far on disk, metadata too */
@@ -1314,7 +1332,7 @@ fail:
 int lt_output_commit(lt_output **op, lt_error *err)
 {
     lt_output *o = *op;
-    int rc = lt_output_flush(o, err);
+    int rc = deflate_pending(o, err);
     if (rc) {
         lt_output_abort(op);
         return rc;
@@ -1344,6 +1362,8 @@ void lt_output_abort(lt_output **op)
     if (!op || !*op)
         return;
     lt_output *o = *op;
+    for (int j = 0; j < o->njobs; j++)
+        free(o->jobs[j].data);
     h5_close(o);
     if (o->ncid >= 0)
         nc_close(o->ncid);

@@ -65,13 +65,6 @@ int lt_output_write(lt_output *o, int h0, int nh, const float *pm25, const float
                     const float *st_src, const float *st_split, const float *st_comp,
                     const float *st_comp_src, const int *calm, lt_error *err);
 
-/* The hourly maps given to lt_output_write and lt_output_write_field (pm25,
- * and pm25_src, pm25_county and the components when hourly) in whole chunks
- * of hours, to be deflated, wait for this: it compresses their chunks on all
- * OpenMP threads and stores them. Their arrays must not change until then.
- * lt_output_snapshot and lt_output_commit flush first. */
-int lt_output_flush(lt_output *o, lt_error *err);
-
 /* The index along field's time axis (hour, local day or period) of hour h. */
 int lt_output_field_index(const lt_output *o, int field, int h);
 

@@ -21,6 +21,7 @@
 #include "sigma.h"
 #include "stability.h"
 
+#define RCHUNK 512     /* receptors per chunk of the per-hour sums */
 #define BLOCK_HOURS 24 /* hours buffered before each write: one chunk in time */
 
 #ifdef LT_MPI
@@ -1502,33 +1503,51 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
             b_calm[b] = x.calm;
             float *pm = b_pm + (size_t)b * ngrid;
             double hmax = 0.0, hsum = 0.0;
-            long n = (long)ngrid;
+            long n = (long)ngrid, nchk = (n + RCHUNK - 1) / RCHUNK;
+            /* per tag, county and component, summed over the groups plane by
+             * plane on chunks of receptors (each receptor's sums formed in the
+             * same order as one receptor at a time) */
 #pragma omp parallel for schedule(static) reduction(max : hmax) reduction(+ : hsum)
-            for (long r = 0; r < n; r++) {
-                double vs[LT_MAX_SECTORS + 1] = {0}, vc[LT_NCOMP_GRID] = {0}, total = 0.0;
+            for (long ck = 0; ck < nchk; ck++) {
+                size_t r0 = (size_t)ck * RCHUNK, m = ngrid - r0 < RCHUNK ? ngrid - r0 : RCHUNK;
+                double vg[RCHUNK], tot[RCHUNK];
+                for (int tag = 0; tag < ntags; tag++)
+                    memset(v_src + (size_t)tag * ngrid + r0, 0, m * sizeof *v_src);
                 for (size_t c = 0; c < ncty; c++)
-                    v_cty[c * ngrid + (size_t)r] = 0.0;
-                for (int g = 0; g < ngroups; g++) {
-                    double vg = 0.0;
-                    for (int c = 0; c < ncomp; c++) {
-                        double v = x.gconc[((size_t)g * ncomp + c) * nrec + (size_t)r];
-                        vc[c] += v;
-                        vg += v;
-                    }
-                    vs[cs->group_tag[g]] += vg;
-                    v_cty[(size_t)cs->group_county[g] * ngrid + (size_t)r] += vg;
-                }
-                for (int tag = 0; tag < ntags; tag++) {
-                    v_src[(size_t)tag * ngrid + (size_t)r] = vs[tag];
-                    total += vs[tag];
-                }
+                    memset(v_cty + c * ngrid + r0, 0, m * sizeof *v_cty);
                 for (int c = 0; c < ncomp; c++)
-                    v_comp[(size_t)c * ngrid + (size_t)r] = vc[c];
-                pm[r] = (float)total;
-                base_mean[r] += total;
-                hsum += total;
-                if (total > hmax)
-                    hmax = total;
+                    memset(v_comp + (size_t)c * ngrid + r0, 0, m * sizeof *v_comp);
+                for (int g = 0; g < ngroups; g++) {
+                    memset(vg, 0, m * sizeof *vg);
+                    for (int c = 0; c < ncomp; c++) {
+                        const double *gp = x.gconc + ((size_t)g * ncomp + c) * nrec + r0;
+                        double *pc = v_comp + (size_t)c * ngrid + r0;
+                        for (size_t r = 0; r < m; r++) {
+                            pc[r] += gp[r];
+                            vg[r] += gp[r];
+                        }
+                    }
+                    double *ps = v_src + (size_t)cs->group_tag[g] * ngrid + r0;
+                    double *py = v_cty + (size_t)cs->group_county[g] * ngrid + r0;
+                    for (size_t r = 0; r < m; r++) {
+                        ps[r] += vg[r];
+                        py[r] += vg[r];
+                    }
+                }
+                memset(tot, 0, m * sizeof *tot);
+                for (int tag = 0; tag < ntags; tag++) {
+                    const double *ps = v_src + (size_t)tag * ngrid + r0;
+                    for (size_t r = 0; r < m; r++)
+                        tot[r] += ps[r];
+                }
+                for (size_t r = 0; r < m; r++) {
+                    double total = tot[r];
+                    pm[r0 + r] = (float)total;
+                    base_mean[r0 + r] += total;
+                    hsum += total;
+                    if (total > hmax)
+                        hmax = total;
+                }
             }
             grid_sum += hsum;
             if (hmax > sum->grid_max)
@@ -1592,8 +1611,7 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
         if ((rc = lt_output_write(out, h0, nh, b_pm, b_st, b_stsrc, b_split, b_stcomp, b_stcs, b_calm, err)) ||
             (rc = field_block_end(&fsrc, out, h0, nh, err)) ||
             (rc = field_block_end(&fcty, out, h0, nh, err)) ||
-            (ncomp > 1 && (rc = field_block_end(&fcomp, out, h0, nh, err))) ||
-            (rc = lt_output_flush(out, err)))
+            (ncomp > 1 && (rc = field_block_end(&fcomp, out, h0, nh, err))))
             goto done;
         if (cfg->checkpoint_hours && (h0 + nh) % cfg->checkpoint_hours == 0 && h0 + nh < cfg->hours) {
             char copy[sizeof ck_copy];
