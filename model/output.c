@@ -1318,6 +1318,11 @@ fail:
     return rc;
 }
 
+const char *lt_output_partial_path(const lt_output *o)
+{
+    return o->tmp;
+}
+
 int lt_output_note(lt_output *o, const char *name, const char *value, lt_error *err)
 {
     int rc = LT_OK;

@@ -95,6 +95,9 @@ int lt_output_write_zero_out(lt_output *o, const float *zo, const float *tagged,
 int lt_output_snapshot(lt_output *o, const char *dest, lt_error *err);
 int lt_output_restore(lt_output *o, const char *from, lt_error *err);
 
+/* The file being written until commit renames it (OUTPUT.partPID). */
+const char *lt_output_partial_path(const lt_output *o);
+
 /* Adds a global attribute (text) before commit, e.g. run statistics. */
 int lt_output_note(lt_output *o, const char *name, const char *value, lt_error *err);
 

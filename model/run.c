@@ -1419,10 +1419,12 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
     int h_start = 0, fpos[6];
     double counters[SC_N];
     char ck_path[LT_PATH_MAX + 16], ck_copy[LT_PATH_MAX + 64] = "";
+    char partial[LT_PATH_MAX + 64] = ""; /* the partial output of the run that checkpointed */
     checkpoint_path(cfg, ck_path, sizeof ck_path);
     const uint64_t fingerprint = run_fingerprint(cs, version);
     field_acc *facc[3] = {&fsrc, &fcty, &fcomp};
     const state_rec recs[] = {
+        {"partial_output", partial, sizeof partial},
         {"counters", counters, sizeof counters},
         {"field_positions", fpos, sizeof fpos},
         {"station_mean", sum->station_mean, nst1 * sizeof(double)},
@@ -1453,6 +1455,9 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
             rc = lt_output_restore(out, ck_copy, err);
             if (!rc)
                 rc = state_io(0, ck, recs, nrecs, x.gr, err);
+            /* the stopped run's partial file: this run writes its own */
+            if (!rc && partial[0] && strcmp(partial, lt_output_partial_path(out)))
+                remove(partial);
             counters_unpack(sum, counters);
             for (int i = 0; i < 3; i++) {
                 facc[i]->cur = fpos[2 * i];
@@ -1618,6 +1623,7 @@ int lt_run(lt_case *cs, const char *command_line, const char *version, lt_summar
             lt_ckpt *ck = NULL;
             snprintf(copy, sizeof copy, "%s.ckpt-%d.nc", cfg->output_file, h0 + nh);
             counters_pack(sum, counters);
+            snprintf(partial, sizeof partial, "%s", lt_output_partial_path(out));
             for (int i = 0; i < 3; i++) {
                 fpos[2 * i] = facc[i]->cur;
                 fpos[2 * i + 1] = facc[i]->count;

@@ -147,34 +147,47 @@ static double run_areas(int threads, int roads, double *evals)
     return t;
 }
 
-/* The machine's limit for this kernel: every evaluation needs at least one
- * exp(). Throughput of exp() over an array (vectorised by the compiler with
- * libmvec at -O3 -march=native, arguments bounded like the kernel's), on
- * `threads` threads. */
+/* The machine's limit for this kernel: every evaluation that reaches a
+ * receptor needs at least one exp(). Throughput of exp() over an array of
+ * bounded arguments, vectorised as the kernel's is (glibc's libmvec, the
+ * vector variant declared as plume.c declares it, built for AVX2 and for any
+ * x86-64 and picked at load time), on `threads` threads. */
+#pragma omp declare simd notinbranch
+extern double exp(double);
+
+__attribute__((target_clones("avx2", "default")))
+static void exp_array(const double *a, double *out, int n, double shift)
+{
+#pragma omp simd
+    for (int i = 0; i < n; i++)
+        out[i] = exp(a[i] - shift);
+}
+
 static double exp_limit(int threads)
 {
-    enum { N = 1 << 16, REPS = 400 };
-    double *a = malloc(N * sizeof *a), *b = malloc(N * sizeof *b);
+    enum { N = 1 << 14, REPS = 2000 };
+    double *a = malloc(N * sizeof *a);
     for (int i = 0; i < N; i++)
         a[i] = -50.0 * (double)i / N;
     omp_set_num_threads(threads);
-    double t0 = now_s(), sink = 0.0;
+    double best = 0.0;
+    for (int trial = 0; trial < 3; trial++) { /* the best of three: the machine is shared */
+        double t0 = now_s(), sink = 0.0;
 #pragma omp parallel reduction(+ : sink)
-    {
-        double *loc = malloc(N * sizeof *loc);
-        for (int r = 0; r < REPS; r++) {
-#pragma omp simd
-            for (int i = 0; i < N; i++)
-                loc[i] = exp(a[i] - 1e-9 * r);
-            sink += loc[r % N];
+        {
+            double *loc = malloc(N * sizeof *loc);
+            for (int r = 0; r < REPS; r++) {
+                exp_array(a, loc, N, 1e-9 * r);
+                sink += loc[r % N];
+            }
+            free(loc);
         }
-        free(loc);
+        double rate = (double)N * REPS * threads / (now_s() - t0);
+        if (rate > best && sink > 0.0)
+            best = rate;
     }
-    double t = now_s() - t0;
-    b[0] = sink;
     free(a);
-    free(b);
-    return (double)N * REPS * threads / t;
+    return best;
 }
 
 int main(int argc, char **argv)

@@ -100,7 +100,7 @@ check default_case_hybrid hybrid_ok
 restart_ok() { # method: a run killed (SIGKILL) after its first checkpoint, restarted, equals the run never stopped
     method=$1
     sed -e 's/^hours = .*/hours = 96/' "$tmp/case.ini" > "$tmp/ck.ini"
-    o="--set run.checkpoint_hours=24 --set solver.method=$method --set domain.nx=30 --set domain.ny=32 --set domain.dx_m=5000 --set solver.coarsen=2"
+    o="--set run.checkpoint_hours=24 --set solver.method=$method --set domain.nx=30 --set domain.ny=32 --set domain.dx_m=5000 --set solver.coarsen=2 --set output.significant_digits=0"
     # shellcheck disable=SC2086
     "$build/lantian" run "$tmp/ck.ini" $o --set output.file="$tmp/ck_full.nc" >/dev/null || return 1
     [ ! -e "$tmp/ck_full.nc.ckpt" ] || return 1 # a complete run leaves no checkpoint
@@ -114,9 +114,13 @@ restart_ok() { # method: a run killed (SIGKILL) after its first checkpoint, rest
     done
     kill -9 $pid; wait $pid 2>/dev/null
     [ ! -e "$tmp/ck_cut.nc" ] || { echo "the run ended before the kill"; return 1; }
+    [ -e "$tmp/ck_cut.nc.part$pid" ] || { echo "no partial file of the killed run"; return 1; }
     # shellcheck disable=SC2086
     "$build/lantian" run "$tmp/ck.ini" $o --set output.file="$tmp/ck_cut.nc" --restart >/dev/null || return 1
-    [ ! -e "$tmp/ck_cut.nc.ckpt" ] && /usr/bin/python3 tests/ncsame.py "$tmp/ck_full.nc" "$tmp/ck_cut.nc" || return 1
+    # the killed run's partial file is gone, the checkpoint and its copy too
+    [ ! -e "$tmp/ck_cut.nc.part$pid" ] || { echo "the killed run's partial file is left"; return 1; }
+    [ -z "$(ls "$tmp"/ck_cut.nc.ckpt* 2>/dev/null)" ] || return 1
+    /usr/bin/python3 tests/ncsame.py "$tmp/ck_full.nc" "$tmp/ck_cut.nc" || return 1
     rm -f "$tmp"/ck_*
 }
 check restart_plume_equals_uninterrupted restart_ok plume
@@ -129,3 +133,20 @@ restart_bad() { # restarting without a checkpoint, or with another configuration
     grep -q "another configuration or version" "$tmp/err" && [ ! -e "$tmp/none.nc" ]
 }
 check restart_errors restart_bad
+deflate_ok() { # the hourly maps deflated by lantian (every thread, HDF5 direct chunk writes) hold
+    # the values netCDF writes uncompressed: every field hourly, a grid of partial 64-cell tiles,
+    # a last block of 12 h; and the filters are the standard ones
+    o="--set run.hours=60 --set domain.nx=70 --set domain.ny=80 --set domain.dx_m=2000 --set output.significant_digits=0
+       --set output.average_county=hour --set output.average_components=hour"
+    # shellcheck disable=SC2086
+    "$build/lantian" run inputs/xianyang/winter.ini $o --set output.file="$tmp/z1.nc" >/dev/null &&
+    # shellcheck disable=SC2086
+    "$build/lantian" run inputs/xianyang/winter.ini $o --set output.deflate=0 --set output.file="$tmp/z0.nc" \
+        >/dev/null &&
+    /usr/bin/python3 tests/ncsame.py "$tmp/z1.nc" "$tmp/z0.nc" &&
+    ncdump -hs "$tmp/z1.nc" | grep -A12 "float pm25_county(" | grep -q '_DeflateLevel = 1' &&
+    ncdump -hs "$tmp/z1.nc" | grep -A12 "float pm25_county(" | grep -q '_Shuffle = "true"' &&
+    [ "$(stat -c %s "$tmp/z1.nc")" -lt "$(stat -c %s "$tmp/z0.nc")" ] &&
+    ncdump -v no3 "$tmp/z1.nc" | tail -3 | grep -q "[0-9]" && rm -f "$tmp"/z*.nc
+}
+check deflated_equals_uncompressed deflate_ok
