@@ -12,6 +12,47 @@
 
 #define SQRT_2PI 2.50662827463100050242
 
+/* The kernels are written as loops the compiler turns into vector code:
+ * glibc's libmvec supplies exp, cbrt, sin and erf for 2, 4 or 8 lanes. math.h declares those vector variants only under
+ * -ffast-math; they are declared here without it (libmvec's results are
+ * within 4 ulp of the scalar functions', test_plume checks the two paths
+ * agree). Built for AVX2 and for any x86-64, the right one picked at load
+ * time. Every lane computes what lt_plume_at does; terms it would skip are
+ * computed and multiplied by zero, so the sums are the same. */
+#pragma omp declare simd notinbranch
+extern double exp(double);
+#pragma omp declare simd notinbranch
+extern double cbrt(double);
+#pragma omp declare simd notinbranch
+extern double sin(double);
+#pragma omp declare simd notinbranch
+extern double erf(double);
+
+/* The exponent a of exp(-a) bounded by the cutoff into *arg, and into *in
+ * whether it was within (1) or not (0): image()'s test. exp is then taken
+ * over the bounded arguments in a loop of its own (exp_pass): with the mask
+ * applied in the same expression the compiler would move exp into the
+ * selected branch, unbounded, and libmvec falls back to scalar code for
+ * arguments past ~700. */
+__attribute__((always_inline)) static inline void cut_arg(double a, double *arg, double *in)
+{
+    *arg = a < LT_EXP_CUTOFF ? a : LT_EXP_CUTOFF;
+    *in = a < LT_EXP_CUTOFF ? 1.0 : 0.0;
+}
+
+/* out[j] = exp(-arg[j]) where in[j], else 0 */
+__attribute__((always_inline)) static inline void exp_pass(const double *arg, const double *in,
+                                                           double *out, int n)
+{
+#pragma omp simd
+    for (int j = 0; j < n; j++)
+        out[j] = exp(-arg[j]);
+#pragma omp simd
+    for (int j = 0; j < n; j++)
+        out[j] = in[j] > 0.0 ? out[j] : 0.0;
+}
+
+
 static double image(double d_m, double inv_2s2)
 {
     double a = d_m * d_m * inv_2s2;
@@ -101,34 +142,82 @@ static int crossings(const double *uv, int n, double u0, double *vs)
     return m;
 }
 
-/* The along-wind integrand of an area source at upwind distance d. */
-static double area_integrand(const lt_plume_src *s, double xd, double yd, double zr, double d)
-{
-    double vs[LT_AREA_MAX_VERTICES];
-    int m = crossings(s->poly, s->npoly, xd - d, vs);
-    if (m < 2)
-        return 0.0;
-    double sy = lt_sigma_eval(&s->sy, d), sz = lt_sigma_eval(&s->sz, d);
-    if (s->sz0sq > 0.0)
-        sz = sqrt(sz * sz + s->sz0sq);
-    double v = lt_plume_vertical(sz, s->hs_m, zr, s->zi_m, s->lid);
-    if (v == 0.0)
-        return 0.0;
-    double k = 1.0 / (1.41421356237309504880 * sy), lat = 0.0;
-    for (int i = 0; i + 1 < m; i += 2)
-        lat += 0.5 * (erf((vs[i + 1] - yd) * k) - erf((vs[i] - yd) * k));
-    return v / (SQRT_2PI * sz) * lat;
-}
-
+/* The 4-point Gauss-Legendre rule on [a, b] of the along-wind integrand of
+ * an area source: at upwind distance d, the vertical term over sqrt(2 pi)
+ * sz times the crosswind integral over the polygon's stretches at u = xd - d,
+ * 0.5 [erf((v1 - y) / (sqrt 2 sy)) - erf((v0 - y) / (sqrt 2 sy))]. The four
+ * points' exponentials and erfs are taken together in vector loops. */
+__attribute__((target_clones("avx2", "default")))
 static double gl4(const lt_plume_src *s, double xd, double yd, double zr, double a, double b)
 {
     static const double gx[4] = {-0.8611363115940526, -0.3399810435848563, 0.3399810435848563,
                                  0.8611363115940526};
     static const double gw[4] = {0.3478548451374538, 0.6521451548625461, 0.6521451548625461,
                                  0.3478548451374538};
-    double mid = 0.5 * (a + b), half = 0.5 * (b - a), sum = 0.0;
+    double mid = 0.5 * (a + b), half = 0.5 * (b - a);
+    double sz[4], k[4], ea[4 * LT_AREA_MAX_VERTICES], vs[LT_AREA_MAX_VERTICES];
+    int m[4], off[5], ne = 0;
+    for (int q = 0; q < 4; q++) {
+        double d = mid + half * gx[q];
+        m[q] = crossings(s->poly, s->npoly, xd - d, vs) & ~1;
+        double sy = lt_sigma_eval(&s->sy, d);
+        sz[q] = lt_sigma_eval(&s->sz, d);
+        if (s->sz0sq > 0.0)
+            sz[q] = sqrt(sz[q] * sz[q] + s->sz0sq);
+        double kq = 1.0 / (1.41421356237309504880 * sy);
+        off[q] = ne;
+        for (int i = 0; i < m[q]; i++)
+            ea[ne++] = (vs[i] - yd) * kq;
+    }
+    off[4] = ne;
+    /* the vertical term at the four points (lt_plume_vertical) */
+    double arg[2 * 4 + 4 * 4], in[2 * 4 + 4 * 4], e[2 * 4 + 4 * 4], v[4];
+    const double he = s->hs_m, zi = s->zi_m;
+    for (int q = 0; q < 4; q++) {
+        k[q] = 0.5 / (sz[q] * sz[q]);
+        cut_arg((zr - he) * (zr - he) * k[q], &arg[q], &in[q]);
+        cut_arg((zr + he) * (zr + he) * k[q], &arg[4 + q], &in[4 + q]);
+    }
+    exp_pass(arg, in, e, 8);
     for (int q = 0; q < 4; q++)
-        sum += gw[q] * area_integrand(s, xd, yd, zr, mid + half * gx[q]);
+        v[q] = e[q] + e[4 + q];
+    if (s->lid) {
+        for (int p = 1; p <= 6; p++) {
+            double d = 2.0 * p * zi, near = d - he - zr;
+            int need = 0;
+            for (int q = 0; q < 4; q++)
+                need |= he <= zi && sz[q] < LT_UNIFORM_MIX * zi &&
+                        !(near > 0.0 && near * near * k[q] >= LT_EXP_CUTOFF);
+            if (!need)
+                break;
+            double zm = zr - he, zp = zr + he;
+            for (int q = 0; q < 4; q++) {
+                cut_arg((zm - d) * (zm - d) * k[q], &arg[q], &in[q]);
+                cut_arg((zp - d) * (zp - d) * k[q], &arg[4 + q], &in[4 + q]);
+                cut_arg((zm + d) * (zm + d) * k[q], &arg[8 + q], &in[8 + q]);
+                cut_arg((zp + d) * (zp + d) * k[q], &arg[12 + q], &in[12 + q]);
+            }
+            exp_pass(arg, in, e, 16);
+            for (int q = 0; q < 4; q++)
+                v[q] += e[q] + e[4 + q] + e[8 + q] + e[12 + q];
+        }
+        for (int q = 0; q < 4; q++)
+            v[q] = he > zi ? 0.0 : sz[q] >= LT_UNIFORM_MIX * zi ? SQRT_2PI * sz[q] / zi : v[q];
+    }
+    /* the erfs of every stretch's ends */
+    double ef[4 * LT_AREA_MAX_VERTICES];
+#pragma omp simd
+    for (int i = 0; i < ne; i++)
+        ef[i] = erf(ea[i]);
+    double sum = 0.0;
+    for (int q = 0; q < 4; q++) {
+        if (m[q] < 2 || v[q] == 0.0)
+            continue;
+        double lat = 0.0;
+        for (int i = off[q]; i + 1 < off[q + 1]; i += 2)
+            lat += 0.5 * (ef[i + 1] - ef[i]);
+        sum += gw[q] * (v[q] / (SQRT_2PI * sz[q]) * lat);
+    }
     return half * sum;
 }
 
@@ -299,21 +388,6 @@ static void add_one(const lt_plume_src *s, size_t r, double xd_m, double c, size
         base[(size_t)q * nrec] += c * comp[q];
 }
 
-/* The point sources' kernel over a block of receptors, written as loops the
- * compiler turns into vector code: glibc's libmvec supplies exp, cbrt and sin
- * for 2, 4 or 8 lanes. math.h declares those vector variants only under
- * -ffast-math; they are declared here without it (libmvec's results are
- * within 4 ulp of the scalar functions', test_plume checks the two paths
- * agree). Built for AVX2 and for any x86-64, the right one picked at load
- * time. Every lane computes what lt_plume_at does; terms it would skip are
- * computed and multiplied by zero, so the sums are the same. */
-#pragma omp declare simd notinbranch
-extern double exp(double);
-#pragma omp declare simd notinbranch
-extern double cbrt(double);
-#pragma omp declare simd notinbranch
-extern double sin(double);
-
 #define RBLOCK 256 /* receptors per block: a block's scratch stays in L1 */
 #define LANES 8    /* batches padded to a multiple of the widest vector */
 
@@ -361,30 +435,6 @@ __attribute__((always_inline)) static inline void sigma_pass(const lt_sigma_term
         for (int j = 0; j < n; j++)
             out[j] = out[j] / (1.0 + c * sqrt(x[j]));
     }
-}
-
-/* The exponent a of exp(-a) bounded by the cutoff into *arg, and into *in
- * whether it was within (1) or not (0): image()'s test. exp is then taken
- * over the bounded arguments in a loop of its own (exp_pass): with the mask
- * applied in the same expression the compiler would move exp into the
- * selected branch, unbounded, and libmvec falls back to scalar code for
- * arguments past ~700. */
-__attribute__((always_inline)) static inline void cut_arg(double a, double *arg, double *in)
-{
-    *arg = a < LT_EXP_CUTOFF ? a : LT_EXP_CUTOFF;
-    *in = a < LT_EXP_CUTOFF ? 1.0 : 0.0;
-}
-
-/* out[j] = exp(-arg[j]) where in[j], else 0 */
-__attribute__((always_inline)) static inline void exp_pass(const double *arg, const double *in,
-                                                           double *out, int n)
-{
-#pragma omp simd
-    for (int j = 0; j < n; j++)
-        out[j] = exp(-arg[j]);
-#pragma omp simd
-    for (int j = 0; j < n; j++)
-        out[j] = in[j] > 0.0 ? out[j] : 0.0;
 }
 
 /* Source s at receptors rx, ry [m] of one block: the receptors it reaches are
