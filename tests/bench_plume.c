@@ -1,8 +1,9 @@
 /* bench_plume.c — throughput of the point-source plume kernel
  * (source x receptor x hour evaluations per second) at 1 and 2 threads on a
  * fixed synthetic case: 40 stacks, a 150 x 160 receptor grid at 1 km, 96
- * hours with winds turning through all directions and classes A-F.
- * Prints a table and writes JSON to the path given as argv[1]. */
+ * hours with winds turning through all directions and classes A-F; area and
+ * road sources; every figure the best of three runs. Prints a table and
+ * writes JSON to the path given as argv[1]. */
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -81,9 +82,21 @@ static double run_sized(int threads, int nsrc, int nx, int ny, int hours, double
     return t;
 }
 
+/* The best of three runs: the machine is shared, and the fastest run is the
+ * one least disturbed (the checksums of the three are the same). */
+static double best_sized(int threads, int nsrc, int nx, int ny, int hours, double *checksum)
+{
+    double best = 1e300;
+    for (int i = 0; i < 3; i++) {
+        double t = run_sized(threads, nsrc, nx, ny, hours, checksum);
+        best = t < best ? t : best;
+    }
+    return best;
+}
+
 static double run(int threads, double *checksum)
 {
-    return run_sized(threads, NSRC, NX, NY, HOURS, checksum);
+    return best_sized(threads, NSRC, NX, NY, HOURS, checksum);
 }
 
 /* Area sources: 10 squares of 1-3 km (roads = 1: 10 road segments 26 m x
@@ -145,6 +158,16 @@ static double run_areas(int threads, int roads, double *evals)
     free(ry);
     free(conc);
     return t;
+}
+
+static double best_areas(int threads, int roads, double *evals)
+{
+    double best = 1e300;
+    for (int i = 0; i < 3; i++) {
+        double t = run_areas(threads, roads, evals);
+        best = t < best ? t : best;
+    }
+    return best;
 }
 
 /* The machine's limit for this kernel: every evaluation that reaches a
@@ -214,7 +237,7 @@ int main(int argc, char **argv)
                           {40, NX, NY / 2, 24}, {40, NX, NY, 48}, {40, NX, NY, 96}};
     double ns[7];
     for (int i = 0; i < 7; i++) {
-        double ck, t = run_sized(2, cs[i][0], cs[i][1], cs[i][2], cs[i][3], &ck);
+        double ck, t = best_sized(2, cs[i][0], cs[i][1], cs[i][2], cs[i][3], &ck);
         ns[i] = 1e9 * t / ((double)cs[i][0] * cs[i][1] * cs[i][2] * cs[i][3]);
         char label[64];
         snprintf(label, sizeof label, "%d src x %dx%d rec x %d h", cs[i][0], cs[i][1], cs[i][2], cs[i][3]);
@@ -226,13 +249,13 @@ int main(int argc, char **argv)
         hi = fmax(hi, ns[i]);
     }
     printf("largest / smallest cost per evaluation: %.2f (1 = exactly linear)\n", hi / lo);
-    double ae, ta1 = run_areas(1, 0, &ae), ta2 = run_areas(2, 0, &ae);
+    double ae, ta1 = best_areas(1, 0, &ae), ta2 = best_areas(2, 0, &ae);
     printf("\narea sources: 10 squares (1-2.8 km) x %d x %d receptors x 24 hours = %.3g evaluations\n",
            NX, NY, ae);
     printf("%-8s %10s %16s %18s %14s\n", "threads", "seconds", "evaluations/s", "us per evaluation", "x AERMOD/core");
     printf("%-8d %10.3f %16.3g %18.3f %14.1f\n", 1, ta1, ae / ta1, 1e6 * ta1 / ae, ae / ta1 / 0.083e6);
     printf("%-8d %10.3f %16.3g %18.3f %14.1f\n", 2, ta2, ae / ta2, 1e6 * ta2 / ae, ae / ta2 / 0.083e6);
-    double le, tl1 = run_areas(1, 1, &le), tl2 = run_areas(2, 1, &le);
+    double le, tl1 = best_areas(1, 1, &le), tl2 = best_areas(2, 1, &le);
     printf("\nline sources (roads): 10 segments 26 m x 5 km x %d x %d receptors x 24 hours = %.3g evaluations\n",
            NX, NY, le);
     printf("%-8s %10s %16s %18s\n", "threads", "seconds", "evaluations/s", "us per evaluation");
