@@ -52,6 +52,45 @@ __attribute__((always_inline)) static inline void exp_pass(const double *arg, co
         out[j] = in[j] > 0.0 ? out[j] : 0.0;
 }
 
+#define LANES 8 /* batches padded to a multiple of the widest vector */
+
+/* Adds the mixing lid's images (lt_plume_vertical: pairs at 2 p zi -/+ he,
+ * p = 1..6) to v[j] for n <= LANES receptors with release heights he[j],
+ * k[j] = 1 / (2 sz[j]^2), pair after pair while any receptor still needs one;
+ * receptors above the lid or mixed through it need none. Terms past the
+ * cutoff add exact zeros, so each receptor's sum is lt_plume_vertical's. */
+__attribute__((always_inline)) static inline void add_images(const double *he, const double *k,
+                                                             const double *sz, int n, double zr,
+                                                             double zi, double *v)
+{
+    double arg[4 * LANES], in[4 * LANES], e[4 * LANES];
+    for (int p = 1; p <= 6; p++) {
+        double d = 2.0 * p * zi, need = 0.0;
+#pragma omp simd reduction(max : need)
+        for (int j = 0; j < n; j++) {
+            double near = d - he[j] - zr;
+            double regular = he[j] <= zi && sz[j] < LT_UNIFORM_MIX * zi ? 1.0 : 0.0;
+            double done = near > 0.0 && near * near * k[j] >= LT_EXP_CUTOFF ? 1.0 : 0.0;
+            double nj = regular > done ? 1.0 : 0.0;
+            need = need > nj ? need : nj;
+        }
+        if (need == 0.0)
+            break;
+#pragma omp simd
+        for (int j = 0; j < n; j++) {
+            double zm = zr - he[j], zp = zr + he[j];
+            cut_arg((zm - d) * (zm - d) * k[j], &arg[j], &in[j]);
+            cut_arg((zp - d) * (zp - d) * k[j], &arg[n + j], &in[n + j]);
+            cut_arg((zm + d) * (zm + d) * k[j], &arg[2 * n + j], &in[2 * n + j]);
+            cut_arg((zp + d) * (zp + d) * k[j], &arg[3 * n + j], &in[3 * n + j]);
+        }
+        exp_pass(arg, in, e, 4 * n);
+#pragma omp simd
+        for (int j = 0; j < n; j++)
+            v[j] += e[j] + e[n + j] + e[2 * n + j] + e[3 * n + j];
+    }
+}
+
 
 static double image(double d_m, double inv_2s2)
 {
@@ -171,7 +210,7 @@ static double gl4(const lt_plume_src *s, double xd, double yd, double zr, double
     }
     off[4] = ne;
     /* the vertical term at the four points (lt_plume_vertical) */
-    double arg[2 * 4 + 4 * 4], in[2 * 4 + 4 * 4], e[2 * 4 + 4 * 4], v[4];
+    double arg[8], in[8], e[8], v[4];
     const double he = s->hs_m, zi = s->zi_m;
     for (int q = 0; q < 4; q++) {
         k[q] = 0.5 / (sz[q] * sz[q]);
@@ -182,25 +221,8 @@ static double gl4(const lt_plume_src *s, double xd, double yd, double zr, double
     for (int q = 0; q < 4; q++)
         v[q] = e[q] + e[4 + q];
     if (s->lid) {
-        for (int p = 1; p <= 6; p++) {
-            double d = 2.0 * p * zi, near = d - he - zr;
-            int need = 0;
-            for (int q = 0; q < 4; q++)
-                need |= he <= zi && sz[q] < LT_UNIFORM_MIX * zi &&
-                        !(near > 0.0 && near * near * k[q] >= LT_EXP_CUTOFF);
-            if (!need)
-                break;
-            double zm = zr - he, zp = zr + he;
-            for (int q = 0; q < 4; q++) {
-                cut_arg((zm - d) * (zm - d) * k[q], &arg[q], &in[q]);
-                cut_arg((zp - d) * (zp - d) * k[q], &arg[4 + q], &in[4 + q]);
-                cut_arg((zm + d) * (zm + d) * k[q], &arg[8 + q], &in[8 + q]);
-                cut_arg((zp + d) * (zp + d) * k[q], &arg[12 + q], &in[12 + q]);
-            }
-            exp_pass(arg, in, e, 16);
-            for (int q = 0; q < 4; q++)
-                v[q] += e[q] + e[4 + q] + e[8 + q] + e[12 + q];
-        }
+        const double hv[4] = {he, he, he, he};
+        add_images(hv, k, sz, 4, zr, zi, v);
         for (int q = 0; q < 4; q++)
             v[q] = he > zi ? 0.0 : sz[q] >= LT_UNIFORM_MIX * zi ? SQRT_2PI * sz[q] / zi : v[q];
     }
@@ -389,15 +411,14 @@ static void add_one(const lt_plume_src *s, size_t r, double xd_m, double c, size
 }
 
 #define RBLOCK 256 /* receptors per block: a block's scratch stays in L1 */
-#define LANES 8    /* batches padded to a multiple of the widest vector */
 
 typedef struct pt_scratch {
     double xd[RBLOCK], yd[RBLOCK];
     double x[RBLOCK], y[RBLOCK], dh[RBLOCK], sy[RBLOCK], sz[RBLOCK], he[RBLOCK], k[RBLOCK];
     double v[RBLOCK], c[RBLOCK];
     /* exponents, masks and exps: the ground's two terms and the crosswind one
-     * of each receptor, then four images of LANES receptors */
-    double arg[3 * RBLOCK + 4 * LANES], in[3 * RBLOCK + 4 * LANES], e[3 * RBLOCK + 4 * LANES];
+     * of each receptor */
+    double arg[3 * RBLOCK], in[3 * RBLOCK], e[3 * RBLOCK];
     int keep[RBLOCK], idx[RBLOCK];
 } pt_scratch;
 
@@ -582,42 +603,9 @@ static int point_block(const lt_plume_src *s, const double *rx, const double *ry
 #pragma omp simd
     for (int j = 0; j < np; j++)
         w->v[j] = w->e[j] + w->e[np + j];
-    if (s->lid) {
-        /* images at 2 p zi -/+ he, p = 1..6 (lt_plume_vertical), for each
-         * run of LANES receptors while any of them still needs them;
-         * receptors above the lid or mixed through it need none */
-        for (int j0 = 0; j0 < np; j0 += LANES) {
-            double *he = w->he + j0, *k = w->k + j0, *v = w->v + j0;
-            for (int p = 1; p <= 6; p++) {
-                double d = 2.0 * p * zi;
-                const double *sz = w->sz + j0;
-                double need = 0.0;
-#pragma omp simd reduction(max : need)
-                for (int j = 0; j < LANES; j++) {
-                    double near = d - he[j] - zr;
-                    double regular = he[j] <= zi && sz[j] < LT_UNIFORM_MIX * zi ? 1.0 : 0.0;
-                    double done = near > 0.0 && near * near * k[j] >= LT_EXP_CUTOFF ? 1.0 : 0.0;
-                    double nj = regular > done ? 1.0 : 0.0;
-                    need = need > nj ? need : nj;
-                }
-                if (need == 0.0)
-                    break;
-                double *arg = w->arg + 3 * np, *in = w->in + 3 * np, *e = w->e + 3 * np;
-#pragma omp simd
-                for (int j = 0; j < LANES; j++) {
-                    double zm = zr - he[j], zp = zr + he[j];
-                    cut_arg((zm - d) * (zm - d) * k[j], &arg[j], &in[j]);
-                    cut_arg((zp - d) * (zp - d) * k[j], &arg[LANES + j], &in[LANES + j]);
-                    cut_arg((zm + d) * (zm + d) * k[j], &arg[2 * LANES + j], &in[2 * LANES + j]);
-                    cut_arg((zp + d) * (zp + d) * k[j], &arg[3 * LANES + j], &in[3 * LANES + j]);
-                }
-                exp_pass(arg, in, e, 4 * LANES);
-#pragma omp simd
-                for (int j = 0; j < LANES; j++)
-                    v[j] += e[j] + e[LANES + j] + e[2 * LANES + j] + e[3 * LANES + j];
-            }
-        }
-    }
+    if (s->lid) /* run by run of LANES receptors */
+        for (int j0 = 0; j0 < np; j0 += LANES)
+            add_images(w->he + j0, w->k + j0, w->sz + j0, LANES, zr, zi, w->v + j0);
     const double qn = s->q_norm, lidf = s->lid ? 1.0 : 0.0;
 #pragma omp simd
     for (int j = 0; j < np; j++) {
