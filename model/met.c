@@ -55,7 +55,7 @@ struct lt_met {
     /* Gridded files: READ_AHEAD records of each variable read in one call
      * (one call per hour costs more than the reading on small grids) */
     float *ahead[NVARS];
-    size_t ahead_k0, ahead_n;
+    size_t ahead_cap, ahead_k0, ahead_n; /* records the buffers hold, the first, how many */
     char optional[160];
     double pack_scale[NVARS], pack_offset[NVARS]; /* packed data (scale_factor, add_offset) */
     /* wrfout files read directly */
@@ -951,16 +951,18 @@ int lt_met_load(lt_met *m, double t_s, lt_error *err)
     }
     size_t n = (size_t)m->nlat * (size_t)m->nlon;
     if ((size_t)k < m->ahead_k0 || (size_t)k >= m->ahead_k0 + m->ahead_n) {
-        size_t na = READ_AHEAD_BYTES / (n * sizeof(float));
-        na = na < 1 ? 1 : na > READ_AHEAD ? READ_AHEAD : na;
-        na = m->nt - (size_t)k < na ? m->nt - (size_t)k : na;
+        if (!m->ahead_cap) {
+            size_t cap = READ_AHEAD_BYTES / (n * sizeof(float));
+            m->ahead_cap = cap < 1 ? 1 : cap > READ_AHEAD ? READ_AHEAD : cap;
+        }
+        size_t na = m->nt - (size_t)k < m->ahead_cap ? m->nt - (size_t)k : m->ahead_cap;
         size_t start[3] = {(size_t)k, 0, 0};
         size_t count[3] = {na, (size_t)m->nlat, (size_t)m->nlon};
         m->ahead_n = 0;
         for (int v = 0; v < NVARS; v++) {
             if (m->varid[v] < 0)
                 continue;
-            if (!m->ahead[v] && !(m->ahead[v] = malloc(READ_AHEAD * n * sizeof(float))))
+            if (!m->ahead[v] && !(m->ahead[v] = malloc(m->ahead_cap * n * sizeof(float))))
                 return lt_error_set(err, LT_ENOMEM, "%s: out of memory reading %s", m->path, m->varname[v]);
             int st = nc_get_vara_float(m->ncid, m->varid[v], start, count, m->ahead[v]);
             if (st) {

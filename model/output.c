@@ -48,6 +48,7 @@ struct lt_output {
      * written as chunks through HDF5 (see put_hours). */
     int deflate, quantize;
     size_t ct, cy, cx;          /* chunk: hours, cells along y and x */
+    size_t ty, tx;              /* chunks (tiles) of a map along y and x */
     hid_t h5file;               /* the file through HDF5 (-1: not opened yet) */
     hid_t h5var[8];             /* its datasets, by slot */
     int h5varid[8], nh5;        /* the netCDF variable of each slot */
@@ -280,6 +281,8 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
     o->ct = ct;
     o->cy = cy;
     o->cx = cx;
+    o->ty = ((size_t)o->ny + cy - 1) / cy;
+    o->tx = ((size_t)o->nx + cx - 1) / cx;
     o->deflate = s->deflate;
     o->quantize = s->significant_digits;
     size_t cs = s->nstations ? s->nstations : 1;
@@ -805,6 +808,12 @@ fail:
  * by HDF5 a second time, shares netCDF's open handle (HDF5 keeps one per
  * file), so the two never see different states. */
 
+/* pm25_src and pm25_county have a level dimension (time, level, y, x) */
+static int has_levels(const lt_output *o, int varid)
+{
+    return varid == o->v_src || varid == o->v_cty;
+}
+
 static void h5_close(lt_output *o)
 {
     for (int i = 0; i < o->nh5; i++)
@@ -881,7 +890,7 @@ static int deflate_pending(lt_output *o, lt_error *err)
 {
     if (!o->njobs)
         return LT_OK;
-    size_t ty = ((size_t)o->ny + o->cy - 1) / o->cy, tx = ((size_t)o->nx + o->cx - 1) / o->cx;
+    size_t ty = o->ty, tx = o->tx;
     long nchunk = o->nchunks;
     chunk_out *co = calloc((size_t)nchunk, sizeof *co);
     int rc = LT_OK, failed = !co, bad = -1, noset = 0;
@@ -917,7 +926,7 @@ static int deflate_pending(lt_output *o, lt_error *err)
     for (long k = 0; k < nchunk && !failed && bad < 0 && !noset; k++) {
         const struct put_job *j = &o->jobs[co[k].job];
         hid_t d = h5_var(o, j->varid, err);
-        int four = j->varid == o->v_src || j->varid == o->v_cty;
+        int four = has_levels(o, j->varid);
         hsize_t off4[4] = {(hsize_t)j->h0, co[k].l, co[k].iy * o->cy, co[k].ix * o->cx};
         hsize_t off3[3] = {(hsize_t)j->h0, co[k].iy * o->cy, co[k].ix * o->cx};
         if (d < 0)
@@ -969,8 +978,7 @@ static int put_hours(lt_output *o, int varid, int h0, int nh, int nlev, size_t t
             memcpy(copy + (size_t)t * lev, data + (size_t)t * tstride, lev * sizeof *copy);
         struct put_job j = {varid, h0, nh, nlev, copy};
         o->jobs[o->njobs++] = j;
-        size_t ty = ((size_t)o->ny + o->cy - 1) / o->cy, tx = ((size_t)o->nx + o->cx - 1) / o->cx;
-        o->nchunks += (long)((size_t)nlev * ty * tx);
+        o->nchunks += (long)((size_t)nlev * o->ty * o->tx);
 #ifdef _OPENMP
         long enough = 4L * omp_get_max_threads();
 #else
@@ -980,7 +988,7 @@ static int put_hours(lt_output *o, int varid, int h0, int nh, int nlev, size_t t
     }
     /* netCDF's own path: uncompressed, quantized, or not a whole chunk in
      * time; a contiguous block in one call */
-    int four = varid == o->v_src || varid == o->v_cty;
+    int four = has_levels(o, varid);
     int calls = tstride == (size_t)nlev * ng ? 1 : nh, per = tstride == (size_t)nlev * ng ? nh : 1;
     for (int t = 0; t < calls; t++) {
         size_t s4[4] = {(size_t)(h0 + t), 0, 0, 0}, c4[4] = {(size_t)per, (size_t)nlev, (size_t)o->ny, (size_t)o->nx};

@@ -569,7 +569,6 @@ static int point_block(const lt_plume_src *s, const double *rx, const double *ry
      * image and the direct term */
     sigma_pass(&s->sy, w->x, w->sy, np);
     sigma_pass(&s->sz, w->x, w->sz, np);
-    const double bid = s->bid ? 1.0 : 0.0; /* as a double: the select below is on doubles */
     const double hs = s->hs_m, zi = s->zi_m;
     if (s->bid) {
 #pragma omp simd
@@ -577,8 +576,8 @@ static int point_block(const lt_plume_src *s, const double *rx, const double *ry
             double sy = w->sy[j], sz = w->sz[j], d = w->dh[j];
             double b = d / 3.5, bs = b * b;
             double syb = sqrt(sy * sy + bs), szb = sqrt(sz * sz + bs);
-            w->sy[j] = bid * d > 0.0 ? syb : sy;
-            w->sz[j] = bid * d > 0.0 ? szb : sz;
+            w->sy[j] = d > 0.0 ? syb : sy;
+            w->sz[j] = d > 0.0 ? szb : sz;
         }
     }
     if (s->sy0sq > 0.0 || s->sz0sq > 0.0) { /* volume sources: a virtual point upwind */
@@ -642,11 +641,12 @@ void lt_plume_accumulate(const lt_plume_src *src, size_t nsrc, const double *rx_
             }
             for (size_t k = 0; k < nsrc; k++) {
                 const lt_plume_src *s = &src[k];
+                /* the whole block upwind (of the whole polygon) or at the stack:
+                 * nothing (the receptors' own test, at the block's farthest corner) */
+                double ux = (s->cos_t > 0.0 ? bx1 : bx0) - s->x_m, uy = (s->sin_t > 0.0 ? by1 : by0) - s->y_m;
+                if (ux * s->cos_t + uy * s->sin_t < (s->poly ? s->umin : 0.0) + LT_X_MIN_M)
+                    continue;
                 if (!s->poly && !s->cy) {
-                    /* the whole block upwind: nothing */
-                    double ux = (s->cos_t > 0.0 ? bx1 : bx0) - s->x_m, uy = (s->sin_t > 0.0 ? by1 : by0) - s->y_m;
-                    if (ux * s->cos_t + uy * s->sin_t < LT_X_MIN_M)
-                        continue;
                     int n = point_block(s, rx_m + r0, ry_m + r0, m, zr_m, &w);
                     for (int j = 0; j < n; j++)
                         if (w.c[j] > 0.0)
