@@ -33,7 +33,12 @@ CPPFLAGS += -I/usr/include/hdf5/serial
 LIBS     := -lnetcdf -L$(H5DIR) -lhdf5 -ldeflate -lproj -ludunits2 -linih -lcjson -lfftw3 -lm
 TESTLIBS := -lcmocka
 
-SRC      := $(filter-out model/main.c,$(wildcard model/*.c))
+# the engine's layers (docs/architecture.md): core, physics, io, policy,
+# solvers, run, products; the program in app/
+LAYERS   := core physics io policy solvers run products
+SRC      := $(foreach l,$(LAYERS),$(wildcard model/$(l)/*.c))
+HDR      := $(wildcard model/*/*.h)
+APP      := $(wildcard model/app/*.c)
 OBJ      := $(SRC:model/%.c=$(BUILD)/obj/%.o)
 TESTS    := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TESTBIN  := $(TESTS:%=$(BUILD)/tests/%)
@@ -51,17 +56,17 @@ $(DEPS_OK): scripts/install-deps.sh
 	@touch $@
 deps: $(DEPS_OK)
 
-$(BUILD)/obj/%.o: model/%.c $(wildcard model/*.h) | $(DEPS_OK)
+$(BUILD)/obj/%.o: model/%.c $(HDR) | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(OMPFLAGS) $(FPFLAGS) -c $< -o $@
 
 $(BUILD)/liblantian.a: $(OBJ)
 	ar rcs $@ $^
 
-$(BUILD)/lantian: model/main.c $(BUILD)/liblantian.a
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(OMPFLAGS) $(FPFLAGS) $< $(BUILD)/liblantian.a $(LIBS) -o $@
+$(BUILD)/lantian: $(APP) $(HDR) $(BUILD)/liblantian.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(OMPFLAGS) $(FPFLAGS) $(APP) $(BUILD)/liblantian.a $(LIBS) -o $@
 
-$(BUILD)/tests/%: tests/%.c tests/lt_test.h $(BUILD)/liblantian.a
+$(BUILD)/tests/%: tests/%.c tests/lt_test.h $(HDR) $(BUILD)/liblantian.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(WARN) $(OMPFLAGS) $(FPFLAGS) $< $(BUILD)/liblantian.a $(LIBS) $(TESTLIBS) -o $@
 

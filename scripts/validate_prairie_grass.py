@@ -210,7 +210,7 @@ def main():
              "(Draxler 1976, as recommended by Irwin 1983), and the vertical from the steady "
              "advection-diffusion equation with Businger-Dyer similarity profiles of wind and "
              "eddy diffusivity from u* and L (K = kappa u* z / phi_h (1 - z/zi)^2), solved "
-             "numerically (`model/kmodel.c`, tested against the exact solution for K = b z). "
+             "numerically (`model/physics/kmodel.c`, tested against the exact solution for K = b z). "
              "u* is the data's, rescaled from kappa = 0.35 to 0.4.", "",
              "Statistics (Chang & Hanna 2004): FB > 0 means under-prediction; the usual "
              "acceptance for research-grade models is |FB| < 0.3, NMSE < 3 (or 1.5), "

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "plume.h"
-#include "rise.h"
+#include "solvers/plume.h"
+#include "physics/rise.h"
 
 #define NSRC 40
 #define NX 150

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "advect.h"
+#include "solvers/advect.h"
 
 #define N 100
 #define PI 3.14159265358979323846

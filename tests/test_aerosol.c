@@ -3,7 +3,7 @@
  * hand below, and its limits (sulfate first, cold and warm air). */
 #include "lt_test.h"
 
-#include "aerosol.h"
+#include "physics/aerosol.h"
 
 static void published_constants(void **state)
 {

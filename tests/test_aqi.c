@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alert.h"
-#include "aqi.h"
-#include "assess.h"
+#include "policy/alert.h"
+#include "policy/aqi.h"
+#include "policy/assess.h"
 #include "fixture.h"
 
 static lt_aqi_table aqi;

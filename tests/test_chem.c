@@ -6,8 +6,8 @@
 
 #include <string.h>
 
-#include "chem.h"
-#include "plume.h"
+#include "physics/chem.h"
+#include "solvers/plume.h"
 
 #define PI 3.14159265358979323846
 

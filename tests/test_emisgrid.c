@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "domain.h"
-#include "emisgrid.h"
+#include "io/config.h"
+#include "io/domain.h"
+#include "io/emisgrid.h"
 #include "fixture.h"
 
 static void clip_area_of_squares(void **state)

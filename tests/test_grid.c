@@ -7,8 +7,8 @@
 
 #include <string.h>
 
-#include "aerosol.h"
-#include "grid.h"
+#include "physics/aerosol.h"
+#include "solvers/grid.h"
 
 #ifdef _OPENMP
 #include <omp.h>

@@ -5,9 +5,9 @@
 
 #include <string.h>
 
-#include "chem.h"
-#include "gridconv.h"
-#include "plume.h"
+#include "physics/chem.h"
+#include "solvers/gridconv.h"
+#include "solvers/plume.h"
 
 #define NX 18
 #define NY 13

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "advect.h"
-#include "vdiff.h"
+#include "solvers/advect.h"
+#include "solvers/vdiff.h"
 
 #define NX 140
 #define NY 3

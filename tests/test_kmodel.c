@@ -4,7 +4,7 @@
  * and carries the flux Q); and the similarity profiles against their limits. */
 #include "lt_test.h"
 
-#include "kmodel.h"
+#include "physics/kmodel.h"
 
 static double u_const(const void *ctx, double z) { (void)z; return *(const double *)ctx; }
 static double k_linear(const void *ctx, double z) { (void)ctx; return 0.16 * z; }

@@ -2,9 +2,9 @@
  * against published formulas and tables, evaluated by hand in the comments. */
 #include "lt_test.h"
 
-#include "rise.h"
-#include "sigma.h"
-#include "stability.h"
+#include "physics/rise.h"
+#include "physics/sigma.h"
+#include "physics/stability.h"
 
 /* Golder (1972) via Seinfeld & Pandis (2006) table 16.4: the line of each
  * class maps back to that class, for several roughness lengths. */

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plume.h"
-#include "rise.h"
+#include "solvers/plume.h"
+#include "physics/rise.h"
 
 #define PI 3.14159265358979323846
 

@@ -4,9 +4,9 @@
 
 #include <string.h>
 
-#include "config.h"
+#include "io/config.h"
 #include "fixture.h"
-#include "profile.h"
+#include "io/profile.h"
 
 static lt_config cfg;
 

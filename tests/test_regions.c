@@ -4,10 +4,10 @@
 
 #include <string.h>
 
-#include "config.h"
+#include "io/config.h"
 #include "fixture.h"
-#include "regions.h"
-#include "run.h"
+#include "io/regions.h"
+#include "run/case.h"
 
 /* Region A: a square 108.30-108.40 x 34.75-34.85 with a hole 108.34-108.36 x
  * 34.79-34.81; region B: two squares (a MultiPolygon), one being the hole. */
@@ -62,7 +62,7 @@ static void assignment_and_raster(void **state)
     snprintf(set3, sizeof set3, "receptors.stations=%s", s2);
     const char *sets[] = {set1, set2, set3};
     lt_config cfg;
-    lt_case cs;
+    lt_case *cs = NULL;
     lt_error err;
     lt_error_clear(&err);
     assert_int_equal(lt_config_load(&cfg, cfgp, sets, 3, &err), 0);
@@ -70,15 +70,17 @@ static void assignment_and_raster(void **state)
     if (rc)
         print_error("%s\n", err.msg);
     assert_int_equal(rc, 0);
-    assert_string_equal(cs.points[0].county, "B县");
-    assert_string_equal(cs.stations[0].county, "A县");
-    assert_int_equal(cs.assigned_counties, 2);
+    size_t np, nst;
+    assert_string_equal(lt_case_sources(cs, &np)[0].county, "B县");
+    assert_string_equal(lt_case_stations(cs, &nst)[0].county, "A县");
+    assert_int_equal(lt_case_assigned_counties(cs), 2);
+    const int *cell_region = lt_case_cell_region(cs);
     /* the grid is 24 x 20 km around 108.4, 34.8: its centre cells straddle A and B */
     int na = 0, nb = 0, nout = 0;
     for (int k = 0; k < cfg.nx * cfg.ny; k++) {
-        na += cs.cell_region[k] == 0;
-        nb += cs.cell_region[k] == 1;
-        nout += cs.cell_region[k] < 0;
+        na += cell_region[k] == 0;
+        nb += cell_region[k] == 1;
+        nout += cell_region[k] < 0;
     }
     /* A: about 9.1 x 11.1 km less the hole (2 x 2 km^2): ~97 cells; B: ~113 */
     assert_true(na > 80 && na < 115);

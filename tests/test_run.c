@@ -5,13 +5,13 @@
 
 #include <omp.h>
 
-#include "chem.h"
-#include "config.h"
-#include "domain.h"
+#include "physics/chem.h"
+#include "io/config.h"
+#include "io/domain.h"
 #include "fixture.h"
-#include "met.h"
-#include "run.h"
-#include "stability.h"
+#include "io/met.h"
+#include "products/products.h"
+#include "physics/stability.h"
 
 /* Runs dir/case.ini with the given overrides on `threads` threads. */
 static lt_summary run_case(const char *dir, const char *const *sets, int nsets, int threads)
@@ -21,7 +21,7 @@ static lt_summary run_case(const char *dir, const char *const *sets, int nsets, 
     lt_error err;
     lt_error_clear(&err);
     lt_config cfg;
-    lt_case cs;
+    lt_case *cs = NULL;
     lt_summary sum;
     omp_set_num_threads(threads);
     int rc = lt_config_load(&cfg, cfgp, sets, nsets, &err);
@@ -30,7 +30,8 @@ static lt_summary run_case(const char *dir, const char *const *sets, int nsets, 
     if (rc)
         print_error("%s\n", err.msg);
     assert_int_equal(rc, 0);
-    rc = lt_run(&cs, "test_run", "test", &sum, &err);
+    lt_run_options opt = {.command_line = "test_run", .version = "test"};
+    rc = lt_run_case(cs, &opt, &sum, &err);
     if (rc)
         print_error("%s\n", err.msg);
     assert_int_equal(rc, 0);
@@ -511,7 +512,7 @@ static void hourly_emissions(void **state)
         char cfgp[600];
         snprintf(cfgp, sizeof cfgp, "%s/case.ini", dir);
         lt_config cfg;
-        lt_case cs;
+        lt_case *cs = NULL;
         lt_error err;
         lt_error_clear(&err);
         const char *sets[] = {s1};

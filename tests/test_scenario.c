@@ -6,10 +6,10 @@
 
 #include <omp.h>
 
-#include "config.h"
+#include "io/config.h"
 #include "fixture.h"
-#include "run.h"
-#include "scenario.h"
+#include "products/products.h"
+#include "policy/scenario.h"
 
 #define AQI_RULES "assessment.aqi_rules=inputs/policy/aqi_HJ633-2012.ini"
 
@@ -18,13 +18,14 @@ static int run_dir(const char *dir, const char *const *sets, int nsets, lt_error
     char cfgp[512];
     snprintf(cfgp, sizeof cfgp, "%s/case.ini", dir);
     lt_config cfg;
-    lt_case cs;
+    lt_case *cs = NULL;
     lt_summary sum;
     int rc = lt_config_load(&cfg, cfgp, sets, nsets, err);
     if (!rc) {
         rc = lt_case_load(&cs, &cfg, err);
         if (!rc) {
-            rc = lt_run(&cs, "test", "test", &sum, err);
+            lt_run_options opt = {.command_line = "test", .version = "test"};
+            rc = lt_run_case(cs, &opt, &sum, err);
             if (!rc)
                 lt_summary_free(&sum);
             lt_case_free(&cs);
@@ -37,7 +38,7 @@ static int run_dir(const char *dir, const char *const *sets, int nsets, lt_error
 /* Reads dir/case.ini with the overrides and loads its case. On success both
  * are the caller's to free; on failure nothing is left to free. */
 static int load_case(const char *dir, const char *const *sets, int nsets, lt_config *cfg,
-                     lt_case *cs, lt_error *err)
+                     lt_case **cs, lt_error *err)
 {
     char cfgp[512];
     snprintf(cfgp, sizeof cfgp, "%s/case.ini", dir);
@@ -151,21 +152,23 @@ static void rules_select_the_right_sources(void **state)
                       "[scenario.t]\ncut = county=A县 factor=0.25\ncut = id=P3 sector=solvents factor=0.1\n"
                       "[scenario.u]\ncut = sector=industry grade=A factor=0\n");
     lt_config cfg;
-    lt_case cs;
+    lt_case *cs = NULL;
     lt_error err;
     const char *sets[] = {AQI_RULES};
     assert_int_equal(load_case(dir, sets, 1, &cfg, &cs, &err), 0);
-    const lt_scenarios *sc = cs.scen;
+    const lt_scenarios *sc = lt_case_scenarios(cs);
+    size_t npoints;
+    const lt_point *points = lt_case_sources(cs, &npoints);
     assert_int_equal(sc->n, 3);
     /* P1 coal A (A县), P2 industry C (B县), P3 solvents D (B县) */
     const double want[3][3] = {{1.0, 0.5, 0.5}, {0.25, 1.0, 0.1}, {1.0, 1.0, 1.0}};
     for (int s = 0; s < 3; s++)
-        for (size_t i = 0; i < cs.npoints; i++) {
-            uint64_t sig = lt_scenario_signature(sc, &cs.points[i]);
+        for (size_t i = 0; i < npoints; i++) {
+            uint64_t sig = lt_scenario_signature(sc, &points[i]);
             assert_rel(lt_scenario_factor(sc, s, sig, cfg.start_s, 0), want[s][i], 1e-15);
         }
     /* groups: sources sharing tag and rules share a group */
-    assert_int_equal(cs.ngroups, 3);
+    assert_int_equal(lt_case_ngroups(cs), 3);
     lt_case_free(&cs);
     lt_config_free(&cfg);
     remove_case(dir);
@@ -273,7 +276,7 @@ static void unknown_selectors(void **state)
         snprintf(sec, sizeof sec, "[scenario.x]\n%s", cases[i][0]);
         write_config(dir, sec);
         lt_config cfg;
-        lt_case cs;
+        lt_case *cs = NULL;
         lt_error err;
         const char *sets[] = {AQI_RULES, "assessment.alert_rules=inputs/policy/alert_2018.ini",
                               "assessment.measures=inputs/policy/measures_2018.csv"};
@@ -303,17 +306,19 @@ static void cuts_file(void **state)
     write_config(dir, "[scenario.f]\ncuts_file = plan.csv\n"
                       "[scenario.l]\ncut = sector=coal factor=0.3\ncut = grade=C|D county=B县 species=pm25 factor=0.5\n");
     lt_config cfg;
-    lt_case cs;
+    lt_case *cs = NULL;
     lt_error err;
     const char *sets[] = {AQI_RULES};
     int rc = load_case(dir, sets, 1, &cfg, &cs, &err);
     if (rc)
         print_error("%s\n", err.msg);
     assert_int_equal(rc, 0);
-    for (size_t i = 0; i < cs.npoints; i++) {
-        uint64_t sig = lt_scenario_signature(cs.scen, &cs.points[i]);
-        double a = lt_scenario_factor(cs.scen, 0, sig, cfg.start_s, 0);
-        double b = lt_scenario_factor(cs.scen, 1, sig, cfg.start_s, 0);
+    size_t npoints;
+    const lt_point *points = lt_case_sources(cs, &npoints);
+    for (size_t i = 0; i < npoints; i++) {
+        uint64_t sig = lt_scenario_signature(lt_case_scenarios(cs), &points[i]);
+        double a = lt_scenario_factor(lt_case_scenarios(cs), 0, sig, cfg.start_s, 0);
+        double b = lt_scenario_factor(lt_case_scenarios(cs), 1, sig, cfg.start_s, 0);
         assert_rel(a, b, 1e-15);
     }
     lt_case_free(&cs);

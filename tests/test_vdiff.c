@@ -6,7 +6,7 @@
 
 #include <stdlib.h>
 
-#include "vdiff.h"
+#include "solvers/vdiff.h"
 
 #define PI 3.14159265358979323846
 

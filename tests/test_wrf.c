@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "met.h"
+#include "io/config.h"
+#include "io/met.h"
 
 #define NXW 12
 #define NYW 10

@@ -1,0 +1,223 @@
+/* main.c — the lantian program: parses the command line, calls the library,
+ * prints the summary or the one error line, and sets the exit code. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#ifdef LT_MPI
+#include <mpi.h>
+#endif
+
+#include "app/report.h"
+#include "core/lt_error.h"
+#include "io/config.h"
+#include "products/products.h"
+
+#ifndef LT_VERSION
+#define LT_VERSION "0.1.0"
+#endif
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "lantian %s — PM2.5 dispersion and emergency-scenario engine\n"
+            "\n"
+            "Usage:\n"
+            "  lantian run CONFIG [--set section.key=value]... [--threads N] [--restart]\n"
+            "  lantian check CONFIG [--set section.key=value]...\n"
+            "  lantian --help | --version\n"
+            "\n"
+            "run    simulates hourly PM2.5 and writes [output] file (NetCDF-4, CF-1.8)\n"
+            "check  reads and validates every input, prints what it found, writes nothing\n"
+            "\n"
+            "Threads: --threads N, else OMP_NUM_THREADS, else all cores.\n"
+            "--restart resumes a run that [run] checkpoint_hours checkpointed (OUTPUT.ckpt)\n"
+            "from its last checkpoint; the same CONFIG and --set overrides are needed.\n"
+            "Relative paths in CONFIG resolve against CONFIG's folder; paths given\n"
+            "with --set resolve against the current directory.\n",
+            LT_VERSION);
+}
+
+/* A progress line on stderr (only when it is a terminal): hours done, rate,
+ * time left, redrawn in place at most every half second. */
+static void show_progress(void *user, int done, int total, double elapsed_s)
+{
+    double *last = user;
+    if (done < total && elapsed_s - *last < 0.5)
+        return;
+    *last = elapsed_s;
+    double rate = elapsed_s > 0 ? done / elapsed_s : 0.0;
+    double left = rate > 0 ? (total - done) / rate : 0.0;
+    fprintf(stderr, "\r  %d/%d hours  %.0f h/s  %.0f s left   %s", done, total, rate, left,
+            done == total ? "\n" : "");
+    fflush(stderr);
+}
+
+/* The command line after the command word. */
+typedef struct args {
+    const char *cmd, *config;
+    const char **sets;
+    int nsets, threads, restart;
+} args;
+
+/* Parses argv[2..]; returns 0, or the exit code after printing why not. */
+static int parse_args(int argc, char **argv, args *a)
+{
+    a->sets = calloc((size_t)argc, sizeof *a->sets);
+    if (!a->sets)
+        return 1;
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--set") && i + 1 < argc) {
+            a->sets[a->nsets++] = argv[++i];
+        } else if (!strncmp(argv[i], "--set=", 6)) {
+            a->sets[a->nsets++] = argv[i] + 6;
+        } else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
+            char *end;
+            long t = strtol(argv[++i], &end, 10);
+            if (*end || t < 1 || t > 1024) {
+                fprintf(stderr, "lantian: --threads '%s': expected a whole number from 1 to 1024\n", argv[i]);
+                return 2;
+            }
+            a->threads = (int)t;
+        } else if (!strcmp(argv[i], "--restart")) {
+            a->restart = 1;
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "lantian: unknown option '%s' (see lantian --help)\n", argv[i]);
+            return 2;
+        } else if (!a->config) {
+            a->config = argv[i];
+        } else {
+            fprintf(stderr, "lantian: unexpected argument '%s': one CONFIG only\n", argv[i]);
+            return 2;
+        }
+    }
+    if (!a->config) {
+        fprintf(stderr, "lantian: %s needs a CONFIG file (see lantian --help)\n", a->cmd);
+        return 2;
+    }
+    return 0;
+}
+
+/* The command line as one string, for the output's provenance. */
+static char *join_args(int argc, char **argv)
+{
+    size_t len = 1;
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    char *s = malloc(len);
+    if (!s)
+        return NULL;
+    s[0] = '\0';
+    for (int i = 0; i < argc; i++) {
+        if (i)
+            strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
+}
+
+/* `check` or `run` on a loaded case; *forwarded when another rank has the
+ * error message. */
+static int execute(const args *a, lt_case *cs, const char *cmdline, int rank, int ranks, int *forwarded,
+                   lt_error *err)
+{
+    if (!strcmp(a->cmd, "check")) {
+        int rc = lt_case_check_met(cs, err);
+        if (!rc && rank == 0)
+            lt_print_check(stdout, cs);
+        return rc;
+    }
+    double last = -1.0;
+    lt_run_options opt = {.command_line = cmdline, .version = LT_VERSION, .restart = a->restart,
+                          .mpi_rank = rank, .mpi_ranks = ranks};
+    if (isatty(fileno(stderr)) && rank == 0) {
+        opt.progress = show_progress;
+        opt.progress_user = &last;
+    }
+    lt_summary sum;
+    int rc = lt_run_case(cs, &opt, &sum, err);
+    *forwarded = rc && rank > 0; /* rank 0 has the message and stops the run */
+    if (!rc) {
+        if (rank == 0)
+            lt_print_summary(stdout, cs, &sum, LT_VERSION);
+        lt_summary_free(&sum);
+    }
+    return rc;
+}
+
+/* The program: rank and ranks are MPI's (0 and 1 without MPI); only rank 0
+ * prints, except an error, which the rank that met it prints. */
+static int lantian_main(int argc, char **argv, int rank, int ranks)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("lantian %s\n", LT_VERSION);
+        return 0;
+    }
+    args a = {.cmd = argv[1]};
+    if (strcmp(a.cmd, "run") && strcmp(a.cmd, "check")) {
+        fprintf(stderr, "lantian: unknown command '%s' (expected run, check, --help or --version)\n", a.cmd);
+        return 2;
+    }
+    int code = parse_args(argc, argv, &a);
+    char *cmdline = code ? NULL : join_args(argc, argv);
+    if (code || !cmdline) {
+        free(a.sets);
+        return code ? code : 1;
+    }
+#ifdef _OPENMP
+    if (a.threads > 0)
+        omp_set_num_threads(a.threads);
+#endif
+    lt_error err;
+    lt_error_clear(&err);
+    lt_config cfg;
+    lt_case *cs = NULL;
+    int forwarded = 0;
+    int rc = lt_config_load(&cfg, a.config, a.sets, a.nsets, &err);
+    if (!rc) {
+        if (!(rc = lt_case_load(&cs, &cfg, &err)))
+            rc = execute(&a, cs, cmdline, rank, ranks, &forwarded, &err);
+        lt_case_free(&cs);
+        lt_config_free(&cfg);
+    }
+    free(cmdline);
+    free(a.sets);
+    if (forwarded)
+        return 3;
+    if (rc) {
+        if (ranks > 1)
+            fprintf(stderr, "lantian: error (rank %d): %s\n", rank, err.msg);
+        else
+            fprintf(stderr, "lantian: error: %s\n", err.msg);
+        return 1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+#ifdef LT_MPI
+    int provided, rank = 0, ranks = 1;
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+    int rc_main = lantian_main(argc, argv, rank, ranks);
+    if (rc_main == 1 && ranks > 1)
+        MPI_Abort(MPI_COMM_WORLD, 1); /* the other ranks may wait on this one */
+    MPI_Finalize();
+    return rc_main ? 1 : 0;
+#else
+    return lantian_main(argc, argv, 0, 1);
+#endif
+}

@@ -1,0 +1,50 @@
+/* products.h — the products of a run (run/product.h), one file each:
+ *
+ *   maps.c         pm25 (hourly map), pm25_mean, the grid's mean and maximum
+ *   fields.c       the tag, county and component maps (hour, day or period means)
+ *   stations.c     station_pm25, station_pm25_src, station means and maxima, sector shares
+ *   split.c        station_pm25_split (sector x county at stations), county shares
+ *   components.c   station_pm25_component(_src), component shares
+ *   assessment.c   the daily assessment (HJ 633 AQI) and the alerts
+ *   scenarios.c    the scenarios recombined from the groups, OUTPUT_scenarios.csv
+ *   zeroout.c      the grid model's zero-out (brute force) beside its tags
+ *   budget.c       the grid model's mass budget and statistics
+ *   calm.c         calm_sources and the calm-hour counts
+ *
+ * lt_products_attach attaches every product the case's configuration asks
+ * for, in this order; adding a product is one new file and one line there. */
+#ifndef LT_PRODUCTS_H
+#define LT_PRODUCTS_H
+
+#include "run/run.h"
+
+/* The products some others read: the station series (their totals per hour
+ * and station, and the sum of their sector contributions over stations and
+ * hours), and the baseline's assessment (the alert level of each hour). */
+typedef struct lt_stations_product lt_stations_product;
+typedef struct lt_assessment_product lt_assessment_product;
+
+const double *lt_stations_totals(const lt_stations_product *p);  /* [hour][station] */
+double lt_stations_tag_total(const lt_stations_product *p);
+const int *lt_assessment_alert_hours(const lt_assessment_product *p);
+const double *lt_assessment_city_values(const lt_assessment_product *p);
+
+int lt_maps_attach(lt_run *run, lt_error *err);
+int lt_fields_attach(lt_run *run, lt_error *err);
+int lt_stations_attach(lt_run *run, lt_stations_product **st, lt_error *err);
+int lt_split_attach(lt_run *run, const lt_stations_product *st, lt_error *err);
+int lt_components_attach(lt_run *run, const lt_stations_product *st, lt_error *err);
+int lt_assessment_attach(lt_run *run, const lt_stations_product *st, lt_assessment_product **as, lt_error *err);
+int lt_scenarios_attach(lt_run *run, const lt_stations_product *st, const lt_assessment_product *as,
+                        lt_error *err);
+int lt_zeroout_attach(lt_run *run, lt_error *err);
+int lt_budget_attach(lt_run *run, lt_error *err);
+int lt_calm_attach(lt_run *run, lt_error *err);
+
+/* Every product the run's configuration asks for. */
+int lt_products_attach(lt_run *run, lt_error *err);
+
+/* A whole run: create, attach every product, execute, free. */
+int lt_run_case(lt_case *cs, const lt_run_options *opt, lt_summary *sum, lt_error *err);
+
+#endif

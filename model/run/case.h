@@ -1,0 +1,102 @@
+/* case.h — a configured case: every input of a run read and checked (the
+ * domain, sources, stations, weather, inventory, profiles, background,
+ * counties, rules and scenarios), and the source groups the solvers carry:
+ * sources sharing a sector tag, a county tag and the same scenario rules
+ * form one group, so each scenario is a weighted sum of the groups.
+ *
+ * An opaque handle: lt_case_load / lt_case_free, and getters. */
+#ifndef LT_CASE_H
+#define LT_CASE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/lt_error.h"
+#include "io/config.h"
+#include "io/domain.h"
+#include "io/emisgrid.h"
+#include "io/houremis.h"
+#include "io/inventory.h"
+#include "io/met.h"
+#include "io/regions.h"
+#include "policy/alert.h"
+#include "policy/aqi.h"
+#include "policy/scenario.h"
+
+#define LT_CALM_MS 0.5 /* 10 m wind below which an hour is calm */
+
+typedef struct lt_case lt_case;
+
+/* Reads every input named by cfg and checks it: sources and stations inside
+ * the domain (sources within [sources] margin_km of it), meteorology covering
+ * every hour of the run. cfg must outlive the case. */
+int lt_case_load(lt_case **cs, const lt_config *cfg, lt_error *err);
+
+/* Reads and checks every hour of meteorology the run needs. */
+int lt_case_check_met(lt_case *cs, lt_error *err);
+
+/* Frees the case and sets *cs to NULL. Safe with NULL. */
+void lt_case_free(lt_case **cs);
+
+const lt_config *lt_case_config(const lt_case *cs);
+const lt_domain *lt_case_domain(const lt_case *cs);
+const lt_met *lt_case_met(const lt_case *cs);
+
+/* The explicit sources (stacks, volumes, areas, road segments) in file
+ * order, and the stations. */
+const lt_point *lt_case_sources(const lt_case *cs, size_t *n);
+const lt_station *lt_case_stations(const lt_case *cs, size_t *n);
+
+/* Sector tags: the sectors that have sources, in the config's order, then
+ * the background's tag (lt_case_background_tag, -1 without one). */
+int lt_case_ntags(const lt_case *cs);
+const char *const *lt_case_tag_names(const lt_case *cs);
+int lt_case_background_tag(const lt_case *cs);
+
+/* County tags: the counties of the sources in order of appearance
+ * ("unassigned" for sources without one), then the background's. */
+size_t lt_case_nsrc_counties(const lt_case *cs);
+const char *const *lt_case_src_county_names(const lt_case *cs);
+
+/* The stations' counties, in order of appearance, and each station's. */
+size_t lt_case_station_counties(const lt_case *cs, const char *const **names, const int **county_of_station);
+
+/* Source groups: [0, npoint_groups) the explicit sources', then one per
+ * gridded sector and county, then the background's (the last). Per group:
+ * its sector tag, its county tag and its scenario signature. */
+int lt_case_ngroups(const lt_case *cs);
+const int *lt_case_group_tags(const lt_case *cs);
+const int *lt_case_group_counties(const lt_case *cs);
+const uint64_t *lt_case_group_signatures(const lt_case *cs);
+
+/* Components carried: 1 (PM2.5), LT_NCOMP (plume, secondary on) or
+ * LT_NCOMP_GRID (grid and hybrid, with ammonium). */
+int lt_case_ncomp(const lt_case *cs);
+
+/* The rules of the assessment (NULL without [assessment] aqi_rules or
+ * alert_rules) and the scenarios (NULL without [scenario.*]). */
+const lt_aqi_table *lt_case_aqi(const lt_case *cs);
+const lt_alert_rules *lt_case_alert(const lt_case *cs);
+const lt_scenarios *lt_case_scenarios(const lt_case *cs);
+
+/* The county polygons (NULL without [domain] counties), the region of each
+ * receptor cell (-1 outside), and how many sources and stations were given
+ * their county from the polygons. */
+const lt_regions *lt_case_regions(const lt_case *cs);
+const int *lt_case_cell_region(const lt_case *cs);
+int lt_case_assigned_counties(const lt_case *cs);
+
+/* The hourly stack emissions (NULL: none) and the gridded inventory (NULL:
+ * none) with its number of sector x county groups. */
+const lt_houremis *lt_case_hourly(const lt_case *cs);
+const lt_emisgrid *lt_case_gridded(const lt_case *cs);
+int lt_case_grid_ngroups(const lt_case *cs);
+
+/* Emissions of source i in the hour starting at t_s, ug/s: q = PM2.5, SO2,
+ * NOx, VOC, NH3 (the hourly file's measured rates when it has the stack, else
+ * the annual rates times the temporal profile), and the exit velocity and
+ * temperature of the hour. */
+void lt_case_source_rates(const lt_case *cs, size_t i, double t_s, double q[5], double *vel_ms,
+                          double *temp_K);
+
+#endif

@@ -1,0 +1,54 @@
+/* case_impl.h — the body of lt_case, for the modules that turn it into each
+ * hour's emissions: case.c (loading), sources.c (the plume's sources of an
+ * hour), solver.c (the solver stage) and gridrun.c (the grid model). The
+ * products and the program use case.h's getters only. */
+#ifndef LT_CASE_IMPL_H
+#define LT_CASE_IMPL_H
+
+#include "io/profile.h"
+#include "run/case.h"
+
+struct lt_case {
+    const lt_config *cfg;
+    lt_domain *domain;
+    lt_point *points;
+    size_t npoints;
+    lt_station *stations;
+    size_t nstations;
+    lt_met *met;
+    int ntags;                            /* sectors that have sources */
+    int tag_of_sector[LT_MAX_SECTORS];    /* -1 when the sector has none */
+    const char *tag_names[LT_MAX_SECTORS + 1];
+    double *background;                   /* [hour] ug m-3, or NULL */
+    int background_tag;                   /* its tag (the last), or -1 */
+    int have_aqi, have_alert;             /* [assessment] files given */
+    lt_aqi_table aqi;
+    lt_alert_rules alert;
+    size_t ncounties;                     /* the stations' counties, in order of appearance */
+    const char **county_names;
+    int *county_of_station;
+    lt_scenarios *scen;                   /* NULL: no [scenario.*] */
+    int ngroups;
+    int *group_of_point;                  /* [npoints] */
+    int npoint_groups;                    /* the explicit sources' groups: [0, npoint_groups) */
+    int *group_tag;                       /* [ngroups] */
+    int *group_county;                    /* [ngroups] index into src_county_names */
+    uint64_t *group_sig;                  /* [ngroups] */
+    size_t nsrc_counties;
+    const char **src_county_names;
+    int ncomp;
+    /* Gridded area emissions ([gridded]): groups [grid_group0, grid_group0 +
+     * grid_ngroups), one per sector and county, convolved on the grid. */
+    lt_houremis *hourly;                  /* [sources] hourly stack emissions, or NULL */
+    lt_emisgrid *gridded;
+    int grid_group0, grid_ngroups;
+    int *grid_group_sector;               /* [grid_ngroups] config sector index */
+    int *cell_county;                     /* [ny*nx] county tag of cells with gridded emission, else -1 */
+    int grid_month;                       /* month (0-11, UTC) of the emissions loaded */
+    lt_profiles profiles;                 /* temporal factors per sector */
+    lt_regions *regions;                  /* [domain] counties, or NULL */
+    int *cell_region;                     /* [ny*nx] region of each cell, -1 outside */
+    int assigned_counties;                /* sources and stations given a county */
+};
+
+#endif

@@ -1,0 +1,468 @@
+/* solver.c — the solver stage (see solver.h). */
+#include "run/solver.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#ifdef LT_MPI
+#include <mpi.h>
+#endif
+
+#include "physics/rise.h"
+#include "physics/stability.h"
+#include "run/case_impl.h"
+#include "solvers/gridconv.h"
+
+#define PI 3.14159265358979323846
+
+struct lt_solver {
+    lt_case *cs;
+    const lt_sigma_curves *curves;
+    int rank, ranks;
+    size_t ngrid, nst, nrec;
+    int ngroups, ncomp;
+    double *rx, *ry;      /* [receptor] */
+    double *gconc;        /* the planes of the current hour */
+    lt_hour_sources *hs;
+    int calm;
+    lt_counts counts;
+    /* gridded emissions (plume): the convolution and its maps */
+    lt_gridconv *gc;
+    int *gmap;            /* [grid group][height][LT_EG_NSPECIES] map index, -1: none */
+    /* the grid model ([solver] method = grid or hybrid) */
+    lt_gridrun *gr;
+    double *pconc;        /* hybrid: explicit groups' plumes [group][ncp][receptor] */
+    int ncp;              /* components of the plume: 1 or LT_NCOMP */
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The emission species each component comes from. */
+static int comp_emission(int ncomp, int c)
+{
+    static const int sp[LT_NCOMP] = {LT_EG_PM25, LT_EG_SO2, LT_EG_NOX, LT_EG_VOC};
+    return ncomp == 1 ? LT_EG_PM25 : sp[c];
+}
+
+/* Builds (reload = 0) or replaces (reload = 1) the transformed emission map
+ * of every gridded group, height and species. */
+static int grid_maps(lt_solver *sv, int reload, lt_error *err)
+{
+    lt_case *cs = sv->cs;
+    const lt_emisgrid *g = cs->gridded;
+    int nh = g->nheights;
+    double *tmp = malloc(sv->ngrid * sizeof *tmp);
+    if (!tmp)
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    int rc = LT_OK;
+    for (int gg = 0; gg < cs->grid_ngroups && !rc; gg++) {
+        int k = cs->grid_group_sector[gg], cty = cs->group_county[cs->grid_group0 + gg];
+        for (int l = 0; l < nh && !rc; l++)
+            for (int sp = 0; sp < LT_EG_NSPECIES && !rc; sp++) {
+                int *slot = &sv->gmap[((size_t)gg * nh + l) * LT_EG_NSPECIES + sp];
+                const double *e = g->emis[k][l][sp];
+                int any = 0;
+                for (size_t r = 0; r < sv->ngrid; r++) {
+                    tmp[r] = e && cs->cell_county[r] == cty ? e[r] : 0.0;
+                    any |= tmp[r] > 0.0;
+                }
+                if (!reload) {
+                    *slot = -1;
+                    if (any)
+                        rc = lt_gridconv_add_map(sv->gc, tmp, slot, err);
+                } else if (*slot >= 0) {
+                    lt_gridconv_set_map(sv->gc, *slot, tmp);
+                } else if (any) {
+                    rc = lt_error_set(err, LT_EINPUT,
+                                      "%s: sector '%s' emits in county '%s' at %g m in a later month but not in the "
+                                      "run's first month: expected the same sectors, counties and heights every month",
+                                      cs->cfg->gridded_path, cs->cfg->sectors[k], cs->src_county_names[cty],
+                                      g->height_m[l]);
+                }
+            }
+    }
+    free(tmp);
+    return rc;
+}
+
+static int create_buffers(lt_solver *sv, lt_error *err)
+{
+    lt_case *cs = sv->cs;
+    const lt_config *cfg = cs->cfg;
+    sv->rx = malloc(sv->nrec * sizeof *sv->rx);
+    sv->ry = malloc(sv->nrec * sizeof *sv->ry);
+    sv->gconc = malloc((size_t)sv->ngroups * (size_t)sv->ncomp * sv->nrec * sizeof *sv->gconc);
+    if (!sv->rx || !sv->ry || !sv->gconc)
+        return lt_error_set(err, LT_ENOMEM, "out of memory for %zu receptors x %d source groups", sv->nrec,
+                            sv->ngroups);
+    for (int j = 0; j < cfg->ny; j++)
+        for (int i = 0; i < cfg->nx; i++) {
+            sv->rx[(size_t)j * cfg->nx + i] = lt_domain_x(cs->domain, i);
+            sv->ry[(size_t)j * cfg->nx + i] = lt_domain_y(cs->domain, j);
+        }
+    for (size_t k = 0; k < sv->nst; k++) {
+        sv->rx[sv->ngrid + k] = cs->stations[k].x_m;
+        sv->ry[sv->ngrid + k] = cs->stations[k].y_m;
+    }
+    int rc = lt_hour_sources_create(&sv->hs, cs, err);
+    if (rc)
+        return rc;
+    if (cs->gridded) {
+        int nh = cs->gridded->nheights;
+        if (!(sv->gmap = malloc(((size_t)cs->grid_ngroups * nh + 1) * LT_EG_NSPECIES * sizeof *sv->gmap)))
+            return lt_error_set(err, LT_ENOMEM, "out of memory");
+        if ((rc = lt_gridconv_create(&sv->gc, cfg->nx, cfg->ny, nh * sv->ncomp, err)) || (rc = grid_maps(sv, 0, err)))
+            return rc;
+    }
+    return LT_OK;
+}
+
+int lt_solver_create(lt_solver **out, lt_case *cs, int rank, int ranks, lt_error *err)
+{
+    const lt_config *cfg = cs->cfg;
+    *out = NULL;
+    if (ranks > 1 && cfg->solver != LT_SOLVER_PLUME)
+        return lt_error_set(err, LT_EINPUT, "%s: [solver] method = %s with %d MPI ranks: expected method = plume "
+                            "(MPI splits the hours among ranks; the grid model carries each hour into the next)",
+                            cfg->path, cfg->solver == LT_SOLVER_GRID ? "grid" : "hybrid", ranks);
+    lt_solver *sv = calloc(1, sizeof *sv);
+    if (!sv)
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    sv->cs = cs;
+    sv->curves = lt_sigma_curves_find(cfg->curves);
+    sv->rank = rank;
+    sv->ranks = ranks;
+    sv->ngrid = (size_t)cfg->nx * (size_t)cfg->ny;
+    sv->nst = cs->nstations;
+    sv->nrec = sv->ngrid + sv->nst;
+    sv->ngroups = cs->ngroups;
+    sv->ncomp = cs->ncomp;
+    sv->ncp = sv->ncomp > 1 ? LT_NCOMP : 1;
+    int rc = create_buffers(sv, err);
+    if (!rc && cfg->solver != LT_SOLVER_PLUME) {
+        int zero_out = cfg->zero_out;
+        rc = lt_gridrun_create(&sv->gr, cs, sv->rx, sv->ry, sv->nrec, sv->ncomp, zero_out, err);
+        if (!rc && cfg->solver == LT_SOLVER_HYBRID &&
+            !(sv->pconc = malloc(((size_t)cs->npoint_groups * (size_t)sv->ncp + 1) * sv->nrec * sizeof *sv->pconc)))
+            rc = lt_error_set(err, LT_ENOMEM, "out of memory for the hybrid's plumes");
+    }
+    if (rc) {
+        lt_solver_free(&sv);
+        return rc;
+    }
+    *out = sv;
+    return LT_OK;
+}
+
+void lt_solver_free(lt_solver **p)
+{
+    lt_solver *sv = p ? *p : NULL;
+    if (!sv)
+        return;
+    free(sv->rx);
+    free(sv->ry);
+    free(sv->gconc);
+    lt_hour_sources_free(&sv->hs);
+    free(sv->gmap);
+    lt_gridconv_free(&sv->gc);
+    lt_gridrun_free(&sv->gr);
+    free(sv->pconc);
+    free(sv);
+    *p = NULL;
+}
+
+/* MEIC's monthly files: the month of t_s loaded (and the convolution's maps
+ * replaced) when the run enters a new month. */
+static int gridded_month(lt_solver *sv, double t_s, lt_error *err)
+{
+    lt_case *cs = sv->cs;
+    const lt_config *cfg = cs->cfg;
+    if (cfg->gridded_layout != LT_GRIDDED_MEIC)
+        return LT_OK;
+    time_t tt = (time_t)t_s;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    if (tm.tm_mon == cs->grid_month)
+        return LT_OK;
+    lt_emisgrid next;
+    int rc = lt_emisgrid_load(&next, cfg, cs->domain, t_s, err);
+    if (rc)
+        return rc;
+    lt_emisgrid_free(cs->gridded);
+    *cs->gridded = next;
+    cs->grid_month = tm.tm_mon;
+    return sv->gc ? grid_maps(sv, 1, err) : LT_OK;
+}
+
+/* The convolution kernel of each release height for the hour: the area
+ * plume of one cell under the domain centre's weather m (speed > 0). */
+static void gridded_kernels(lt_solver *sv, double t_s, const lt_met_point *m, double speed)
+{
+    lt_case *cs = sv->cs;
+    const lt_config *cfg = cs->cfg;
+    const lt_emisgrid *g = cs->gridded;
+    const lt_sigma_curves *curves = sv->curves->similarity ? lt_sigma_curves_find("briggs-rural") : sv->curves;
+    lt_pg_class cls = cfg->stability_turner
+                          ? lt_stability_turner(speed, lt_turner_nri(cfg->center_lon, cfg->center_lat, t_s + 1800.0, m->cloud))
+                          : lt_stability_golder(m->rmol, cfg->z0_m);
+    double ang = atan2(m->v10, m->u10) + lt_domain_north_rotation(cs->domain, cfg->center_lon, cfg->center_lat);
+    double dx = cfg->dx_m, h = 0.5 * dx;
+    lt_chem_src chem; /* per unit emission of each species: the same for every height */
+    if (sv->ncomp > 1) {
+        lt_chem_rates r;
+        double sun = sin(lt_solar_altitude(cfg->center_lon, cfg->center_lat, t_s + 1800.0) * PI / 180.0);
+        lt_chem_rates_at(&cfg->chem, sun, m->rh, m->rain, m->pblh, &r);
+        const double unit[4] = {1.0, 1.0, 1.0, 1.0};
+        lt_chem_src_setup(&chem, &cfg->chem, &r, unit);
+    }
+    for (int l = 0; l < g->nheights; l++) {
+        lt_plume_src s;
+        memset(&s, 0, sizeof s);
+        s.cos_t = cos(ang);
+        s.sin_t = sin(ang);
+        double us = lt_wind_at_height(speed, cfg->wind_height_m, g->height_m[l], cls, curves->urban);
+        double ud = us > 1.0 ? us : 1.0;
+        const double sx[4] = {-h, h, h, -h}, sy[4] = {-h, -h, h, h};
+        double uv[8];
+        lt_plume_set_polygon(&s, sx, sy, 4, uv);
+        s.q_area = 1.0 / (dx * dx * ud);
+        s.hs_m = g->height_m[l];
+        lt_rise_setup(&s.rise, 0.0, 0.0, 0.0, m->t2, ud, cls);
+        s.zi_m = m->pblh;
+        s.lid = cls <= LT_PG_D;
+        s.sy = curves->y[cls];
+        s.sz = curves->z[cls];
+        if (sv->ncomp > 1) {
+            s.chem = &chem;
+            s.u_travel_ms = ud;
+        }
+        lt_gridconv_set_kernel(sv->gc, l * sv->ncomp, &s, dx, cfg->receptor_height_m, sv->ncomp);
+    }
+}
+
+/* The gridded groups' plumes for the hour at t_s under the domain centre's
+ * meteorology mc: kernels per release height, then one convolution per
+ * group and component, into the planes (grid and, by bilinear sampling,
+ * stations). */
+static int gridded_hour(lt_solver *sv, double t_s, const lt_met_point *mc, lt_counts *c, lt_error *err)
+{
+    lt_case *cs = sv->cs;
+    const lt_config *cfg = cs->cfg;
+    int rc = gridded_month(sv, t_s, err);
+    if (rc)
+        return rc;
+    double speed = hypot(mc->u10, mc->v10);
+    lt_met_point m = *mc;
+    if (speed < LT_CALM_MS) {
+        if (!cfg->calm_minwind || speed == 0.0)
+            return LT_OK; /* a calm hour: not modelled, as for the sources */
+        m.u10 *= LT_CALM_MS / speed;
+        m.v10 *= LT_CALM_MS / speed;
+        speed = LT_CALM_MS;
+    }
+    double t0 = now_s();
+    const lt_emisgrid *g = cs->gridded;
+    gridded_kernels(sv, t_s, &m, speed);
+    long njobs = (long)cs->grid_ngroups * sv->ncomp;
+    int nh = g->nheights, failed = 0, ncomp = sv->ncomp;
+    double x0 = lt_domain_x(cs->domain, 0), y0 = lt_domain_y(cs->domain, 0), dx = cfg->dx_m;
+#pragma omp parallel for schedule(dynamic) reduction(| : failed)
+    for (long jb = 0; jb < njobs; jb++) {
+        int gg = (int)(jb / ncomp), cc = (int)(jb % ncomp);
+        int k = cs->grid_group_sector[gg], gi = cs->grid_group0 + gg;
+        double f = g->monthly ? lt_profile_factor_in_month(&cs->profiles, k, t_s)
+                              : lt_profile_factor(&cs->profiles, k, t_s);
+        int slot[LT_EG_MAX_HEIGHTS], map[LT_EG_MAX_HEIGHTS], nt = 0;
+        double w[LT_EG_MAX_HEIGHTS];
+        for (int l = 0; l < nh; l++) {
+            int mi = sv->gmap[((size_t)gg * nh + l) * LT_EG_NSPECIES + comp_emission(ncomp, cc)];
+            if (mi < 0)
+                continue;
+            slot[nt] = l * ncomp + cc;
+            map[nt] = mi;
+            w[nt++] = f;
+        }
+        double *out = sv->gconc + ((size_t)gi * ncomp + (size_t)cc) * sv->nrec;
+        if (!nt)
+            continue;
+        if (lt_gridconv_apply(sv->gc, nt, slot, map, w, out)) {
+            failed |= 1;
+            continue;
+        }
+        for (size_t st = 0; st < sv->nst; st++) {
+            const lt_station *p = &cs->stations[st];
+            out[sv->ngrid + st] = lt_gridconv_sample(out, cfg->nx, cfg->ny, (p->x_m - x0) / dx, (p->y_m - y0) / dx);
+        }
+    }
+    c->gridded_seconds += now_s() - t0;
+    c->gridded_cell_hours += (double)sv->ngrid;
+    return failed ? lt_error_set(err, LT_ENOMEM, "out of memory in the gridded convolution") : LT_OK;
+}
+
+/* The explicit sources' plumes of the hour at t_s into planes (ncp
+ * components per group, groups [0, npoint_groups)). */
+static void plume_hour(lt_solver *sv, double t_s, int ncp, double *planes, lt_counts *c)
+{
+    size_t nact;
+    const lt_plume_src *src = lt_hour_sources_prepare(sv->hs, t_s, c, &nact, &sv->calm);
+    double tk = now_s();
+    lt_plume_accumulate(src, nact, sv->rx, sv->ry, sv->nrec, sv->cs->cfg->receptor_height_m, ncp, planes);
+    c->kernel_seconds += now_s() - tk;
+    c->evaluations += (double)nact * (double)sv->nrec;
+}
+
+/* Weather, sources and the solver for hour h: fills the planes; counts into
+ * c; count = 0 in a second pass (the grid's zero-out runs are not stepped). */
+static int disperse_hour(lt_solver *sv, int h, lt_counts *c, int count, lt_error *err)
+{
+    lt_case *cs = sv->cs;
+    const lt_config *cfg = cs->cfg;
+    double t = cfg->start_s + 3600.0 * h;
+    int rc = lt_met_load(cs->met, t, err);
+    if (rc)
+        return rc;
+    lt_met_point mc;
+    lt_met_sample(cs->met, cfg->center_lon, cfg->center_lat, &mc);
+    if (hypot(mc.u10, mc.v10) < LT_CALM_MS)
+        c->calm_hours++;
+    int zero_out = count;
+    if (cfg->solver == LT_SOLVER_GRID) {
+        sv->calm = 0;
+        if (cs->gridded && (rc = gridded_month(sv, t, err)))
+            return rc;
+        return lt_gridrun_hour(sv->gr, h, NULL, 0, zero_out, sv->gconc, err);
+    }
+    if (cfg->solver == LT_SOLVER_HYBRID) {
+        /* the explicit sources' plumes, then the grid with them added less
+         * their cell means */
+        memset(sv->pconc, 0, (size_t)cs->npoint_groups * (size_t)sv->ncp * sv->nrec * sizeof *sv->pconc);
+        plume_hour(sv, t, sv->ncp, sv->pconc, c);
+        if (cs->gridded && (rc = gridded_month(sv, t, err)))
+            return rc;
+        return lt_gridrun_hour(sv->gr, h, sv->pconc, sv->ncp, zero_out, sv->gconc, err);
+    }
+    memset(sv->gconc, 0, (size_t)sv->ngroups * (size_t)sv->ncomp * sv->nrec * sizeof *sv->gconc);
+    plume_hour(sv, t, sv->ncomp, sv->gconc, c);
+    if (cs->gridded && (rc = gridded_hour(sv, t, &mc, c, err)))
+        return rc;
+    if (cs->background_tag >= 0) {
+        /* regional background: counted as primary */
+        double *bg = sv->gconc + (size_t)(sv->ngroups - 1) * (size_t)sv->ncomp * sv->nrec;
+        for (size_t r = 0; r < sv->nrec; r++)
+            bg[r] = cs->background[h];
+    }
+    return LT_OK;
+}
+
+/* Hours are dealt out in turn, hour h to rank h mod ranks. Every rank
+ * disperses its own hours and sends each hour's planes, with the hour's
+ * counters, to rank 0, which receives them in hour order and does everything
+ * else exactly as a one-process run: the file is the same bit for bit. Dealt
+ * hour by hour, each rank computes its next hour while rank 0 takes in the
+ * others'. */
+static int owner_of(const lt_solver *sv, int h)
+{
+    return sv->ranks > 1 ? h % sv->ranks : 0;
+}
+
+/* Adds c to the counts. */
+static void counts_add(lt_counts *to, const lt_counts *c)
+{
+    double *a = (double *)to;
+    const double *b = (const double *)c;
+    for (int i = 0; i < LT_COUNTS_N; i++)
+        a[i] += b[i];
+}
+
+#ifdef LT_MPI
+/* Hour h received from its rank: rc and calm, the hour's counts, then the
+ * planes (or the error message). */
+static int receive_hour(lt_solver *sv, int h, int from, int count, lt_error *err)
+{
+    double c[2 + LT_COUNTS_N];
+    size_t n = (size_t)sv->ngroups * (size_t)sv->ncomp * sv->nrec;
+    MPI_Recv(c, 2 + LT_COUNTS_N, MPI_DOUBLE, from, 2 * h, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    if (c[0] != 0.0) {
+        char msg[sizeof err->msg];
+        MPI_Recv(msg, (int)sizeof msg, MPI_CHAR, from, 2 * h + 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        msg[sizeof msg - 1] = '\0';
+        return lt_error_set(err, (int)c[0], "%s (rank %d)", msg, from);
+    }
+    MPI_Recv(sv->gconc, (int)n, MPI_DOUBLE, from, 2 * h + 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    sv->calm = (int)c[1];
+    if (count) {
+        lt_counts got;
+        memcpy(&got, c + 2, sizeof got);
+        counts_add(&sv->counts, &got);
+    }
+    return LT_OK;
+}
+#endif
+
+int lt_solver_hour(lt_solver *sv, int h, int count, lt_error *err)
+{
+#ifdef LT_MPI
+    int from = owner_of(sv, h);
+    if (from != 0)
+        return receive_hour(sv, h, from, count, err);
+#endif
+    if (count)
+        return disperse_hour(sv, h, &sv->counts, 1, err);
+    lt_counts scratch; /* a second pass must not count twice */
+    memset(&scratch, 0, sizeof scratch);
+    return disperse_hour(sv, h, &scratch, 0, err);
+}
+
+int lt_solver_worker(lt_solver *sv, int passes, int h_start, lt_error *err)
+{
+#ifdef LT_MPI
+    size_t n = (size_t)sv->ngroups * (size_t)sv->ncomp * sv->nrec;
+    for (int pass = 0; pass < passes; pass++)
+        for (int h = pass ? 0 : h_start; h < sv->cs->cfg->hours; h++) {
+            if (owner_of(sv, h) != sv->rank)
+                continue;
+            lt_counts d;
+            memset(&d, 0, sizeof d);
+            int rc = disperse_hour(sv, h, &d, 1, err);
+            double c[2 + LT_COUNTS_N] = {rc, sv->calm};
+            memcpy(c + 2, &d, sizeof d);
+            MPI_Send(c, 2 + LT_COUNTS_N, MPI_DOUBLE, 0, 2 * h, MPI_COMM_WORLD);
+            if (rc) {
+                MPI_Send(err->msg, (int)sizeof err->msg, MPI_CHAR, 0, 2 * h + 1, MPI_COMM_WORLD);
+                return rc;
+            }
+            MPI_Send(sv->gconc, (int)n, MPI_DOUBLE, 0, 2 * h + 1, MPI_COMM_WORLD);
+        }
+#else
+    (void)sv;
+    (void)passes;
+    (void)h_start;
+    (void)err;
+    (void)counts_add;
+    (void)owner_of;
+#endif
+    return LT_OK;
+}
+
+const double *lt_solver_planes(const lt_solver *sv) { return sv->gconc; }
+int lt_solver_calm(const lt_solver *sv) { return sv->calm; }
+const lt_counts *lt_solver_counts(const lt_solver *sv) { return &sv->counts; }
+lt_gridrun *lt_solver_gridrun(const lt_solver *sv) { return sv->gr; }
+
+int lt_solver_rewind(lt_solver *sv, lt_error *err)
+{
+    return sv->gr ? lt_gridrun_reset(sv->gr, err) : LT_OK; /* the grid remembers: start again */
+}
+
+void lt_solver_state(lt_solver *sv, lt_state *st)
+{
+    lt_state_add(st, "solver_counts", &sv->counts, sizeof sv->counts);
+    if (sv->gr)
+        lt_gridrun_state(sv->gr, st);
+}

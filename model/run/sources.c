@@ -1,0 +1,229 @@
+/* sources.c — the explicit sources of one hour for the plume kernel (see
+ * sources.h). */
+#include "run/sources.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "physics/kmodel.h"
+#include "physics/rise.h"
+#include "physics/stability.h"
+#include "run/case_impl.h"
+
+#define PI 3.14159265358979323846
+#define CY_N 120       /* similarity scheme: table points per source and hour */
+#define CY_X0_M 1.0
+
+struct lt_hour_sources {
+    const lt_case *cs;
+    const lt_sigma_curves *curves;
+    lt_plume_src *src;    /* [source] */
+    lt_chem_src *chems;   /* [source] emissions and rates (secondary on) */
+    double *polybuf;      /* area polygons in the wind's frame, this hour */
+    /* the similarity scheme only */
+    double *cytab;        /* [source][CY_N] */
+    lt_met_point *mets;   /* [source] */
+    double *speeds;       /* [source] */
+    double xmax;          /* farthest source-receptor distance, m */
+};
+
+int lt_hour_sources_create(lt_hour_sources **out, const lt_case *cs, lt_error *err)
+{
+    const lt_config *cfg = cs->cfg;
+    lt_hour_sources *hs = calloc(1, sizeof *hs);
+    *out = NULL;
+    if (!hs)
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    hs->cs = cs;
+    hs->curves = lt_sigma_curves_find(cfg->curves);
+    size_t nv = 1, np1 = cs->npoints ? cs->npoints : 1;
+    for (size_t i = 0; i < cs->npoints; i++)
+        nv += (size_t)cs->points[i].nvert;
+    hs->polybuf = malloc(2 * nv * sizeof *hs->polybuf);
+    hs->src = malloc(np1 * sizeof *hs->src);
+    hs->chems = cs->ncomp > 1 ? malloc(np1 * sizeof *hs->chems) : NULL;
+    if (!hs->polybuf || !hs->src || (cs->ncomp > 1 && !hs->chems)) {
+        lt_hour_sources_free(&hs);
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    }
+    if (hs->curves->similarity) {
+        hs->cytab = malloc(np1 * CY_N * sizeof *hs->cytab);
+        hs->mets = malloc(np1 * sizeof *hs->mets);
+        hs->speeds = malloc(np1 * sizeof *hs->speeds);
+        /* the grid's diagonal plus the sources' margin bounds every distance */
+        double w = cfg->nx * cfg->dx_m, hgt = cfg->ny * cfg->dx_m;
+        hs->xmax = 1.1 * (sqrt(w * w + hgt * hgt) + 2000.0 * cfg->margin_km) + 10.0;
+        if (!hs->cytab || !hs->mets || !hs->speeds) {
+            lt_hour_sources_free(&hs);
+            return lt_error_set(err, LT_ENOMEM, "out of memory for the similarity tables");
+        }
+    }
+    *out = hs;
+    return LT_OK;
+}
+
+void lt_hour_sources_free(lt_hour_sources **p)
+{
+    lt_hour_sources *hs = p ? *p : NULL;
+    if (!hs)
+        return;
+    free(hs->src);
+    free(hs->chems);
+    free(hs->polybuf);
+    free(hs->cytab);
+    free(hs->mets);
+    free(hs->speeds);
+    free(hs);
+    *p = NULL;
+}
+
+/* The similarity scheme for source s in this hour (Draxler 1976 / Irwin 1983
+ * lateral spread; vertical from kmodel.c). Needs the met at the source. */
+static void similarity_setup(const lt_config *cfg, lt_plume_src *s, const lt_met_point *m, double speed,
+                             double he_m, double ratio, double *tab)
+{
+    lt_kmodel_met km = {speed, cfg->wind_height_m, m->ust > 0.01 ? m->ust : 0.01, m->rmol,
+                        m->pblh, cfg->z0_m};
+    double zt = he_m > cfg->wind_height_m ? he_m : cfg->wind_height_m;
+    double ut = lt_kmodel_wind(&km, zt);
+    if (ut < 0.5)
+        ut = 0.5;
+    double sv;
+    if (isfinite(m->sigma_theta)) {
+        sv = m->sigma_theta * PI / 180.0 * speed;          /* measured sigma_theta */
+    } else {
+        /* sigma_v^2 = 4 u*^2 + 0.35 w*^2 (Hicks 1985), w* from H and zi; H
+         * from hfx, else from 1/L: H = -rho cp T u*^3 / (kappa g L). */
+        double h = isfinite(m->hfx) ? m->hfx
+                                    : -1.2 * 1005.0 * m->t2 * pow(km.ust_ms, 3) * m->rmol / (0.4 * 9.81);
+        double ws = h > 0 ? cbrt(9.81 / m->t2 * h / (1.2 * 1005.0) * m->pblh) : 0.0;
+        sv = sqrt(4.0 * km.ust_ms * km.ust_ms + 0.35 * ws * ws);
+    }
+    s->sy.a = sv / ut;
+    s->sy.b = 0.0;
+    s->sy.half_pow = 0;
+    s->sy.c = 0.9 / sqrt(1000.0 * ut);                     /* f_y = 1/(1 + 0.9 sqrt(t/1000 s)) */
+    s->cy_x0 = CY_X0_M;
+    s->cy_ratio = ratio;
+    s->ncy = CY_N;
+    s->cy = lt_kmodel_cy(&km, he_m, cfg->receptor_height_m, CY_X0_M, ratio, CY_N, tab) == 0 ? tab : NULL;
+    if (!s->cy)
+        s->q_ugs = 0.0;
+}
+
+/* The release of source p in the hour (height, rise, initial spreads and,
+ * for areas, the polygon in the wind's frame at polybuf). */
+static void set_release(lt_plume_src *s, const lt_point *p, double q_ugs, double vel, double temp, double t2_K,
+                        double us_dil, lt_pg_class cls, double *polybuf)
+{
+    if (p->kind == LT_SRC_AREA) {
+        s->hs_m = p->height_m;                 /* no downwash, no rise */
+        lt_rise_setup(&s->rise, 0.0, 0.0, 0.0, t2_K, us_dil, cls);
+        s->sy0sq = 0.0;
+        s->sz0sq = p->sigma_z0_m * p->sigma_z0_m;
+        lt_plume_set_polygon(s, p->vx, p->vy, p->nvert, polybuf);
+        s->q_area = q_ugs / p->area_m2 / us_dil; /* ug m-2 s-1 over u */
+    } else if (p->kind == LT_SRC_VOLUME) {
+        s->hs_m = p->height_m;                 /* no downwash, no rise */
+        lt_rise_setup(&s->rise, 0.0, 0.0, 0.0, t2_K, us_dil, cls);
+        s->sy0sq = p->sigma_y0_m * p->sigma_y0_m;
+        s->sz0sq = p->sigma_z0_m * p->sigma_z0_m;
+    } else {
+        s->hs_m = lt_stack_tip_downwash(p->height_m, p->diameter_m, vel, us_dil);
+        lt_rise_setup(&s->rise, p->diameter_m, vel, temp, t2_K, us_dil, cls);
+        s->sy0sq = s->sz0sq = 0.0;
+    }
+}
+
+/* Source i as plume source s (index n in the hour); 0 when it does not
+ * emit or is calm and skipped. */
+static int setup_source(lt_hour_sources *hs, size_t i, size_t n, double t_s, lt_counts *c, int *calm,
+                        size_t *poly_used)
+{
+    const lt_case *cs = hs->cs;
+    const lt_config *cfg = cs->cfg;
+    const lt_point *p = &cs->points[i];
+    int chem = cs->ncomp > 1;
+    double q4[5], vel, temp;
+    lt_case_source_rates(cs, i, t_s, q4, &vel, &temp);
+    if (q4[0] <= 0.0 && !(chem && (q4[1] > 0.0 || q4[2] > 0.0 || q4[3] > 0.0)))
+        return 0;
+    lt_met_point m;
+    lt_met_sample(cs->met, p->lon, p->lat, &m);
+    double speed = hypot(m.u10, m.v10);
+    c->source_hours++;
+    if (speed < LT_CALM_MS) {
+        (*calm)++;
+        c->calm_source_hours++;
+        if (!cfg->calm_minwind || speed == 0.0)
+            return 0; /* ISC3: calm hours are not modelled */
+        m.u10 *= LT_CALM_MS / speed;
+        m.v10 *= LT_CALM_MS / speed;
+        speed = LT_CALM_MS;
+    }
+    lt_pg_class cls = cfg->stability_turner
+                          ? lt_stability_turner(speed, lt_turner_nri(p->lon, p->lat, t_s + 1800.0, m.cloud))
+                          : lt_stability_golder(m.rmol, cfg->z0_m);
+    c->class_hours[cls]++;
+    double us = lt_wind_at_height(speed, cfg->wind_height_m, p->height_m, cls, hs->curves->urban);
+    double us_dil = us > 1.0 ? us : 1.0; /* ISC3 minimum of 1 m/s */
+    lt_plume_src *s = &hs->src[n];
+    s->x_m = p->x_m;
+    s->y_m = p->y_m;
+    double ang = atan2(m.v10, m.u10) + p->north_rot;
+    s->cos_t = cos(ang);
+    s->sin_t = sin(ang);
+    double q_ugs = q4[0];
+    s->chem = NULL;
+    if (chem) {
+        /* the plume for 1 ug/s; the species and their chemistry in chem */
+        lt_chem_rates r;
+        double sun = sin(lt_solar_altitude(p->lon, p->lat, t_s + 1800.0) * PI / 180.0);
+        lt_chem_rates_at(&cfg->chem, sun, m.rh, m.rain, m.pblh, &r);
+        lt_chem_src_setup(&hs->chems[n], &cfg->chem, &r, q4);
+        s->chem = &hs->chems[n];
+        s->u_travel_ms = us_dil;
+        q_ugs = 1.0;
+    }
+    s->q_norm = q_ugs / (2.0 * PI * us_dil);
+    s->poly = NULL;
+    s->npoly = 0;
+    set_release(s, p, q_ugs, vel, temp, m.t2, us_dil, cls, hs->polybuf + 2 * *poly_used);
+    if (p->kind == LT_SRC_AREA)
+        *poly_used += (size_t)p->nvert;
+    s->zi_m = m.pblh;
+    s->lid = cls <= LT_PG_D; /* ISC3: no lid in stable hours */
+    s->bid = cfg->bid;
+    s->sy = hs->curves->y[cls];
+    s->sz = hs->curves->z[cls];
+    s->tag = cs->group_of_point[i];
+    s->cy = NULL;
+    s->q_ugs = q_ugs;
+    if (hs->curves->similarity) {
+        /* the table itself is computed in parallel afterwards */
+        hs->mets[n] = m;
+        hs->speeds[n] = speed;
+        s->hs_m += s->rise.dh_final; /* final rise: the K-model starts from there */
+        s->cy = hs->cytab;           /* marks the source */
+    }
+    return 1;
+}
+
+const lt_plume_src *lt_hour_sources_prepare(lt_hour_sources *hs, double t_s, lt_counts *c, size_t *nout, int *calm)
+{
+    size_t n = 0, poly_used = 0; /* vertices placed in polybuf this hour */
+    *calm = 0;
+    for (size_t i = 0; i < hs->cs->npoints; i++)
+        n += (size_t)setup_source(hs, i, n, t_s, c, calm, &poly_used);
+    if (hs->curves->similarity) {
+        long na = (long)n;
+        double ratio = pow(hs->xmax / CY_X0_M, 1.0 / (CY_N - 1));
+#pragma omp parallel for schedule(dynamic)
+        for (long k = 0; k < na; k++)
+            similarity_setup(hs->cs->cfg, &hs->src[k], &hs->mets[k], hs->speeds[k], hs->src[k].hs_m, ratio,
+                             hs->cytab + (size_t)k * CY_N);
+    }
+    *nout = n;
+    return hs->src;
+}
