@@ -1,5 +1,6 @@
 /* main.c — the lantian program: parses the command line, calls the library,
  * prints the summary or the one error line, and sets the exit code. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "app/report.h"
 #include "core/lt_error.h"
+#include "core/lt_temp.h"
 #include "io/config.h"
 #include "products/products.h"
 
@@ -26,14 +28,18 @@ static void usage(FILE *f)
             "lantian %s — PM2.5 dispersion and emergency-scenario engine\n"
             "\n"
             "Usage:\n"
-            "  lantian run CONFIG [--set section.key=value]... [--threads N] [--restart]\n"
-            "  lantian check CONFIG [--set section.key=value]...\n"
+            "  lantian run CONFIG [--set section.key=value]... [--threads N] [--restart] [--force]\n"
+            "              [--ignore-memory]\n"
+            "  lantian check CONFIG [--set section.key=value]... [--force] [--ignore-memory]\n"
             "  lantian --help | --version\n"
             "\n"
             "run    simulates hourly PM2.5 and writes [output] file (NetCDF-4, CF-1.8)\n"
             "check  reads and validates every input, prints what it found, writes nothing\n"
             "\n"
             "Threads: --threads N, else OMP_NUM_THREADS, else all cores.\n"
+            "--force replaces an existing [output] file that is not a lantian output (never\n"
+            "one of the run's inputs); --ignore-memory runs although the memory estimate\n"
+            "exceeds what the machine has available.\n"
             "--restart resumes a run that [run] checkpoint_hours checkpointed (OUTPUT.ckpt)\n"
             "from its last checkpoint; the same CONFIG and --set overrides are needed.\n"
             "Relative paths in CONFIG resolve against CONFIG's folder; paths given\n"
@@ -56,11 +62,39 @@ static void show_progress(void *user, int done, int total, double elapsed_s)
     fflush(stderr);
 }
 
+/* Signals: the first SIGINT, SIGTERM or SIGHUP asks the run to stop at the
+ * end of its hour (it then removes what it wrote and the program exits with
+ * 128 + the signal's number); a second removes the run's temporary files at
+ * once and exits. */
+static volatile sig_atomic_t stop_signal;
+static lt_tempfiles temp_files;
+
+static void on_signal(int sig)
+{
+    if (!stop_signal) {
+        stop_signal = sig;
+        return;
+    }
+    lt_temp_unlink_all(&temp_files);
+    _exit(128 + sig);
+}
+
+static void catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (int i = 0; i < 3; i++)
+        sigaction(sigs[i], &sa, NULL);
+}
+
 /* The command line after the command word. */
 typedef struct args {
     const char *cmd, *config;
     const char **sets;
-    int nsets, threads, restart;
+    int nsets, threads, restart, force, ignore_memory;
 } args;
 
 /* Parses argv[2..]; returns 0, or the exit code after printing why not. */
@@ -84,6 +118,10 @@ static int parse_args(int argc, char **argv, args *a)
             a->threads = (int)t;
         } else if (!strcmp(argv[i], "--restart")) {
             a->restart = 1;
+        } else if (!strcmp(argv[i], "--force")) {
+            a->force = 1;
+        } else if (!strcmp(argv[i], "--ignore-memory")) {
+            a->ignore_memory = 1;
         } else if (argv[i][0] == '-') {
             fprintf(stderr, "lantian: unknown option '%s' (see lantian --help)\n", argv[i]);
             return 2;
@@ -124,15 +162,19 @@ static char *join_args(int argc, char **argv)
 static int execute(const args *a, lt_case *cs, const char *cmdline, int rank, int ranks, int *forwarded,
                    lt_error *err)
 {
+    lt_run_options opt = {.command_line = cmdline, .version = LT_VERSION, .restart = a->restart,
+                          .force = a->force, .ignore_memory = a->ignore_memory, .mpi_rank = rank,
+                          .mpi_ranks = ranks, .stop = &stop_signal, .temp_files = &temp_files};
     if (!strcmp(a->cmd, "check")) {
+        lt_preflight pf;
         int rc = lt_case_check_met(cs, err);
+        if (!rc)
+            rc = lt_run_case_preflight(cs, &opt, &pf, err);
         if (!rc && rank == 0)
-            lt_print_check(stdout, cs);
+            lt_print_check(stdout, cs, &pf);
         return rc;
     }
     double last = -1.0;
-    lt_run_options opt = {.command_line = cmdline, .version = LT_VERSION, .restart = a->restart,
-                          .mpi_rank = rank, .mpi_ranks = ranks};
     if (isatty(fileno(stderr)) && rank == 0) {
         opt.progress = show_progress;
         opt.progress_user = &last;
@@ -179,6 +221,7 @@ static int lantian_main(int argc, char **argv, int rank, int ranks)
     if (a.threads > 0)
         omp_set_num_threads(a.threads);
 #endif
+    catch_signals();
     lt_error err;
     lt_error_clear(&err);
     lt_config cfg;
@@ -195,6 +238,10 @@ static int lantian_main(int argc, char **argv, int rank, int ranks)
     free(a.sets);
     if (forwarded)
         return 3;
+    if (rc == LT_EINTR) {
+        fprintf(stderr, "lantian: %s\n", err.msg);
+        return 128 + (int)stop_signal;
+    }
     if (rc) {
         if (ranks > 1)
             fprintf(stderr, "lantian: error (rank %d): %s\n", rank, err.msg);
@@ -213,10 +260,10 @@ int main(int argc, char **argv)
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &ranks);
     int rc_main = lantian_main(argc, argv, rank, ranks);
-    if (rc_main == 1 && ranks > 1)
-        MPI_Abort(MPI_COMM_WORLD, 1); /* the other ranks may wait on this one */
+    if ((rc_main == 1 || rc_main > 128) && ranks > 1)
+        MPI_Abort(MPI_COMM_WORLD, rc_main); /* the other ranks may wait on this one */
     MPI_Finalize();
-    return rc_main ? 1 : 0;
+    return rc_main == 3 ? 1 : rc_main;
 #else
     return lantian_main(argc, argv, 0, 1);
 #endif

@@ -9,7 +9,7 @@
 
 #define LT_MAX_RANK 64
 
-void lt_print_check(FILE *f, const lt_case *cs)
+void lt_print_check(FILE *f, const lt_case *cs, const lt_preflight *pf)
 {
     const lt_config *cfg = lt_case_config(cs);
     size_t np, nst;
@@ -70,8 +70,18 @@ void lt_print_check(FILE *f, const lt_case *cs)
     if (lt_case_aqi(cs))
         fprintf(f, "assessment  AQI rules %s (%s)%s%s\n", lt_case_aqi(cs)->name, cfg->aqi_rules,
                 lt_case_alert(cs) ? ", alert rules " : "", lt_case_alert(cs) ? lt_case_alert(cs)->name : "");
-    fprintf(f, "output      %s\n", cfg->output_file);
-    fprintf(f, "check       all inputs valid; every hour of meteorology present and in range\n");
+    fprintf(f, "output      %s", cfg->output_file);
+    for (int i = 1; i < pf->nfiles; i++)
+        fprintf(f, "%s%s", i == 1 ? " (and " : ", ", pf->files[i]);
+    fprintf(f, "%s\n", pf->nfiles > 1 ? ")" : "");
+    fprintf(f, "            up to %.0f MB before compression", pf->output_bytes / 1048576);
+    if (pf->disk_free >= 0)
+        fprintf(f, "; %.1f GB free on its disk", pf->disk_free / 1073741824);
+    fprintf(f, "\nmemory      about %.0f MB at most", pf->memory_bytes / 1048576);
+    if (pf->memory_available >= 0)
+        fprintf(f, " (%.1f GB available)", pf->memory_available / 1073741824);
+    fprintf(f, "\ncheck       all inputs valid; every hour of meteorology present and in range; the output "
+               "replaces no input\n");
 }
 
 /* The grid model's report: grid, budget, zero-out against tags. */

@@ -6,9 +6,10 @@
 #include <stdio.h>
 
 #include "run/case.h"
+#include "run/run.h"
 #include "run/summary.h"
 
-void lt_print_check(FILE *f, const lt_case *cs);
+void lt_print_check(FILE *f, const lt_case *cs, const lt_preflight *pf);
 void lt_print_summary(FILE *f, const lt_case *cs, const lt_summary *s, const char *version);
 
 #endif

@@ -1,5 +1,6 @@
 /* config.c — reading and validating the INI run configuration (see config.h). */
 #include "io/config.h"
+#include "io/files.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -107,6 +108,7 @@ typedef struct parse_state {
     lt_scen_entry *scen;
     int nscen;
     const char *path;
+    const char *const *sets;   /* the --set arguments */
     lt_error *err;
 } parse_state;
 
@@ -208,6 +210,25 @@ static int store_scenario(parse_state *st, const char *section, const char *key,
                      where, key, section);
         return 0;
     }
+    /* every key but cut once per scenario; --set replaces the file's */
+    for (int i = 0; i < st->nscen && strcmp(key, "cut"); i++) {
+        lt_scen_entry *e = &st->scen[i];
+        if (strcmp(e->scenario, name) || strcmp(e->key, key))
+            continue;
+        int from_set = !strncmp(where, "--set", 5), was_set = !strncmp(e->where, "--set", 5);
+        if (from_set && !was_set && strlen(value) < sizeof e->value) {
+            snprintf(e->value, sizeof e->value, "%s", value);
+            snprintf(e->where, sizeof e->where, "%s", where);
+            return 1;
+        }
+        if (from_set)
+            lt_error_set(st->err, LT_EINPUT, "%s: [%s] %s is set twice on the command line (also by %s): "
+                         "expected one --set per key", where, section, key, e->where);
+        else
+            lt_error_set(st->err, LT_EINPUT, "%s: [%s] %s is given twice (first at line %d): expected it once",
+                         where, section, key, lt_ini_key_line(st->path, section, key, 0));
+        return 0;
+    }
     if (strlen(value) >= sizeof st->scen[0].value) {
         lt_error_set(st->err, LT_EINPUT, "%s: [%s] %s is longer than 511 bytes", where, section, key);
         return 0;
@@ -246,6 +267,16 @@ static int store(parse_state *st, const char *section, const char *key, const ch
     if (k < 0) {
         lt_error_set(st->err, LT_EINPUT, "%s: unknown key '%s' in [%s] (expected one of: %s)",
                      where, key, section, keys_of(section, buf, sizeof buf));
+        return 0;
+    }
+    if (st->vals[k].value && line > 0 && st->vals[k].line > 0) {
+        lt_error_set(st->err, LT_EINPUT, "%s: [%s] %s is given twice (first at line %d): expected each key once",
+                     where, section, key, lt_ini_key_line(st->path, section, key, 0));
+        return 0;
+    }
+    if (st->vals[k].value && line < 0 && st->vals[k].line < 0) {
+        lt_error_set(st->err, LT_EINPUT, "%s: [%s] %s is set twice on the command line (also by --set %s): "
+                     "expected one --set per key", where, section, key, st->sets[st->vals[k].set_index]);
         return 0;
     }
     char *v = dup_str(value);
@@ -693,22 +724,64 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
     return LT_OK;
 }
 
+/* The section header "[name]" of an INI line into name (empty: not one). */
+static void section_of(const char *text, char *name, size_t n)
+{
+    name[0] = '\0';
+    while (isspace((unsigned char)*text))
+        text++;
+    const char *e = *text == '[' ? strchr(text, ']') : NULL;
+    if (e)
+        snprintf(name, n, "%.*s", (int)(e - text - 1), text + 1);
+}
+
 int lt_ini_check_lines(const char *path, lt_error *err)
 {
     FILE *f = fopen(path, "r");
     if (!f)
         return lt_error_set(err, LT_EIO, "%s: cannot open: %s", path, strerror(errno));
+    enum { MAX_SECTIONS = 256 };
+    char (*seen)[LT_INI_MAX_LINE + 1] = malloc(MAX_SECTIONS * sizeof *seen), buf[LT_INI_MAX_LINE + 2];
+    int seen_line[MAX_SECTIONS], nseen = 0;
+    if (!seen) {
+        fclose(f);
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    }
     int line = 1, len = 0, c, rc = LT_OK;
-    while ((c = fgetc(f)) != EOF) {
+    while (!rc && (c = fgetc(f)) != EOF) {
+        if (c != '\n' && c != '\r' && len < LT_INI_MAX_LINE + 1)
+            buf[len] = (char)c;
         if (c == '\n') {
+            buf[len < LT_INI_MAX_LINE + 1 ? len : LT_INI_MAX_LINE + 1] = '\0';
+            char name[LT_INI_MAX_LINE + 1];
+            section_of(buf, name, sizeof name);
+            for (int i = 0; i < nseen && name[0]; i++)
+                if (!strcmp(seen[i], name))
+                    rc = lt_error_set(err, LT_EINPUT,
+                                      "%s:%d: section [%s] appears twice (first at line %d): expected each section once",
+                                      path, line, name, seen_line[i]);
+            if (name[0] && nseen < MAX_SECTIONS) {
+                snprintf(seen[nseen], sizeof seen[nseen], "%s", name);
+                seen_line[nseen++] = line;
+            }
             line++;
             len = 0;
         } else if (c != '\r' && ++len > LT_INI_MAX_LINE) {
             rc = lt_error_set(err, LT_EINPUT, "%s:%d: line longer than %d characters: expected shorter lines (the INI reader's limit)",
                               path, line, LT_INI_MAX_LINE);
-            break;
         }
     }
+    if (!rc && len > 0) { /* a last line without a newline */
+        buf[len] = '\0';
+        char name[LT_INI_MAX_LINE + 1];
+        section_of(buf, name, sizeof name);
+        for (int i = 0; i < nseen && name[0] && !rc; i++)
+            if (!strcmp(seen[i], name))
+                rc = lt_error_set(err, LT_EINPUT,
+                                  "%s:%d: section [%s] appears twice (first at line %d): expected each section once",
+                                  path, line, name, seen_line[i]);
+    }
+    free(seen);
     fclose(f);
     return rc;
 }
@@ -721,13 +794,13 @@ int lt_config_load(lt_config *cfg, const char *path, const char *const *sets, in
     parse_state st;
     memset(&st, 0, sizeof st);
     st.path = path;
+    st.sets = sets;
     st.err = err;
     int rc = LT_OK;
 
-    FILE *f = fopen(path, "r");
+    FILE *f = lt_file_open(path, "r", "the configuration", err);
     if (!f)
-        return lt_error_set(err, LT_EIO, "%s: cannot open the configuration: %s", path,
-                            strerror(errno));
+        return err->code;
     if ((rc = lt_ini_check_lines(path, err))) {
         fclose(f);
         return rc;

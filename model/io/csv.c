@@ -1,5 +1,6 @@
 /* csv.c — the CSV table reader (see csv.h). */
 #include "io/csv.h"
+#include "io/files.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -80,9 +81,9 @@ static int split_line(char *s, row *r, int line)
 int lt_csv_open(lt_csv **out, const char *path, lt_error *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
+    FILE *f = lt_file_open(path, "rb", "", err);
     if (!f)
-        return lt_error_set(err, LT_EIO, "%s: cannot open: %s", path, strerror(errno));
+        return err->code;
     lt_csv *c = calloc(1, sizeof *c);
     if (!c) {
         fclose(f);
@@ -177,6 +178,14 @@ int lt_csv_open(lt_csv **out, const char *path, lt_error *err)
         lt_csv_close(&c);
         return rc;
     }
+    for (int i = 0; i < c->header.nfields; i++)
+        for (int j = 0; j < i; j++)
+            if (c->header.fields[i][0] && !strcmp(c->header.fields[i], c->header.fields[j])) {
+                rc = lt_error_set(err, LT_EINPUT, "%s:%d: column '%s' appears twice (columns %d and %d): "
+                                  "expected each column once", path, c->header.line, c->header.fields[i], j + 1, i + 1);
+                lt_csv_close(&c);
+                return rc;
+            }
     *out = c;
     return LT_OK;
 fail:

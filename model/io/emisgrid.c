@@ -7,10 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <udunits2.h>
 
 #include "io/csv.h"
 #include "io/namemap.h"
+#include "io/nc3check.h"
+#include "io/units.h"
 
 #define EDGE_POINTS 16  /* points per rectangle edge: the projected edge is curved */
 
@@ -288,6 +289,10 @@ static int read_meic_file(add_ctx *a, const char *path, const vprofile *vp, int 
     int nc, st, v;
     if ((st = nc_open(path, NC_NOWRITE, &nc)))
         return nc_fail(err, path, "cannot open the MEIC file (expected <yyyy>_<mm>__<sector>__<species>.nc)", st);
+    if (lt_nc3_check(path, nc, err)) {
+        nc_close(nc);
+        return err->code;
+    }
     double xr[2], yr[2], sp2[2];
     int dim[2];
     const char *names[4] = {"x_range", "y_range", "spacing", "dimension"};
@@ -346,7 +351,7 @@ static int read_meic_file(add_ctx *a, const char *path, const vprofile *vp, int 
 
 /* A CF variable <species>_<sector> on 1-D lat, lon. */
 static int read_cf_var(add_ctx *a, int nc, const char *path, const char *name, const vprofile *vp,
-                       int k, int sp, ut_system *sys, double mass_factor, const double *lat,
+                       int k, int sp, double mass_factor, const double *lat,
                        size_t nlat, const double *lon, size_t nlon, int latdim, int londim,
                        double lon_lo, double lon_hi, double lat_lo, double lat_hi, lt_error *err)
 {
@@ -363,21 +368,14 @@ static int read_cf_var(add_ctx *a, int nc, const char *path, const char *name, c
         nc_get_att_text(nc, v, "units", units))
         return lt_error_set(err, LT_EINPUT, "%s: variable '%s' has no units: expected kg m-2 s-1 (a flux) or a mass rate per cell such as t year-1", path, name);
     units[ul] = '\0';
-    ut_unit *from = ut_parse(sys, units, UT_UTF8);
-    ut_unit *flux = ut_parse(sys, "kg m-2 s-1", UT_ASCII), *rate = ut_parse(sys, "kg s-1", UT_ASCII);
-    int per_area = from && ut_are_convertible(from, flux);
-    cv_converter *cv = from ? ut_get_converter(from, per_area ? flux : rate) : NULL;
-    ut_free(from);
-    ut_free(flux);
-    ut_free(rate);
-    if (!cv)
+    double cv_scale, cv_offset;
+    int per_area = lt_units_linear(units, "kg m-2 s-1", &cv_scale, &cv_offset) == 0;
+    if (!per_area && lt_units_linear(units, "kg s-1", &cv_scale, &cv_offset))
         return lt_error_set(err, LT_EINPUT, "%s: variable '%s' units '%s': expected kg m-2 s-1 (a flux) or a mass rate per cell such as t year-1",
                             path, name, units);
     double *buf = malloc(nlat * nlon * sizeof *buf);
-    if (!buf) {
-        cv_free(cv);
+    if (!buf)
         return lt_error_set(err, LT_ENOMEM, "out of memory");
-    }
     int rc = LT_OK, st;
     double fill = NAN;
     nc_get_att_double(nc, v, "_FillValue", &fill);
@@ -400,7 +398,7 @@ static int read_cf_var(add_ctx *a, int nc, const char *path, const char *name, c
                                   path, name, j, i, val);
                 break;
             }
-            double kgs = cv_convert_double(cv, val) * mass_factor;
+            double kgs = (val * cv_scale + cv_offset) * mass_factor;
             if (per_area) {
                 /* the cell's area on the ellipsoid's authalic sphere */
                 const double r = 6371007.2, d2r = 3.14159265358979323846 / 180.0;
@@ -409,7 +407,6 @@ static int read_cf_var(add_ctx *a, int nc, const char *path, const char *name, c
             rc = add_cell(a, vp, k, sp, lon0, lon1, lat0, lat1, kgs, err);
         }
     }
-    cv_free(cv);
     free(buf);
     return rc;
 }
@@ -517,16 +514,13 @@ int lt_emisgrid_load(lt_emisgrid *g, const lt_config *cfg, const lt_domain *d, d
         const char *path = cfg->gridded_path;
         if ((st = nc_open(path, NC_NOWRITE, &nc))) {
             rc = nc_fail(err, path, "cannot open the gridded inventory", st);
+        } else if ((rc = lt_nc3_check(path, nc, err))) {
+            nc_close(nc);
         } else {
             double *lat = NULL, *lon = NULL;
             size_t nlat = 0, nlon = 0;
             int latdim = -1, londim = -1;
-            ut_set_error_message_handler(ut_ignore);
-            ut_system *sys = ut_read_xml(NULL);
-            if (!sys)
-                rc = lt_error_set(err, LT_EIO, "cannot load the udunits2 database");
-            if (!rc)
-                rc = read_axis(nc, path, "lat", &lat, &nlat, &latdim, err);
+            rc = read_axis(nc, path, "lat", &lat, &nlat, &latdim, err);
             if (!rc)
                 rc = read_axis(nc, path, "lon", &lon, &nlon, &londim, err);
             int found = 0;
@@ -536,15 +530,13 @@ int lt_emisgrid_load(lt_emisgrid *g, const lt_config *cfg, const lt_domain *d, d
                     snprintf(name, sizeof name, "%.63s_%.63s", spc[p].a, sec[s].a);
                     int v;
                     found += nc_inq_varid(nc, name, &v) == NC_NOERR;
-                    rc = read_cf_var(&a, nc, path, name, &vp[s], sector_of[s], species_of[p], sys,
+                    rc = read_cf_var(&a, nc, path, name, &vp[s], sector_of[s], species_of[p],
                                      isnan(spc[p].number) ? 1.0 : spc[p].number, lat, nlat, lon, nlon,
                                      latdim, londim, lon_lo, lon_hi, lat_lo, lat_hi, err);
                 }
             if (!rc && !found)
                 rc = lt_error_set(err, LT_EINPUT, "%s: no variable named <species>_<sector> for [gridded] species and sectors (e.g. %s_%s)",
                                   path, nspc ? spc[0].a : "pm25", nsec ? sec[0].a : "industry");
-            if (sys)
-                ut_free_system(sys);
             free(lat);
             free(lon);
             nc_close(nc);

@@ -60,7 +60,7 @@ int lt_houremis_read(lt_houremis *he, const char *path, const lt_point *pts, siz
     }
     for (size_t k = 0; k < n; k++)
         he->val[k] = NAN;
-    char *seen = calloc((size_t)he->nlisted * (size_t)hours + 1, 1);
+    int *seen = calloc((size_t)he->nlisted * (size_t)hours + 1, sizeof *seen); /* the row of each stack-hour */
     if (!seen) {
         rc = lt_error_set(err, LT_ENOMEM, "out of memory");
         goto done;
@@ -83,11 +83,11 @@ int lt_houremis_read(lt_houremis *he, const char *path, const lt_point *pts, siz
             i++;
         size_t at = (size_t)he->slot[i] * (size_t)hours + (size_t)h;
         if (seen[at]) {
-            rc = lt_error_set(err, LT_EINPUT, "%s:%d: stack '%s' at %s appears twice: expected one row per stack and hour",
-                              path, lt_csv_line(c, r), id, ts);
+            rc = lt_error_set(err, LT_EINPUT, "%s:%d: stack '%s' at %s appears twice (first at line %d): expected one "
+                              "row per stack and hour", path, lt_csv_line(c, r), id, ts, seen[at]);
             break;
         }
-        seen[at] = 1;
+        seen[at] = lt_csv_line(c, r);
         for (int f = 0; f < LT_HE_NFIELDS && !rc; f++)
             if (lt_csv_column(c, names[f]) >= 0)
                 rc = lt_csv_double(c, r, names[f], 0, hi[f], what[f], &he->val[at * LT_HE_NFIELDS + f], err);

@@ -37,6 +37,50 @@ void lt_points_free(lt_point *pts, size_t n)
 
 /* Column `col` = "lon lat; lon lat; ..." into p's vertex arrays (at least
  * `min` vertices, at most 256); lon/lat set to their mean. */
+/* Orientation of c against the line a->b: +1, -1, or 0 when in a row. */
+static int orient(double ax, double ay, double bx, double by, double cx, double cy)
+{
+    double d = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+    double scale = fabs(bx - ax) + fabs(by - ay) + fabs(cx - ax) + fabs(cy - ay);
+    return d > 1e-14 * scale * scale ? 1 : d < -1e-14 * scale * scale ? -1 : 0;
+}
+
+/* 1 when c lies on segment a-b (in a row with it). */
+static int on_segment(double ax, double ay, double bx, double by, double cx, double cy)
+{
+    return fmin(ax, bx) <= cx && cx <= fmax(ax, bx) && fmin(ay, by) <= cy && cy <= fmax(ay, by);
+}
+
+int lt_polygon_crossing(const double *x, const double *y, int n, int *ei, int *ej)
+{
+    /* every pair of edges that share no vertex: the segments intersect when
+     * each straddles the other's line, or one's end lies on the other
+     * (Cormen et al., Introduction to Algorithms, section 33.1) */
+    for (int i = 0; i < n; i++) {
+        int i1 = (i + 1) % n;
+        for (int j = i + 1; j < n; j++) {
+            int j1 = (j + 1) % n;
+            if (j == i1 || j1 == i)
+                continue; /* neighbours meet at their shared vertex */
+            int d1 = orient(x[j], y[j], x[j1], y[j1], x[i], y[i]);
+            int d2 = orient(x[j], y[j], x[j1], y[j1], x[i1], y[i1]);
+            int d3 = orient(x[i], y[i], x[i1], y[i1], x[j], y[j]);
+            int d4 = orient(x[i], y[i], x[i1], y[i1], x[j1], y[j1]);
+            int cross = d1 * d2 < 0 && d3 * d4 < 0;
+            cross |= !d1 && on_segment(x[j], y[j], x[j1], y[j1], x[i], y[i]);
+            cross |= !d2 && on_segment(x[j], y[j], x[j1], y[j1], x[i1], y[i1]);
+            cross |= !d3 && on_segment(x[i], y[i], x[i1], y[i1], x[j], y[j]);
+            cross |= !d4 && on_segment(x[i], y[i], x[i1], y[i1], x[j1], y[j1]);
+            if (cross) {
+                *ei = i;
+                *ej = j;
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 static int parse_vertices(const lt_csv *c, size_t r, const char *col, int min, lt_point *p,
                           lt_error *err)
 {
@@ -81,6 +125,12 @@ static int parse_vertices(const lt_csv *c, size_t r, const char *col, int min, l
                             lt_csv_path(c), lt_csv_line(c, r), col, s, min);
     p->lon = sx / p->nvert;
     p->lat = sy / p->nvert;
+    int ei, ej;
+    if (min >= 3 && lt_polygon_crossing(p->vlon, p->vlat, p->nvert, &ei, &ej))
+        return lt_error_set(err, LT_EINPUT,
+                            "%s:%d: column '%s': edges %d and %d of the polygon cross: expected a simple polygon (its "
+                            "vertices in order around it, no figure of eight)",
+                            lt_csv_path(c), lt_csv_line(c, r), col, ei + 1, ej + 1);
     return LT_OK;
 }
 
@@ -371,8 +421,14 @@ int lt_background_read(const char *path, double start_s, int hours, double *bg, 
     if (rc)
         return rc;
     static const char *const cols[] = {"time", "pm25_ugm3"};
+    int *line_of = NULL;
     if ((rc = lt_csv_require(c, cols, 2, err)))
         goto done;
+    line_of = calloc((size_t)(hours > 0 ? hours : 1), sizeof *line_of); /* the row of each hour */
+    if (!line_of) {
+        rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+        goto done;
+    }
     for (int h = 0; h < hours; h++)
         bg[h] = NAN;
     for (size_t r = 0; r < lt_csv_rows(c); r++) {
@@ -386,8 +442,16 @@ int lt_background_read(const char *path, double start_s, int hours, double *bg, 
         if ((rc = lt_csv_double(c, r, "pm25_ugm3", 0, 5000, "a concentration in ug/m3 from 0 to 5000", &v, err)))
             goto done;
         double k = (t - start_s) / 3600.0;
-        if (k >= 0 && k < hours && fabs(k - round(k)) < 1e-6)
-            bg[(int)round(k)] = v;
+        if (k >= 0 && k < hours && fabs(k - round(k)) < 1e-6) {
+            int h = (int)round(k);
+            if (line_of[h]) {
+                rc = lt_error_set(err, LT_EINPUT, "%s:%d: time %s appears twice (first at line %d): expected one row per hour",
+                                  path, lt_csv_line(c, r), ts, line_of[h]);
+                goto done;
+            }
+            line_of[h] = lt_csv_line(c, r);
+            bg[h] = v;
+        }
     }
     for (int h = 0; h < hours; h++)
         if (isnan(bg[h])) {
@@ -398,6 +462,7 @@ int lt_background_read(const char *path, double start_s, int hours, double *bg, 
             goto done;
         }
 done:
+    free(line_of);
     lt_csv_close(&c);
     return rc;
 }

@@ -84,6 +84,10 @@ int lt_roads_read(const char *path, const lt_config *cfg, lt_point **pts, size_t
 /* Frees pts[0..n) (their polygons too) and pts. */
 void lt_points_free(lt_point *pts, size_t n);
 
+/* 1 when two edges of the polygon (x, y)[0..n) that share no vertex meet
+ * (a figure of eight, a vertex on another edge); *ei, *ej the first two. */
+int lt_polygon_crossing(const double *x, const double *y, int n, int *ei, int *ej);
+
 /* Reads volume sources and appends them to *pts (ids must stay unique). */
 int lt_volumes_read(const char *path, const lt_config *cfg, lt_point **pts, size_t *n,
                     lt_error *err);

@@ -2,6 +2,7 @@
 #include "io/kvfile.h"
 
 #include "io/config.h"
+#include "io/files.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -50,8 +51,9 @@ static int on_entry(void *user, const char *section, const char *key, const char
     return 1;
 }
 
-/* inih gives no line numbers to handlers: find them in the file. */
-static void number_lines(lt_kvfile *kv)
+/* inih gives no line numbers to handlers: find them in the file. A key
+ * given twice in a section is an error naming both lines. */
+static int number_lines(lt_kvfile *kv, lt_error *err)
 {
     for (size_t i = 0; i < kv->n; i++) {
         entry *e = &kv->e[i];
@@ -59,7 +61,12 @@ static void number_lines(lt_kvfile *kv)
         for (size_t j = 0; j < i; j++)
             nth += !strcmp(kv->e[j].section, e->section) && !strcmp(kv->e[j].key, e->key);
         e->line = lt_ini_key_line(kv->path, e->section, e->key, nth);
+        if (nth)
+            return lt_error_set(err, LT_EINPUT, "%s:%d: [%s] %s is given twice (first at line %d): expected each key once",
+                                kv->path, e->line, e->section, e->key,
+                                lt_ini_key_line(kv->path, e->section, e->key, 0));
     }
+    return LT_OK;
 }
 
 int lt_kvfile_read(lt_kvfile **out, const char *path, lt_error *err)
@@ -70,11 +77,10 @@ int lt_kvfile_read(lt_kvfile **out, const char *path, lt_error *err)
         free(kv);
         return lt_error_set(err, LT_ENOMEM, "out of memory");
     }
-    FILE *f = fopen(path, "r");
+    FILE *f = lt_file_open(path, "r", "", err);
     if (!f) {
-        int rc = lt_error_set(err, LT_EIO, "%s: cannot open: %s", path, strerror(errno));
         lt_kvfile_free(&kv);
-        return rc;
+        return err->code;
     }
     if (lt_ini_check_lines(path, err)) {
         fclose(f);
@@ -90,7 +96,10 @@ int lt_kvfile_read(lt_kvfile **out, const char *path, lt_error *err)
         lt_kvfile_free(&kv);
         return rc;
     }
-    number_lines(kv);
+    if (number_lines(kv, err)) {
+        lt_kvfile_free(&kv);
+        return err->code;
+    }
     *out = kv;
     return LT_OK;
 }

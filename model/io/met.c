@@ -7,10 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <udunits2.h>
 
 #include "io/config.h"
 #include "io/namemap.h"
+#include "io/nc3check.h"
+#include "io/units.h"
 
 enum { V_U10, V_V10, V_T2, V_PBLH, V_UST, V_RMOL, V_HFX, V_RAIN, V_RH, V_CLOUD, V_SIGTH, NVARS };
 
@@ -113,7 +114,7 @@ static int get_text_att(int ncid, int varid, const char *att, char *buf, size_t 
 }
 
 /* Reads a 1-D coordinate variable found by names or standard_name. */
-static int read_coord(lt_met *m, ut_system *sys, const char *const *names, const char *stdname,
+static int read_coord(lt_met *m, int projected, const char *const *names, const char *stdname,
                       const char *what, double **vals, int *n, int *dimid, lt_error *err)
 {
     int varid = -1;
@@ -138,17 +139,14 @@ static int read_coord(lt_met *m, ut_system *sys, const char *const *names, const
     if (st)
         return nc_fail(err, m->path, found, st);
     char units[64];
-    if (sys && get_text_att(m->ncid, varid, "units", units, sizeof units) && strcmp(units, "m")) {
+    if (projected && get_text_att(m->ncid, varid, "units", units, sizeof units) && strcmp(units, "m")) {
         /* projected axes in km and the like */
-        ut_unit *from = ut_parse(sys, units, UT_UTF8), *to = ut_parse(sys, "m", UT_ASCII);
-        cv_converter *cv = (from && to) ? ut_get_converter(from, to) : NULL;
-        ut_free(from);
-        ut_free(to);
-        if (!cv)
+        double scale, offset;
+        if (lt_units_linear(units, "m", &scale, &offset))
             return lt_error_set(err, LT_EINPUT, "%s: variable '%s' units = '%s': expected a length like m or km",
                                 m->path, found, units);
-        cv_convert_doubles(cv, *vals, len, *vals);
-        cv_free(cv);
+        for (size_t i = 0; i < len; i++)
+            (*vals)[i] = (*vals)[i] * scale + offset;
     }
     for (size_t i = 0; i < len; i++) {
         if (!isfinite((*vals)[i]))
@@ -251,7 +249,7 @@ static int setup_projection(lt_met *m, int varid, lt_error *err)
     return LT_OK;
 }
 
-static int read_time(lt_met *m, ut_system *sys, int *tdim, lt_error *err)
+static int read_time(lt_met *m, int *tdim, lt_error *err)
 {
     int varid;
     char found[NC_MAX_NAME + 1];
@@ -275,10 +273,8 @@ static int read_time(lt_met *m, ut_system *sys, int *tdim, lt_error *err)
         strcmp(cal, "gregorian") && strcmp(cal, "proleptic_gregorian"))
         return lt_error_set(err, LT_EINPUT, "%s: variable 'time' calendar = '%s': expected standard, gregorian or proleptic_gregorian",
                             m->path, cal);
-    ut_unit *from = ut_parse(sys, units, UT_UTF8);
-    ut_unit *to = ut_parse(sys, "s @ 1970-01-01T00:00:00Z", UT_ASCII);
-    cv_converter *cv = (from && to && strstr(units, "since")) ? ut_get_converter(from, to) : NULL;
-    int rc = LT_OK;
+    double scale, offset;
+    int rc = LT_OK, cv = lt_units_time(units, &scale, &offset) == 0;
     if (!cv) {
         rc = lt_error_set(err, LT_EINPUT, "%s: variable 'time' units = '%s': expected a CF time unit like 'hours since 2020-01-01 00:00:00'",
                           m->path, units);
@@ -291,7 +287,8 @@ static int read_time(lt_met *m, ut_system *sys, int *tdim, lt_error *err)
             if (st)
                 rc = nc_fail(err, m->path, "time", st);
             else {
-                cv_convert_doubles(cv, m->t, m->nt, m->t);
+                for (size_t k = 0; k < m->nt; k++)
+                    m->t[k] = m->t[k] * scale + offset;
                 for (size_t k = 0; k < m->nt; k++) {
                     if (!isfinite(m->t[k])) {
                         rc = lt_error_set(err, LT_EINPUT, "%s: time[%zu] is not a finite number", m->path, k);
@@ -306,10 +303,7 @@ static int read_time(lt_met *m, ut_system *sys, int *tdim, lt_error *err)
                 }
             }
         }
-        cv_free(cv);
     }
-    ut_free(from);
-    ut_free(to);
     return rc;
 }
 
@@ -347,7 +341,7 @@ static const lt_namemap_item *map_find(const lt_namemap_item *items, int n, cons
     return NULL;
 }
 
-static int setup_var(lt_met *m, ut_system *sys, int v, int tdim, int latdim, int londim,
+static int setup_var(lt_met *m, int v, int tdim, int latdim, int londim,
                      const lt_namemap_item *map, int nmap, lt_error *err)
 {
     const var_def *d = &vars[v];
@@ -380,20 +374,9 @@ static int setup_var(lt_met *m, ut_system *sys, int v, int tdim, int latdim, int
     if (isfinite(factor)) {
         m->scale[v] = factor; /* the map's factor replaces the units (e.g. accumulations) */
     } else if (get_text_att(m->ncid, id, "units", units, sizeof units) && strcmp(units, d->units)) {
-        ut_unit *from = ut_parse(sys, units, UT_UTF8);
-        ut_unit *to = ut_parse(sys, d->units, UT_ASCII);
-        cv_converter *cv = (from && to) ? ut_get_converter(from, to) : NULL;
-        if (!cv) {
-            ut_free(from);
-            ut_free(to);
+        if (lt_units_linear(units, d->units, &m->scale[v], &m->offset[v]))
             return lt_error_set(err, LT_EINPUT, "%s: variable '%s' units = '%s': expected units convertible to '%s'",
                                 m->path, m->varname[v], units, d->units);
-        }
-        m->offset[v] = cv_convert_double(cv, 0.0);
-        m->scale[v] = cv_convert_double(cv, 1.0) - m->offset[v];
-        cv_free(cv);
-        ut_free(from);
-        ut_free(to);
     }
     nc_type type;
     nc_inq_vartype(m->ncid, id, &type);
@@ -444,22 +427,20 @@ int lt_met_open_ex(lt_met **out, const char *path, int format, const char *map, 
         lt_met_close(&m);
         return rc;
     }
-    ut_set_error_message_handler(ut_ignore); /* udunits must not print */
-    ut_system *sys = ut_read_xml(NULL);
-    if (!sys) {
+    if ((rc = lt_nc3_check(path, m->ncid, err))) {
         lt_met_close(&m);
-        return lt_error_set(err, LT_EINTERNAL, "udunits: cannot read its units database");
+        return rc;
     }
     static const char *const lon_names[] = {"lon", "longitude", NULL};
     static const char *const lat_names[] = {"lat", "latitude", NULL};
     static const char *const x_names[] = {"x", "west_east", NULL};
     static const char *const y_names[] = {"y", "south_north", NULL};
     int tdim, londim, latdim, projected = 0;
-    if ((rc = read_time(m, sys, &tdim, err)))
+    if ((rc = read_time(m, &tdim, err)))
         goto done;
-    rc = read_coord(m, NULL, lon_names, "longitude", "longitude", &m->lon, &m->nlon, &londim, err);
+    rc = read_coord(m, 0, lon_names, "longitude", "longitude", &m->lon, &m->nlon, &londim, err);
     if (rc == -1) {
-        rc = read_coord(m, sys, x_names, "projection_x_coordinate", "x", &m->lon, &m->nlon, &londim, err);
+        rc = read_coord(m, 1, x_names, "projection_x_coordinate", "x", &m->lon, &m->nlon, &londim, err);
         projected = 1;
     }
     if (rc == -1) {
@@ -472,9 +453,9 @@ int lt_met_open_ex(lt_met **out, const char *path, int format, const char *map, 
     if (rc)
         goto done;
     if (projected)
-        rc = read_coord(m, sys, y_names, "projection_y_coordinate", "y", &m->lat, &m->nlat, &latdim, err);
+        rc = read_coord(m, 1, y_names, "projection_y_coordinate", "y", &m->lat, &m->nlat, &latdim, err);
     else
-        rc = read_coord(m, NULL, lat_names, "latitude", "latitude", &m->lat, &m->nlat, &latdim, err);
+        rc = read_coord(m, 0, lat_names, "latitude", "latitude", &m->lat, &m->nlat, &latdim, err);
     if (rc == -1) {
         rc = lt_error_set(err, LT_EINPUT, "%s: a %s coordinate is missing: expected a 1-D variable %s",
                           path, projected ? "y" : "latitude", projected ? "y" : "lat");
@@ -483,7 +464,7 @@ int lt_met_open_ex(lt_met **out, const char *path, int format, const char *map, 
     if (rc)
         goto done;
     for (int v = 0; v < NVARS && !rc; v++)
-        rc = setup_var(m, sys, v, tdim, latdim, londim, items, nmap, err);
+        rc = setup_var(m, v, tdim, latdim, londim, items, nmap, err);
     if (rc)
         goto done;
     for (int v = 0; v < NVARS; v++) {
@@ -505,7 +486,6 @@ int lt_met_open_ex(lt_met **out, const char *path, int format, const char *map, 
             strcat(m->optional, vars[v].name);
         }
 done:
-    ut_free_system(sys);
     if (rc) {
         lt_met_close(&m);
         return rc;
@@ -758,6 +738,8 @@ static int wrf_open(lt_met *m, const char *list, lt_error *err)
             m->ncids[f] = -1;
             return lt_error_set(err, LT_EIO, "%s: cannot open the wrfout file: %s", t, nc_strerror(st));
         }
+        if (lt_nc3_check(t, m->ncids[f], err))
+            return err->code;
     }
     /* the grid, from the first file; the others must match */
     int nc0 = m->ncids[0], d;
@@ -1074,4 +1056,37 @@ void lt_met_sample(const lt_met *m, double lon, double lat, lt_met_point *p)
         double us = p->ust > 0.01 ? p->ust : 0.01;
         p->rmol = -0.4 * 9.81 * p->hfx / (1.2 * 1005.0 * p->t2 * us * us * us);
     }
+}
+
+/* How far c lies beyond the axis a[0..n) (0 within half a spacing of it). */
+static double beyond_axis(const double *a, int n, double c)
+{
+    if (n < 2)
+        return 0.0;
+    double lo = fmin(a[0], a[n - 1]), hi = fmax(a[0], a[n - 1]);
+    double half = 0.5 * fabs(a[n - 1] - a[0]) / (n - 1);
+    return c < lo - half ? lo - half - c : c > hi + half ? c - hi - half : 0.0;
+}
+
+double lt_met_outside(const lt_met *m, double lon, double lat, const char **units)
+{
+    *units = m->pj ? "m" : "degrees";
+    if (m->pj) {
+        PJ_COORD c = proj_trans(m->pj, PJ_FWD, proj_coord(lon, lat, 0, 0));
+        lon = c.xy.x;
+        lat = c.xy.y;
+        if (!isfinite(lon) || !isfinite(lat))
+            return INFINITY;
+    }
+    return hypot(beyond_axis(m->lon, m->nlon, lon), beyond_axis(m->lat, m->nlat, lat));
+}
+
+void lt_met_extent(const lt_met *m, char *buf, size_t n)
+{
+    double x0 = fmin(m->lon[0], m->lon[m->nlon - 1]), x1 = fmax(m->lon[0], m->lon[m->nlon - 1]);
+    double y0 = fmin(m->lat[0], m->lat[m->nlat - 1]), y1 = fmax(m->lat[0], m->lat[m->nlat - 1]);
+    if (m->pj)
+        snprintf(buf, n, "x %.0f to %.0f m, y %.0f to %.0f m on its projection", x0, x1, y0, y1);
+    else
+        snprintf(buf, n, "%.2f to %.2f E, %.2f to %.2f N", x0, x1, y0, y1);
 }

@@ -58,6 +58,16 @@ int lt_met_has(const lt_met *m, const char *name);
  * the error names the first missing time. */
 int lt_met_check_coverage(const lt_met *m, double start_s, int hours, lt_error *err);
 
+/* How far lon/lat lies outside the met grid, in the grid's units (degrees of
+ * a lon/lat grid, metres of a projected one; *units says which): 0 inside or
+ * within half a grid spacing of the edge. An axis of one point (a station's
+ * weather) covers everything along it. */
+double lt_met_outside(const lt_met *m, double lon, double lat, const char **units);
+
+/* The grid's extent for messages: "107.60-109.23 E, 34.20-35.50 N" or the
+ * projected x/y range. */
+void lt_met_extent(const lt_met *m, char *buf, size_t n);
+
 /* Reads the record at time t_s into memory and checks its values (no fill
  * values, NaN or out-of-range numbers). */
 int lt_met_load(lt_met *m, double t_s, lt_error *err);

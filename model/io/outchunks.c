@@ -156,8 +156,12 @@ int lt_output_flush_chunks(lt_output *o, lt_error *err)
     else if (bad >= 0) {
         char name[NC_MAX_NAME + 1] = "?";
         nc_inq_varname(o->ncid, o->jobs[bad].varid, name);
-        rc = lt_error_set(err, LT_EIO, "%s: writing the output: HDF5 cannot store %s, hours %d-%d", o->path, name,
-                          o->jobs[bad].h0, o->jobs[bad].h0 + o->jobs[bad].nh - 1);
+        double avail;
+        if (lt_output_disk_full(o, &avail))
+            rc = lt_output_fail(o, NC_EHDFERR, __FILE__, __LINE__, err);
+        else
+            rc = lt_error_set(err, LT_EIO, "%s: writing the output: HDF5 cannot store %s, hours %d-%d", o->path, name,
+                              o->jobs[bad].h0, o->jobs[bad].h0 + o->jobs[bad].nh - 1);
     }
     for (long k = 0; co && k < nchunk; k++)
         free(co[k].buf);

@@ -3,12 +3,14 @@
  * dimensions and side files products ask for; commit and abort. */
 #include "io/output.h"
 
+#include <errno.h>
 #include <math.h>
 #include <netcdf.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,8 +29,34 @@
 
 static size_t min_sz(size_t a, size_t b) { return a < b ? a : b; }
 
+/* Free bytes on the file system holding path's folder (-1: unknown). */
+static double free_bytes(const char *path)
+{
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    else
+        snprintf(dir, sizeof dir, ".");
+    struct statvfs v;
+    return statvfs(dir, &v) == 0 ? (double)v.f_bavail * (double)v.f_frsize : -1.0;
+}
+
+int lt_output_disk_full(const lt_output *o, double *avail)
+{
+    *avail = free_bytes(o->path);
+    return errno == ENOSPC || (*avail >= 0 && *avail < 4.0 * 1048576);
+}
+
 int lt_output_fail(const lt_output *o, int status, const char *file, int line, lt_error *err)
 {
+    double avail;
+    if (lt_output_disk_full(o, &avail))
+        return lt_error_set(err, LT_EIO,
+                            "%s: writing the output: the disk is full (%.1f MB free on its file system; %s at %s:%d): "
+                            "expected room for the output (lantian check estimates its size)",
+                            o->path, avail / 1048576, nc_strerror(status), file, line);
     return lt_error_set(err, LT_EIO, "%s: writing the output: %s (at %s:%d)", o->path, nc_strerror(status), file,
                         line);
 }
@@ -391,6 +419,15 @@ int lt_output_create(lt_output **out, const lt_output_spec *s, lt_error *err)
     o->ty = ((size_t)o->ny + o->cy - 1) / o->cy;
     o->tx = ((size_t)o->nx + o->cx - 1) / o->cx;
 
+    /* No chunk cache for the file's variables: every write is of whole
+     * chunks, and dirty chunks held in a cache would be flushed at close,
+     * where a full disk leaves HDF5 unable to close the file (it then crashes
+     * at exit). netCDF's default cache (process-wide) is set to none while
+     * the variables are defined, and put back by lt_output_begin_data. */
+    nc_get_chunk_cache(&o->cache_size, &o->cache_nelems, &o->cache_preemption);
+    nc_set_chunk_cache(0, 0, 1.0f);
+    o->cache_set = 1;
+    lt_temp_add(s->temp_files, o->tmp);
     int st = nc_create(o->tmp, NC_NETCDF4 | NC_CLOBBER, &o->ncid);
     if (st) {
         o->ncid = -1;
@@ -518,10 +555,20 @@ fail:
     return rc;
 }
 
+/* netCDF's default chunk cache as it was before the file was created. */
+static void restore_cache(lt_output *o)
+{
+    if (o->cache_set)
+        nc_set_chunk_cache(o->cache_size, o->cache_nelems, o->cache_preemption);
+    o->cache_set = 0;
+}
+
 int lt_output_begin_data(lt_output *o, lt_error *err)
 {
     int rc = LT_OK;
-    NC(nc_enddef(o->ncid));
+    int st = nc_enddef(o->ncid);
+    restore_cache(o);
+    NC(st);
     o->defining = 0;
     if ((rc = put_axes(o, err)) || (rc = put_grid(o, err)) || (rc = put_labels(o, err)))
         return rc;
@@ -548,6 +595,7 @@ int lt_output_side_file(lt_output *o, const char *suffix, const char **final, co
     }
     snprintf(s->final, len, "%.*s%s", (int)n, o->path, suffix);
     snprintf(s->tmp, len + 32, "%s.part%ld", s->final, (long)getpid());
+    lt_temp_add(o->spec.temp_files, s->tmp);
     o->nside++;
     *final = s->final;
     *tmp = s->tmp;
@@ -562,6 +610,7 @@ int lt_output_snapshot(lt_output *o, const char *dest, lt_error *err)
     NC(nc_sync(o->ncid)); /* everything written so far on disk, metadata too */
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp", dest);
+    lt_temp_add(o->spec.temp_files, tmp);
     FILE *in = fopen(o->tmp, "rb"), *out = in ? fopen(tmp, "wb") : NULL;
     int bad = !in || !out;
     char buf[1 << 16];
@@ -575,8 +624,10 @@ int lt_output_snapshot(lt_output *o, const char *dest, lt_error *err)
         bad |= fclose(out) != 0;
     if (bad || rename(tmp, dest) != 0) {
         remove(tmp);
+        lt_temp_drop(o->spec.temp_files, tmp);
         return lt_error_set(err, LT_EIO, "%s: cannot copy the partial output for the checkpoint", dest);
     }
+    lt_temp_drop(o->spec.temp_files, tmp);
     return LT_OK;
 fail:
     return rc;
@@ -599,15 +650,21 @@ static int copy_var(lt_output *o, int src, int v, void **buf, lt_error *err)
         if (d > 0)
             slab *= len[d];
     }
-    size_t nrec = nd ? len[0] : 1;
-    void *nb = realloc(*buf, (slab ? slab : 1) * tsize);
+    /* whole chunks along the first dimension at a time (the file has no
+     * chunk cache: a part of a chunk would be read, changed and written) */
+    size_t nrec = nd ? len[0] : 1, step = 1, chunks[NC_MAX_VAR_DIMS];
+    int storage = NC_CONTIGUOUS;
+    if (nd && nc_inq_var_chunking(o->ncid, dst, &storage, chunks) == NC_NOERR && storage == NC_CHUNKED &&
+        chunks[0] > 0)
+        step = chunks[0];
+    void *nb = realloc(*buf, (slab ? slab : 1) * step * tsize);
     if (!nb)
         return lt_error_set(err, LT_ENOMEM, "out of memory restoring %s", name);
     *buf = nb;
-    for (size_t r = 0; r < nrec; r++) {
+    for (size_t r = 0; r < nrec; r += step) {
         size_t start[NC_MAX_VAR_DIMS] = {0}, count[NC_MAX_VAR_DIMS];
         for (int d = 0; d < nd; d++)
-            count[d] = d ? len[d] : 1;
+            count[d] = d ? len[d] : (nrec - r < step ? nrec - r : step);
         start[0] = r;
         if (nd) {
             NC(nc_get_vara(src, v, start, count, nb));
@@ -659,6 +716,10 @@ fail:
 /* Frees o and its names (the files themselves are the caller's affair). */
 static void output_free(lt_output *o)
 {
+    if (o->tmp)
+        lt_temp_drop(o->spec.temp_files, o->tmp);
+    for (int i = 0; i < o->nside; i++)
+        lt_temp_drop(o->spec.temp_files, o->side[i].tmp);
     for (int j = 0; j < o->njobs; j++)
         free(o->jobs[j].data);
     for (int i = 0; i < o->nlabels; i++)
@@ -670,6 +731,35 @@ static void output_free(lt_output *o)
     free(o->tmp);
     free(o->path);
     free(o);
+}
+
+/* After a failed close (a full disk), HDF5 keeps the file half open and
+ * would crash closing it again at exit: the partial file is emptied (its
+ * space freed, so that what HDF5 still flushes fits), and any HDF5 handle
+ * left on it closed. */
+static void release_partial(lt_output *o)
+{
+    if (truncate(o->tmp, 0) != 0)
+        return;
+    ssize_t n = H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL);
+    hid_t *ids = n > 0 ? malloc((size_t)n * sizeof *ids) : NULL;
+    if (!ids)
+        return;
+    n = H5Fget_obj_ids(H5F_OBJ_ALL, H5F_OBJ_ALL, (size_t)n, ids);
+    for (int files = 0; files < 2; files++) /* objects in the file first, then the file */
+        for (ssize_t i = 0; i < n; i++) {
+            char name[4200];
+            H5I_type_t t = H5Iget_type(ids[i]);
+            if ((t == H5I_FILE) != files || H5Fget_name(ids[i], name, sizeof name) <= 0 || strcmp(name, o->tmp))
+                continue;
+            if (t == H5I_FILE)
+                H5Fclose(ids[i]);
+            else if (t == H5I_ATTR)
+                H5Aclose(ids[i]);
+            else
+                H5Oclose(ids[i]);
+        }
+    free(ids);
 }
 
 int lt_output_commit(lt_output **op, lt_error *err)
@@ -685,6 +775,7 @@ int lt_output_commit(lt_output **op, lt_error *err)
     o->ncid = -1;
     if (st) {
         rc = lt_error_set(err, LT_EIO, "%s: closing the output: %s", o->path, nc_strerror(st));
+        release_partial(o);
         lt_output_abort(op);
         return rc;
     }
@@ -714,9 +805,14 @@ void lt_output_abort(lt_output **op)
     if (!op || !*op)
         return;
     lt_output *o = *op;
+    restore_cache(o);
+    if (o->tmp && truncate(o->tmp, 0) != 0) {
+        /* nothing written yet, or not ours to empty */
+    }
     lt_output_close_chunks(o);
-    if (o->ncid >= 0)
-        nc_close(o->ncid);
+    if (o->ncid >= 0 && nc_close(o->ncid) != NC_NOERR)
+        release_partial(o);
+    o->ncid = -1;
     if (o->tmp)
         unlink(o->tmp);
     for (int i = 0; i < o->nside; i++)

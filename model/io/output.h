@@ -25,6 +25,7 @@
 #include <stddef.h>
 
 #include "core/lt_error.h"
+#include "core/lt_temp.h"
 #include "io/domain.h"
 #include "io/inventory.h"
 #include "io/regions.h"
@@ -54,6 +55,7 @@ typedef struct lt_output_spec {
     int solver;                  /* LT_SOLVER_* (config.h), for the metadata */
     int grid_nx, grid_ny, grid_nz;
     double grid_dx_m, grid_top_m;
+    lt_tempfiles *temp_files;    /* where the temporary names are registered (NULL: nowhere) */
 } lt_output_spec;
 
 typedef struct lt_output lt_output;

@@ -20,6 +20,9 @@ struct lt_output {
     int ny, nx, hours;
     size_t nst;
     int defining;               /* in define mode */
+    size_t cache_size, cache_nelems; /* netCDF's default chunk cache before create */
+    float cache_preemption;
+    int cache_set;              /* the default is ours until begin_data */
     /* the frame's dimensions and the variables it writes at begin_data */
     int d_time, d_nv, d_y, d_x, d_src, d_str, d_st, d_cty, d_day, d_period;
     int v_time, v_tb, v_x, v_y, v_lat, v_lon, v_sname, v_stname, v_stid, v_stcounty;
@@ -55,6 +58,10 @@ struct lt_output {
     int njobs;
     long nchunks;               /* chunks in them */
 };
+
+/* 1 when the output's file system is full (errno ENOSPC, or under 4 MB
+ * free); *avail the bytes free (-1: unknown). */
+int lt_output_disk_full(const lt_output *o, double *avail);
 
 /* outchunks.c: every waiting block deflated and stored; the HDF5 handles
  * closed; the waiting copies freed. */

@@ -5,6 +5,7 @@
 #include "io/profile.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -64,6 +65,11 @@ int lt_profiles_read(lt_profiles *p, const char *path, const lt_config *cfg, dou
     if (rc)
         return rc;
     static const char *const cols[] = {"sector", "kind", "index", "factor"};
+    int (*seen)[3][24] = calloc(LT_MAX_SECTORS, sizeof *seen); /* the row of each entry */
+    if (!seen) {
+        rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+        goto done;
+    }
     if ((rc = lt_csv_require(c, cols, 4, err)))
         goto done;
     for (size_t r = 0; r < lt_csv_rows(c); r++) {
@@ -78,12 +84,13 @@ int lt_profiles_read(lt_profiles *p, const char *path, const lt_config *cfg, dou
         double idx, f;
         int lo, hi;
         double *dst;
+        int kk;
         if (!strcmp(kind, "month")) {
-            lo = 1, hi = 12, dst = p->month[k];
+            lo = 1, hi = 12, dst = p->month[k], kk = 0;
         } else if (!strcmp(kind, "weekday")) {
-            lo = 1, hi = 7, dst = p->weekday[k];
+            lo = 1, hi = 7, dst = p->weekday[k], kk = 1;
         } else if (!strcmp(kind, "hour")) {
-            lo = 0, hi = 23, dst = p->hour[k];
+            lo = 0, hi = 23, dst = p->hour[k], kk = 2;
         } else {
             rc = lt_error_set(err, LT_EINPUT, "%s:%d: column 'kind' = '%s': expected month, weekday or hour",
                               path, lt_csv_line(c, r), kind);
@@ -99,6 +106,14 @@ int lt_profiles_read(lt_profiles *p, const char *path, const lt_config *cfg, dou
                               lt_csv_line(c, r), idx, what);
             goto done;
         }
+        int *first = &seen[k][kk][(int)idx - lo];
+        if (*first) {
+            rc = lt_error_set(err, LT_EINPUT, "%s:%d: sector '%s' %s %d appears twice (first at line %d): "
+                              "expected one factor per sector, kind and index",
+                              path, lt_csv_line(c, r), sec, kind, (int)idx, *first);
+            goto done;
+        }
+        *first = lt_csv_line(c, r);
         dst[(int)idx - lo] = f;
     }
     /* Normalise each sector over the local calendar year of the run start. */
@@ -128,6 +143,7 @@ int lt_profiles_read(lt_profiles *p, const char *path, const lt_config *cfg, dou
         }
     }
 done:
+    free(seen);
     lt_csv_close(&c);
     return rc;
 }

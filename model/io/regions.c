@@ -4,6 +4,7 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ struct lt_regions {
     size_t nregions;
     ring *rings;
     size_t nrings, cap;
+    double bad_lon, bad_lat;  /* a point out of range, for the message */
 };
 
 static int add_ring(lt_regions *r, int region, const cJSON *coords)
@@ -49,6 +51,12 @@ static int add_ring(lt_regions *r, int region, const cJSON *coords)
         if (!cJSON_IsNumber(x) || !cJSON_IsNumber(y)) {
             free(g->xy);
             return -1;
+        }
+        if (!(x->valuedouble >= -180 && x->valuedouble <= 180 && y->valuedouble >= -90 && y->valuedouble <= 90)) {
+            r->bad_lon = x->valuedouble;
+            r->bad_lat = y->valuedouble;
+            free(g->xy);
+            return -3;
         }
         g->xy[2 * i] = x->valuedouble;
         g->xy[2 * i + 1] = y->valuedouble;
@@ -134,6 +142,13 @@ int lt_regions_read(lt_regions **out, const char *path, const char *property, lt
                 int a = add_ring(r, reg, cJSON_GetArrayItem(pl, g));
                 if (a == -2)
                     rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+                else if (a == -3)
+                    rc = lt_error_set(err, LT_EINPUT,
+                                      "%s: feature %d ('%s'): the point [%g, %g] is not [longitude, latitude] (%s out "
+                                      "of range): expected [lon, lat] pairs in degrees, as GeoJSON orders them%s",
+                                      path, i, name->valuestring, r->bad_lon, r->bad_lat,
+                                      fabs(r->bad_lat) > 90 ? "latitude" : "longitude",
+                                      fabs(r->bad_lat) > 90 && fabs(r->bad_lon) <= 90 ? " (given as [lat, lon]?)" : "");
                 else if (a)
                     rc = lt_error_set(err, LT_EINPUT, "%s: feature %d ('%s'): a ring with fewer than 3 [lon, lat] points",
                                       path, i, name->valuestring);

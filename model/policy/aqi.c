@@ -39,6 +39,20 @@ int lt_aqi_table_read(lt_aqi_table *t, const char *path, lt_error *err)
                           path, t->nbp, nb2);
         goto done;
     }
+    /* the ranges the index is defined on (HJ 633: concentrations to 500, IAQI
+     * to 500), with room for other rule sets; beyond them a table is a typo */
+    for (int i = 0; i < t->nbp; i++)
+        if (!(t->pm25_bp[i] >= 0 && t->pm25_bp[i] <= 10000) || !(t->iaqi_bp[i] >= 0 && t->iaqi_bp[i] <= 1000)) {
+            rc = lt_error_set(err, LT_EINPUT, "%s: breakpoint %d (%g ug/m3, IAQI %g): expected concentrations from 0 to "
+                              "10000 and IAQI from 0 to 1000", path, i + 1, t->pm25_bp[i], t->iaqi_bp[i]);
+            goto done;
+        }
+    for (int i = 0; i < ncu; i++)
+        if (!(t->cat_upper[i] >= 0 && t->cat_upper[i] <= 1000)) {
+            rc = lt_error_set(err, LT_EINPUT, "%s: category_upper %d = %g: expected an AQI from 0 to 1000", path, i + 1,
+                              t->cat_upper[i]);
+            goto done;
+        }
     for (int i = 1; i < t->nbp; i++)
         if (!(t->pm25_bp[i] > t->pm25_bp[i - 1]) || !(t->iaqi_bp[i] > t->iaqi_bp[i - 1])) {
             rc = lt_error_set(err, LT_EINPUT, "%s: breakpoint %d does not increase: expected increasing breakpoints", path, i);

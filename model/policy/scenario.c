@@ -414,6 +414,17 @@ int lt_scenario_constant(const lt_scenarios *sc, int s)
     return 1;
 }
 
+void lt_scenario_entry_path(const lt_config *cfg, const lt_scen_entry *e, char *out, size_t n)
+{
+    /* relative to the config's folder, as every path of the config; as
+     * given when it comes from --set */
+    const char *slash = strrchr(cfg->path, '/');
+    if (e->value[0] == '/' || !slash || !strncmp(e->where, "--set", 5))
+        snprintf(out, n, "%s", e->value);
+    else
+        snprintf(out, n, "%.*s/%s", (int)(slash - cfg->path), cfg->path, e->value);
+}
+
 int lt_scenarios_build(lt_scenarios *sc, const lt_config *cfg, const lt_point *pts, size_t npts,
                        const lt_station *st, size_t nst, const lt_alert_rules *alert,
                        lt_error *err)
@@ -431,13 +442,8 @@ int lt_scenarios_build(lt_scenarios *sc, const lt_config *cfg, const lt_point *p
             if (parse_cut(&c, s, e))
                 return err->code;
         } else if (!strcmp(e->key, "cuts_file")) {
-            /* relative to the config's folder, as every path of the config */
             char path[LT_PATH_MAX];
-            const char *slash = strrchr(cfg->path, '/');
-            if (e->value[0] == '/' || !slash || !strncmp(e->where, "--set", 5))
-                snprintf(path, sizeof path, "%s", e->value);
-            else
-                snprintf(path, sizeof path, "%.*s/%s", (int)(slash - cfg->path), cfg->path, e->value);
+            lt_scenario_entry_path(cfg, e, path, sizeof path);
             if (add_cuts_file(&c, s, e, path))
                 return err->code;
         } else if (!strcmp(e->key, "level")) {

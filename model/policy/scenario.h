@@ -62,6 +62,9 @@ int lt_scenarios_build(lt_scenarios *sc, const lt_config *cfg, const lt_point *p
                        const lt_station *st, size_t nst, const lt_alert_rules *alert,
                        lt_error *err);
 
+/* The file a [scenario.NAME] cuts_file entry names. */
+void lt_scenario_entry_path(const lt_config *cfg, const lt_scen_entry *e, char *out, size_t n);
+
 /* The set of rules (bit r) that select point p / the background tag, for
  * any species. */
 uint64_t lt_scenario_signature(const lt_scenarios *sc, const lt_point *p);

@@ -220,9 +220,17 @@ static void assessment_destroy(void *self)
     free(p);
 }
 
+static void assessment_estimate(const void *self, double *mem, double *out)
+{
+    const lt_assessment_product *p = self;
+    double n = (double)p->s->ndays * ((double)p->s->nst + (double)p->ncounty + 1.0);
+    *mem = n * 16.0 + (double)p->s->hours * 8.0;
+    *out = n * 8.0;
+}
+
 static const lt_product_ops assessment_ops = {
     .name = "assessment", .start = assessment_start, .end_pass = assessment_end_pass,
-    .destroy = assessment_destroy};
+    .destroy = assessment_destroy, .estimate = assessment_estimate};
 
 int lt_assessment_attach(lt_run *run, const lt_stations_product *st, lt_assessment_product **out, lt_error *err)
 {

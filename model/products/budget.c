@@ -11,7 +11,8 @@
 #include "products/products.h"
 
 typedef struct budget {
-    lt_gridrun *gr;
+    const lt_run *run;
+    lt_gridrun *gr;                     /* from start on */
     lt_output *out;
     int v_budget;
 } budget;
@@ -20,6 +21,7 @@ static int budget_start(void *self, lt_output *out, lt_error *err)
 {
     budget *p = self;
     p->out = out;
+    p->gr = lt_run_gridrun(p->run);
     int d_bs, d_bt, rc;
     if ((rc = lt_output_def_labels(out, "grid_species", "grid_species_name",
                                    "species carried by the grid model (total nitrate as NO3, total ammonia as NH3, "
@@ -58,6 +60,6 @@ int lt_budget_attach(lt_run *run, lt_error *err)
     budget *p = calloc(1, sizeof *p);
     if (!p)
         return lt_error_set(err, LT_ENOMEM, "out of memory");
-    p->gr = lt_run_gridrun(run);
+    p->run = run;
     return lt_run_attach(run, &budget_ops, p, err);
 }

@@ -117,10 +117,18 @@ static void components_destroy(void *self)
     free(p);
 }
 
+static void components_estimate(const void *self, double *mem, double *out)
+{
+    const components *p = self;
+    double n = (double)p->s->ncomp * (1.0 + p->s->ntags) * (double)(p->s->nst ? p->s->nst : 1);
+    *mem = LT_BLOCK_HOURS * n * 4.0;
+    *out = (double)p->s->hours * n * 4.0;
+}
+
 static const lt_product_ops components_ops = {
     .name = "components", .start = components_start, .add_hour = components_add_hour,
     .end_block = components_end_block, .end_pass = components_end_pass, .state = components_state,
-    .destroy = components_destroy};
+    .destroy = components_destroy, .estimate = components_estimate};
 
 int lt_components_attach(lt_run *run, const lt_stations_product *st, lt_error *err)
 {

@@ -214,9 +214,18 @@ static void field_destroy(void *self)
     free(f);
 }
 
+static void field_estimate(const void *self, double *mem, double *out)
+{
+    const field *f = self;
+    double n = (double)f->nlev * (double)f->s->ngrid;
+    double steps = f->mode == LT_AVG_HOUR ? f->s->hours : f->mode == LT_AVG_DAY ? (double)f->s->ndays : 1.0;
+    *mem = f->mode == LT_AVG_HOUR ? LT_BLOCK_HOURS * n * 4.0 : n * 12.0;
+    *out = steps * n * 4.0;
+}
+
 static const lt_product_ops field_ops = {
     .name = "fields", .start = field_start, .add_hour = field_add_hour, .end_block = field_end_block,
-    .end_pass = field_end_pass, .state = field_state, .destroy = field_destroy};
+    .end_pass = field_end_pass, .state = field_state, .destroy = field_destroy, .estimate = field_estimate};
 
 static int attach_field(lt_run *run, int kind, int mode, int nlev, lt_error *err)
 {

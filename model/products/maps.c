@@ -119,9 +119,18 @@ static void maps_destroy(void *self)
     free(m);
 }
 
+static void maps_estimate(const void *self, double *mem, double *out)
+{
+    const maps *m = self;
+    double ng = (double)m->s->ngrid;
+    *mem = LT_BLOCK_HOURS * ng * 4.0 + ng * 8.0;
+    *out = (double)m->s->hours * ng * 4.0 + ng * 4.0;
+}
+
 static const lt_product_ops maps_ops = {
     .name = "maps", .start = maps_start, .add_hour = maps_add_hour, .end_block = maps_end_block,
-    .end_pass = maps_end_pass, .finish = maps_finish, .state = maps_state, .destroy = maps_destroy};
+    .end_pass = maps_end_pass, .finish = maps_finish, .state = maps_state, .destroy = maps_destroy,
+    .estimate = maps_estimate};
 
 int lt_maps_attach(lt_run *run, lt_error *err)
 {

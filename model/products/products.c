@@ -32,3 +32,13 @@ int lt_run_case(lt_case *cs, const lt_run_options *opt, lt_summary *sum, lt_erro
     lt_run_free(&run);
     return rc;
 }
+
+int lt_run_case_preflight(lt_case *cs, const lt_run_options *opt, lt_preflight *pf, lt_error *err)
+{
+    lt_run *run = NULL;
+    int rc = lt_run_create(&run, cs, opt, err);
+    if (!rc && !(rc = lt_products_attach(run, err)))
+        rc = lt_run_preflight(run, pf, err);
+    lt_run_free(&run);
+    return rc;
+}

@@ -47,4 +47,7 @@ int lt_products_attach(lt_run *run, lt_error *err);
 /* A whole run: create, attach every product, execute, free. */
 int lt_run_case(lt_case *cs, const lt_run_options *opt, lt_summary *sum, lt_error *err);
 
+/* The preflight of the run lt_run_case would make (lantian check). */
+int lt_run_case_preflight(lt_case *cs, const lt_run_options *opt, lt_preflight *pf, lt_error *err);
+
 #endif

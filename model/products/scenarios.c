@@ -386,9 +386,22 @@ static void scenarios_destroy(void *self)
     free(p);
 }
 
+static void scenarios_estimate(const void *self, double *mem, double *out)
+{
+    const scenarios *p = self;
+    const lt_run_shape *s = p->s;
+    double nst = (double)(s->nst ? s->nst : 1), ng = (double)s->ngrid, nh = s->hours, ns = p->nscen;
+    *mem = ns * nh * s->ntags * nst * 4.0 + ns * ng * 8.0 + nh * nst * 8.0 +
+           (p->any_const ? (double)s->ngroups * s->ncomp * ng * 8.0 : 0.0);
+    *out = ns * (ng * 4.0 + nh * nst * (1.0 + s->ntags) * 4.0 + (double)s->ndays * (2.0 * nst + 4.0) * 4.0);
+}
+
+static const char *const scenario_files[] = {"_scenarios.csv", NULL};
+
 static const lt_product_ops scenarios_ops = {
     .name = "scenarios", .start = scenarios_start, .add_hour = scenarios_add_hour, .finish = scenarios_finish,
-    .passes = scenarios_passes, .state = scenarios_state, .destroy = scenarios_destroy};
+    .passes = scenarios_passes, .state = scenarios_state, .destroy = scenarios_destroy,
+    .estimate = scenarios_estimate, .side_files = scenario_files};
 
 int lt_scenarios_attach(lt_run *run, const lt_stations_product *st, const lt_assessment_product *as,
                         lt_error *err)

@@ -103,9 +103,17 @@ static void split_destroy(void *self)
     free(p);
 }
 
+static void split_estimate(const void *self, double *mem, double *out)
+{
+    const split *p = self;
+    double n = (double)p->s->ntags * (double)p->s->ncty * (double)(p->s->nst ? p->s->nst : 1);
+    *mem = LT_BLOCK_HOURS * n * 4.0;
+    *out = (double)p->s->hours * n * 4.0;
+}
+
 static const lt_product_ops split_ops = {
     .name = "split", .start = split_start, .add_hour = split_add_hour, .end_block = split_end_block,
-    .end_pass = split_end_pass, .state = split_state, .destroy = split_destroy};
+    .end_pass = split_end_pass, .state = split_state, .destroy = split_destroy, .estimate = split_estimate};
 
 int lt_split_attach(lt_run *run, const lt_stations_product *st, lt_error *err)
 {

@@ -157,9 +157,18 @@ static void stations_destroy(void *self)
     free(p);
 }
 
+static void stations_estimate(const void *self, double *mem, double *out)
+{
+    const lt_stations_product *p = self;
+    double nst = (double)(p->s->nst ? p->s->nst : 1), nt = p->s->ntags;
+    *mem = LT_BLOCK_HOURS * nst * (1.0 + nt) * 4.0 + (double)p->s->hours * nst * 8.0;
+    *out = (double)p->s->hours * nst * (1.0 + nt) * 4.0;
+}
+
 static const lt_product_ops stations_ops = {
-    .name = "stations", .start = stations_start, .add_hour = stations_add_hour, .end_block = stations_end_block,
-    .end_pass = stations_end_pass, .state = stations_state, .destroy = stations_destroy};
+    .name = "stations", .start = stations_start, .add_hour = stations_add_hour,
+    .end_block = stations_end_block, .end_pass = stations_end_pass, .state = stations_state,
+    .destroy = stations_destroy, .estimate = stations_estimate};
 
 int lt_stations_attach(lt_run *run, lt_stations_product **out, lt_error *err)
 {

@@ -13,7 +13,8 @@
 
 typedef struct zeroout {
     const lt_run_shape *s;
-    lt_gridrun *gr;
+    const lt_run *run;
+    lt_gridrun *gr;                     /* from start on */
     lt_output *out;
     int v_zo, v_tag;                    /* -1 without stations */
     float *zo, *tagged;                 /* [hour][tag][station] */
@@ -26,6 +27,7 @@ static int zeroout_start(void *self, lt_output *out, lt_error *err)
     zeroout *p = self;
     const lt_run_shape *s = p->s;
     p->out = out;
+    p->gr = lt_run_gridrun(p->run);
     p->v_zo = p->v_tag = -1;
     size_t ct, cy, cx, cs, nst1 = s->nst ? s->nst : 1, n = (size_t)s->hours * (size_t)s->ntags * nst1;
     lt_output_chunking(out, &ct, &cy, &cx, &cs);
@@ -115,9 +117,17 @@ static void zeroout_destroy(void *self)
     free(p);
 }
 
+static void zeroout_estimate(const void *self, double *mem, double *out)
+{
+    const zeroout *p = self;
+    double n = (double)p->s->hours * p->s->ntags * (double)(p->s->nst ? p->s->nst : 1);
+    *mem = 2.0 * n * 4.0;
+    *out = p->s->nst ? 2.0 * n * 4.0 : 0.0;
+}
+
 static const lt_product_ops zeroout_ops = {
     .name = "zero-out", .start = zeroout_start, .add_hour = zeroout_add_hour, .end_pass = zeroout_end_pass,
-    .state = zeroout_state, .destroy = zeroout_destroy};
+    .state = zeroout_state, .destroy = zeroout_destroy, .estimate = zeroout_estimate};
 
 int lt_zeroout_attach(lt_run *run, lt_error *err)
 {
@@ -125,6 +135,6 @@ int lt_zeroout_attach(lt_run *run, lt_error *err)
     if (!p)
         return lt_error_set(err, LT_ENOMEM, "out of memory");
     p->s = lt_run_shape_of(run);
-    p->gr = lt_run_gridrun(run);
+    p->run = run;
     return lt_run_attach(run, &zeroout_ops, p, err);
 }

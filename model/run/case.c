@@ -1,4 +1,5 @@
 /* case.c — loading and checking a case's inputs, and its source groups. */
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -321,8 +322,20 @@ static int load_rules(lt_case *cs, lt_error *err)
             return rc;
         cs->have_alert = 1;
     }
-    if (!cfg->nscen)
+    if (!cfg->nscen && !cfg->measures_file[0])
         return LT_OK;
+    if (!cfg->nscen) {
+        /* a measures table no scenario uses is still checked: the next run may */
+        if (!cs->have_alert)
+            return lt_error_set(err, LT_EINPUT, "%s: [assessment] measures = %s needs [assessment] alert_rules (its "
+                                "levels are the alert levels)", cfg->path, cfg->measures_file);
+        lt_scenarios *tmp = malloc(sizeof *tmp);
+        if (!tmp)
+            return lt_error_set(err, LT_ENOMEM, "out of memory");
+        rc = lt_scenarios_build(tmp, cfg, cs->points, cs->npoints, cs->stations, cs->nstations, &cs->alert, err);
+        free(tmp);
+        return rc;
+    }
     if (!(cs->scen = malloc(sizeof *cs->scen)))
         return lt_error_set(err, LT_ENOMEM, "out of memory");
     if ((rc = lt_scenarios_build(cs->scen, cfg, cs->points, cs->npoints, cs->stations, cs->nstations,
@@ -353,6 +366,44 @@ static int station_counties(lt_case *cs, lt_error *err)
     return LT_OK;
 }
 
+/* The weather must cover the receptor grid (its edge cells) and every
+ * source: the error names the point farthest outside. */
+static int check_met_area(lt_case *cs, lt_error *err)
+{
+    const lt_config *cfg = cs->cfg;
+    double worst = 0.0, wlon = 0.0, wlat = 0.0;
+    const char *units = "";
+    const char *what = "";
+    for (int k = 0; k < 2 * (cfg->nx + cfg->ny); k++) { /* the grid's edge cells */
+        int i = k < cfg->nx ? k : k < 2 * cfg->nx ? k - cfg->nx : k < 2 * cfg->nx + cfg->ny ? 0 : cfg->nx - 1;
+        int j = k < cfg->nx ? 0 : k < 2 * cfg->nx ? cfg->ny - 1 : (k - 2 * cfg->nx) % cfg->ny;
+        double lon, lat;
+        if (lt_domain_inverse(cs->domain, lt_domain_x(cs->domain, i), lt_domain_y(cs->domain, j), &lon, &lat))
+            continue;
+        double d = lt_met_outside(cs->met, lon, lat, &units);
+        if (d > worst) {
+            worst = d, wlon = lon, wlat = lat;
+            what = "the receptor grid's edge";
+        }
+    }
+    for (size_t i = 0; i < cs->npoints; i++) {
+        double d = lt_met_outside(cs->met, cs->points[i].lon, cs->points[i].lat, &units);
+        if (d > worst) {
+            worst = d, wlon = cs->points[i].lon, wlat = cs->points[i].lat;
+            what = cs->points[i].id;
+        }
+    }
+    if (worst <= 0.0)
+        return LT_OK;
+    char extent[160];
+    lt_met_extent(cs->met, extent, sizeof extent);
+    return lt_error_set(err, LT_EINPUT,
+                        "%s: the weather grid spans %s, but %s%s at %.4f E, %.4f N lies %.4g %s beyond it: expected "
+                        "weather covering the receptor grid and every source",
+                        cfg->met_file, extent, strcmp(what, "the receptor grid's edge") ? "source " : "", what, wlon,
+                        wlat, worst, units);
+}
+
 /* The meteorology: open, covering the run, with what the stability scheme
  * and the dispersion curves need. */
 static int open_met(lt_case *cs, lt_error *err)
@@ -360,7 +411,7 @@ static int open_met(lt_case *cs, lt_error *err)
     const lt_config *cfg = cs->cfg;
     int rc;
     if ((rc = lt_met_open_ex(&cs->met, cfg->met_file, cfg->met_format, cfg->met_variables, err)) ||
-        (rc = lt_met_check_coverage(cs->met, cfg->start_s, cfg->hours, err)))
+        (rc = lt_met_check_coverage(cs->met, cfg->start_s, cfg->hours, err)) || (rc = check_met_area(cs, err)))
         return rc;
     int has_l = lt_met_has(cs->met, "rmol") || lt_met_has(cs->met, "hfx");
     if (!cfg->stability_turner && !has_l)
@@ -380,6 +431,64 @@ static int open_met(lt_case *cs, lt_error *err)
     return LT_OK;
 }
 
+/* Adds path (a copy) to the case's inputs. */
+static int add_input(lt_case *cs, const char *path, size_t len, lt_error *err)
+{
+    char **p = realloc(cs->inputs, (cs->ninputs + 1) * sizeof *p);
+    if (!p)
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    cs->inputs = p;
+    if (!(p[cs->ninputs] = strndup(path, len)))
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    cs->ninputs++;
+    return LT_OK;
+}
+
+/* Every file the case reads, for the output guard and the checkpoint's
+ * fingerprint. */
+static int list_inputs(lt_case *cs, lt_error *err)
+{
+    const lt_config *cfg = cs->cfg;
+    const char *files[] = {cfg->path, cfg->points_file, cfg->volumes_file, cfg->areas_file, cfg->roads_file,
+                           cfg->hourly_file, cfg->profiles_file, cfg->background_file, cfg->stations_file,
+                           cfg->counties_file, cfg->gridded_vertical, cfg->aqi_rules, cfg->alert_rules,
+                           cfg->measures_file};
+    int rc = LT_OK;
+    for (size_t i = 0; i < sizeof files / sizeof *files && !rc; i++)
+        if (files[i][0])
+            rc = add_input(cs, files[i], strlen(files[i]), err);
+    for (const char *m = cfg->met_file; !rc && *m;) { /* one file, or wrfout files separated by commas */
+        while (*m == ' ' || *m == ',')
+            m++;
+        size_t n = strcspn(m, ",");
+        while (n && m[n - 1] == ' ')
+            n--;
+        if (n)
+            rc = add_input(cs, m, n, err);
+        m += strcspn(m, ",");
+    }
+    for (int i = 0; i < cfg->nscen && !rc; i++)
+        if (!strcmp(cfg->scen[i].key, "cuts_file")) {
+            char path[LT_PATH_MAX];
+            lt_scenario_entry_path(cfg, &cfg->scen[i], path, sizeof path);
+            rc = add_input(cs, path, strlen(path), err);
+        }
+    if (!rc && cfg->gridded_layout == LT_GRIDDED_CF)
+        rc = add_input(cs, cfg->gridded_path, strlen(cfg->gridded_path), err);
+    DIR *d = !rc && cfg->gridded_layout == LT_GRIDDED_MEIC ? opendir(cfg->gridded_path) : NULL;
+    for (struct dirent *e; d && !rc && (e = readdir(d));) {
+        size_t n = strlen(e->d_name);
+        if (n > 3 && !strcmp(e->d_name + n - 3, ".nc")) {
+            char path[LT_PATH_MAX + 256];
+            int len = snprintf(path, sizeof path, "%s/%s", cfg->gridded_path, e->d_name);
+            rc = add_input(cs, path, (size_t)len, err);
+        }
+    }
+    if (d)
+        closedir(d);
+    return rc;
+}
+
 int lt_case_load(lt_case **out, const lt_config *cfg, lt_error *err)
 {
     *out = NULL;
@@ -395,7 +504,7 @@ int lt_case_load(lt_case **out, const lt_config *cfg, lt_error *err)
         (rc = build_groups(cs, err)))
         goto fail;
     cs->ncomp = !cfg->secondary ? 1 : cfg->solver == LT_SOLVER_PLUME ? LT_NCOMP : LT_NCOMP_GRID;
-    if ((rc = station_counties(cs, err)) || (rc = open_met(cs, err)))
+    if ((rc = station_counties(cs, err)) || (rc = open_met(cs, err)) || (rc = list_inputs(cs, err)))
         goto fail;
     *out = cs;
     return LT_OK;
@@ -444,6 +553,9 @@ void lt_case_free(lt_case **p)
     free(cs->group_county);
     free(cs->src_county_names);
     free(cs->group_sig);
+    for (size_t i = 0; i < cs->ninputs; i++)
+        free(cs->inputs[i]);
+    free(cs->inputs);
     free(cs);
     *p = NULL;
 }
@@ -505,6 +617,12 @@ const lt_station *lt_case_stations(const lt_case *cs, size_t *n)
 {
     *n = cs->nstations;
     return cs->stations;
+}
+
+size_t lt_case_inputs(const lt_case *cs, const char *const **paths)
+{
+    *paths = (const char *const *)cs->inputs;
+    return cs->ninputs;
 }
 
 size_t lt_case_station_counties(const lt_case *cs, const char *const **names, const int **county_of_station)

@@ -92,6 +92,10 @@ const lt_houremis *lt_case_hourly(const lt_case *cs);
 const lt_emisgrid *lt_case_gridded(const lt_case *cs);
 int lt_case_grid_ngroups(const lt_case *cs);
 
+/* Every file the case reads: the configuration, the tables, the weather,
+ * the inventory (each file of a MEIC folder), the rules and cuts files. */
+size_t lt_case_inputs(const lt_case *cs, const char *const **paths);
+
 /* Emissions of source i in the hour starting at t_s, ug/s: q = PM2.5, SO2,
  * NOx, VOC, NH3 (the hourly file's measured rates when it has the stack, else
  * the annual rates times the temporal profile), and the exit velocity and

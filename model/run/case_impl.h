@@ -49,6 +49,8 @@ struct lt_case {
     lt_regions *regions;                  /* [domain] counties, or NULL */
     int *cell_region;                     /* [ny*nx] region of each cell, -1 outside */
     int assigned_counties;                /* sources and stations given a county */
+    char **inputs;                        /* every file the case reads */
+    size_t ninputs;
 };
 
 #endif

@@ -14,6 +14,8 @@
  *   finish(sum)          after the last pass, before the file is committed
  *   destroy              always
  *
+ * estimate() and side_files tell lantian check what the product will need.
+ *
  * passes() = 2 asks for a second pass over the hours (scenarios whose
  * measures follow the baseline's alerts); state() lists the records that
  * carry the product through a checkpoint (lt_state.h). */
@@ -52,6 +54,7 @@ typedef struct lt_run_shape {
     double start_s;
     int ntags, ngroups, ncomp;
     size_t ncty;            /* county tags */
+    size_t ndays;           /* local calendar days the run touches */
 } lt_run_shape;
 
 typedef struct lt_product_ops {
@@ -64,6 +67,13 @@ typedef struct lt_product_ops {
     int (*passes)(const void *self);
     void (*state)(void *self, lt_state *st);
     void (*destroy)(void *self);
+    /* Bytes of memory the product will hold at most, and bytes it adds to
+     * the output before compression, from the run's shape (lantian check
+     * prints them; a run that cannot fit is refused). */
+    void (*estimate)(const void *self, double *memory_bytes, double *output_bytes);
+    /* The files it writes beside the output: suffixes of the output's name
+     * without .nc (NULL-terminated; NULL: none). */
+    const char *const *side_files;
 } lt_product_ops;
 
 #endif

@@ -7,37 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
 #include "io/checkpoint.h"
-#include "run/solver.h"
+#include "run/run_impl.h"
 
 #define RCHUNK 512      /* receptors per chunk of the per-hour sums */
-#define MAX_PRODUCTS 32
-
-struct lt_run {
-    lt_case *cs;
-    const lt_config *cfg;
-    lt_run_options opt;
-    lt_run_shape shape;
-    lt_solver *sv;
-    lt_output *out;
-    struct attached {
-        const lt_product_ops *ops;
-        void *self;
-    } prod[MAX_PRODUCTS];
-    int nprod;
-    /* this hour's planes summed over groups on the grid */
-    double *v_tag, *v_cty, *v_comp, *v_total;
-    /* checkpoints */
-    lt_state state;
-    int h_start;
-    char ck_path[LT_PATH_MAX + 16], ck_copy[LT_PATH_MAX + 64];
-    char partial[LT_PATH_MAX + 64]; /* the partial output of the run that checkpointed */
-    double t_start;
-};
 
 static double now_s(void)
 {
@@ -70,12 +48,10 @@ int lt_run_create(lt_run **out, lt_case *cs, const lt_run_options *opt, lt_error
     s->ngroups = lt_case_ngroups(cs);
     s->ncomp = lt_case_ncomp(cs);
     s->ncty = lt_case_nsrc_counties(cs);
+    const lt_aqi_table *aqi = lt_case_aqi(cs);
+    double day0 = lt_local_day_start(cfg->start_s, aqi ? aqi->utc_offset_h : cfg->utc_offset_h);
+    s->ndays = (size_t)lt_local_day_index(cfg->start_s + 3600.0 * (cfg->hours - 1), day0) + 1;
     snprintf(run->ck_path, sizeof run->ck_path, "%s.ckpt", cfg->output_file);
-    int rc = lt_solver_create(&run->sv, cs, run->opt.mpi_rank, run->opt.mpi_ranks, err);
-    if (rc) {
-        lt_run_free(&run);
-        return rc;
-    }
     *out = run;
     return LT_OK;
 }
@@ -94,7 +70,7 @@ int lt_run_attach(lt_run *run, const lt_product_ops *ops, void *self, lt_error *
 
 const lt_case *lt_run_case_of(const lt_run *run) { return run->cs; }
 const lt_run_shape *lt_run_shape_of(const lt_run *run) { return &run->shape; }
-lt_gridrun *lt_run_gridrun(const lt_run *run) { return lt_solver_gridrun(run->sv); }
+lt_gridrun *lt_run_gridrun(const lt_run *run) { return run->sv ? lt_solver_gridrun(run->sv) : NULL; }
 
 void lt_run_free(lt_run **p)
 {
@@ -106,6 +82,7 @@ void lt_run_free(lt_run **p)
         if (run->prod[i].ops->destroy)
             run->prod[i].ops->destroy(run->prod[i].self);
     lt_solver_free(&run->sv);
+    free(run->inputs);
     free(run->v_tag);
     free(run->v_cty);
     free(run->v_comp);
@@ -133,7 +110,7 @@ static int open_output(lt_run *run, lt_error *err)
         .nsrc_counties = run->shape.ncty, .src_county_names = lt_case_src_county_names(cs),
         .solver = cfg->solver, .grid_nx = cfg->nx / cfg->grid_coarsen, .grid_ny = cfg->ny / cfg->grid_coarsen,
         .grid_nz = cfg->grid_nz, .grid_dx_m = cfg->dx_m * cfg->grid_coarsen,
-        .grid_top_m = cfg->grid_top_m[cfg->grid_nz - 1]};
+        .grid_top_m = cfg->grid_top_m[cfg->grid_nz - 1], .temp_files = run->opt.temp_files};
     size_t ng = run->shape.ngrid;
     run->v_tag = malloc((size_t)run->shape.ntags * ng * sizeof *run->v_tag);
     run->v_cty = malloc(run->shape.ncty * ng * sizeof *run->v_cty);
@@ -154,7 +131,6 @@ static int open_output(lt_run *run, lt_error *err)
 static int build_state(lt_run *run, lt_error *err)
 {
     memset(&run->state, 0, sizeof run->state);
-    lt_state_add(&run->state, "partial_output", run->partial, sizeof run->partial);
     lt_solver_state(run->sv, &run->state);
     for (int i = 0; i < run->nprod; i++)
         if (run->prod[i].ops->state)
@@ -214,6 +190,10 @@ static void sum_planes(lt_run *run, const double *gconc)
 /* Hour h of pass `pass` (slot b of its block): the planes, handed to every product. */
 static int one_hour(lt_run *run, int pass, int h, int b, lt_error *err)
 {
+    if (run->opt.stop && *run->opt.stop)
+        return lt_error_set(err, LT_EINTR, "%s: stopped by signal %d at hour %d of %d: nothing written (a checkpoint, "
+                            "if there is one, stays for --restart)", run->cfg->output_file, (int)*run->opt.stop, h,
+                            run->shape.hours);
     int rc = lt_solver_hour(run->sv, h, pass == 1, err);
     if (rc)
         return rc;
@@ -239,17 +219,40 @@ static uint64_t run_fingerprint(const lt_run *run)
     return lt_ckpt_fingerprint(run->cfg->text, lt_ckpt_fingerprint(run->opt.version, 0));
 }
 
+/* The copy of the output a checkpoint at hour `done` keeps: OUTPUT.ckpt-DONE.nc. */
+static void copy_name(const lt_run *run, int done, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s.ckpt-%d.nc", run->cfg->output_file, done);
+}
+
+/* The size and CRC-32 of every input, once (checkpoints carry them). */
+static int hash_inputs(lt_run *run, lt_error *err)
+{
+    if (run->inputs || !(run->cfg->checkpoint_hours || run->opt.restart))
+        return LT_OK;
+    const char *const *paths;
+    run->ninputs = lt_case_inputs(run->cs, &paths);
+    if (!(run->inputs = calloc(run->ninputs ? run->ninputs : 1, sizeof *run->inputs)))
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    for (size_t i = 0; i < run->ninputs; i++) {
+        int rc = lt_ckpt_hash_file(paths[i], &run->inputs[i], err);
+        if (rc)
+            return rc;
+    }
+    return LT_OK;
+}
+
 /* The state after hours [0, done): a copy of the file so far, and the
  * records beside it; the previous checkpoint's copy goes. */
 static int checkpoint(lt_run *run, int done, lt_error *err)
 {
     char copy[sizeof run->ck_copy];
     lt_ckpt *ck = NULL;
-    snprintf(copy, sizeof copy, "%s.ckpt-%d.nc", run->cfg->output_file, done);
-    snprintf(run->partial, sizeof run->partial, "%s", lt_output_partial_path(run->out));
+    copy_name(run, done, copy, sizeof copy);
     int rc;
     if ((rc = lt_output_snapshot(run->out, copy, err)) ||
-        (rc = lt_ckpt_create(&ck, run->ck_path, run_fingerprint(run), done, copy, err)))
+        (rc = lt_ckpt_create(&ck, run->ck_path, run_fingerprint(run), done, (long)getpid(), run->inputs,
+                             run->ninputs, run->opt.temp_files, err)))
         return rc;
     for (int i = 0; i < run->state.n; i++)
         if (run->state.rec[i].data && run->state.rec[i].bytes)
@@ -263,27 +266,33 @@ static int checkpoint(lt_run *run, int done, lt_error *err)
 }
 
 /* --restart: the hour to resume at and, on rank 0, the file so far and every
- * record read back. */
+ * record read back; the stopped run's partial file (OUTPUT.partPID, from the
+ * process id the checkpoint records) removed. */
 static int restore(lt_run *run, lt_error *err)
 {
     lt_ckpt *ck = NULL;
-    int rc = lt_ckpt_open(&ck, run->ck_path, run_fingerprint(run), &run->h_start, run->ck_copy,
-                          sizeof run->ck_copy, err);
+    long pid = 0;
+    int rc = hash_inputs(run, err);
+    if (!rc)
+        rc = lt_ckpt_open(&ck, run->ck_path, run_fingerprint(run), run->inputs, run->ninputs, run->shape.hours,
+                          &run->h_start, &pid, err);
     if (rc)
         return rc;
-    if (run->opt.mpi_rank == 0) {
+    if (run->h_start % LT_BLOCK_HOURS)
+        rc = lt_error_set(err, LT_EINPUT, "%s: the checkpoint is at hour %d: expected a multiple of %d before "
+                          "the run's %d hours", run->ck_path, run->h_start, LT_BLOCK_HOURS, run->shape.hours);
+    copy_name(run, run->h_start, run->ck_copy, sizeof run->ck_copy);
+    if (!rc && run->opt.mpi_rank == 0) {
         rc = lt_output_restore(run->out, run->ck_copy, err);
         for (int i = 0; i < run->state.n && !rc; i++)
             if (run->state.rec[i].data && run->state.rec[i].bytes)
                 rc = lt_ckpt_get(ck, run->state.rec[i].name, run->state.rec[i].data, run->state.rec[i].bytes, err);
-        /* the stopped run's partial file: this run writes its own */
-        if (!rc && run->partial[0] && strcmp(run->partial, lt_output_partial_path(run->out)))
-            remove(run->partial);
+        char partial[LT_PATH_MAX + 64];
+        snprintf(partial, sizeof partial, "%s.part%ld", run->cfg->output_file, pid);
+        if (!rc && strcmp(partial, lt_output_partial_path(run->out)))
+            remove(partial);
     }
     lt_ckpt_close(&ck);
-    if (!rc && (run->h_start % LT_BLOCK_HOURS || run->h_start >= run->shape.hours))
-        rc = lt_error_set(err, LT_EINPUT, "%s: the checkpoint is at hour %d: expected a multiple of %d before "
-                          "the run's %d hours", run->ck_path, run->h_start, LT_BLOCK_HOURS, run->shape.hours);
     return rc;
 }
 
@@ -352,14 +361,17 @@ int lt_run_exec(lt_run *run, lt_summary *sum, lt_error *err)
 #else
     sum->threads = 1;
 #endif
-    int rc = LT_OK, passes = passes_needed(run);
+    lt_preflight pf;
+    int rc = run->opt.mpi_rank == 0 ? lt_run_preflight(run, &pf, err) : LT_OK, passes = passes_needed(run);
+    if (rc || (rc = lt_solver_create(&run->sv, run->cs, run->opt.mpi_rank, run->opt.mpi_ranks, err)))
+        return rc;
     if (run->opt.mpi_rank > 0) {
         /* another rank: disperse its hours and send them to rank 0 */
         if (run->opt.restart && (rc = restore(run, err)))
             return rc;
         return lt_solver_worker(run->sv, passes, run->h_start, err);
     }
-    if ((rc = open_output(run, err)) || (rc = build_state(run, err)) ||
+    if ((rc = hash_inputs(run, err)) || (rc = open_output(run, err)) || (rc = build_state(run, err)) ||
         (run->opt.restart && (rc = restore(run, err))) || (rc = first_pass(run, err)))
         goto done;
     counts_to_summary(lt_solver_counts(run->sv), sum);

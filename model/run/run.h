@@ -11,6 +11,9 @@
 #ifndef LT_RUN_H
 #define LT_RUN_H
 
+#include <signal.h>
+
+#include "core/lt_temp.h"
 #include "run/case.h"
 #include "run/gridrun.h"
 #include "run/product.h"
@@ -25,9 +28,17 @@ typedef struct lt_run_options {
     const char *command_line;   /* recorded in the file */
     const char *version;
     int restart;                /* resume from OUTPUT.ckpt ([run] checkpoint_hours) */
+    int force;                  /* replace an existing file that is not a lantian output */
+    int ignore_memory;          /* run even when the estimate exceeds the memory available */
     int mpi_rank, mpi_ranks;    /* MPI builds: this process and the run's (0 and 1 without) */
     lt_progress_fn progress;    /* NULL: none */
     void *progress_user;
+    /* Signals (the program's handler): the run stops at the end of the hour
+     * once *stop is non-zero (the signal's number), removing what it wrote;
+     * temp_files lists its temporary files for a handler that cannot wait.
+     * Both may be NULL. */
+    volatile sig_atomic_t *stop;
+    lt_tempfiles *temp_files;
 } lt_run_options;
 
 typedef struct lt_run lt_run;
@@ -43,6 +54,23 @@ int lt_run_attach(lt_run *run, const lt_product_ops *ops, void *self, lt_error *
 const lt_case *lt_run_case_of(const lt_run *run);
 const lt_run_shape *lt_run_shape_of(const lt_run *run);
 lt_gridrun *lt_run_gridrun(const lt_run *run);
+
+/* What a run will need, before it starts: memory (bytes, at most), output
+ * size before compression, what the machine has available, and the files it
+ * will write (the output, its side files, its checkpoint). */
+typedef struct lt_preflight {
+    double memory_bytes, output_bytes;
+    double memory_available, disk_free;  /* -1: unknown */
+    int nfiles;
+    char files[12][LT_PATH_MAX + 64];
+} lt_preflight;
+
+/* Estimates and checks: no output path that is one of the case's inputs
+ * (same file, also through links) or a folder, or a missing folder; no
+ * existing file replaced that is not a lantian output (unless opt.force);
+ * the memory estimate within what is available (unless opt.ignore_memory).
+ * lt_run_exec runs it first; lantian check prints it. */
+int lt_run_preflight(const lt_run *run, lt_preflight *pf, lt_error *err);
 
 /* Runs every hour and writes the configuration's [output] file (only when
  * complete). Rank 0 returns the summary; other ranks an empty one. */

@@ -466,3 +466,42 @@ void lt_solver_state(lt_solver *sv, lt_state *st)
     if (sv->gr)
         lt_gridrun_state(sv->gr, st);
 }
+
+double lt_solver_memory(const lt_case *cs)
+{
+    const lt_config *cfg = cs->cfg;
+    double ngrid = (double)cfg->nx * cfg->ny, nrec = ngrid + (double)cs->nstations, mem = 0.0;
+    mem += (double)cs->ngroups * cs->ncomp * nrec * 8.0 + 2.0 * nrec * 8.0;  /* planes, receptors */
+    mem += (double)cs->npoints * (sizeof(lt_plume_src) + sizeof(lt_chem_src) + 120 * 8.0);
+    if (cs->gridded && cfg->solver == LT_SOLVER_PLUME) {
+        /* transformed maps (groups x heights x species at most) and kernels,
+         * each a half spectrum of the doubled grid, and one emission map per
+         * sector, height and species */
+        double nc = (2.0 * cfg->ny) * (cfg->nx + 1.0) * 16.0, nmaps = 0.0;
+        const lt_emisgrid *g = cs->gridded;
+        for (int gg = 0; gg < cs->grid_ngroups; gg++) /* the maps grid_maps keeps: those that emit */
+            for (int l = 0; l < g->nheights; l++)
+                for (int sp = 0; sp < LT_EG_NSPECIES; sp++) {
+                    const double *e = g->emis[cs->grid_group_sector[gg]][l][sp];
+                    int cty = cs->group_county[cs->grid_group0 + gg], any = 0;
+                    for (size_t r = 0; e && r < (size_t)ngrid && !any; r++)
+                        any = cs->cell_county[r] == cty && e[r] > 0.0;
+                    nmaps += any;
+                }
+        mem += (nmaps + (double)cs->gridded->nheights * cs->ncomp + 4.0) * nc;
+        for (int k = 0; k < LT_MAX_SECTORS; k++)
+            for (int l = 0; l < cs->gridded->nheights; l++)
+                for (int sp = 0; sp < LT_EG_NSPECIES; sp++)
+                    mem += cs->gridded->emis[k][l][sp] ? ngrid * 8.0 : 0.0;
+    }
+    if (cfg->solver != LT_SOLVER_PLUME) {
+        double ncol = ngrid / ((double)cfg->grid_coarsen * cfg->grid_coarsen);
+        double nsp = cs->ncomp > 1 ? LT_GS_N : 1, nt = cs->ngroups > 1 ? cs->ngroups + 1 : 1;
+        double grids = nt + (cfg->zero_out ? (cs->ntags + 1.0) * 1.0 : 0.0);
+        mem += 2.0 * grids * nsp * cfg->grid_nz * ncol * 8.0;               /* concentrations, emissions */
+        mem += (double)cs->ngroups * LT_NCOMP_GRID * ncol * 8.0;            /* the hour's column means */
+        if (cfg->solver == LT_SOLVER_HYBRID)
+            mem += (double)cs->npoint_groups * LT_NCOMP * nrec * 8.0;       /* the plumes */
+    }
+    return mem;
+}

@@ -44,6 +44,11 @@ int lt_solver_worker(lt_solver *sv, int passes, int h_start, lt_error *err);
 const lt_counts *lt_solver_counts(const lt_solver *sv);
 lt_gridrun *lt_solver_gridrun(const lt_solver *sv);
 
+/* Bytes of memory the solver stage of case cs will hold at most: the planes,
+ * the gridded inventory's transformed maps and kernels, the grid model's
+ * state (with the zero-out runs), the hybrid's plumes. */
+double lt_solver_memory(const lt_case *cs);
+
 /* Checkpoints: the counters and the grid model's state. */
 void lt_solver_state(lt_solver *sv, lt_state *st);
 
