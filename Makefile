@@ -23,7 +23,7 @@ OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unknown-pragmas
 CPPFLAGS += -std=c11 -D_DEFAULT_SOURCE -Imodel -DLT_VERSION='"$(VERSION)"'
-OMPFLAGS := -fopenmp
+OMPFLAGS ?= -fopenmp
 # errno and FP traps unused: lets the kernel's loops be vectorised (values unchanged)
 FPFLAGS  := -fno-math-errno -fno-trapping-math
 # HDF5 (Debian's serial build, the one netCDF uses) for writing compressed
@@ -44,7 +44,7 @@ TESTS    := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TESTBIN  := $(TESTS:%=$(BUILD)/tests/%)
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all run test check bench clean install deps validate report
+.PHONY: all run test check bench clean install deps validate report fuzz fuzz-build
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/lantian
@@ -78,9 +78,26 @@ test: $(BUILD)/lantian $(TESTBIN)
 
 # The same tests under AddressSanitizer and UBSan, in a separate build tree.
 check:
-	$(MAKE) BUILD=build/asan OPT=-O1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 $(MAKE) BUILD=build/asan OPT=-O1 \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" test
+
+# libFuzzer harnesses of every reader (tests/fuzz/), built with clang, ASan and
+# UBSan in build/fuzz, each run for FUZZ_SECONDS on a copy of its seed corpus;
+# a crash leaves its input in build/fuzz/artifacts/ and fails the target.
+FUZZ_SECONDS ?= 60
+FUZZERS  := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZSAN  := -fsanitize=address,undefined -fno-sanitize-recover=all
+fuzz-build:
+	@sh scripts/install-deps.sh fuzz
+	$(MAKE) BUILD=build/fuzz CC=clang OMPFLAGS= OPT=-O1 \
+	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(FUZZSAN)" build/fuzz/liblantian.a
+	@mkdir -p build/fuzz/bin
+	@for f in $(FUZZERS); do \
+	  clang $(CPPFLAGS) -Itests/fuzz -O1 -g -fsanitize=fuzzer $(FUZZSAN) tests/fuzz/$$f.c \
+	    build/fuzz/liblantian.a $(LIBS) -o build/fuzz/bin/$$f || exit 1; done
+fuzz: fuzz-build
+	@sh tests/fuzz/run_fuzzers.sh build/fuzz $(FUZZ_SECONDS) $(FUZZERS)
 
 bench: $(BUILD)/lantian
 	@sh scripts/bench.sh $(BUILD)

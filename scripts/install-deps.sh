@@ -2,7 +2,8 @@
 # Installs the Debian packages lantian needs to build, test and plot, when
 # they are missing. Uses apt-get, through sudo when not root. Says what it does.
 # Arguments add package sets: "mpi" (OpenMPI, for make MPI=1), "slurm" (a
-# single-node Slurm with munge, for tests/test_slurm.sh).
+# single-node Slurm with munge, for tests/test_slurm.sh), "fuzz" (clang and
+# libFuzzer, for make fuzz).
 set -eu
 pkgs="gcc make pkg-config libnetcdf-dev libhdf5-dev libdeflate-dev libproj-dev proj-data libudunits2-dev
 libinih-dev libcjson-dev libfftw3-dev libcmocka-dev netcdf-bin python3-netcdf4 python3-numpy python3-matplotlib time fonts-wqy-microhei"
@@ -10,7 +11,8 @@ for set in "$@"; do
     case "$set" in
     mpi) pkgs="$pkgs libopenmpi-dev openmpi-bin" ;;
     slurm) pkgs="$pkgs slurmctld slurmd slurm-client munge libopenmpi-dev openmpi-bin" ;;
-    *) echo "lantian: install-deps.sh: unknown package set '$set' (expected mpi or slurm)" >&2; exit 2 ;;
+    fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
+    *) echo "lantian: install-deps.sh: unknown package set '$set' (expected mpi, slurm or fuzz)" >&2; exit 2 ;;
     esac
 done
 missing=""

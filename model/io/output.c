@@ -1,8 +1,10 @@
 /* output.c — the frame of the run's CF NetCDF-4 file (see output.h and
  * docs/output.md): axes, grid, stations, tag labels, provenance; the label
  * dimensions and side files products ask for; commit and abort. */
+#define _GNU_SOURCE /* memfd_create */
 #include "io/output.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <netcdf.h>
@@ -10,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -733,6 +736,35 @@ static void output_free(lt_output *o)
     free(o);
 }
 
+/* A file being abandoned: every descriptor the process holds on it (netCDF's
+ * and HDF5's) is pointed at an anonymous file in memory, so that whatever
+ * HDF5 still flushes while closing succeeds -- on a full disk it cannot, and
+ * HDF5 then leaves the file half open and crashes at exit. The file on disk
+ * is deleted afterwards. */
+static void divert_to_memory(const char *path)
+{
+    char real[4200];
+    if (!realpath(path, real))
+        return;
+    int mfd = memfd_create("lantian-abandoned-output", 0);
+    DIR *d = mfd >= 0 ? opendir("/proc/self/fd") : NULL;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        int fd = atoi(e->d_name);
+        char link[64], target[4200];
+        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        ssize_t n = readlink(link, target, sizeof target - 1);
+        if (n <= 0 || fd == mfd || fd == dirfd(d))
+            continue;
+        target[n] = '\0';
+        if (!strcmp(target, real))
+            dup2(mfd, fd);
+    }
+    if (d)
+        closedir(d);
+    if (mfd >= 0)
+        close(mfd);
+}
+
 /* After a failed close (a full disk), HDF5 keeps the file half open and
  * would crash closing it again at exit: the partial file is emptied (its
  * space freed, so that what HDF5 still flushes fits), and any HDF5 handle
@@ -775,6 +807,7 @@ int lt_output_commit(lt_output **op, lt_error *err)
     o->ncid = -1;
     if (st) {
         rc = lt_error_set(err, LT_EIO, "%s: closing the output: %s", o->path, nc_strerror(st));
+        divert_to_memory(o->tmp);
         release_partial(o);
         lt_output_abort(op);
         return rc;
@@ -806,9 +839,8 @@ void lt_output_abort(lt_output **op)
         return;
     lt_output *o = *op;
     restore_cache(o);
-    if (o->tmp && truncate(o->tmp, 0) != 0) {
-        /* nothing written yet, or not ours to empty */
-    }
+    if (o->tmp && o->ncid >= 0)
+        divert_to_memory(o->tmp);
     lt_output_close_chunks(o);
     if (o->ncid >= 0 && nc_close(o->ncid) != NC_NOERR)
         release_partial(o);
