@@ -139,8 +139,8 @@ CASE(turner_without_cloud,
      extra = "--set dispersion.stability=turner",
      "met.nc", "'cloud'", "stability = turner")
 CASE(met_time_gap,
-     { met_opts o = met_defaults(); o.gap_at = 2; met_with(dir, o); },
-     "met.nc", "no record for 2017-01-01T02:00:00Z")
+     { met_opts o = met_defaults(); o.gap_at = 2; met_with(dir, o); extra = "--set met.max_gap_hours=1"; },
+     "met.nc", "no record for 2017-01-01T02:00:00Z", "2 h apart", "max_gap_hours = 1")
 CASE(met_too_short,
      extra = "--set run.hours=48",
      "met.nc", "no record for 2017-01-01T06:00:00Z", "hour 6")

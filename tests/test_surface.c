@@ -138,12 +138,27 @@ static void mixing_heights(void **state)
     assert_true(lt_zi_convective_step(h0, t, -10.0, 0.5, 50.0, 290.0, gam, rcp) == h0);
 }
 
+/* The similarity wind profile's ratio: neutral, the log law; stable with
+ * z/L < 1, psi_m = -5 z/L (Businger-Dyer) in closed form; unstable, faster
+ * growth than neutral. */
+static void wind_profile_ratio(void **state)
+{
+    (void)state;
+    assert_rel(lt_wind_ratio(10.0, 6.1, 0.3, 0.0), log(10.0 / 0.3) / log(6.1 / 0.3), 1e-12);
+    double L = 50.0;
+    assert_rel(lt_wind_ratio(10.0, 2.0, 0.05, 1.0 / L),
+               (log(10.0 / 0.05) + 5.0 * (10.0 - 0.05) / L) / (log(2.0 / 0.05) + 5.0 * (2.0 - 0.05) / L), 1e-12);
+    assert_true(lt_wind_ratio(10.0, 2.0, 0.05, -1.0 / 20.0) < lt_wind_ratio(10.0, 2.0, 0.05, 0.0));
+    assert_true(lt_wind_ratio(10.0, 10.0, 0.3, 0.1) == 1.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(shortwave_published_limits), cmocka_unit_test(heat_flux_matches_aermet),
         cmocka_unit_test(convective_ustar_matches_aermet), cmocka_unit_test(stable_ustar_matches_aermet),
         cmocka_unit_test(stable_limits), cmocka_unit_test(mixing_heights),
+        cmocka_unit_test(wind_profile_ratio),
     };
     return cmocka_run_group_tests_name("surface", tests, NULL, NULL);
 }

@@ -1,7 +1,9 @@
-/* test_wrf.c — reading WRF wrfout files directly: a synthetic Lambert
- * conformal wrfout pair with grid-relative winds, accumulated rain across the
- * file boundary and Q2/PSFC humidity; and the ERA5-style variable map of CF
- * files (names, factors, packed shorts). */
+/* test_wrf.c — reading WRF wrfout files directly: synthetic Lambert
+ * conformal wrfout files with grid-relative winds in every layout of their
+ * coordinates and rotation (2-D, 3-D, mixed, absent), cut out of a larger
+ * domain, written every hour or every 3 hours, with a gap; the real cropped
+ * wrfout files of ../shared (copied small into tests/data/met); and the
+ * ERA5-style variable map of CF files (names, factors, packed shorts). */
 #include "lt_test.h"
 
 #include <netcdf.h>
@@ -9,17 +11,60 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/lt_time.h"
 #include "io/config.h"
 #include "io/met.h"
 
-#define NXW 12
+#define NXW 12 /* the file's grid */
 #define NYW 10
+#define PNX 30 /* the parent domain it may be cut from */
+#define PNY 24
 #define DXW 9000.0
-#define ALPHA 0.12 /* radians: grid axes turned from east/north */
+#define CLON 108.4
+#define CLAT 34.8
+#define PI 3.14159265358979323846
 
-/* Writes hours [h0, h0 + nh) of a wrfout file; shift_lat moves XLAT (a
- * wrong grid) and skip names a variable not to write. */
-static void write_wrf(const char *path, int h0, int nh, double shift_lat, const char *skip)
+/* How a synthetic wrfout file is laid out. */
+typedef struct wrf_spec {
+    int h0, nh, step_h;   /* records at hours h0, h0 + step_h, ... of 2017-01-01 */
+    double stretch;       /* XLAT/XLONG spaced that much wider than DX (1: consistent) */
+    const char *skip;     /* a variable not to write */
+    int coords_2d, rot_2d; /* XLAT/XLONG, COSALPHA/SINALPHA without the Time dimension */
+    int no_rot;           /* no COSALPHA/SINALPHA */
+    int i0, j0;           /* the file's first point in the parent domain */
+} wrf_spec;
+
+static wrf_spec spec_default(int h0, int nh)
+{
+    wrf_spec s = {h0, nh, 1, 1.0, NULL, 0, 0, 0, (PNX - NXW) / 2, (PNY - NYW) / 2};
+    return s;
+}
+
+/* The Lambert cone constant of true latitudes 30 and 60 (Snyder 1987 eq. 15-3). */
+static double cone(void)
+{
+    double p1 = 30 * PI / 180, p2 = 60 * PI / 180;
+    return log(cos(p1) / cos(p2)) / log(tan(PI / 4 + p2 / 2) / tan(PI / 4 + p1 / 2));
+}
+
+/* Accumulated rain at hour h, mm: 0.1 h^2 (RAINNC) + 0.05 h (RAINC). */
+static double rain_acc(double h) { return 0.1 * h * h + 0.05 * h; }
+
+/* The 2 m temperature at a place and hour: linear in each. */
+static double t2_at(double lon, double lat, double h) { return 270.0 + 2.0 * (lon - CLON) + 3.0 * (lat - CLAT) + 0.5 * h; }
+
+static void put_field(int nc, int id, int k, int timeless, const float *f)
+{
+    size_t s3[3] = {(size_t)k, 0, 0}, c3[3] = {1, NYW, NXW};
+    if (timeless && k == 0)
+        nc_put_var_float(nc, id, f);
+    else if (!timeless)
+        nc_put_vara_float(nc, id, s3, c3, f);
+}
+
+/* Writes a wrfout file of spec s: the earth wind (3, 1) m/s on the grid's
+ * axes, turned by the map's true rotation at each point. */
+static void write_wrf_spec(const char *path, const wrf_spec *s)
 {
     int nc, dt, ds, dy, dx;
     nc_create(path, NC_NETCDF4 | NC_CLOBBER, &nc);
@@ -28,9 +73,9 @@ static void write_wrf(const char *path, int h0, int nh, double shift_lat, const 
     nc_def_dim(nc, "south_north", NYW, &dy);
     nc_def_dim(nc, "west_east", NXW, &dx);
     int one = 1;
-    double clat = 34.8, clon = 108.4, t1 = 30.0, t2 = 60.0, d = DXW;
+    double clat = CLAT, clon = CLON, t1 = 30.0, t2 = 60.0, d = DXW;
     nc_put_att_int(nc, NC_GLOBAL, "MAP_PROJ", NC_INT, 1, &one);
-    nc_put_att_double(nc, NC_GLOBAL, "CEN_LAT", NC_DOUBLE, 1, &clat);
+    nc_put_att_double(nc, NC_GLOBAL, "CEN_LAT", NC_DOUBLE, 1, &clat); /* the parent domain's centre */
     nc_put_att_double(nc, NC_GLOBAL, "CEN_LON", NC_DOUBLE, 1, &clon);
     nc_put_att_double(nc, NC_GLOBAL, "TRUELAT1", NC_DOUBLE, 1, &t1);
     nc_put_att_double(nc, NC_GLOBAL, "TRUELAT2", NC_DOUBLE, 1, &t2);
@@ -39,55 +84,86 @@ static void write_wrf(const char *path, int h0, int nh, double shift_lat, const 
     nc_put_att_double(nc, NC_GLOBAL, "DY", NC_DOUBLE, 1, &d);
     int vt, dims2[2] = {dt, ds}, dims[3] = {dt, dy, dx};
     nc_def_var(nc, "Times", NC_CHAR, 2, dims2, &vt);
-    const char *names[] = {"XLAT", "XLONG", "U10", "V10", "T2", "PBLH", "UST", "HFX", "RAINC", "RAINNC",
-                           "Q2", "PSFC", "COSALPHA", "SINALPHA"};
-    int ids[14];
-    for (int i = 0; i < 14; i++) {
+    enum { XLAT, XLONG, U10, V10, T2, PBLH, UST, HFX, RAINC, RAINNC, Q2, PSFC, COSA, SINA, NW };
+    const char *names[NW] = {"XLAT", "XLONG", "U10", "V10", "T2", "PBLH", "UST", "HFX", "RAINC", "RAINNC",
+                             "Q2", "PSFC", "COSALPHA", "SINALPHA"};
+    int ids[NW], timeless[NW] = {0};
+    timeless[XLAT] = timeless[XLONG] = s->coords_2d;
+    timeless[COSA] = timeless[SINA] = s->rot_2d;
+    for (int i = 0; i < NW; i++) {
         ids[i] = -1;
-        if (skip && !strcmp(skip, names[i]))
+        if ((s->skip && !strcmp(s->skip, names[i])) || (s->no_rot && (i == COSA || i == SINA)))
             continue;
-        nc_def_var(nc, names[i], NC_FLOAT, 3, dims, &ids[i]);
+        nc_def_var(nc, names[i], NC_FLOAT, timeless[i] ? 2 : 3, timeless[i] ? dims + 1 : dims, &ids[i]);
     }
     nc_enddef(nc);
-    /* cell centres from the same Lambert projection on WRF's sphere */
+    /* the points of the parent domain, centred on CEN_LAT/CEN_LON, on WRF's sphere */
     PJ_CONTEXT *ctx = proj_context_create();
     PJ *p = proj_create_crs_to_crs(ctx, "+proj=longlat +R=6370000 +type=crs",
-                                   "+proj=lcc +lat_1=30 +lat_2=60 +lat_0=34.8 +lon_0=108.4 +R=6370000 +units=m +type=crs", NULL);
+                                   "+proj=lcc +lat_1=30 +lat_2=60 +lat_0=34.8 +lon_0=108.4 +R=6370000 +units=m +type=crs",
+                                   NULL);
     PJ *pn = proj_normalize_for_visualization(ctx, p);
-    PJ_COORD c0 = proj_trans(pn, PJ_FWD, proj_coord(108.4, 34.8, 0, 0));
-    float lat[NYW * NXW], lon[NYW * NXW], f[NYW * NXW];
+    PJ_COORD c0 = proj_trans(pn, PJ_FWD, proj_coord(CLON, CLAT, 0, 0));
+    float lat[NYW * NXW], lon[NYW * NXW], f[NW][NYW * NXW];
     for (int j = 0; j < NYW; j++)
         for (int i = 0; i < NXW; i++) {
-            PJ_COORD g = proj_trans(pn, PJ_INV, proj_coord(c0.xy.x + (i - 0.5 * (NXW - 1)) * DXW,
-                                                         c0.xy.y + (j - 0.5 * (NYW - 1)) * DXW, 0, 0));
+            double x = c0.xy.x + (s->i0 + i - 0.5 * (PNX - 1)) * DXW * s->stretch;
+            double y = c0.xy.y + (s->j0 + j - 0.5 * (PNY - 1)) * DXW * s->stretch;
+            PJ_COORD g = proj_trans(pn, PJ_INV, proj_coord(x, y, 0, 0));
             lon[j * NXW + i] = (float)g.lp.lam;
-            lat[j * NXW + i] = (float)(g.lp.phi + shift_lat);
+            lat[j * NXW + i] = (float)g.lp.phi;
         }
     proj_destroy(pn);
     proj_destroy(p);
     proj_context_destroy(ctx);
-    for (int k = 0; k < nh; k++) {
-        int h = h0 + k;
-        char ts[20];
-        snprintf(ts, sizeof ts, "2017-01-01_%02d:00:00", h);
+    for (int k = 0; k < s->nh; k++) {
+        int h = s->h0 + k * s->step_h;
+        char ts[32];
+        snprintf(ts, sizeof ts, "2017-01-%02d_%02d:00:00", 1 + h / 24, h % 24);
         size_t s2[2] = {(size_t)k, 0}, c2[2] = {1, 19};
         nc_put_vara_text(nc, vt, s2, c2, ts);
-        size_t s3[3] = {(size_t)k, 0, 0}, c3[3] = {1, NYW, NXW};
-        /* earth wind (3, 1) m/s given on the grid's axes: the inverse rotation */
-        double ue = 3.0, ve = 1.0, ca = cos(ALPHA), sa = sin(ALPHA);
-        double val[14] = {0, 0, ue * ca + ve * sa, ve * ca - ue * sa, 275.0, 400.0, 0.3, 20.0,
-                          0.25 * h, 0.5 * h, 0.003, 95000.0, ca, sa};
-        for (int i = 0; i < 14; i++) {
-            if (ids[i] < 0)
-                continue;
-            const float *src = i == 0 ? lat : i == 1 ? lon : f;
-            if (i > 1)
-                for (int q = 0; q < NYW * NXW; q++)
-                    f[q] = (float)val[i];
-            nc_put_vara_float(nc, ids[i], s3, c3, src);
+        for (int q = 0; q < NYW * NXW; q++) {
+            /* WRF's rotation: SINALPHA = -sin(cone (lon - STAND_LON)), U = U_e cos + V_e sin, V = V_e cos - U_e sin */
+            double a = -cone() * (lon[q] - CLON) * PI / 180, ca = cos(a), sa = sin(a), ue = 3.0, ve = 1.0;
+            double val[NW] = {lat[q], lon[q], ue * ca + ve * sa, ve * ca - ue * sa, t2_at(lon[q], lat[q], h),
+                              400.0, 0.3, 20.0, 0.05 * h, 0.1 * h * h, 0.003, 95000.0, ca, sa};
+            for (int i = 0; i < NW; i++)
+                f[i][q] = (float)val[i];
         }
+        for (int i = 0; i < NW; i++)
+            if (ids[i] >= 0)
+                put_field(nc, ids[i], k, timeless[i], f[i]);
     }
     nc_close(nc);
+}
+
+static void write_wrf(const char *path, int h0, int nh, double stretch, const char *skip)
+{
+    wrf_spec s = spec_default(h0, nh);
+    s.stretch = stretch;
+    s.skip = skip;
+    write_wrf_spec(path, &s);
+}
+
+static lt_met *open_wrf(const char *list, int max_gap_h, lt_error *err)
+{
+    lt_met_options o;
+    lt_met_options_default(&o);
+    o.path = list;
+    o.format = LT_MET_WRF;
+    o.max_gap_h = max_gap_h;
+    lt_met *m = NULL;
+    lt_error_clear(err);
+    if (lt_met_open_opts(&m, &o, err))
+        return NULL;
+    return m;
+}
+
+static double t0_2017(void)
+{
+    double t0;
+    lt_parse_iso8601("2017-01-01T00:00:00Z", &t0);
+    return t0;
 }
 
 static void wrfout_pair(void **state)
@@ -98,60 +174,236 @@ static void wrfout_pair(void **state)
     char a[128], b[128], list[300];
     snprintf(a, sizeof a, "%s/wrfout_d01_2017-01-01_00:00:00", dir);
     snprintf(b, sizeof b, "%s/wrfout_d01_2017-01-01_03:00:00", dir);
-    write_wrf(a, 0, 3, 0.0, NULL);
-    write_wrf(b, 3, 3, 0.0, NULL);
+    write_wrf(a, 0, 3, 1.0, NULL);
+    write_wrf(b, 3, 3, 1.0, NULL);
     snprintf(list, sizeof list, "%s, %s", a, b);
-    lt_met *m;
     lt_error err;
-    lt_error_clear(&err);
-    int rc = lt_met_open_ex(&m, list, LT_MET_WRF, NULL, &err);
-    if (rc)
+    lt_met *m = open_wrf(list, 6, &err);
+    if (!m)
         print_error("%s\n", err.msg);
-    assert_int_equal(rc, 0);
+    assert_non_null(m);
     assert_int_equal(lt_met_ntimes(m), 6);
-    double t0;
-    lt_parse_iso8601("2017-01-01T00:00:00Z", &t0);
+    double t0 = t0_2017();
     assert_int_equal(lt_met_check_coverage(m, t0, 6, &err), 0);
     assert_true(lt_met_has(m, "hfx") && lt_met_has(m, "rain") && lt_met_has(m, "rh") && !lt_met_has(m, "rmol"));
-    /* saturation over water at 1.85 C (Bolton 1980) and e from Q2, PSFC */
-    double tc = 275.0 - 273.15, es = 611.2 * exp(17.67 * tc / (tc + 243.5));
-    double e = 0.003 * 95000.0 / (0.622 + 0.003), rh = fmin(100.0, 100.0 * e / es);
+    /* saturation over water (Bolton 1980) and e from Q2, PSFC */
     for (int h = 0; h < 6; h++) {
         assert_int_equal(lt_met_load(m, t0 + 3600.0 * h, &err), 0);
         lt_met_point p;
         lt_met_sample(m, 108.43, 34.83, &p);
-        assert_rel(p.u10, 3.0, 1e-5);  /* rotated back to earth axes */
+        assert_rel(p.u10, 3.0, 1e-5); /* rotated back to earth axes */
         assert_rel(p.v10, 1.0, 1e-5);
-        assert_rel(p.t2, 275.0, 1e-6);
-        /* accumulated 0.75 mm/h differenced to the hour, across the two files */
-        if (h == 0)
-            assert_true(p.rain == 0.0);
-        else
-            assert_rel(p.rain, 0.75, 1e-5);
-        assert_rel(p.rh, rh, 1e-5);
+        assert_rel(p.t2, t2_at(108.43, 34.83, h), 1e-5);
+        double tc = p.t2 - 273.15, es = 611.2 * exp(17.67 * tc / (tc + 243.5));
+        double e = 0.003 * 95000.0 / (0.622 + 0.003);
+        assert_rel(p.rh, fmin(100.0, 100.0 * e / es), 1e-4);
+        /* the accumulations differenced over the hour that starts at h, across the two files (the
+         * last hour has no later record: the interval before it) */
+        int hn = h < 5 ? h + 1 : 5;
+        assert_rel(p.rain, rain_acc(hn) - rain_acc(hn - 1), 1e-5);
         /* 1/L from HFX: -kappa g H / (rho cp T u*^3) */
-        assert_rel(p.rmol, -0.4 * 9.81 * 20.0 / (1.2 * 1005.0 * 275.0 * 0.027), 1e-5);
+        assert_rel(p.rmol, -0.4 * 9.81 * 20.0 / (1.2 * 1005.0 * p.t2 * 0.027), 1e-5);
     }
     lt_met_close(&m);
-    /* a grid whose XLAT disagrees with its projection attributes */
-    write_wrf(a, 0, 3, 0.2, NULL);
-    lt_error_clear(&err);
-    assert_int_not_equal(lt_met_open_ex(&m, list, LT_MET_WRF, NULL, &err), 0);
+    /* a grid whose XLAT/XLONG disagree with DX (spaced 10 % wider) */
+    write_wrf(a, 0, 3, 1.1, NULL);
+    assert_null(open_wrf(list, 6, &err));
     assert_non_null(strstr(err.msg, "expected a consistent WRF grid"));
-    /* UST missing */
-    write_wrf(a, 0, 3, 0.0, "UST");
-    lt_error_clear(&err);
-    assert_int_not_equal(lt_met_open_ex(&m, list, LT_MET_WRF, NULL, &err), 0);
-    assert_non_null(strstr(err.msg, "'UST' is missing"));
+    /* UST missing: diagnosed */
+    write_wrf(a, 0, 3, 1.0, "UST");
+    write_wrf(b, 3, 3, 1.0, "UST");
+    assert_non_null(m = open_wrf(list, 6, &err));
+    assert_true(lt_met_diagnosed(m, "ust") && !lt_met_diagnosed(m, "pblh"));
+    assert_non_null(strstr(lt_met_description(m), "diagnosed by the preprocessor: ust"));
+    lt_met_close(&m);
+    /* T2 missing */
+    write_wrf(a, 0, 3, 1.0, "T2");
+    assert_null(open_wrf(list, 6, &err));
+    assert_non_null(strstr(err.msg, "'T2' is missing"));
+    write_wrf(b, 3, 3, 1.0, NULL);
     /* files out of order */
-    write_wrf(a, 0, 3, 0.0, NULL);
+    write_wrf(a, 0, 3, 1.0, NULL);
     snprintf(list, sizeof list, "%s,%s", b, a);
-    lt_error_clear(&err);
-    assert_int_not_equal(lt_met_open_ex(&m, list, LT_MET_WRF, NULL, &err), 0);
+    assert_null(open_wrf(list, 6, &err));
     assert_non_null(strstr(err.msg, "expected the files in time order"));
     char cmd[200];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     assert_int_equal(system(cmd), 0);
+}
+
+/* Every layout of the coordinates and the rotation: 3-D, 2-D, mixed either
+ * way, and no COSALPHA/SINALPHA (the rotation computed from the projection)
+ * give the same earth winds and temperatures. */
+static void wrf_layouts(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/lantian-wrflayout-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    const int layout[5][3] = {{0, 0, 0}, {1, 1, 0}, {0, 1, 0}, {1, 0, 0}, {1, 0, 1}}; /* coords_2d, rot_2d, no_rot */
+    const char *want[5] = {"XLAT/XLONG 3-D, COSALPHA/SINALPHA 3-D", "XLAT/XLONG 2-D, COSALPHA/SINALPHA 2-D",
+                           "XLAT/XLONG 3-D, COSALPHA/SINALPHA 2-D", "XLAT/XLONG 2-D, COSALPHA/SINALPHA 3-D",
+                           "map rotation computed from the projection"};
+    double t0 = t0_2017();
+    for (int c = 0; c < 5; c++) {
+        wrf_spec s = spec_default(0, 3);
+        s.coords_2d = layout[c][0];
+        s.rot_2d = layout[c][1];
+        s.no_rot = layout[c][2];
+        write_wrf_spec(path, &s);
+        lt_error err;
+        lt_met *m = open_wrf(path, 6, &err);
+        if (!m)
+            print_error("layout %d: %s\n", c, err.msg);
+        assert_non_null(m);
+        if (!strstr(lt_met_description(m), want[c]))
+            print_error("layout %d: %s\n", c, lt_met_description(m));
+        assert_non_null(strstr(lt_met_description(m), want[c]));
+        for (int h = 0; h < 3; h++) {
+            assert_int_equal(lt_met_load(m, t0 + 3600.0 * h, &err), 0);
+            const double at[3][2] = {{108.43, 34.83}, {108.0, 34.5}, {108.8, 35.1}};
+            for (int q = 0; q < 3; q++) {
+                lt_met_point p;
+                lt_met_sample(m, at[q][0], at[q][1], &p);
+                assert_rel(p.u10, 3.0, 1e-4);
+                assert_rel(p.v10, 1.0, 3e-4);
+                assert_rel(p.t2, t2_at(at[q][0], at[q][1], h), 1e-5);
+            }
+        }
+        lt_met_close(&m);
+    }
+    unlink(path);
+}
+
+/* Files cut out of a larger domain (CEN_LAT/CEN_LON the parent's) place
+ * their points by their own XLAT/XLONG: a field linear in lon/lat comes
+ * back at a place inside each cut-out, and the cut-out covers it. */
+static void wrf_subset(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/lantian-wrfsub-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    const int corner[3][2] = {{0, 0}, {PNX - NXW, PNY - NYW}, {PNX - NXW, 0}};
+    for (int c = 0; c < 3; c++) {
+        wrf_spec s = spec_default(0, 2);
+        s.i0 = corner[c][0];
+        s.j0 = corner[c][1];
+        s.coords_2d = c == 2;
+        write_wrf_spec(path, &s);
+        lt_error err;
+        lt_met *m = open_wrf(path, 6, &err);
+        if (!m)
+            print_error("cut-out %d: %s\n", c, err.msg);
+        assert_non_null(m);
+        /* the cut-out's middle, from the same projection */
+        PJ_CONTEXT *ctx = proj_context_create();
+        PJ *p = proj_create_crs_to_crs(
+            ctx, "+proj=longlat +R=6370000 +type=crs",
+            "+proj=lcc +lat_1=30 +lat_2=60 +lat_0=34.8 +lon_0=108.4 +R=6370000 +units=m +type=crs", NULL);
+        PJ *pn = proj_normalize_for_visualization(ctx, p);
+        PJ_COORD c0 = proj_trans(pn, PJ_FWD, proj_coord(CLON, CLAT, 0, 0));
+        double x = c0.xy.x + (s.i0 + 0.37 * NXW - 0.5 * (PNX - 1)) * DXW;
+        double y = c0.xy.y + (s.j0 + 0.61 * NYW - 0.5 * (PNY - 1)) * DXW;
+        PJ_COORD g = proj_trans(pn, PJ_INV, proj_coord(x, y, 0, 0));
+        proj_destroy(pn);
+        proj_destroy(p);
+        proj_context_destroy(ctx);
+        const char *units;
+        assert_true(lt_met_outside(m, g.lp.lam, g.lp.phi, &units) == 0.0);
+        assert_true(lt_met_outside(m, CLON + (c == 0 ? 1.5 : -1.5), CLAT + (c == 1 ? -1.0 : 1.0), &units) > 0.0);
+        assert_int_equal(lt_met_load(m, t0_2017() + 3600.0, &err), 0);
+        lt_met_point pt;
+        lt_met_sample(m, g.lp.lam, g.lp.phi, &pt);
+        assert_rel(pt.t2, t2_at(g.lp.lam, g.lp.phi, 1), 2e-6);
+        assert_rel(pt.u10, 3.0, 1e-4);
+        lt_met_close(&m);
+    }
+    unlink(path);
+}
+
+/* History every 3 hours: a state field linear in time comes back exactly in
+ * the hours between records; the rain of the accumulations is conserved
+ * (the hours' rates sum to the accumulation over the period); a gap longer
+ * than [met] max_gap_hours is an error naming it. */
+static void wrf_history_interval(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/lantian-wrf3h-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    wrf_spec s = spec_default(0, 5);
+    s.step_h = 3; /* records at 0, 3, 6, 9, 12 h */
+    write_wrf_spec(path, &s);
+    lt_error err;
+    lt_met *m = open_wrf(path, 6, &err);
+    assert_non_null(m);
+    assert_non_null(strstr(lt_met_description(m), "5 records 3 h apart (hours between records interpolated)"));
+    double t0 = t0_2017(), total = 0.0;
+    assert_int_equal(lt_met_check_coverage(m, t0, 12, &err), 0);
+    for (int h = 0; h < 12; h++) {
+        assert_int_equal(lt_met_load(m, t0 + 3600.0 * h, &err), 0);
+        lt_met_point p;
+        lt_met_sample(m, 108.43, 34.83, &p);
+        assert_rel(p.t2, t2_at(108.43, 34.83, h), 1e-6);
+        int k = h / 3; /* the interval (3k, 3k + 3] holds the hour */
+        assert_rel(p.rain, (rain_acc(3 * k + 3) - rain_acc(3 * k)) / 3.0, 1e-5);
+        total += p.rain;
+    }
+    assert_rel(total, rain_acc(12) - rain_acc(0), 1e-5);
+    lt_met_close(&m);
+    /* records 3 h apart with max_gap_hours = 2 */
+    assert_non_null(m = open_wrf(path, 2, &err));
+    assert_int_not_equal(lt_met_check_coverage(m, t0, 12, &err), 0);
+    assert_non_null(strstr(err.msg, "no record for 2017-01-01T01:00:00Z"));
+    assert_non_null(strstr(err.msg, "3 h apart, more than [met] max_gap_hours = 2"));
+    lt_met_close(&m);
+    unlink(path);
+}
+
+/* The real cropped wrfout of ../shared (a 30 km Lambert run, 3-hourly, 2-D
+ * XLAT, XLONG, COSALPHA, SINALPHA): read as it is; the rotation computed
+ * from the projection agrees with the file's COSALPHA/SINALPHA; the real
+ * file without winds is one error naming U10. */
+static void wrf_real_files(void **state)
+{
+    (void)state;
+    const char *real = "tests/data/met/salem_wrf_d01_allvars_subset.nc";
+    lt_error err;
+    lt_met *m = open_wrf(real, 6, &err);
+    if (!m)
+        print_error("%s\n", err.msg);
+    assert_non_null(m);
+    assert_int_equal(lt_met_ntimes(m), 4);
+    assert_non_null(strstr(lt_met_description(m), "10 x 8 points, XLAT/XLONG 2-D, COSALPHA/SINALPHA 2-D"));
+    assert_non_null(strstr(lt_met_description(m), "4 records 3 h apart"));
+    /* the same file without the rotation fields (made by tests/data/met/make_subsets.py) */
+    const char *copy = "tests/data/met/salem_wrf_d01_norot_subset.nc";
+    lt_met *mc = open_wrf(copy, 6, &err);
+    if (!mc)
+        print_error("%s\n", err.msg);
+    assert_non_null(mc);
+    assert_non_null(strstr(lt_met_description(mc), "map rotation computed from the projection"));
+    double t;
+    lt_parse_iso8601("2005-09-21T03:00:00Z", &t);
+    assert_int_equal(lt_met_load(m, t, &err), 0);
+    assert_int_equal(lt_met_load(mc, t, &err), 0);
+    for (int q = 0; q < 4; q++) {
+        double lon = 86.0 + 0.7 * q, lat = 29.4 + 0.4 * q;
+        lt_met_point a, b;
+        lt_met_sample(m, lon, lat, &a);
+        lt_met_sample(mc, lon, lat, &b);
+        double speed = hypot(a.u10, a.v10);
+        assert_true(fabs(a.u10 - b.u10) <= 2e-3 * speed && fabs(a.v10 - b.v10) <= 2e-3 * speed);
+        assert_true(a.t2 > 260.0 && a.t2 < 300.0 && a.pblh > 10.0 && a.ust > 0.0);
+    }
+    lt_met_close(&mc);
+    lt_met_close(&m);
+    assert_null(open_wrf("tests/data/met/salem_wrf_cropped_subset.nc", 6, &err));
+    assert_non_null(strstr(err.msg, "salem_wrf_cropped_subset.nc: variable 'U10' is missing"));
 }
 
 /* An ERA5-like CF file: latitude north-first, names t2m, blh, zust, packed
@@ -232,8 +484,9 @@ static void era5_variable_map(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(wrfout_pair),
-        cmocka_unit_test(era5_variable_map),
+        cmocka_unit_test(wrfout_pair),          cmocka_unit_test(wrf_layouts),
+        cmocka_unit_test(wrf_subset),           cmocka_unit_test(wrf_history_interval),
+        cmocka_unit_test(wrf_real_files),       cmocka_unit_test(era5_variable_map),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

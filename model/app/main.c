@@ -16,6 +16,8 @@
 #include "core/lt_error.h"
 #include "core/lt_temp.h"
 #include "io/config.h"
+#include "io/met.h"
+#include "run/case.h"
 #include "products/products.h"
 
 #ifndef LT_VERSION
@@ -139,6 +141,17 @@ static int parse_args(int argc, char **argv, args *a)
     return 0;
 }
 
+/* Each line of warnings on stderr, "lantian: warning: ...". */
+static void print_warnings(const char *warnings)
+{
+    for (const char *p = warnings; *p;) {
+        const char *e = strchr(p, '\n');
+        int n = e ? (int)(e - p) : (int)strlen(p);
+        fprintf(stderr, "lantian: warning: %.*s\n", n, p);
+        p += n + (e != NULL);
+    }
+}
+
 /* The command line as one string, for the output's provenance. */
 static char *join_args(int argc, char **argv)
 {
@@ -229,8 +242,11 @@ static int lantian_main(int argc, char **argv, int rank, int ranks)
     int forwarded = 0;
     int rc = lt_config_load(&cfg, a.config, a.sets, a.nsets, &err);
     if (!rc) {
-        if (!(rc = lt_case_load(&cs, &cfg, &err)))
+        if (!(rc = lt_case_load(&cs, &cfg, &err))) {
+            if (rank == 0)
+                print_warnings(lt_met_warnings(lt_case_met(cs)));
             rc = execute(&a, cs, cmdline, rank, ranks, &forwarded, &err);
+        }
         lt_case_free(&cs);
         lt_config_free(&cfg);
     }

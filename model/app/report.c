@@ -63,8 +63,7 @@ void lt_print_check(FILE *f, const lt_case *cs, const lt_preflight *pf)
         fprintf(f, "counties    %s: %zu polygons; %d sources or stations given their county from them\n",
                 cfg->counties_file, lt_regions_count(lt_case_regions(cs)), lt_case_assigned_counties(cs));
     const lt_met *met = lt_case_met(cs);
-    fprintf(f, "met         %s: %d x %d grid points, %zu records, optional variables: %s\n", cfg->met_file,
-            lt_met_nlon(met), lt_met_nlat(met), lt_met_ntimes(met),
+    fprintf(f, "met         %s: %s; optional variables read: %s\n", cfg->met_file, lt_met_description(met),
             lt_met_optional_found(met)[0] ? lt_met_optional_found(met) : "none");
     fprintf(f, "dispersion  %s, z0 %g m, calm hours: %s\n", cfg->curves, cfg->z0_m, cfg->calm_minwind ? "minwind" : "skip");
     if (lt_case_aqi(cs))
@@ -133,6 +132,7 @@ static void print_stations(FILE *f, const lt_case *cs, const lt_summary *s, cons
     size_t nst;
     const lt_station *st = lt_case_stations(cs, &nst);
     fprintf(f, "lantian %s: %s, %d hours from %s\n", version, cfg->path, s->hours, cfg->start_iso);
+    fprintf(f, "weather                %s\n", lt_met_description(lt_case_met(cs)));
     fprintf(f, "hours simulated        %d\n", s->hours);
     fprintf(f, "calm hours             %d (10 m wind < 0.5 m/s at the domain centre)\n", s->calm_hours);
     fprintf(f, "calm source-hours      %ld of %ld (%s)\n", s->calm_source_hours, s->source_hours,

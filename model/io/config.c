@@ -36,6 +36,14 @@ static const key_def keys[] = {
     {"met", "wind_height_m", "10", 0},
     {"met", "format", "cf", 0},
     {"met", "variables", "", 0},
+    {"met", "profile", "", 1},
+    {"met", "station_lon", "", 0},
+    {"met", "station_lat", "", 0},
+    {"met", "utc_offset_hours", "", 0},
+    {"met", "albedo", "0.2", 0},
+    {"met", "bowen", "1.0", 0},
+    {"met", "theta_gradient_K_per_m", "0.005", 0},
+    {"met", "max_gap_hours", "6", 0},
     {"sources", "points", NULL, 1},
     {"sources", "sectors", "industry, coal, vehicles, dust, burning, agriculture, solvents", 0},
     {"sources", "margin_km", "50", 0},
@@ -344,18 +352,21 @@ static int get_met_files(const val_ctx *c, const char *dir, lt_config *cfg)
 {
     int kf = find_key("met", "format");
     const char *fmt = c->st->vals[kf].value;
-    if (!strcmp(fmt, "cf"))
-        cfg->met_format = 0;
-    else if (!strcmp(fmt, "wrf"))
-        cfg->met_format = 1;
-    else
-        return bad_value(c, kf, "cf (CF NetCDF, with [met] variables for other names such as ERA5's) or wrf (wrfout files)");
+    static const char *const formats[] = {"cf", "wrf", "station", "aermet"};
+    cfg->met_format = -1;
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(fmt, formats[i]))
+            cfg->met_format = i; /* the order of LT_MET_* in met.h */
+    if (cfg->met_format < 0)
+        return bad_value(c, kf,
+                         "cf (CF NetCDF, ERA5 and other reanalyses), wrf (wrfout files), station (a CSV of hourly "
+                         "surface observations) or aermet (AERMET's .SFC file)");
     int kv = find_key("met", "variables");
     if (strlen(c->st->vals[kv].value) >= sizeof cfg->met_variables)
         return bad_value(c, kv, "a variable map shorter than 1024 bytes");
     snprintf(cfg->met_variables, sizeof cfg->met_variables, "%s", c->st->vals[kv].value);
-    if (cfg->met_format == 1 && cfg->met_variables[0])
-        return bad_value(c, kv, "no map with format = wrf (wrfout names are fixed)");
+    if (cfg->met_format != 0 && cfg->met_variables[0])
+        return bad_value(c, kv, "no map unless format = cf (the names of wrfout, station and AERMET files are fixed)");
     int k = find_key("met", "file");
     const entry *e = &c->st->vals[k];
     char buf[sizeof cfg->met_file];
@@ -373,7 +384,7 @@ static int get_met_files(const val_ctx *c, const char *dir, lt_config *cfg)
             *--end = '\0';
         if (!*t)
             continue;
-        if (n++ && cfg->met_format == 0)
+        if (n++ && cfg->met_format != 1)
             return bad_value(c, k, "one file (a list of files needs format = wrf)");
         size_t used = strlen(cfg->met_file);
         int w = (t[0] == '/' || e->line < 0 || !dir[0])
@@ -400,6 +411,48 @@ static int get_double(const val_ctx *c, const char *sec, const char *key, double
     if (end == s || *end || errno || !isfinite(v) || v < lo || v > hi)
         return bad_value(c, k, expected);
     *out = v;
+    return LT_OK;
+}
+
+static int get_path(const val_ctx *c, const char *sec, const char *key, const char *base_dir, char *out);
+
+/* A number that may be left empty (NaN). */
+static int get_opt_double(const val_ctx *c, const char *sec, const char *key, double lo, double hi,
+                          const char *expected, double *out)
+{
+    const char *s = c->st->vals[find_key(sec, key)].value;
+    while (isspace((unsigned char)*s))
+        s++;
+    if (!*s) {
+        *out = NAN;
+        return LT_OK;
+    }
+    return get_double(c, sec, key, lo, hi, expected, out);
+}
+
+/* The rest of [met]: a station's place, AERMET's profile file and local
+ * time, the surface the preprocessor assumes, the largest gap interpolated. */
+static int get_met_options(const val_ctx *c, const char *dir, lt_config *cfg)
+{
+    int rc;
+    if ((rc = get_path(c, "met", "profile", dir, cfg->met_profile)) ||
+        (rc = get_opt_double(c, "met", "station_lon", -180, 180, "the station's longitude in degrees east",
+                             &cfg->met_station_lon)) ||
+        (rc = get_opt_double(c, "met", "station_lat", -90, 90, "the station's latitude in degrees north",
+                             &cfg->met_station_lat)) ||
+        (rc = get_opt_double(c, "met", "utc_offset_hours", -14, 14, "hours from -14 to 14, or empty",
+                             &cfg->met_utc_offset_h)) ||
+        (rc = get_double(c, "met", "albedo", 0, 1, "a noon albedo from 0 to 1", &cfg->met_albedo)) ||
+        (rc = get_double(c, "met", "bowen", 0.01, 20, "a Bowen ratio from 0.01 to 20", &cfg->met_bowen)) ||
+        (rc = get_double(c, "met", "theta_gradient_K_per_m", 0.001, 0.1,
+                         "a potential temperature gradient from 0.001 to 0.1 K/m", &cfg->met_theta_gradient)) ||
+        (rc = get_double(c, "met", "max_gap_hours", 1, 48, "hours from 1 to 48", &cfg->met_max_gap_h)))
+        return rc;
+    if (cfg->met_profile[0] && cfg->met_format != 3)
+        return bad_value(c, find_key("met", "profile"), "no profile file unless format = aermet");
+    if (cfg->met_format == 2 && (isnan(cfg->met_station_lon) || isnan(cfg->met_station_lat)))
+        return bad_value(c, find_key("met", "station_lon"),
+                         "the station's longitude, with station_lat, for format = station");
     return LT_OK;
 }
 
@@ -597,7 +650,7 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
         (rc = get_int(c, "domain", "ny", 1, 20000, "a number of rows from 1 to 20000", &cfg->ny)) ||
         (rc = get_double(c, "domain", "dx_m", 1, 100000, "a grid spacing in metres from 1 to 100000", &cfg->dx_m)) ||
         (rc = get_path(c, "domain", "counties", dir, cfg->counties_file)) ||
-        (rc = get_met_files(c, dir, cfg)) ||
+        (rc = get_met_files(c, dir, cfg)) || (rc = get_met_options(c, dir, cfg)) ||
         (rc = get_double(c, "met", "wind_height_m", 0.5, 200, "the height of the met wind in metres, 0.5 to 200", &cfg->wind_height_m)) ||
         (rc = get_path(c, "sources", "points", dir, cfg->points_file)) ||
         (rc = parse_sectors(c, cfg)) ||

@@ -49,9 +49,14 @@ typedef struct lt_config {
     char county_property[LT_NAME_MAX];
     /* [met] */
     char met_file[8192];           /* a CF file, or wrfout files separated by commas */
-    int met_format;                /* LT_MET_CF or LT_MET_WRF (met.h) */
+    int met_format;                /* LT_MET_CF, _WRF, _STATION or _AERMET (met.h) */
     char met_variables[1024];      /* "lantian:file[:factor], ..." for CF files */
     double wind_height_m;          /* height of the met file's wind, m */
+    char met_profile[LT_PATH_MAX]; /* AERMET's .PFL (empty: none) */
+    double met_station_lon, met_station_lat; /* format = station: where (NaN: not given) */
+    double met_utc_offset_h;       /* local time of station/AERMET stamps without a zone (NaN: not given) */
+    double met_albedo, met_bowen, met_theta_gradient; /* the preprocessor's surface */
+    double met_max_gap_h;          /* records farther apart are not interpolated */
     /* [sources] */
     char points_file[LT_PATH_MAX];
     char sectors[LT_MAX_SECTORS][LT_NAME_MAX];

@@ -118,3 +118,16 @@ double lt_wstar(double h_Wm2, double zi_m, double t_K, double rho_cp)
 {
     return h_Wm2 > 0.0 ? cbrt(LT_G * h_Wm2 * zi_m / (rho_cp * t_K)) : 0.0;
 }
+
+static double profile(double z, double z0, double rmol)
+{
+    double v = log(z / z0) - lt_psi_m(z * rmol) + lt_psi_m(z0 * rmol);
+    return v > 0.1 ? v : 0.1;
+}
+
+double lt_wind_ratio(double z_to_m, double z_from_m, double z0_m, double rmol_m1)
+{
+    if (z_to_m == z_from_m)
+        return 1.0;
+    return profile(z_to_m, z0_m, rmol_m1) / profile(z_from_m, z0_m, rmol_m1);
+}

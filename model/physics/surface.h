@@ -75,6 +75,13 @@ double lt_zi_mechanical(double ust);
 double lt_zi_convective_step(double zi_m, double dt_s, double h_Wm2, double ust, double L, double t_K,
                              double gamma_Kpm, double rho_cp);
 
+/* The ratio u(z_to) / u(z_from) of the similarity wind profile over
+ * roughness z0_m with 1/L = rmol_m1: [ln(z_to/z0) - psi_m(z_to/L) +
+ * psi_m(z0/L)] / [the same at z_from] (Businger-Dyer, Paulson 1970), the
+ * profile's value held at 0.1 or more, as in the surface layer; AERMOD
+ * moves a measured wind to its reference height the same way. */
+double lt_wind_ratio(double z_to_m, double z_from_m, double z0_m, double rmol_m1);
+
 /* Convective velocity scale w* = (g H zi / (rho cp T))^(1/3), m/s (0 when H <= 0). */
 double lt_wstar(double h_Wm2, double zi_m, double t_K, double rho_cp);
 

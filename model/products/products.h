@@ -41,6 +41,9 @@ int lt_zeroout_attach(lt_run *run, lt_error *err);
 int lt_budget_attach(lt_run *run, lt_error *err);
 int lt_calm_attach(lt_run *run, lt_error *err);
 
+/* The weather at the domain centre each hour, read or diagnosed (weather.c). */
+int lt_weather_attach(lt_run *run, lt_error *err);
+
 /* Every product the run's configuration asks for. */
 int lt_products_attach(lt_run *run, lt_error *err);
 

@@ -410,7 +410,22 @@ static int open_met(lt_case *cs, lt_error *err)
 {
     const lt_config *cfg = cs->cfg;
     int rc;
-    if ((rc = lt_met_open_ex(&cs->met, cfg->met_file, cfg->met_format, cfg->met_variables, err)) ||
+    lt_met_options o;
+    lt_met_options_default(&o);
+    o.path = cfg->met_file;
+    o.format = cfg->met_format;
+    o.map = cfg->met_variables;
+    o.profile = cfg->met_profile;
+    o.wind_height_m = cfg->wind_height_m;
+    o.z0_m = cfg->z0_m;
+    o.albedo = cfg->met_albedo;
+    o.bowen = cfg->met_bowen;
+    o.theta_gradient = cfg->met_theta_gradient;
+    o.max_gap_h = cfg->met_max_gap_h;
+    o.station_lon = cfg->met_station_lon;
+    o.station_lat = cfg->met_station_lat;
+    o.utc_offset_h = cfg->met_utc_offset_h;
+    if ((rc = lt_met_open_opts(&cs->met, &o, err)) ||
         (rc = lt_met_check_coverage(cs->met, cfg->start_s, cfg->hours, err)) || (rc = check_met_area(cs, err)))
         return rc;
     int has_l = lt_met_has(cs->met, "rmol") || lt_met_has(cs->met, "hfx");

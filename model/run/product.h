@@ -26,6 +26,7 @@
 
 #include "core/lt_error.h"
 #include "core/lt_state.h"
+#include "io/met.h"
 #include "io/output.h"
 #include "run/summary.h"
 
@@ -37,6 +38,7 @@ typedef struct lt_planes {
     int h;                  /* hour from the run's start */
     int slot;               /* its place in the block of LT_BLOCK_HOURS (pass 1) */
     int calm;               /* sources calm in the hour */
+    const lt_met_point *weather; /* the hour's weather at the domain centre */
     const double *group;    /* [group][component][receptor]: the solver's planes */
     /* pass 1: the planes summed over groups on the grid, once for all
      * products (NULL in pass 2) */

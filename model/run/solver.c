@@ -26,6 +26,7 @@ struct lt_solver {
     double *gconc;        /* the planes of the current hour */
     lt_hour_sources *hs;
     int calm;
+    lt_met_point centre;     /* the last hour's weather at the domain centre */
     lt_counts counts;
     /* gridded emissions (plume): the convolution and its maps */
     lt_gridconv *gc;
@@ -329,6 +330,7 @@ static int disperse_hour(lt_solver *sv, int h, lt_counts *c, int count, lt_error
         return rc;
     lt_met_point mc;
     lt_met_sample(cs->met, cfg->center_lon, cfg->center_lat, &mc);
+    sv->centre = mc;
     if (hypot(mc.u10, mc.v10) < LT_CALM_MS)
         c->calm_hours++;
     int zero_out = count;
@@ -381,13 +383,16 @@ static void counts_add(lt_counts *to, const lt_counts *c)
 }
 
 #ifdef LT_MPI
-/* Hour h received from its rank: rc and calm, the hour's counts, then the
- * planes (or the error message). */
+/* The doubles of an hour's header: rc, calm, the counts, the centre's weather. */
+#define HOUR_HEAD (2 + LT_COUNTS_N + (int)(sizeof(lt_met_point) / sizeof(double)))
+
+/* Hour h received from its rank: rc and calm, the hour's counts and its
+ * weather at the centre, then the planes (or the error message). */
 static int receive_hour(lt_solver *sv, int h, int from, int count, lt_error *err)
 {
-    double c[2 + LT_COUNTS_N];
+    double c[HOUR_HEAD];
     size_t n = (size_t)sv->ngroups * (size_t)sv->ncomp * sv->nrec;
-    MPI_Recv(c, 2 + LT_COUNTS_N, MPI_DOUBLE, from, 2 * h, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    MPI_Recv(c, HOUR_HEAD, MPI_DOUBLE, from, 2 * h, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     if (c[0] != 0.0) {
         char msg[sizeof err->msg];
         MPI_Recv(msg, (int)sizeof msg, MPI_CHAR, from, 2 * h + 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
@@ -396,6 +401,7 @@ static int receive_hour(lt_solver *sv, int h, int from, int count, lt_error *err
     }
     MPI_Recv(sv->gconc, (int)n, MPI_DOUBLE, from, 2 * h + 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     sv->calm = (int)c[1];
+    memcpy(&sv->centre, c + 2 + LT_COUNTS_N, sizeof sv->centre);
     if (count) {
         lt_counts got;
         memcpy(&got, c + 2, sizeof got);
@@ -430,9 +436,10 @@ int lt_solver_worker(lt_solver *sv, int passes, int h_start, lt_error *err)
             lt_counts d;
             memset(&d, 0, sizeof d);
             int rc = disperse_hour(sv, h, &d, 1, err);
-            double c[2 + LT_COUNTS_N] = {rc, sv->calm};
+            double c[HOUR_HEAD] = {rc, sv->calm};
             memcpy(c + 2, &d, sizeof d);
-            MPI_Send(c, 2 + LT_COUNTS_N, MPI_DOUBLE, 0, 2 * h, MPI_COMM_WORLD);
+            memcpy(c + 2 + LT_COUNTS_N, &sv->centre, sizeof sv->centre);
+            MPI_Send(c, HOUR_HEAD, MPI_DOUBLE, 0, 2 * h, MPI_COMM_WORLD);
             if (rc) {
                 MPI_Send(err->msg, (int)sizeof err->msg, MPI_CHAR, 0, 2 * h + 1, MPI_COMM_WORLD);
                 return rc;
@@ -452,6 +459,7 @@ int lt_solver_worker(lt_solver *sv, int passes, int h_start, lt_error *err)
 
 const double *lt_solver_planes(const lt_solver *sv) { return sv->gconc; }
 int lt_solver_calm(const lt_solver *sv) { return sv->calm; }
+const lt_met_point *lt_solver_weather(const lt_solver *sv) { return &sv->centre; }
 const lt_counts *lt_solver_counts(const lt_solver *sv) { return &sv->counts; }
 lt_gridrun *lt_solver_gridrun(const lt_solver *sv) { return sv->gr; }
 

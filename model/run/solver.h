@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "core/lt_state.h"
+#include "io/met.h"
 #include "run/case.h"
 #include "run/gridrun.h"
 #include "run/sources.h"
@@ -33,6 +34,9 @@ const double *lt_solver_planes(const lt_solver *sv);
 
 /* Sources calm in the last hour. */
 int lt_solver_calm(const lt_solver *sv);
+
+/* The last hour's weather at the domain centre. */
+const lt_met_point *lt_solver_weather(const lt_solver *sv);
 
 /* Before a second pass over the hours: the grid model starts again. */
 int lt_solver_rewind(lt_solver *sv, lt_error *err);

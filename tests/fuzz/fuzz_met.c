@@ -135,13 +135,14 @@ static void wrf_file(src *s, const char *path)
     int td[2] = {dt, ds}, d3[3] = {dt, dy, dx};
     nc_def_var(nc, "Times", NC_CHAR, 2, td, &v);
     static const char *const names[] = {"U10", "V10", "T2", "PBLH", "UST", "RMOL", "HFX", "RAINC", "RAINNC",
-                                        "Q2", "PSFC", "COSALPHA", "SINALPHA"};
-    int vid[13];
-    for (int k = 0; k < 13; k++) {
+                                        "Q2", "PSFC", "COSALPHA", "SINALPHA", "XLAT", "XLONG", "SWDOWN"};
+    int vid[16], flat[16];
+    for (int k = 0; k < 16; k++) {
         vid[k] = -1;
-        if (k > 4 && (byte(s) & 1))
+        flat[k] = k >= 11 && k <= 14 && (byte(s) & 1); /* 2-D, without Time */
+        if (k > 2 && (byte(s) & 1))
             continue;
-        nc_def_var(nc, names[k], NC_FLOAT, 3, d3, &vid[k]);
+        nc_def_var(nc, names[k], NC_FLOAT, flat[k] ? 2 : 3, flat[k] ? d3 + 1 : d3, &vid[k]);
     }
     nc_enddef(nc);
     for (int i = 0; i < nt; i++) {
@@ -150,14 +151,18 @@ static void wrf_file(src *s, const char *path)
         size_t st[2] = {(size_t)i, 0}, ct[2] = {1, 19};
         nc_put_vara_text(nc, v, st, ct, t);
     }
-    static const double plausible[13] = {3, 1, 272, 500, 0.3, 0, 10, 1, 2, 0.004, 1e5, 1, 0};
+    static const double plausible[16] = {3, 1, 272, 500, 0.3, 0, 10, 1, 2, 0.004, 1e5, 1, 0, 34.8, 108.4, 300};
     size_t nval = (size_t)nt * ny * nx;
     float *buf = malloc(nval * sizeof *buf);
-    for (int k = 0; k < 13; k++) {
+    double step = dxm / 111000.0; /* roughly the grid's spacing in degrees */
+    for (int k = 0; k < 16; k++) {
         if (vid[k] < 0)
             continue;
-        for (size_t i = 0; i < nval; i++)
-            buf[i] = (float)(byte(s) % 4 ? plausible[k] : number(s));
+        for (size_t i = 0; i < nval; i++) {
+            size_t q = i % ((size_t)ny * nx);
+            double grid = k == 13 ? step * (double)(q / nx) : k == 14 ? step * (double)(q % nx) : 0.0;
+            buf[i] = (float)(byte(s) % 4 ? plausible[k] + grid : number(s));
+        }
         nc_put_var_float(nc, vid[k], buf);
     }
     free(buf);
