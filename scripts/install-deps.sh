@@ -6,7 +6,7 @@
 # libFuzzer, for make fuzz).
 set -eu
 pkgs="gcc make pkg-config libnetcdf-dev libhdf5-dev libdeflate-dev libproj-dev proj-data libudunits2-dev
-libinih-dev libcjson-dev libfftw3-dev libcmocka-dev netcdf-bin python3-netcdf4 python3-numpy python3-matplotlib time fonts-wqy-microhei"
+libinih-dev libcjson-dev libfftw3-dev libgdal-dev libcmocka-dev netcdf-bin nco cdo gdal-bin python3-netcdf4 python3-numpy python3-matplotlib time fonts-wqy-microhei"
 for set in "$@"; do
     case "$set" in
     mpi) pkgs="$pkgs libopenmpi-dev openmpi-bin" ;;

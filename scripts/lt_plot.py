@@ -63,6 +63,24 @@ def open_output(path):
     return ds
 
 
+_DAILY = {}
+
+
+def daily(ds):
+    """The run's daily file (OUTPUT_daily.nc beside OUTPUT.nc: the daily means,
+    AQI, alert levels and scenario days, on its own time axis of days), or None."""
+    p = ds.filepath()
+    if p not in _DAILY:
+        q = (p[:-3] if p.endswith(".nc") else p) + "_daily.nc"
+        d = None
+        if os.path.exists(q):
+            d = netCDF4.Dataset(q)
+            d.set_auto_mask(False)
+            d.set_auto_chartostring(False)
+        _DAILY[p] = d
+    return _DAILY[p]
+
+
 def period_mean(ds, var="pm25", tag=None):
     """Time mean of pm25 (or of one tag of pm25_src), a day at a time to bound memory."""
     v = ds[var]
@@ -182,12 +200,14 @@ def scenario_table(ds):
         return (float(np.mean(pm[ok])) if ok.any() else float("nan"), int(((aqi <= 100) & ok).sum()),
                 int((aqi > 200).sum()), int(((pm > lim) & ok).sum()),
                 int((alert > 0).sum()) if alert is not None else 0)
-    if "city_aqi" in ds.variables:
-        rows.append(("baseline",) + days(ds["city_pm25_daily"][:], ds["city_aqi"][:],
-                                         ds["alert_level"][:] if "alert_level" in ds.variables else None))
-    for s, n in enumerate(scenario_names(ds)):
-        rows.append((n,) + days(ds["scenario_city_pm25_daily"][s], ds["scenario_city_aqi"][s],
-                                ds["scenario_alert_level"][s] if "scenario_alert_level" in ds.variables else None))
+    dd = daily(ds)
+    if dd is None or "city_aqi" not in dd.variables:
+        return rows
+    rows.append(("baseline",) + days(dd["city_pm25_daily"][:], dd["city_aqi"][:],
+                                     dd["alert_level"][:] if "alert_level" in dd.variables else None))
+    for s, n in enumerate(scenario_names(ds)):  # daily scenario values are (time, scenario)
+        rows.append((n,) + days(dd["scenario_city_pm25_daily"][:, s], dd["scenario_city_aqi"][:, s],
+                                dd["scenario_alert_level"][:, s] if "scenario_alert_level" in dd.variables else None))
     return rows
 
 
@@ -255,7 +275,8 @@ def iaqi_pm25(c):
 
 def station_series_png(ds, png, max_stations=6):
     """Hourly PM2.5 and the CST-day AQI at the stations, on AQI category colour bands;
-    alert windows shaded when the file has alert_level(day)."""
+    alert windows shaded when the daily file has alert_level."""
+    dd = daily(ds)
     names = chars(ds["station_name"][:])
     st = ds["station_pm25"][:]                 # time, station
     t = netCDF4.num2date(ds["time"][:], ds["time"].units, calendar="standard",
@@ -271,7 +292,7 @@ def station_series_png(ds, png, max_stations=6):
         cst_day = np.array([(tt.hour + 8) // 24 + tt.toordinal() for tt in t])
         days = np.unique(cst_day)
         # The file's own daily AQI when the run made the assessment; else computed here.
-        from_file = ds["station_aqi"][:, k] if "station_aqi" in ds.variables else None
+        from_file = dd["station_aqi"][:, k] if dd is not None and "station_aqi" in dd.variables else None
         if from_file is not None and len(from_file) != len(days):
             from_file = None
         aqi = []
@@ -292,8 +313,8 @@ def station_series_png(ds, png, max_stations=6):
         ax.patch.set_visible(False)
         ax.set_ylabel("ug m-3", fontsize=7)
         ax.set_title(names[k], fontsize=8, loc="left")
-        if "alert_level" in ds.variables:
-            lv = ds["alert_level"][:]
+        if dd is not None and "alert_level" in dd.variables:
+            lv = dd["alert_level"][:]
             for d, level in enumerate(lv):
                 if level > 0 and d < len(aqi):
                     ax.axvspan(aqi[d][0], aqi[d][1], color="red", alpha=0.12 * level, lw=0)

@@ -66,8 +66,10 @@ check slurm_array_script slurm_array_ok
 threads_ok() { # the whole default case (gridded FFT path, chemistry, scenarios): 1 and 2 threads agree bit for bit
     "$build/lantian" run "$tmp/case.ini" --threads 1 --set output.file="$tmp/t1.nc" >/dev/null &&
     "$build/lantian" run "$tmp/case.ini" --threads 2 --set output.file="$tmp/t2.nc" >/dev/null &&
-    /usr/bin/python3 tests/ncsame.py "$tmp/t1.nc" "$tmp/t2.nc" pm25 pm25_src pm25_county so4 no3 \
-        station_pm25_split scenario_station_pm25
+    /usr/bin/python3 tests/ncsame.py "$tmp/t1.nc" "$tmp/t2.nc" pm25 pm25_src \
+        station_pm25_split scenario_station_pm25 &&
+    /usr/bin/python3 tests/ncsame.py "$tmp/t1_daily.nc" "$tmp/t2_daily.nc" pm25_county so4 no3 \
+        station_pm25_daily scenario_station_pm25_daily city_aqi
 }
 check default_case_thread_invariance threads_ok
 hybrid_ok() { # the default case with method = hybrid and zero-out: 1 and 2 threads agree bit for bit,
@@ -77,8 +79,9 @@ hybrid_ok() { # the default case with method = hybrid and zero-out: 1 and 2 thre
             --set output.average_components=hour --set output.significant_digits=0 \
             --set output.file="$tmp/h$t.nc" >/dev/null || return 1
     done
-    /usr/bin/python3 tests/ncsame.py "$tmp/h1.nc" "$tmp/h2.nc" pm25 pm25_src pm25_county nh4 no3 \
+    /usr/bin/python3 tests/ncsame.py "$tmp/h1.nc" "$tmp/h2.nc" pm25 pm25_src nh4 no3 \
         station_pm25_split scenario_station_pm25 mass_budget station_pm25_zero_out || return 1
+    /usr/bin/python3 tests/ncsame.py "$tmp/h1_daily.nc" "$tmp/h2_daily.nc" pm25_county || return 1
     /usr/bin/python3 - "$tmp/h1.nc" <<'PY'
 import sys
 import netCDF4
@@ -88,7 +91,7 @@ pm = np.asarray(a["pm25"][:], dtype=float)
 comp = sum(np.asarray(a[c][:], dtype=float) for c in ("pm25_primary", "so4", "no3", "soa", "nh4"))
 assert np.allclose(comp, pm, rtol=1e-5, atol=1e-6), abs(comp - pm).max()
 bud = np.asarray(a["mass_budget"][:])
-terms = [t.tobytes().decode().rstrip("\x00") for t in np.asarray(a["budget_term_name"][:])]
+terms = list(a["budget_term_name"][:])  # text: the label is UTF-8 (_Encoding), decoded by netCDF4
 i = {t: k for k, t in enumerate(terms)}
 res = (bud[:, i["final"]] - bud[:, i["initial"]] - bud[:, i["emitted"]] - bud[:, i["inflow"]]
        + bud[:, i["outflow"]] - bud[:, i["chemistry"]] + bud[:, i["dry_deposition"]] + bud[:, i["wet_deposition"]])
@@ -121,6 +124,8 @@ restart_ok() { # method: a run killed (SIGKILL) after its first checkpoint, rest
     [ ! -e "$tmp/ck_cut.nc.part$pid" ] || { echo "the killed run's partial file is left"; return 1; }
     [ -z "$(ls "$tmp"/ck_cut.nc.ckpt* 2>/dev/null)" ] || return 1
     /usr/bin/python3 tests/ncsame.py "$tmp/ck_full.nc" "$tmp/ck_cut.nc" || return 1
+    /usr/bin/python3 tests/ncsame.py "$tmp/ck_full_daily.nc" "$tmp/ck_cut_daily.nc" || return 1
+    cmp -s "$tmp/ck_full_stations.csv" "$tmp/ck_cut_stations.csv" || { echo "the stations' tables differ"; return 1; }
     rm -f "$tmp"/ck_*
 }
 check restart_plume_equals_uninterrupted restart_ok plume

@@ -12,6 +12,7 @@
 #include <mpi.h>
 #endif
 
+#include "app/export_cmd.h"
 #include "app/report.h"
 #include "core/lt_error.h"
 #include "core/lt_temp.h"
@@ -33,10 +34,17 @@ static void usage(FILE *f)
             "  lantian run CONFIG [--set section.key=value]... [--threads N] [--restart] [--force]\n"
             "              [--ignore-memory]\n"
             "  lantian check CONFIG [--set section.key=value]... [--force] [--ignore-memory]\n"
+            "  lantian export RUN.nc --geotiff VAR [--time T] [--level L] [-o FILE.tif]\n"
+            "  lantian export RUN.nc --counties [COUNTIES.geojson] [--property P] [-o FILE.geojson]\n"
             "  lantian --help | --version\n"
             "\n"
             "run    simulates hourly PM2.5 and writes [output] file (NetCDF-4, CF-1.8)\n"
             "check  reads and validates every input, prints what it found, writes nothing\n"
+            "export writes a map variable of a run (from RUN.nc, RUN_daily.nc or RUN_period.nc)\n"
+            "       as a GeoTIFF in the run's projection (every time step a band, or --time\n"
+            "       T as an index or an ISO 8601 time; --level the source, county, component\n"
+            "       or scenario by name), or the county polygons with the run's values per\n"
+            "       county as GeoJSON (RUN_counties.geojson)\n"
             "\n"
             "Threads: --threads N, else OMP_NUM_THREADS, else all cores.\n"
             "--force replaces an existing [output] file that is not a lantian output (never\n"
@@ -219,9 +227,11 @@ static int lantian_main(int argc, char **argv, int rank, int ranks)
         printf("lantian %s\n", LT_VERSION);
         return 0;
     }
+    if (!strcmp(argv[1], "export"))
+        return rank == 0 ? lt_export_command(argc, argv) : 0;
     args a = {.cmd = argv[1]};
     if (strcmp(a.cmd, "run") && strcmp(a.cmd, "check")) {
-        fprintf(stderr, "lantian: unknown command '%s' (expected run, check, --help or --version)\n", a.cmd);
+        fprintf(stderr, "lantian: unknown command '%s' (expected run, check, export, --help or --version)\n", a.cmd);
         return 2;
     }
     int code = parse_args(argc, argv, &a);

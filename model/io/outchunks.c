@@ -45,7 +45,7 @@ static hid_t h5_var(lt_output *o, int varid, lt_error *err)
         if (o->h5varid[i] == varid)
             return o->h5var[i];
     char name[NC_MAX_NAME + 1];
-    if (nc_inq_varname(o->ncid, varid, name) != NC_NOERR || o->nh5 >= LT_OUT_MAX_H5) {
+    if (nc_inq_varname(o->fr[LT_OUT_HOURLY].ncid, varid, name) != NC_NOERR || o->nh5 >= LT_OUT_MAX_H5) {
         lt_error_set(err, LT_EIO, "%s: writing the output: no variable %d", o->path, varid);
         return -1;
     }
@@ -56,6 +56,23 @@ static hid_t h5_var(lt_output *o, int varid, lt_error *err)
     hid_t d = H5Dopen2(o->h5file, name, H5P_DEFAULT);
     if (d < 0) {
         lt_error_set(err, LT_EIO, "%s: writing the output: HDF5 has no dataset %s", o->path, name);
+        return -1;
+    }
+    /* time is unlimited: the dataset extended to the run's hours before
+     * chunks are stored past its (empty) extent, as netCDF's own writes
+     * would extend it */
+    hsize_t ext[4] = {(hsize_t)o->hours, 0, 0, 0};
+    hid_t space = H5Dget_space(d);
+    int rank = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
+    if (rank >= 3 && rank <= 4)
+        H5Sget_simple_extent_dims(space, ext, NULL);
+    if (space >= 0)
+        H5Sclose(space);
+    ext[0] = (hsize_t)o->hours;
+    if (rank < 3 || rank > 4 || H5Dset_extent(d, ext) < 0) {
+        H5Dclose(d);
+        lt_error_set(err, LT_EIO, "%s: writing the output: HDF5 cannot extend %s to %d hours", o->path, name,
+                     o->hours);
         return -1;
     }
     o->h5varid[o->nh5] = varid;
@@ -155,7 +172,7 @@ int lt_output_flush_chunks(lt_output *o, lt_error *err)
                           o->jobs[0].h0, o->jobs[o->njobs - 1].h0 + o->jobs[o->njobs - 1].nh - 1);
     else if (bad >= 0) {
         char name[NC_MAX_NAME + 1] = "?";
-        nc_inq_varname(o->ncid, o->jobs[bad].varid, name);
+        nc_inq_varname(o->fr[LT_OUT_HOURLY].ncid, o->jobs[bad].varid, name);
         double avail;
         if (lt_output_disk_full(o, &avail))
             rc = lt_output_fail(o, NC_EHDFERR, __FILE__, __LINE__, err);
@@ -185,10 +202,10 @@ int lt_output_put_hours(lt_output *o, int varid, int h0, int nh, int nlev, size_
     int rc = LT_OK;
     size_t ng = (size_t)o->ny * (size_t)o->nx;
     int four = 0;
-    NC(nc_inq_varndims(o->ncid, varid, &four));
+    NC(nc_inq_varndims(o->fr[LT_OUT_HOURLY].ncid, varid, &four));
     four = four == 4;
     int whole = (size_t)h0 % o->ct == 0 && ((size_t)nh == o->ct || h0 + nh == o->hours);
-    if (o->deflate > 0 && o->quantize == 0 && whole) {
+    if (o->deflate > 0 && whole) {
         if (o->njobs == LT_OUT_MAX_JOBS && (rc = lt_output_flush_chunks(o, err)))
             return rc;
         size_t lev = (size_t)nlev * ng;
@@ -197,6 +214,7 @@ int lt_output_put_hours(lt_output *o, int varid, int h0, int nh, int nlev, size_
             return lt_error_set(err, LT_ENOMEM, "out of memory writing the output");
         for (int t = 0; t < nh; t++)
             memcpy(copy + (size_t)t * lev, data + (size_t)t * tstride, lev * sizeof *copy);
+        lt_output_quantize(o, LT_OUT_HOURLY, varid, copy, (size_t)nh * lev);
         struct put_job j = {varid, h0, nh, nlev, four, copy};
         o->jobs[o->njobs++] = j;
         o->nchunks += (long)((size_t)nlev * o->ty * o->tx);
@@ -207,14 +225,15 @@ int lt_output_put_hours(lt_output *o, int varid, int h0, int nh, int nlev, size_
 #endif
         return o->nchunks >= enough ? lt_output_flush_chunks(o, err) : LT_OK;
     }
-    /* netCDF's own path: uncompressed, quantized, or not a whole chunk in
-     * time; a contiguous block in one call */
+    /* netCDF's own path: uncompressed or not a whole chunk in time; a
+     * contiguous block in one call (quantized on a copy there) */
     int calls = tstride == (size_t)nlev * ng ? 1 : nh, per = tstride == (size_t)nlev * ng ? nh : 1;
     for (int t = 0; t < calls; t++) {
         size_t s4[4] = {(size_t)(h0 + t), 0, 0, 0}, c4[4] = {(size_t)per, (size_t)nlev, (size_t)o->ny, (size_t)o->nx};
         size_t s3[3] = {(size_t)(h0 + t), 0, 0}, c3[3] = {(size_t)per, (size_t)o->ny, (size_t)o->nx};
         const float *src = data + (size_t)t * tstride;
-        NC(four ? nc_put_vara_float(o->ncid, varid, s4, c4, src) : nc_put_vara_float(o->ncid, varid, s3, c3, src));
+        if ((rc = lt_output_put_floats(o, varid, four ? s4 : s3, four ? c4 : c3, src, err)))
+            return rc;
     }
     return LT_OK;
 fail:

@@ -1,10 +1,14 @@
 /* output.h — the CF-1.8 / ACDD-1.3 NetCDF-4 file of a run: its frame, and the
  * few calls the products use to put their variables into it.
  *
- * The frame is what every run's file has: the time, day and period axes with
- * bounds, the projected grid with lat/lon and its crs, the stations, the tag
- * labels (source, source_county), the county raster, and the global
- * attributes of provenance. Everything else (maps, station series, the
+ * A run writes up to three files, each with its own time axis named time:
+ * OUTPUT.nc (hours), OUTPUT_daily.nc (local calendar days) and
+ * OUTPUT_period.nc (the whole run); and, with stations, OUTPUT_stations.csv
+ * and OUTPUT_stations.nc (a CF discrete-sampling timeSeries file) made from
+ * the hourly file at commit. The frame is what every file has: the time
+ * axis with bounds, the projected grid with lat/lon and its crs, the
+ * stations, the tag labels (source, source_county), the county raster, and
+ * the global attributes of provenance. Everything else (maps, station series, the
  * assessment, scenarios, budgets) is defined and written by the products of
  * the run (model/products/), each through these calls:
  *
@@ -60,37 +64,63 @@ typedef struct lt_output_spec {
 
 typedef struct lt_output lt_output;
 
+/* The files of a run, each with its own time axis named time (so that CDO
+ * and NCO take it for one): hours (OUTPUT.nc), local calendar days
+ * (OUTPUT_daily.nc) and the whole run (OUTPUT_period.nc). The hourly file is
+ * always written; the other two when a product asks for them. */
+enum { LT_OUT_HOURLY = 0, LT_OUT_DAILY = 1, LT_OUT_PERIOD = 2, LT_OUT_NFILES = 3 };
+
 int lt_output_create(lt_output **out, const lt_output_spec *spec, lt_error *err);
 
 /* --- defining (before lt_output_begin_data) --- */
 
-/* The netCDF id of the file, for products' own nc_ calls. */
+/* The netCDF id of the hourly file, for products' own nc_ calls. */
 int lt_output_ncid(const lt_output *o);
 
-/* The id of a frame dimension: time, nv, y, x, source, source_county,
- * station, strlen, day, period; -1 for any other name. */
+/* The netCDF id of file which (LT_OUT_*), created with its frame the first
+ * time a product asks for it (while defining only). */
+int lt_output_file(lt_output *o, int which, int *ncid, lt_error *err);
+
+/* What the daily and period files add to the output's name ("_daily.nc",
+ * "_period.nc"; "" for the hourly file). */
+const char *lt_output_file_suffix(int which);
+
+/* The id of a frame dimension of the hourly file (lt_output_dim) or of file
+ * which (lt_output_dim_of, once open): time, nv, y, x, source,
+ * source_county, station, strlen, region, or a products' label dimension;
+ * -1 for any other name. Every file's time axis is called time. */
 int lt_output_dim(const lt_output *o, const char *name);
+int lt_output_dim_of(const lt_output *o, int which, const char *name);
 
 /* A label dimension dim of n entries with its label variable var(dim,
- * strlen) (long_name; _Encoding utf-8 when utf8), defined once: a second call
- * with the same dim returns the first one's id. The names are copied and
- * written by lt_output_begin_data. */
-int lt_output_def_labels(lt_output *o, const char *dim, const char *var, const char *long_name, int utf8,
-                         size_t n, const char *const *names, int *dimid, lt_error *err);
+ * strlen) (long_name; UTF-8 text), defined once in every file (now and
+ * opened later): a second call with the same dim returns the first one's
+ * id. The returned id is the hourly file's (lt_output_dim_of gives the
+ * others). The names are copied and written by lt_output_begin_data.
+ * Before the data, every label variable is added to the coordinates of the
+ * variables with its dimension, so xarray and CDO attach it. */
+int lt_output_def_labels(lt_output *o, const char *dim, const char *var, const char *long_name, size_t n,
+                         const char *const *names, int *dimid, lt_error *err);
 
-/* A float data variable, chunked as given, compressed and quantized as the
- * run asks ([output] deflate, significant_digits). */
+/* A float data variable of the hourly file (lt_output_def_float) or of file
+ * which, chunked as given, compressed and quantized as the run asks
+ * ([output] deflate, significant_digits; bit-rounded by
+ * lt_output_put_floats and lt_output_put_hours, and said so by CF-1.11's
+ * quantization attributes). */
 int lt_output_def_float(lt_output *o, const char *name, int nd, const int *dims, const size_t *chunks,
                         int *varid, lt_error *err);
+int lt_output_def_float_in(lt_output *o, int which, const char *name, int nd, const int *dims,
+                           const size_t *chunks, int *varid, lt_error *err);
 
 /* A float series at the stations: lt_output_def_float plus the attributes
  * every station series has (hourly means in ug m-3 at the stations). */
 int lt_output_def_station_float(lt_output *o, const char *name, int nd, const int *dims,
                                 const size_t *chunks, const char *long_name, int *varid, lt_error *err);
 
-/* Text attributes of varid (NC_GLOBAL for the file's): name, value pairs
- * ending with NULL. */
+/* Text attributes of varid (NC_GLOBAL for the file's) of the hourly file or
+ * of file which: name, value pairs ending with NULL. */
 int lt_output_atts(lt_output *o, int varid, lt_error *err, ...);
+int lt_output_atts_in(lt_output *o, int which, int varid, lt_error *err, ...);
 
 /* The chunk shape products use: hours per chunk, cells along y and x, and
  * stations (at least 1). */
@@ -109,7 +139,15 @@ int lt_output_begin_data(lt_output *o, lt_error *err);
 int lt_output_put_hours(lt_output *o, int varid, int h0, int nh, int nlev, size_t tstride, const float *data,
                         lt_error *err);
 
-/* The local days of the day axis: their number, the start of the first (UTC
+/* Values of a float variable through netCDF: the hyperslab start/count
+ * (NULL, NULL: the whole variable), bit-rounded first when the run quantizes
+ * it ([output] significant_digits). Products write their floats with it. */
+int lt_output_put_floats(lt_output *o, int varid, const size_t *start, const size_t *count, const float *data,
+                         lt_error *err);
+int lt_output_put_floats_in(lt_output *o, int which, int varid, const size_t *start, const size_t *count,
+                            const float *data, lt_error *err);
+
+/* The local days of the daily file's time axis: their number, the start of the first (UTC
  * seconds), and the day holding hour h of the run. */
 size_t lt_output_ndays(const lt_output *o);
 double lt_output_day0(const lt_output *o);
@@ -135,9 +173,10 @@ int lt_output_side_file(lt_output *o, const char *suffix, const char **final, co
 /* Adds a global attribute (text) at any time before commit. */
 int lt_output_note(lt_output *o, const char *name, const char *value, lt_error *err);
 
-/* Checkpoints: the file written so far copied to dest (synced first; the
- * copy is made under a temporary name and renamed); and, on restart, every
- * variable of a copy written back into a newly created file. */
+/* Checkpoints: the files written so far copied to dest (synced first; the
+ * copy is made under a temporary name and renamed): the hourly file as it
+ * is, the daily and period files as its groups "daily" and "period"; and,
+ * on restart, every variable of a copy written back into the new files. */
 int lt_output_snapshot(lt_output *o, const char *dest, lt_error *err);
 int lt_output_restore(lt_output *o, const char *from, lt_error *err);
 

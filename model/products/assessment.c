@@ -24,6 +24,7 @@ struct lt_assessment_product {
     size_t ncounty;
     lt_output *out;
     int v_stday, v_staqi, v_cityday, v_cityaqi, v_citycat, v_alert, v_cday, v_caqi;
+    int nc_day;                 /* the daily file, where every variable here goes */
     lt_assessment as;
 };
 
@@ -49,7 +50,7 @@ static void flag_meanings(char *buf, size_t cap, const char *first, const char *
 /* The city's AQI category and the alert level, as CF flag variables. */
 static int define_flags(lt_assessment_product *p, lt_output *out, int d_day, lt_error *err)
 {
-    int ncid = lt_output_ncid(out), rc;
+    int ncid = p->nc_day, rc;
     signed char bfill = -1, fv[LT_ALERT_MAX_LEVELS + LT_AQI_MAX_CAT + 1];
     char meanings[(LT_ALERT_MAX_LEVELS + LT_AQI_MAX_CAT + 1) * 33];
     LT_NC(out, err, nc_def_var(ncid, "city_aqi_category", NC_BYTE, 1, &d_day, &p->v_citycat));
@@ -59,7 +60,7 @@ static int define_flags(lt_assessment_product *p, lt_output *out, int d_day, lt_
     flag_meanings(meanings, sizeof meanings, NULL, &p->aqi->cat_name[0][0], sizeof p->aqi->cat_name[0],
                   p->aqi->ncat);
     LT_NC(out, err, nc_put_att_schar(ncid, p->v_citycat, "flag_values", NC_BYTE, (size_t)p->aqi->ncat, fv));
-    if ((rc = lt_output_atts(out, p->v_citycat, err, "flag_meanings", meanings, "long_name",
+    if ((rc = lt_output_atts_in(out, LT_OUT_DAILY, p->v_citycat, err, "flag_meanings", meanings, "long_name",
                              "city daily AQI category", NULL)))
         return rc;
     p->v_alert = -1;
@@ -71,7 +72,7 @@ static int define_flags(lt_assessment_product *p, lt_output *out, int d_day, lt_
     flag_meanings(meanings, sizeof meanings, "none", p->alert->level[0].name, sizeof p->alert->level[0],
                   p->alert->nlevels);
     LT_NC(out, err, nc_put_att_schar(ncid, p->v_alert, "flag_values", NC_BYTE, (size_t)p->alert->nlevels + 1, fv));
-    if ((rc = lt_output_atts(out, p->v_alert, err, "flag_meanings", meanings, "long_name",
+    if ((rc = lt_output_atts_in(out, LT_OUT_DAILY, p->v_alert, err, "flag_meanings", meanings, "long_name",
                              "heavy-pollution alert level in force on the day, decided on this run as the forecast",
                              NULL)))
         return rc;
@@ -81,44 +82,48 @@ static int define_flags(lt_assessment_product *p, lt_output *out, int d_day, lt_
 /* The county values: their label dimension and daily PM2.5 and AQI. */
 static int define_counties(lt_assessment_product *p, lt_output *out, int d_day, lt_error *err)
 {
-    int ncid = lt_output_ncid(out), fill = -1, d_cty, rc;
-    if ((rc = lt_output_def_labels(out, "county", "county_name", "county (from the stations' county column)", 1,
+    int ncid = p->nc_day, fill = -1, d_cty, rc;
+    if ((rc = lt_output_def_labels(out, "county", "county_name", "county (from the stations' county column)",
                                    p->ncounty, p->county_names, &d_cty, err)))
         return rc;
+    d_cty = lt_output_dim_of(out, LT_OUT_DAILY, "county");
     int cd[2] = {d_day, d_cty};
     LT_NC(out, err, nc_def_var(ncid, "county_pm25_daily", NC_FLOAT, 2, cd, &p->v_cday));
-    if ((rc = lt_output_atts(out, p->v_cday, err, "standard_name", LT_PM25_STDNAME, "long_name",
+    if ((rc = lt_output_atts_in(out, LT_OUT_DAILY, p->v_cday, err, "standard_name", LT_PM25_STDNAME, "long_name",
                              "county daily PM2.5: the mean of its stations' daily means", "units", "ug m-3", NULL)))
         return rc;
     LT_NC(out, err, nc_def_var(ncid, "county_aqi", NC_INT, 2, cd, &p->v_caqi));
     LT_NC(out, err, nc_def_var_fill(ncid, p->v_caqi, 0, &fill));
-    return lt_output_atts(out, p->v_caqi, err, "long_name", "county daily AQI", NULL);
+    return lt_output_atts_in(out, LT_OUT_DAILY, p->v_caqi, err, "long_name", "county daily AQI", NULL);
 }
 
 static int assessment_start(void *self, lt_output *out, lt_error *err)
 {
     lt_assessment_product *p = self;
     p->out = out;
-    int ncid = lt_output_ncid(out), fill = -1, rc;
-    int d_day = lt_output_dim(out, "day"), dd[2] = {d_day, lt_output_dim(out, "station")};
+    int ncid, fill = -1, rc = lt_output_file(out, LT_OUT_DAILY, &ncid, err);
+    if (rc)
+        return rc;
+    p->nc_day = ncid;
+    int d_day = lt_output_dim_of(out, LT_OUT_DAILY, "time"), dd[2] = {d_day, lt_output_dim_of(out, LT_OUT_DAILY, "station")};
     LT_NC(out, err, nc_def_var(ncid, "station_pm25_daily", NC_FLOAT, 2, dd, &p->v_stday));
-    if ((rc = lt_output_atts(out, p->v_stday, err, "standard_name", LT_PM25_STDNAME, "long_name",
+    if ((rc = lt_output_atts_in(out, LT_OUT_DAILY, p->v_stday, err, "standard_name", LT_PM25_STDNAME, "long_name",
                              "daily mean PM2.5 at stations (missing: fewer valid hours than the rules require)",
-                             "units", "ug m-3", "cell_methods", "day: mean", NULL)))
+                             "units", "ug m-3", "cell_methods", "time: mean", NULL)))
         return rc;
     LT_NC(out, err, nc_def_var(ncid, "station_aqi", NC_INT, 2, dd, &p->v_staqi));
     LT_NC(out, err, nc_def_var_fill(ncid, p->v_staqi, 0, &fill));
-    if ((rc = lt_output_atts(out, p->v_staqi, err, "long_name", "daily air quality index from 24-h PM2.5 (IAQI)",
+    if ((rc = lt_output_atts_in(out, LT_OUT_DAILY, p->v_staqi, err, "long_name", "daily air quality index from 24-h PM2.5 (IAQI)",
                              "units", "1", NULL)))
         return rc;
     LT_NC(out, err, nc_def_var(ncid, "city_pm25_daily", NC_FLOAT, 1, &d_day, &p->v_cityday));
-    if ((rc = lt_output_atts(out, p->v_cityday, err, "standard_name", LT_PM25_STDNAME, "long_name",
+    if ((rc = lt_output_atts_in(out, LT_OUT_DAILY, p->v_cityday, err, "standard_name", LT_PM25_STDNAME, "long_name",
                              "city daily PM2.5: the mean over stations of their daily means", "units", "ug m-3",
                              NULL)))
         return rc;
     LT_NC(out, err, nc_def_var(ncid, "city_aqi", NC_INT, 1, &d_day, &p->v_cityaqi));
     LT_NC(out, err, nc_def_var_fill(ncid, p->v_cityaqi, 0, &fill));
-    if ((rc = lt_output_atts(out, p->v_cityaqi, err, "long_name", "city daily AQI from the city daily PM2.5",
+    if ((rc = lt_output_atts_in(out, LT_OUT_DAILY, p->v_cityaqi, err, "long_name", "city daily AQI from the city daily PM2.5",
                              "units", "1", NULL)) ||
         (rc = define_flags(p, out, d_day, err)) ||
         (rc = lt_output_atts(out, NC_GLOBAL, err, "lantian_aqi_rules", p->aqi->name, NULL)))
@@ -136,7 +141,7 @@ static float fill_nan(double v)
 static int write_assessment(lt_assessment_product *p, lt_error *err)
 {
     const lt_assessment *a = &p->as;
-    int ncid = lt_output_ncid(p->out), st = NC_NOERR;
+    int ncid = p->nc_day, st = NC_NOERR;
     size_t nd = a->ndays, nst = a->nst, nc = p->ncounty;
     float *f = malloc((nd * (nst ? nst : 1) + nd + nd * (nc ? nc : 1)) * sizeof *f);
     signed char *b = malloc(2 * nd * sizeof *b);

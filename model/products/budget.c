@@ -25,9 +25,8 @@ static int budget_start(void *self, lt_output *out, lt_error *err)
     int d_bs, d_bt, rc;
     if ((rc = lt_output_def_labels(out, "grid_species", "grid_species_name",
                                    "species carried by the grid model (total nitrate as NO3, total ammonia as NH3, "
-                                   "NOx as NO2)",
-                                   0, LT_GS_N, lt_grid_species_names, &d_bs, err)) ||
-        (rc = lt_output_def_labels(out, "budget_term", "budget_term_name", "term of the mass budget", 0, LT_GB_N,
+                                   "NOx as NO2)", LT_GS_N, lt_grid_species_names, &d_bs, err)) ||
+        (rc = lt_output_def_labels(out, "budget_term", "budget_term_name", "term of the mass budget", LT_GB_N,
                                    lt_grid_budget_names, &d_bt, err)))
         return rc;
     int db[2] = {d_bs, d_bt};

@@ -83,11 +83,13 @@ static int components_end_block(void *self, int h0, int nh, lt_error *err)
     size_t nst = p->s->nst;
     if (!nst)
         return LT_OK;
-    int ncid = lt_output_ncid(p->out);
     size_t s3[3] = {(size_t)h0, 0, 0}, c3[3] = {(size_t)nh, (size_t)p->s->ncomp, nst};
     size_t s4[4] = {(size_t)h0, 0, 0, 0}, c4[4] = {(size_t)nh, (size_t)p->s->ncomp, (size_t)p->s->ntags, nst};
-    LT_NC(p->out, err, nc_put_vara_float(ncid, p->v_comp, s3, c3, p->b_comp));
-    LT_NC(p->out, err, nc_put_vara_float(ncid, p->v_compsrc, s4, c4, p->b_compsrc));
+    int rc = lt_output_put_floats(p->out, p->v_comp, s3, c3, p->b_comp, err);
+    if (!rc)
+        rc = lt_output_put_floats(p->out, p->v_compsrc, s4, c4, p->b_compsrc, err);
+    if (rc)
+        return rc;
     return LT_OK;
 }
 

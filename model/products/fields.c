@@ -49,7 +49,7 @@ static const char *const grid_long[LT_NCOMP_GRID] = {
 /* The component label dimension (shared with components.c). */
 int lt_fields_component_dim(lt_output *out, int ncomp, int *dimid, lt_error *err)
 {
-    return lt_output_def_labels(out, "component", "component_name", "PM2.5 component", 0, (size_t)ncomp,
+    return lt_output_def_labels(out, "component", "component_name", "PM2.5 component", (size_t)ncomp,
                                 comp_label, dimid, err);
 }
 
@@ -57,18 +57,18 @@ static int define_components(field *f, lt_output *out, int d_avg, size_t c_avg, 
 {
     size_t ct, cy, cx, cs;
     lt_output_chunking(out, &ct, &cy, &cx, &cs);
-    int d_comp, rc = lt_fields_component_dim(out, f->nlev, &d_comp, err);
-    int d3[3] = {d_avg, lt_output_dim(out, "y"), lt_output_dim(out, "x")};
+    int d_comp, w = f->mode, rc = lt_fields_component_dim(out, f->nlev, &d_comp, err);
+    int d3[3] = {d_avg, lt_output_dim_of(out, w, "y"), lt_output_dim_of(out, w, "x")};
     size_t c3[3] = {c_avg, cy, cx};
     for (int c = 0; c < f->nlev && !rc; c++) {
         int v;
-        if ((rc = lt_output_def_float(out, comp_var[c], 3, d3, c3, &v, err)))
+        if ((rc = lt_output_def_float_in(out, w, comp_var[c], 3, d3, c3, &v, err)))
             break;
         f->varid[c] = v;
-        if (comp_std[c] && (rc = lt_output_atts(out, v, err, "standard_name", comp_std[c], NULL)))
+        if (comp_std[c] && (rc = lt_output_atts_in(out, w, v, err, "standard_name", comp_std[c], NULL)))
             break;
-        rc = lt_output_atts(
-            out, v, err, "long_name", f->nlev == LT_NCOMP ? plume_long[c] : grid_long[c], "units", "ug m-3",
+        rc = lt_output_atts_in(
+            out, w, v, err, "long_name", f->nlev == LT_NCOMP ? plume_long[c] : grid_long[c], "units", "ug m-3",
             "cell_methods", "time: mean", "grid_mapping", "crs", "coordinates", "lat lon", "comment",
             f->nlev == LT_NCOMP
                 ? "pm25 = pm25_primary + so4 + no3 + soa. Ammonium and the ammonium nitrate "
@@ -87,19 +87,22 @@ static int field_start(void *self, lt_output *out, lt_error *err)
     f->out = out;
     size_t ct, cy, cx, cs;
     lt_output_chunking(out, &ct, &cy, &cx, &cs);
-    static const char *const avg_dim[3] = {"time", "day", "period"};
-    int d_avg = lt_output_dim(out, avg_dim[f->mode]), rc;
+    /* the averaging's file: hourly, daily or whole-run (LT_AVG_* are LT_OUT_*) */
+    int w = f->mode, ncid, rc = lt_output_file(out, w, &ncid, err);
+    if (rc)
+        return rc;
+    int d_avg = lt_output_dim_of(out, w, "time");
     size_t c_avg = f->mode == LT_AVG_HOUR ? ct : 1;
     if (f->kind == FIELD_COMP) {
         rc = define_components(f, out, d_avg, c_avg, err);
     } else {
         int src = f->kind == FIELD_SRC;
-        int d4[4] = {d_avg, lt_output_dim(out, src ? "source" : "source_county"), lt_output_dim(out, "y"),
-                     lt_output_dim(out, "x")};
+        int d4[4] = {d_avg, lt_output_dim_of(out, w, src ? "source" : "source_county"), lt_output_dim_of(out, w, "y"),
+                     lt_output_dim_of(out, w, "x")};
         size_t c4[4] = {c_avg, 1, cy, cx};
-        if (!(rc = lt_output_def_float(out, src ? "pm25_src" : "pm25_county", 4, d4, c4, &f->varid[0], err)))
-            rc = lt_output_atts(
-                out, f->varid[0], err, "standard_name", LT_PM25_STDNAME, "long_name",
+        if (!(rc = lt_output_def_float_in(out, w, src ? "pm25_src" : "pm25_county", 4, d4, c4, &f->varid[0], err)))
+            rc = lt_output_atts_in(
+                out, w, f->varid[0], err, "standard_name", LT_PM25_STDNAME, "long_name",
                 src ? "PM2.5 concentration contributed by each source tag (sector)"
                     : "PM2.5 concentration contributed by the sources of each county (source_county)",
                 "units", "ug m-3", "cell_methods", "time: mean", "grid_mapping", "crs", "coordinates", "lat lon",
@@ -109,7 +112,7 @@ static int field_start(void *self, lt_output *out, lt_error *err)
                       "its own.",
                 NULL);
         if (!rc && src)
-            rc = lt_output_atts(out, f->varid[0], err, "coverage_content_type", "modelResult", NULL);
+            rc = lt_output_atts_in(out, w, f->varid[0], err, "coverage_content_type", "modelResult", NULL);
     }
     if (rc)
         return rc;
@@ -124,13 +127,14 @@ static int field_start(void *self, lt_output *out, lt_error *err)
 /* Writes nt steps from t0: data[nt][nlev][cell]. */
 static int field_write(field *f, int t0, int nt, const float *data, lt_error *err)
 {
-    int ncid = lt_output_ncid(f->out), rc;
+    int rc;
     size_t ng = f->s->ngrid, nl = (size_t)f->nlev;
     if (f->kind != FIELD_COMP) {
         if (f->mode == LT_AVG_HOUR)
             return lt_output_put_hours(f->out, f->varid[0], t0, nt, f->nlev, nl * ng, data, err);
         size_t s4[4] = {(size_t)t0, 0, 0, 0}, c4[4] = {(size_t)nt, nl, (size_t)f->s->ny, (size_t)f->s->nx};
-        LT_NC(f->out, err, nc_put_vara_float(ncid, f->varid[0], s4, c4, data));
+        if ((rc = lt_output_put_floats_in(f->out, f->mode, f->varid[0], s4, c4, data, err)))
+            return rc;
         return LT_OK;
     }
     for (int c = 0; c < f->nlev; c++) {
@@ -141,7 +145,9 @@ static int field_write(field *f, int t0, int nt, const float *data, lt_error *er
         }
         for (int t = 0; t < nt; t++) {
             size_t s3[3] = {(size_t)(t0 + t), 0, 0}, c3[3] = {1, (size_t)f->s->ny, (size_t)f->s->nx};
-            LT_NC(f->out, err, nc_put_vara_float(ncid, f->varid[c], s3, c3, data + ((size_t)t * nl + (size_t)c) * ng));
+            if ((rc = lt_output_put_floats_in(f->out, f->mode, f->varid[c], s3, c3, data + ((size_t)t * nl + (size_t)c) * ng,
+                                              err)))
+                return rc;
         }
     }
     return LT_OK;

@@ -99,7 +99,9 @@ static int maps_finish(void *self, lt_summary *sum, lt_error *err)
     maps *m = self;
     for (size_t i = 0; i < m->s->ngrid; i++)
         m->block[i] = (float)m->mean[i];
-    LT_NC(m->out, err, nc_put_var_float(lt_output_ncid(m->out), m->v_mean, m->block));
+    int rc = lt_output_put_floats(m->out, m->v_mean, NULL, NULL, m->block, err);
+    if (rc)
+        return rc;
     return LT_OK;
 }
 

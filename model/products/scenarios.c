@@ -33,6 +33,7 @@ typedef struct scenarios {
     lt_output *out;
     int nscen, any_const, any_alert;
     int v_mean, v_st, v_stsrc, v_cityday, v_cityaqi, v_staqi, v_stday, v_citycat, v_caqi, v_alert;
+    int nc_day;                 /* the daily file, where the daily values go */
     float *st_tag;         /* [scenario][hour][tag][station] */
     double *mean;          /* [scenario][cell] */
     double *gsum;          /* [group][comp][cell] over the run (constant scenarios) */
@@ -51,13 +52,14 @@ static double now_s(void)
 /* The variables of one scenario dimension: maps, series, days. */
 static int define_series(scenarios *p, lt_output *out, int d_sc, lt_error *err)
 {
-    int rc, ncid = lt_output_ncid(out), ifill = -1;
+    int rc;
     size_t ct, cy, cx, cs;
     lt_output_chunking(out, &ct, &cy, &cx, &cs);
-    int d_time = lt_output_dim(out, "time"), d_st = lt_output_dim(out, "station"), d_day = lt_output_dim(out, "day");
+    int d_time = lt_output_dim(out, "time"), d_st = lt_output_dim(out, "station");
     int d3[3] = {d_sc, lt_output_dim(out, "y"), lt_output_dim(out, "x")};
-    int d3s[3] = {d_sc, d_time, d_st}, d4s[4] = {d_sc, d_time, lt_output_dim(out, "source"), d_st};
-    size_t c3[3] = {1, cy, cx}, c3s[3] = {1, ct, cs}, c4s[4] = {1, ct, 1, cs};
+    /* time first (CDO reads only such variables) */
+    int d3s[3] = {d_time, d_sc, d_st}, d4s[4] = {d_time, d_sc, lt_output_dim(out, "source"), d_st};
+    size_t c3[3] = {1, cy, cx}, c3s[3] = {ct, 1, cs}, c4s[4] = {ct, 1, 1, cs};
     if ((rc = lt_output_def_float(out, "scenario_pm25_mean", 3, d3, c3, &p->v_mean, err)) ||
         (rc = lt_output_atts(out, p->v_mean, err, "long_name", "PM2.5 mean over the run under each scenario",
                              "units", "ug m-3", "grid_mapping", "crs", "coordinates", "lat lon", NULL)) ||
@@ -68,52 +70,85 @@ static int define_series(scenarios *p, lt_output *out, int d_sc, lt_error *err)
         (rc = lt_output_atts(out, p->v_stsrc, err, "long_name",
                              "hourly PM2.5 at stations per source tag under each scenario", "units", "ug m-3", NULL)))
         return rc;
-    int dd[3] = {d_sc, d_day, d_st};
+    return LT_OK;
+}
+
+/* The daily values under each scenario, in the daily file, time first. */
+static int define_daily(scenarios *p, lt_output *out, lt_error *err)
+{
+    int rc, ncid, ifill = -1;
+    if ((rc = lt_output_file(out, LT_OUT_DAILY, &ncid, err)))
+        return rc;
+    p->nc_day = ncid;
+    int d_day = lt_output_dim_of(out, LT_OUT_DAILY, "time"), d_st = lt_output_dim_of(out, LT_OUT_DAILY, "station");
+    int d_sc = lt_output_dim_of(out, LT_OUT_DAILY, "scenario");
+    int dd[3] = {d_day, d_sc, d_st};
     LT_NC(out, err, nc_def_var(ncid, "scenario_city_pm25_daily", NC_FLOAT, 2, dd, &p->v_cityday));
-    if ((rc = lt_output_atts(out, p->v_cityday, err, "long_name", "city daily PM2.5 under each scenario", "units",
-                             "ug m-3", NULL)))
+    if ((rc = lt_output_atts_in(out, LT_OUT_DAILY, p->v_cityday, err, "long_name",
+                                "city daily PM2.5 under each scenario", "units", "ug m-3", "cell_methods",
+                                "time: mean", NULL)))
         return rc;
     LT_NC(out, err, nc_def_var(ncid, "scenario_city_aqi", NC_INT, 2, dd, &p->v_cityaqi));
     LT_NC(out, err, nc_def_var_fill(ncid, p->v_cityaqi, 0, &ifill));
-    if ((rc = lt_output_atts(out, p->v_cityaqi, err, "long_name", "city daily AQI under each scenario", NULL)))
+    if ((rc = lt_output_atts_in(out, LT_OUT_DAILY, p->v_cityaqi, err, "long_name", "city daily AQI under each scenario",
+                                "units", "1", NULL)))
         return rc;
     LT_NC(out, err, nc_def_var(ncid, "scenario_station_aqi", NC_INT, 3, dd, &p->v_staqi));
     LT_NC(out, err, nc_def_var_fill(ncid, p->v_staqi, 0, &ifill));
-    if ((rc = lt_output_atts(out, p->v_staqi, err, "long_name", "station daily AQI under each scenario", NULL)))
+    if ((rc = lt_output_atts_in(out, LT_OUT_DAILY, p->v_staqi, err, "long_name",
+                                "station daily AQI under each scenario", "units", "1", NULL)))
         return rc;
     LT_NC(out, err, nc_def_var(ncid, "scenario_station_pm25_daily", NC_FLOAT, 3, dd, &p->v_stday));
-    return lt_output_atts(out, p->v_stday, err, "long_name", "station daily PM2.5 under each scenario", "units",
-                          "ug m-3", NULL);
+    return lt_output_atts_in(out, LT_OUT_DAILY, p->v_stday, err, "long_name",
+                             "station daily PM2.5 under each scenario", "units", "ug m-3", "cell_methods",
+                             "time: mean", NULL);
+}
+
+/* The flag_values and flag_meanings of the assessment's variable name
+ * (defined before, in the daily file) on varid too. */
+static int copy_flags(scenarios *p, lt_output *out, const char *name, int varid, lt_error *err)
+{
+    int v;
+    if (nc_inq_varid(p->nc_day, name, &v) != NC_NOERR)
+        return LT_OK;
+    LT_NC(out, err, nc_copy_att(p->nc_day, v, "flag_values", p->nc_day, varid));
+    LT_NC(out, err, nc_copy_att(p->nc_day, v, "flag_meanings", p->nc_day, varid));
+    return LT_OK;
 }
 
 /* The days' categories, counties and alert levels under each scenario. */
-static int define_days(scenarios *p, lt_output *out, int d_sc, lt_error *err)
+static int define_days(scenarios *p, lt_output *out, lt_error *err)
 {
-    int rc, ncid = lt_output_ncid(out), ifill = -1, d_day = lt_output_dim(out, "day");
+    int rc, ncid = p->nc_day, ifill = -1, d_day = lt_output_dim_of(out, LT_OUT_DAILY, "time");
+    int d_sc = lt_output_dim_of(out, LT_OUT_DAILY, "scenario");
     signed char bfill = -1;
-    int d2[2] = {d_sc, d_day};
+    int d2[2] = {d_day, d_sc};
     LT_NC(out, err, nc_def_var(ncid, "scenario_city_aqi_category", NC_BYTE, 2, d2, &p->v_citycat));
     LT_NC(out, err, nc_def_var_fill(ncid, p->v_citycat, 0, &bfill));
-    if ((rc = lt_output_atts(out, p->v_citycat, err, "long_name",
-                             "city daily AQI category under each scenario (flags as city_aqi_category)", NULL)))
+    if ((rc = copy_flags(p, out, "city_aqi_category", p->v_citycat, err)) ||
+        (rc = lt_output_atts_in(out, LT_OUT_DAILY, p->v_citycat, err, "long_name",
+                                "city daily AQI category under each scenario", NULL)))
         return rc;
     p->v_caqi = p->v_alert = -1;
     if (p->ncounty) {
         int d_cty;
-        if ((rc = lt_output_def_labels(out, "county", "county_name", "county (from the stations' county column)", 1,
+        if ((rc = lt_output_def_labels(out, "county", "county_name", "county (from the stations' county column)",
                                        p->ncounty, p->county_names, &d_cty, err)))
             return rc;
-        int d3[3] = {d_sc, d_day, d_cty};
+        int d3[3] = {d_day, d_sc, lt_output_dim_of(out, LT_OUT_DAILY, "county")};
         LT_NC(out, err, nc_def_var(ncid, "scenario_county_aqi", NC_INT, 3, d3, &p->v_caqi));
         LT_NC(out, err, nc_def_var_fill(ncid, p->v_caqi, 0, &ifill));
-        if ((rc = lt_output_atts(out, p->v_caqi, err, "long_name", "county daily AQI under each scenario", NULL)))
+        if ((rc = lt_output_atts_in(out, LT_OUT_DAILY, p->v_caqi, err, "long_name",
+                                    "county daily AQI under each scenario", "units", "1", NULL)))
             return rc;
     }
     if (!lt_case_alert(p->cs))
         return LT_OK;
     LT_NC(out, err, nc_def_var(ncid, "scenario_alert_level", NC_BYTE, 2, d2, &p->v_alert));
-    return lt_output_atts(out, p->v_alert, err, "long_name",
-                          "alert level the scenario's own PM2.5 would bring (flags as alert_level)", NULL);
+    if ((rc = copy_flags(p, out, "alert_level", p->v_alert, err)))
+        return rc;
+    return lt_output_atts_in(out, LT_OUT_DAILY, p->v_alert, err, "long_name",
+                             "alert level the scenario's own PM2.5 would bring", NULL);
 }
 
 static int scenarios_start(void *self, lt_output *out, lt_error *err)
@@ -125,9 +160,9 @@ static int scenarios_start(void *self, lt_output *out, lt_error *err)
     for (int i = 0; i < p->nscen; i++)
         names[i] = p->sc->name[i];
     int d_sc, rc;
-    if ((rc = lt_output_def_labels(out, "scenario", "scenario_name", "scenario ([scenario.NAME] of the configuration)",
-                                   0, (size_t)p->nscen, names, &d_sc, err)) ||
-        (rc = define_series(p, out, d_sc, err)) || (rc = define_days(p, out, d_sc, err)))
+    if ((rc = lt_output_def_labels(out, "scenario", "scenario_name", "scenario ([scenario.NAME] of the configuration)", (size_t)p->nscen, names, &d_sc, err)) ||
+        (rc = define_series(p, out, d_sc, err)) || (rc = define_daily(p, out, err)) ||
+        (rc = define_days(p, out, err)))
         return rc;
     size_t nst1 = s->nst ? s->nst : 1, nh = (size_t)s->hours, ngc = (size_t)s->ngroups * (size_t)s->ncomp;
     p->st_tag = malloc((size_t)p->nscen * nh * (size_t)s->ntags * nst1 * sizeof *p->st_tag);
@@ -221,7 +256,7 @@ static int scenarios_passes(const void *self)
 static int write_scenario(scenarios *p, int sc, const float *st_src, const lt_assessment *a, lt_error *err)
 {
     const lt_run_shape *s = p->s;
-    int ncid = lt_output_ncid(p->out), st = NC_NOERR;
+    int ncid = p->nc_day, st = NC_NOERR, rc;
     size_t nh = (size_t)s->hours, nst = s->nst, nd = a->ndays, ngrid = s->ngrid;
     size_t nf = ngrid + nh * nst + nd * nst + nd;
     float *f = malloc(nf * sizeof *f), *series = f + ngrid, *sd = series + nh * nst, *cd = sd + nd * nst;
@@ -234,8 +269,8 @@ static int write_scenario(scenarios *p, int sc, const float *st_src, const lt_as
     for (size_t i = 0; i < ngrid; i++)
         f[i] = (float)p->mean[(size_t)sc * ngrid + i];
     size_t s3[3] = {(size_t)sc, 0, 0}, c3[3] = {1, (size_t)s->ny, (size_t)s->nx};
-    st = nc_put_vara_float(ncid, p->v_mean, s3, c3, f);
-    if (!st && nst) {
+    rc = lt_output_put_floats(p->out, p->v_mean, s3, c3, f, err);
+    if (!rc && nst) {
         for (size_t h = 0; h < nh; h++)
             for (size_t k = 0; k < nst; k++) {
                 double v = 0.0;
@@ -245,20 +280,21 @@ static int write_scenario(scenarios *p, int sc, const float *st_src, const lt_as
             }
         for (size_t i = 0; i < nd * nst; i++)
             sd[i] = isnan(a->st_pm25[i]) ? NC_FILL_FLOAT : (float)a->st_pm25[i];
-        size_t c3s[3] = {1, nh, nst}, s4[4] = {(size_t)sc, 0, 0, 0}, c4[4] = {1, nh, (size_t)s->ntags, nst};
-        size_t c3a[3] = {1, nd, nst}, c3c[3] = {1, nd, p->ncounty};
-        if (!(st = nc_put_vara_float(ncid, p->v_st, s3, c3s, series)) &&
-            !(st = nc_put_vara_float(ncid, p->v_stsrc, s4, c4, st_src)) &&
-            !(st = nc_put_vara_int(ncid, p->v_staqi, s3, c3a, a->st_aqi)) &&
-            !(st = nc_put_vara_float(ncid, p->v_stday, s3, c3a, sd)) && p->v_caqi >= 0 && a->ncounty == p->ncounty)
-            st = nc_put_vara_int(ncid, p->v_caqi, s3, c3c, a->county_aqi);
+        size_t s3s[3] = {0, (size_t)sc, 0}, c3s[3] = {nh, 1, nst}, s4[4] = {0, (size_t)sc, 0, 0},
+               c4[4] = {nh, 1, (size_t)s->ntags, nst};
+        size_t s3a[3] = {0, (size_t)sc, 0}, c3a[3] = {nd, 1, nst}, c3c[3] = {nd, 1, p->ncounty};
+        if (!(rc = lt_output_put_floats(p->out, p->v_st, s3s, c3s, series, err)))
+            rc = lt_output_put_floats(p->out, p->v_stsrc, s4, c4, st_src, err);
+        if (!rc && !(st = nc_put_vara_int(ncid, p->v_staqi, s3a, c3a, a->st_aqi)) &&
+            !(st = nc_put_vara_float(ncid, p->v_stday, s3a, c3a, sd)) && p->v_caqi >= 0 && a->ncounty == p->ncounty)
+            st = nc_put_vara_int(ncid, p->v_caqi, s3a, c3c, a->county_aqi);
     }
-    size_t s2[2] = {(size_t)sc, 0}, c2[2] = {1, nd};
+    size_t s2[2] = {0, (size_t)sc}, c2[2] = {nd, 1};
     for (size_t d = 0; d < nd; d++) {
         cd[d] = isnan(a->city_pm25[d]) ? NC_FILL_FLOAT : (float)a->city_pm25[d];
         b[d] = (signed char)a->city_cat[d];
     }
-    if (!st && !(st = nc_put_vara_float(ncid, p->v_cityday, s2, c2, cd)) &&
+    if (!rc && !st && !(st = nc_put_vara_float(ncid, p->v_cityday, s2, c2, cd)) &&
         !(st = nc_put_vara_int(ncid, p->v_cityaqi, s2, c2, a->city_aqi)))
         st = nc_put_vara_schar(ncid, p->v_citycat, s2, c2, b);
     if (!st && p->v_alert >= 0) {
@@ -268,6 +304,8 @@ static int write_scenario(scenarios *p, int sc, const float *st_src, const lt_as
     }
     free(f);
     free(b);
+    if (rc)
+        return rc;
     return st ? lt_output_fail(p->out, st, __FILE__, __LINE__, err) : LT_OK;
 }
 

@@ -69,7 +69,9 @@ static int split_end_block(void *self, int h0, int nh, lt_error *err)
     if (!p->s->nst)
         return LT_OK;
     size_t s4[4] = {(size_t)h0, 0, 0, 0}, c4[4] = {(size_t)nh, (size_t)p->s->ntags, p->s->ncty, p->s->nst};
-    LT_NC(p->out, err, nc_put_vara_float(lt_output_ncid(p->out), p->v_split, s4, c4, p->block));
+    int rc = lt_output_put_floats(p->out, p->v_split, s4, c4, p->block, err);
+    if (rc)
+        return rc;
     return LT_OK;
 }
 

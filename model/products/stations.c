@@ -107,11 +107,13 @@ static int stations_end_block(void *self, int h0, int nh, lt_error *err)
     size_t nst = p->s->nst;
     if (!nst)
         return LT_OK;
-    int ncid = lt_output_ncid(p->out);
     size_t s2[2] = {(size_t)h0, 0}, c2[2] = {(size_t)nh, nst};
     size_t s3[3] = {(size_t)h0, 0, 0}, c3[3] = {(size_t)nh, (size_t)p->s->ntags, nst};
-    LT_NC(p->out, err, nc_put_vara_float(ncid, p->v_st, s2, c2, p->b_st));
-    LT_NC(p->out, err, nc_put_vara_float(ncid, p->v_stsrc, s3, c3, p->b_stsrc));
+    int rc = lt_output_put_floats(p->out, p->v_st, s2, c2, p->b_st, err);
+    if (!rc)
+        rc = lt_output_put_floats(p->out, p->v_stsrc, s3, c3, p->b_stsrc, err);
+    if (rc)
+        return rc;
     return LT_OK;
 }
 

@@ -90,10 +90,12 @@ static int zeroout_end_pass(void *self, int pass, lt_summary *sum, lt_error *err
     sum->zero_out = 1;
     if (p->v_zo < 0)
         return LT_OK;
-    int ncid = lt_output_ncid(p->out);
     size_t s3[3] = {0, 0, 0}, c3[3] = {(size_t)s->hours, (size_t)s->ntags, s->nst};
-    LT_NC(p->out, err, nc_put_vara_float(ncid, p->v_zo, s3, c3, p->zo));
-    LT_NC(p->out, err, nc_put_vara_float(ncid, p->v_tag, s3, c3, p->tagged));
+    int rc = lt_output_put_floats(p->out, p->v_zo, s3, c3, p->zo, err);
+    if (!rc)
+        rc = lt_output_put_floats(p->out, p->v_tag, s3, c3, p->tagged, err);
+    if (rc)
+        return rc;
     return LT_OK;
 }
 

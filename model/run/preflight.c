@@ -72,6 +72,11 @@ static void output_files(const lt_run *run, lt_preflight *pf)
     snprintf(pf->files[pf->nfiles++], sizeof pf->files[0], "%s", out);
     if (run->cfg->checkpoint_hours || run->opt.restart)
         snprintf(pf->files[pf->nfiles++], sizeof pf->files[0], "%s", run->ck_path);
+    /* the daily and period files (when products write them) and the
+     * stations' files (when there are stations) */
+    static const char *const frame_files[] = {"_daily.nc", "_period.nc", "_stations.csv", "_stations.nc"};
+    for (size_t i = 0; i < sizeof frame_files / sizeof *frame_files; i++)
+        snprintf(pf->files[pf->nfiles++], sizeof pf->files[0], "%.*s%s", (int)n, out, frame_files[i]);
     for (int i = 0; i < run->nprod; i++)
         for (const char *const *s = run->prod[i].ops->side_files; s && *s; s++)
             if (pf->nfiles < (int)(sizeof pf->files / sizeof pf->files[0]))
@@ -142,7 +147,9 @@ int lt_run_preflight(const lt_run *run, lt_preflight *pf, lt_error *err)
     struct statvfs v;
     pf->disk_free = statvfs(dir, &v) == 0 ? (double)v.f_bavail * (double)v.f_frsize : -1.0;
     for (int i = 0; i < pf->nfiles; i++) {
-        int rc = check_file(run, pf->files[i], i == 0, err);
+        size_t len = strlen(pf->files[i]);
+        int netcdf = len > 3 && !strcmp(pf->files[i] + len - 3, ".nc"); /* a lantian file to replace, or new */
+        int rc = check_file(run, pf->files[i], i == 0 || netcdf, err);
         if (rc)
             return rc;
     }

@@ -62,7 +62,7 @@ typedef struct lt_preflight {
     double memory_bytes, output_bytes;
     double memory_available, disk_free;  /* -1: unknown */
     int nfiles;
-    char files[12][LT_PATH_MAX + 64];
+    char files[16][LT_PATH_MAX + 64];
 } lt_preflight;
 
 /* Estimates and checks: no output path that is one of the case's inputs
