@@ -1,7 +1,8 @@
 # lantian — build, run, test.
 #   make          build build/lantian (installs missing Debian packages first)
 #   make run      build and run the default Xianyang case
-#   make test     unit, analytical, regression and bad-input tests (cmocka)
+#   make test     unit, analytical, regression and bad-input tests (installs no service)
+#   make test-cluster  a real single-node Slurm cluster running the batch and MPI scripts
 #   make check    the same tests built with -fsanitize=address,undefined
 #   make bench    plume kernel throughput (prints figures)
 #   make MPI=1    the MPI build, build/mpi/lantian (mpirun -np N build/mpi/lantian run ...)
@@ -44,7 +45,7 @@ TESTS    := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TESTBIN  := $(TESTS:%=$(BUILD)/tests/%)
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all run test check bench clean install deps validate report fuzz fuzz-build
+.PHONY: all run test test-cluster check bench clean install deps validate report fuzz fuzz-build
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/lantian
@@ -75,6 +76,11 @@ run: $(BUILD)/lantian
 
 test: $(BUILD)/lantian $(TESTBIN)
 	@sh tests/run_tests.sh $(BUILD)
+
+# A real single-node Slurm cluster (installs and starts munge, slurmctld and
+# slurmd, stops them after): the job-array and MPI scripts of scripts/slurm/.
+test-cluster: $(BUILD)/lantian
+	@sh tests/cluster/test_slurm.sh
 
 # The same tests under AddressSanitizer and UBSan, in a separate build tree.
 check:

@@ -2,7 +2,7 @@
 # Installs the Debian packages lantian needs to build, test and plot, when
 # they are missing. Uses apt-get, through sudo when not root. Says what it does.
 # Arguments add package sets: "mpi" (OpenMPI, for make MPI=1), "slurm" (a
-# single-node Slurm with munge, for tests/test_slurm.sh), "fuzz" (clang and
+# single-node Slurm with munge, for make test-cluster), "fuzz" (clang and
 # libFuzzer, for make fuzz).
 set -eu
 pkgs="gcc make pkg-config libnetcdf-dev libhdf5-dev libdeflate-dev libproj-dev proj-data libudunits2-dev

@@ -170,7 +170,7 @@ def expect_error(name, setup, args=(), want=(), cmd="run", code=1, changed=(), p
         problems = []
         if p.returncode != code:
             problems.append(f"exit {p.returncode}, expected {code}")
-        lines = [x for x in p.stderr.split("\n") if x]
+        lines = [x for x in p.stderr.split("\n") if x and not x.startswith("lantian: progress ")]
         if len(lines) != 1:
             problems.append(f"{len(lines)} lines on stderr, expected one: {p.stderr[:500]!r}")
         line = lines[0] if lines else ""

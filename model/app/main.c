@@ -57,8 +57,8 @@ static void usage(FILE *f)
             LT_VERSION);
 }
 
-/* A progress line on stderr (only when it is a terminal): hours done, rate,
- * time left, redrawn in place at most every half second. */
+/* A progress line on stderr when it is a terminal: hours done, rate, time
+ * left, redrawn in place at most every half second. */
 static void show_progress(void *user, int done, int total, double elapsed_s)
 {
     double *last = user;
@@ -69,6 +69,29 @@ static void show_progress(void *user, int done, int total, double elapsed_s)
     double left = rate > 0 ? (total - done) / rate : 0.0;
     fprintf(stderr, "\r  %d/%d hours  %.0f h/s  %.0f s left   %s", done, total, rate, left,
             done == total ? "\n" : "");
+    fflush(stderr);
+}
+
+/* Progress into a log (stderr not a terminal: a Slurm log, a pipe to tee):
+ * a line when another 5 % of the hours is done and 10 s have passed since
+ * the last one, and at the end. */
+typedef struct log_state {
+    int next;       /* the next step, in twentieths of the run */
+    double last_s;  /* when the last line was written */
+} log_state;
+
+static void log_progress(void *user, int done, int total, double elapsed_s)
+{
+    log_state *ls = user;
+    if (total <= 0 || (done < total && (20L * done < (long)ls->next * total || elapsed_s - ls->last_s < 10.0)))
+        return;
+    while (20L * done >= (long)ls->next * total)
+        ls->next++;
+    ls->last_s = elapsed_s;
+    double rate = elapsed_s > 0 ? done / elapsed_s : 0.0;
+    double left = rate > 0 ? (total - done) / rate : 0.0;
+    fprintf(stderr, "lantian: progress %d/%d hours (%.0f %%), %.2f h/s, %.0f s elapsed, %.0f s left\n", done, total,
+            100.0 * done / total, rate, elapsed_s, left);
     fflush(stderr);
 }
 
@@ -196,9 +219,11 @@ static int execute(const args *a, lt_case *cs, const char *cmdline, int rank, in
         return rc;
     }
     double last = -1.0;
-    if (isatty(fileno(stderr)) && rank == 0) {
-        opt.progress = show_progress;
-        opt.progress_user = &last;
+    log_state ls = {1, 0.0};
+    if (rank == 0) {
+        int tty = isatty(fileno(stderr));
+        opt.progress = tty ? show_progress : log_progress;
+        opt.progress_user = tty ? (void *)&last : (void *)&ls;
     }
     lt_summary sum;
     int rc = lt_run_case(cs, &opt, &sum, err);

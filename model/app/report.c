@@ -3,6 +3,9 @@
 #include "app/report.h"
 
 #include <string.h>
+#include <sys/stat.h>
+
+#include "app/text.h"
 #include <time.h>
 
 #include "physics/chem.h"
@@ -69,9 +72,13 @@ void lt_print_check(FILE *f, const lt_case *cs, const lt_preflight *pf)
     if (lt_case_aqi(cs))
         fprintf(f, "assessment  AQI rules %s (%s)%s%s\n", lt_case_aqi(cs)->name, cfg->aqi_rules,
                 lt_case_alert(cs) ? ", alert rules " : "", lt_case_alert(cs) ? lt_case_alert(cs)->name : "");
-    fprintf(f, "output      %s", cfg->output_file);
-    for (int i = 1; i < pf->nfiles; i++)
-        fprintf(f, "%s%s", i == 1 ? " (and " : ", ", pf->files[i]);
+    char tidy[4200];
+    lt_tidy_path(cfg->output_file, tidy, sizeof tidy);
+    fprintf(f, "output      %s", tidy);
+    for (int i = 1; i < pf->nfiles; i++) {
+        lt_tidy_path(pf->files[i], tidy, sizeof tidy);
+        fprintf(f, "%s%s", i == 1 ? " (and " : ", ", tidy);
+    }
     fprintf(f, "%s\n", pf->nfiles > 1 ? ")" : "");
     fprintf(f, "            up to %.0f MB before compression", pf->output_bytes / 1048576);
     if (pf->disk_free >= 0)
@@ -140,9 +147,15 @@ static void print_stations(FILE *f, const lt_case *cs, const lt_summary *s, cons
     fprintf(f, "stability (source-hours)  A %ld  B %ld  C %ld  D %ld  E %ld  F %ld\n", s->class_hours[0],
             s->class_hours[1], s->class_hours[2], s->class_hours[3], s->class_hours[4], s->class_hours[5]);
     fprintf(f, "grid PM2.5             mean %.3f ug/m3, max hourly %.2f ug/m3\n", s->grid_mean, s->grid_max);
-    fprintf(f, "\n%-28s %-14s %10s %10s\n", "station", "county", "mean", "max 1-h");
-    for (size_t k = 0; k < s->nstations; k++)
-        fprintf(f, "%-28s %-14s %10.3f %10.2f\n", st[k].name, st[k].county, s->station_mean[k], s->station_max[k]);
+    fputc('\n', f);
+    lt_put_padded(f, "station", 28);
+    lt_put_padded(f, "county", 14);
+    fprintf(f, "%10s %10s\n", "mean", "max 1-h");
+    for (size_t k = 0; k < s->nstations; k++) { /* padded by display width: a CJK name takes two columns a character */
+        lt_put_padded(f, st[k].name, 28);
+        lt_put_padded(f, st[k].county, 14);
+        fprintf(f, "%10.3f %10.2f\n", s->station_mean[k], s->station_max[k]);
+    }
     fprintf(f, "(ug/m3: %s PM2.5 from the sources in the inventory%s)\n", cfg->secondary ? "primary and secondary" : "primary",
             lt_case_background_tag(cs) >= 0 ? ", plus the background tag" : "");
 }
@@ -199,8 +212,14 @@ static void print_alert_days(FILE *f, const lt_case *cs, const lt_summary *s, in
         strftime(date, sizeof date, "%Y-%m-%d", &tm);
         int a0 = s->day_aqi[d], a1 = s->scen_day_aqi[(size_t)i * s->ndays + d];
         int c0 = lt_aqi_category(aqi, a0), c1 = lt_aqi_category(aqi, a1);
-        fprintf(f, "    %s  %-7s %4d %-20s -> %4d %s\n", date, alert->level[s->day_alert[d] - 1].name, a0,
-                c0 >= 0 ? aqi->cat_name[c0] : "(invalid day)", a1, c1 >= 0 ? aqi->cat_name[c1] : "(invalid day)");
+        char v0[16] = "", v1[16] = "";
+        if (a0 >= 0)
+            snprintf(v0, sizeof v0, "%4d ", a0);
+        if (a1 >= 0)
+            snprintf(v1, sizeof v1, "%4d ", a1);
+        fprintf(f, "    %s  %-7s %s", date, alert->level[s->day_alert[d] - 1].name, v0);
+        lt_put_padded(f, c0 >= 0 ? aqi->cat_name[c0] : "no valid data", 20);
+        fprintf(f, "-> %s%s\n", v1, c1 >= 0 ? aqi->cat_name[c1] : "no valid data");
     }
 }
 
@@ -234,7 +253,17 @@ static void print_scenarios(FILE *f, const lt_case *cs, const lt_summary *s)
             print_alert_days(f, cs, s, i);
     fprintf(f, "  cost: scenarios combined in %.2f s beside %.2f s of dispersion%s\n", s->scenario_seconds,
             s->kernel_seconds, s->reruns ? " (alert mode re-ran the dispersion once)" : "");
-    fprintf(f, "  table: %s\n", s->scenario_csv);
+    char tidy[4200];
+    lt_tidy_path(s->scenario_csv, tidy, sizeof tidy);
+    fprintf(f, "  table: %s\n", tidy);
+}
+
+/* One share: the name padded by display width, ug/m3 and per cent. */
+static void share_line(FILE *f, const char *name, double allmean, double share)
+{
+    fputs("  ", f);
+    lt_put_padded(f, name, 14);
+    fprintf(f, "%10.4f ug/m3 %8.3f %%\n", allmean * share, 100.0 * share);
 }
 
 /* The shares of the sector tags, the county tags and the components. */
@@ -245,18 +274,38 @@ static void print_shares(FILE *f, const lt_case *cs, const lt_summary *s)
         allmean += s->station_mean[k] / (double)s->nstations;
     fprintf(f, "\nsource tags: share of the all-station mean (%.3f ug/m3)\n", allmean);
     for (int g = 0; g < s->ntags; g++)
-        fprintf(f, "  %-14s %10.4f ug/m3 %8.3f %%\n", lt_case_tag_names(cs)[g], allmean * s->tag_share[g],
-                100.0 * s->tag_share[g]);
+        share_line(f, lt_case_tag_names(cs)[g], allmean, s->tag_share[g]);
     fprintf(f, "county tags (where the sources are): share of the all-station mean\n");
     for (size_t c = 0; c < s->nsrc_counties; c++)
-        fprintf(f, "  %-14s %10.4f ug/m3 %8.3f %%\n", lt_case_src_county_names(cs)[c], allmean * s->county_share[c],
-                100.0 * s->county_share[c]);
+        share_line(f, lt_case_src_county_names(cs)[c], allmean, s->county_share[c]);
     if (!lt_case_config(cs)->secondary)
         return;
     static const char *const cn[LT_NCOMP_GRID] = {"primary", "sulfate", "nitrate", "SOA", "ammonium"};
     fprintf(f, "components: share of the all-station mean\n");
     for (int c = 0; c < lt_case_ncomp(cs); c++)
-        fprintf(f, "  %-14s %10.4f ug/m3 %8.3f %%\n", cn[c], allmean * s->comp_share[c], 100.0 * s->comp_share[c]);
+        share_line(f, cn[c], allmean, s->comp_share[c]);
+}
+
+/* The files the run wrote: the output and those beside it, paths tidied. */
+static void print_outputs(FILE *f, const char *out, double wall_s)
+{
+    struct stat sm, ss;
+    char tidy[4200], side[4300];
+    lt_tidy_path(out, tidy, sizeof tidy);
+    fprintf(f, "output                 %s\n", tidy);
+    size_t n = strlen(tidy);
+    if (n > 3 && !strcmp(tidy + n - 3, ".nc"))
+        n -= 3;
+    static const char *const beside[] = {"_daily.nc", "_period.nc", "_stations.nc", "_stations.csv", "_scenarios.csv"};
+    int any = 0;
+    for (size_t i = 0; i < sizeof beside / sizeof *beside; i++) {
+        snprintf(side, sizeof side, "%.*s%s", (int)n, tidy, beside[i]);
+        /* written by this run: modified within its wall time of the output (not a stale one) */
+        if (stat(side, &ss) == 0 && stat(tidy, &sm) == 0 && (double)ss.st_mtime >= (double)sm.st_mtime - wall_s - 2.0)
+            fprintf(f, "%s%s", any++ ? ", " : "beside it              ", side);
+    }
+    if (any)
+        fputc('\n', f);
 }
 
 /* What the run cost. */
@@ -277,7 +326,7 @@ static void print_costs(FILE *f, const lt_case *cs, const lt_summary *s)
                 g->seconds > 0 ? g->updates / g->seconds : 0.0);
     }
     fprintf(f, "wall time              %.2f s\n", s->wall_seconds);
-    fprintf(f, "output                 %s\n", lt_case_config(cs)->output_file);
+    print_outputs(f, lt_case_config(cs)->output_file, s->wall_seconds);
 }
 
 void lt_print_summary(FILE *f, const lt_case *cs, const lt_summary *s, const char *version)
