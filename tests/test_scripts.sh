@@ -33,6 +33,20 @@ report_ok() {
     grep -q "<img src='series.png'" "$tmp/report/index.html"
 }
 check report_page report_ok
+init_ok() { # lantian init at another city centre: a case that check accepts and run runs, from any folder
+    d="$tmp/newcity"
+    "$build/lantian" init "$d" --center 108.94,34.34 --met inputs/xianyang/met_2017-01.nc \
+        --counties inputs/xianyang/counties.geojson --size 30,30 >"$tmp/init.out" &&
+    grep -q "744 hours from 2017-01-01T00:00:00Z" "$tmp/init.out" &&
+    [ -s "$d/counties.geojson" ] && [ -d "$d/output" ] &&
+    (cd / && "$OLDPWD/$build/lantian" check "$d/case.ini" >/dev/null) &&
+    "$build/lantian" run "$d/case.ini" --set run.hours=6 >/dev/null &&
+    [ -s "$d/output/newcity.nc" ] &&
+    ! "$build/lantian" init "$d" --center 108.94,34.34 2>"$tmp/err" && grep -q "already holds a case.ini" "$tmp/err" &&
+    ! "$build/lantian" init "$tmp/x" --center 108.94 2>"$tmp/err" && grep -q "expected LON,LAT" "$tmp/err" &&
+    [ ! -e "$tmp/x" ]
+}
+check init_new_city init_ok
 shares_ok() { # the sector and county shares (and the secondary's sectors) add to 100 % at every station
     /usr/bin/python3 scripts/shares.py "$tmp/day.nc" --csv "$tmp/shares.csv" >/dev/null &&
     /usr/bin/python3 - "$tmp/shares.csv" <<'PY'

@@ -13,6 +13,7 @@
 #endif
 
 #include "app/export_cmd.h"
+#include "app/init_cmd.h"
 #include "app/report.h"
 #include "core/lt_error.h"
 #include "core/lt_temp.h"
@@ -36,6 +37,8 @@ static void usage(FILE *f)
             "  lantian check CONFIG [--set section.key=value]... [--force] [--ignore-memory]\n"
             "  lantian export RUN.nc --geotiff VAR [--time T] [--level L] [-o FILE.tif]\n"
             "  lantian export RUN.nc --counties [COUNTIES.geojson] [--property P] [-o FILE.geojson]\n"
+            "  lantian init DIR --center LON,LAT [--met FILE [--format cf|wrf|station|aermet]]\n"
+            "              [--counties FILE.geojson] [--size NX,NY] [--dx M]\n"
             "  lantian --help | --version\n"
             "\n"
             "run    simulates hourly PM2.5 and writes [output] file (NetCDF-4, CF-1.8)\n"
@@ -45,6 +48,10 @@ static void usage(FILE *f)
             "       T as an index or an ISO 8601 time; --level the source, county, component\n"
             "       or scenario by name), or the county polygons with the run's values per\n"
             "       county as GeoJSON (RUN_counties.geojson)\n"
+            "init   writes a case folder for another city that lantian check accepts: case.ini\n"
+            "       (the policy files and the weather by absolute path, [run] from the weather's\n"
+            "       period), points.csv and stations.csv with one example row each to replace,\n"
+            "       the counties copied in, an output folder\n"
             "\n"
             "Threads: --threads N, else OMP_NUM_THREADS, else all cores.\n"
             "--force replaces an existing [output] file that is not a lantian output (never\n"
@@ -254,9 +261,11 @@ static int lantian_main(int argc, char **argv, int rank, int ranks)
     }
     if (!strcmp(argv[1], "export"))
         return rank == 0 ? lt_export_command(argc, argv) : 0;
+    if (!strcmp(argv[1], "init"))
+        return rank == 0 ? lt_init_command(argc, argv) : 0;
     args a = {.cmd = argv[1]};
     if (strcmp(a.cmd, "run") && strcmp(a.cmd, "check")) {
-        fprintf(stderr, "lantian: unknown command '%s' (expected run, check, export, --help or --version)\n", a.cmd);
+        fprintf(stderr, "lantian: unknown command '%s' (expected run, check, export, init, --help or --version)\n", a.cmd);
         return 2;
     }
     int code = parse_args(argc, argv, &a);

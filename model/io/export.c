@@ -703,10 +703,11 @@ static int counties_source(const lt_export_counties_opts *o, int nc, char *path,
         return lt_error_set(err, LT_EINPUT, "%s: the run had no [domain] counties: expected --counties FILE.geojson",
                             o->run);
     const char *slash = strrchr(cfgfile, '/');
-    if (rel[0] == '/' || !slash)
-        snprintf(path, n, "%s", rel);
-    else
-        snprintf(path, n, "%.*s/%s", (int)(slash - cfgfile), cfgfile, rel);
+    int k = rel[0] == '/' || !slash ? snprintf(path, n, "%s", rel)
+                                    : snprintf(path, n, "%.*s/%s", (int)(slash - cfgfile), cfgfile, rel);
+    if (k < 0 || (size_t)k >= n)
+        return lt_error_set(err, LT_EINPUT, "%s: the run's counties path is too long: expected --counties FILE.geojson",
+                            o->run);
     if (access(path, R_OK) != 0)
         return lt_error_set(err, LT_EIO, "%s: the run's counties file %s cannot be read from here: expected "
                             "--counties FILE.geojson", o->run, path);

@@ -165,9 +165,10 @@ static void describe(lt_met *m)
     else
         snprintf(grid, sizeof grid, "%d x %d points", m->nlon, m->nlat);
     const char *layout = m->opt.format == LT_MET_WRF ? lt_met_wrf_layout(m) : "";
-    snprintf(m->description, sizeof m->description, "%s, %s%s%s, %s%s%s%s", fmt[m->opt.format], grid,
-             layout[0] ? ", " : "", layout, spacing, dmax > 3600.0 ? " (hours between records interpolated)" : "",
-             diag[0] ? "; diagnosed by the preprocessor: " : "", diag);
+    if (snprintf(m->description, sizeof m->description, "%s, %s%s%s, %s%s%s%s", fmt[m->opt.format], grid,
+                 layout[0] ? ", " : "", layout, spacing, dmax > 3600.0 ? " (hours between records interpolated)" : "",
+                 diag[0] ? "; diagnosed by the preprocessor: " : "", diag) >= (int)sizeof m->description)
+        m->description[sizeof m->description - 1] = '\0'; /* a description: its end may go */
     m->optional[0] = '\0';
     for (int v = V_PBLH; v < NVARS; v++)
         if (m->has[v] && !lt_met_vars[v].required)

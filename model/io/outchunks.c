@@ -239,3 +239,44 @@ int lt_output_put_hours(lt_output *o, int varid, int h0, int nh, int nlev, size_
 fail:
     return rc;
 }
+
+/* Every variable along time of file w extended at once to the file's whole
+ * time axis (its datasets are created empty: time is unlimited), so that no
+ * write extends a dataset hour by hour (HDF5 re-extends and re-indexes then,
+ * a measurable cost over a year of hours). */
+int lt_output_extend_all(lt_output *o, int w, size_t n, lt_error *err)
+{
+    struct out_frame *f = &o->fr[w];
+    hid_t file = w == LT_OUT_HOURLY ? o->h5file : -1;
+    if (file < 0)
+        file = H5Fopen(w == LT_OUT_HOURLY ? o->tmp : f->tmp, H5F_ACC_RDWR, H5P_DEFAULT);
+    if (file < 0)
+        return lt_error_set(err, LT_EIO, "%s: writing the output: HDF5 cannot open it", o->path);
+    if (w == LT_OUT_HOURLY)
+        o->h5file = file;
+    int nv = 0, rc = LT_OK;
+    nc_inq_nvars(f->ncid, &nv);
+    for (int v = 0; v < nv && !rc; v++) {
+        int nd, dims[NC_MAX_VAR_DIMS];
+        char name[NC_MAX_NAME + 1];
+        if (nc_inq_var(f->ncid, v, name, NULL, &nd, dims, NULL) || nd < 1 || dims[0] != f->d_time)
+            continue;
+        hid_t d = H5Dopen2(file, name, H5P_DEFAULT);
+        hid_t space = d >= 0 ? H5Dget_space(d) : -1;
+        hsize_t ext[NC_MAX_VAR_DIMS];
+        int rank = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
+        if (rank == nd)
+            H5Sget_simple_extent_dims(space, ext, NULL);
+        ext[0] = (hsize_t)n;
+        if (rank != nd || H5Dset_extent(d, ext) < 0)
+            rc = lt_error_set(err, LT_EIO, "%s: writing the output: HDF5 cannot extend %s to %zu steps", o->path,
+                              name, n);
+        if (space >= 0)
+            H5Sclose(space);
+        if (d >= 0)
+            H5Dclose(d);
+    }
+    if (w != LT_OUT_HOURLY)
+        H5Fclose(file);
+    return rc;
+}

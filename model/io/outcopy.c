@@ -42,6 +42,10 @@ static int copy_values(lt_output *o, int src, int sv, int dst, int dv, void **bu
     int storage = NC_CONTIGUOUS;
     if (nd && nc_inq_var_chunking(dst, dv, &storage, chunks) == NC_NOERR && storage == NC_CHUNKED && chunks[0] > 0)
         step = chunks[0];
+    /* as many whole chunks at a time as fit in 32 MB: fewer, larger calls */
+    size_t rec_bytes = (slab ? slab : 1) * tsize;
+    while (step < nrec && 2 * step * rec_bytes <= ((size_t)32 << 20))
+        step *= 2;
     void *nb = realloc(*buf, (slab ? slab : 1) * step * tsize);
     if (!nb)
         return lt_error_set(err, LT_ENOMEM, "out of memory copying the output");

@@ -377,7 +377,12 @@ int lt_output_begin_data(lt_output *o, lt_error *err)
     if (st)
         return lt_output_fail(o, st, __FILE__, __LINE__, err);
     o->defining = 0;
-    return lt_output_put_frames(o, err);
+    int rc2 = lt_output_put_frames(o, err);
+    for (int w = 0; w < LT_OUT_NFILES && !rc2; w++)
+        if (o->fr[w].ncid >= 0 && !(rc2 = nc_sync(o->fr[w].ncid) ? lt_output_fail(o, NC_EHDFERR, __FILE__, __LINE__, err) : LT_OK))
+            rc2 = lt_output_extend_all(o, w, w == LT_OUT_HOURLY ? (size_t)o->hours : w == LT_OUT_DAILY ? o->ndays : 1,
+                                       err);
+    return rc2;
 }
 
 int lt_output_side_file(lt_output *o, const char *suffix, const char **final, const char **tmp, lt_error *err)

@@ -96,5 +96,6 @@ int lt_output_flush_chunks(lt_output *o, lt_error *err);
 /* data[0..n) bit-rounded in place when varid of file which is quantized. */
 void lt_output_quantize(const lt_output *o, int which, int varid, float *data, size_t n);
 void lt_output_close_chunks(lt_output *o);
+int lt_output_extend_all(lt_output *o, int w, size_t n, lt_error *err);
 
 #endif
