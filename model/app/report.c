@@ -212,7 +212,7 @@ static void print_alert_days(FILE *f, const lt_case *cs, const lt_summary *s, in
         strftime(date, sizeof date, "%Y-%m-%d", &tm);
         int a0 = s->day_aqi[d], a1 = s->scen_day_aqi[(size_t)i * s->ndays + d];
         int c0 = lt_aqi_category(aqi, a0), c1 = lt_aqi_category(aqi, a1);
-        char v0[16] = "", v1[16] = "";
+        char v0[16] = "   - ", v1[16] = "   - ";
         if (a0 >= 0)
             snprintf(v0, sizeof v0, "%4d ", a0);
         if (a1 >= 0)
@@ -238,7 +238,9 @@ static void print_scenarios(FILE *f, const lt_case *cs, const lt_summary *s)
         fprintf(f, "  %-12s %14.2f %6d %6d %7d %6d %+14.3f\n", sc->name[i], s->scen_city_mean[i], s->scen_good[i],
                 s->scen_heavy[i], s->scen_exceed[i], s->scen_alert_days[i], s->scen_station_mean_delta[i]);
     if (alert && cfg->measures_file[0]) {
-        fprintf(f, "  measures table %s: cut of the inventory's PM2.5 emission", cfg->measures_file);
+        char mt[4200];
+        lt_tidy_path(cfg->measures_file, mt, sizeof mt);
+        fprintf(f, "  measures table %s: cut of the inventory's PM2.5 emission", mt);
         for (int l = 1; l <= alert->nlevels; l++) {
             double need = alert->level[l - 1].min_cut;
             fprintf(f, "%s %s %.1f %%%s", l > 1 ? "," : "", alert->level[l - 1].name, 100.0 * sc->level_cut[l],
