@@ -13,26 +13,14 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 
 import netCDF4
 import numpy as np
 
+from lt_pycheck import check, run_suite
+
 BUILD = os.environ.get("LT_BUILD", "build")
 CASE = "inputs/xianyang/winter.ini"
-passed = failed = 0
-
-
-def check(name, fn, *args):
-    global passed, failed
-    try:
-        fn(*args)
-    except AssertionError as e:
-        failed += 1
-        print(f"[  FAILED  ] {name}: {e}")
-        return
-    passed += 1
-    print(f"[       OK ] {name}")
 
 
 def run(out, *sets):
@@ -214,36 +202,23 @@ def nco_and_cdo(tmp, a, b):
             assert re.search(rf": {v}\s*$", r.stdout, re.M), f"cdo does not read {v}"
 
 
-def main():
-    tmp = tempfile.mkdtemp(prefix="lantian-cf-")
-    try:
-        a, b, c = (os.path.join(tmp, n) for n in ("a.nc", "b.nc", "c.nc"))
-        run(a)                                            # the default case's settings (4 digits, deflate)
-        run(b, "run.start=2017-01-02T06:00:00Z")          # the next 30 hours
-        run(c, "output.significant_digits=0", "output.average_src=period")
-        fa, fc = files_of(a), files_of(c)
-        assert len(fa) == 3 and len(fc) == 4, (fa, fc)
-        check("no_private_attributes", no_private_attributes, fa + fc)
-        check("quantization_described", quantization_described, fa, 4)
-        check("no_quantization_at_full_precision", quantization_described, fc, 0)
-        check("time_unlimited_and_bounds", bounds_and_time, fa + fc)
-        check("labels_in_coordinates", labels_and_coordinates, fa + fc)
-        check("flag_variables", flags, fa)
-        check("summary_of_the_run", summary_says_the_run, fa)
-        check("station_dsg_and_csv", station_files, a)
-        check("nco_ncrcat_and_cdo_timmean", nco_and_cdo, tmp, a, b)
-    except AssertionError as e:
-        global failed
-        failed += 1
-        print(f"[  FAILED  ] cf_runs: {e}")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    if passed:
-        print(f"[  PASSED  ] {passed} test(s).")
-    if failed:
-        print(f"[  FAILED  ] {failed} test(s).")
-    return 1 if failed else 0
+def suite(tmp):
+    a, b, c = (os.path.join(tmp, n) for n in ("a.nc", "b.nc", "c.nc"))
+    run(a)                                            # the default case's settings (4 digits, deflate)
+    run(b, "run.start=2017-01-02T06:00:00Z")          # the next 30 hours
+    run(c, "output.significant_digits=0", "output.average_src=period")
+    fa, fc = files_of(a), files_of(c)
+    assert len(fa) == 3 and len(fc) == 4, (fa, fc)
+    check("no_private_attributes", no_private_attributes, fa + fc)
+    check("quantization_described", quantization_described, fa, 4)
+    check("no_quantization_at_full_precision", quantization_described, fc, 0)
+    check("time_unlimited_and_bounds", bounds_and_time, fa + fc)
+    check("labels_in_coordinates", labels_and_coordinates, fa + fc)
+    check("flag_variables", flags, fa)
+    check("summary_of_the_run", summary_says_the_run, fa)
+    check("station_dsg_and_csv", station_files, a)
+    check("nco_ncrcat_and_cdo_timmean", nco_and_cdo, tmp, a, b)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_suite("lantian-cf-", suite))

@@ -8,29 +8,16 @@ line and leave nothing. Prints cmocka-style lines for tests/run_tests.sh."""
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 
 import netCDF4
 import numpy as np
 
+from lt_pycheck import check, run_suite
+
 BUILD = os.environ.get("LT_BUILD", "build")
 LT = f"{BUILD}/lantian"
-passed = failed = 0
-
-
-def check(name, fn, *args):
-    global passed, failed
-    try:
-        fn(*args)
-    except AssertionError as e:
-        failed += 1
-        print(f"[  FAILED  ] {name}: {e}")
-        return
-    passed += 1
-    print(f"[       OK ] {name}")
 
 
 def lantian(*args):
@@ -147,28 +134,15 @@ def bad_requests(tmp, run):
     assert before == {p: sha(p) for p in before}, "an input changed"
 
 
-def main():
-    tmp = tempfile.mkdtemp(prefix="lantian-export-")
-    try:
-        run = os.path.join(tmp, "run.nc")
-        r = lantian("run", "inputs/xianyang/winter.ini", "--set", "run.hours=24", "--set", f"output.file={run}")
-        assert r.returncode == 0, r.stderr
-        check("geotiff_mean_in_place", geotiff_mean, tmp, run)
-        check("geotiff_bands_and_time", geotiff_bands, tmp, run)
-        check("counties_geojson", counties_geojson, tmp, run)
-        check("export_bad_requests", bad_requests, tmp, run)
-    except AssertionError as e:
-        global failed
-        failed += 1
-        print(f"[  FAILED  ] export_run: {e}")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    if passed:
-        print(f"[  PASSED  ] {passed} test(s).")
-    if failed:
-        print(f"[  FAILED  ] {failed} test(s).")
-    return 1 if failed else 0
+def suite(tmp):
+    run = os.path.join(tmp, "run.nc")
+    r = lantian("run", "inputs/xianyang/winter.ini", "--set", "run.hours=24", "--set", f"output.file={run}")
+    assert r.returncode == 0, r.stderr
+    check("geotiff_mean_in_place", geotiff_mean, tmp, run)
+    check("geotiff_bands_and_time", geotiff_bands, tmp, run)
+    check("counties_geojson", counties_geojson, tmp, run)
+    check("export_bad_requests", bad_requests, tmp, run)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_suite("lantian-export-", suite))

@@ -556,6 +556,15 @@ static void aermet_files(void **state)
     assert_null(open_met(sfc, LT_MET_AERMET, &o, &err));
     assert_non_null(strstr(err.msg, "test.sfc:7: 20 columns: expected at least 25"));
     assert_non_null(strstr(err.msg, "column 21 (precipitation code) is missing"));
+    /* a year past an int (the fuzzer's find: its conversion to int overflowed before the
+     * fields were range-checked): one clear error line */
+    write_text(sfc, head);
+    f = fopen(sfc, "a");
+    fprintf(f, "2147483648%s", line + strcspn(line, " \t") + strspn(line + strcspn(line, " \t"), "x"));
+    fclose(f);
+    assert_null(open_met(sfc, LT_MET_AERMET, &o, &err));
+    assert_non_null(strstr(err.msg, "test.sfc:2: the date 2.14748e+09"));
+    assert_non_null(strstr(err.msg, "expected a date and an hour 1-24"));
     /* not an AERMET file */
     write_text(sfc, "year,month\n1,2\n");
     assert_null(open_met(sfc, LT_MET_AERMET, &o, &err));

@@ -221,6 +221,79 @@ static void check_sum(const float *total, const float *parts, size_t nt, size_t 
 #define FIX_POINTS_HEADER_SPECIES \
     "id,name,lon,lat,height_m,diameter_m,velocity_ms,temp_K,sector,county,grade,pm25_tpy,so2_tpy,nox_tpy,nh3_tpy,voc_tpy\n"
 
+/* [output] sources: a source named there gets a tag of its own, taken out of
+ * its sector's; the totals are the same bits, the sector plus its own source
+ * equal the sector without the option, and an id no table has is an error. */
+static void own_source_tags(void **state)
+{
+    (void)state;
+    char *dir = make_case();
+    char path[600], o1[700], o2[700];
+    snprintf(path, sizeof path, "%s/points.csv", dir);
+    write_text(path, CHEM_POINTS);
+    snprintf(o1, sizeof o1, "output.file=%s/sectors.nc", dir);
+    snprintf(o2, sizeof o2, "output.file=%s/own.nc", dir);
+    const char *plain[] = {o1};
+    lt_summary a = run_case(dir, plain, 1, 2);
+    const char *own[] = {o2, "output.sources=P2, P1"};
+    lt_summary b = run_case(dir, own, 2, 2);
+    assert_int_equal(a.ntags, b.ntags); /* industry and coal lose their only sources to P2 and P1 */
+    int nc1, nc2, v;
+    snprintf(path, sizeof path, "%s/sectors.nc", dir);
+    assert_int_equal(nc_open(path, NC_NOWRITE, &nc1), NC_NOERR);
+    snprintf(path, sizeof path, "%s/own.nc", dir);
+    assert_int_equal(nc_open(path, NC_NOWRITE, &nc2), NC_NOERR);
+    char names[8 * 64] = "";
+    assert_int_equal(nc_inq_varid(nc2, "source_name", &v), NC_NOERR);
+    nc_get_var_text(nc2, v, names);
+    /* sectors first (coal and industry keep no source of their own here: only
+     * solvents has one left), then P2 and P1 in the order given */
+    assert_string_equal(names, "solvents");
+    assert_string_equal(names + 64, "P2");
+    assert_string_equal(names + 128, "P1");
+    size_t n1, n2;
+    float *t1 = read_var(nc1, "station_pm25", &n1), *t2 = read_var(nc2, "station_pm25", &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(t1, t2, n1 * sizeof *t1);
+    float *s1 = read_var(nc1, "station_pm25_src", &n1), *s2 = read_var(nc2, "station_pm25_src", &n2);
+    /* tags: sectors.nc industry, coal, solvents (the sector list's order); own.nc
+     * solvents, P2 (industry), P1 (coal) -- 6 h, 2 stations */
+    double peak = 0.0;
+    for (size_t h = 0; h < 6; h++)
+        for (size_t k = 0; k < 2; k++) {
+            double ind = s1[(h * 3 + 0) * 2 + k], coal = s1[(h * 3 + 1) * 2 + k], sol = s1[(h * 3 + 2) * 2 + k];
+            assert_true(fabs(s2[(h * 3 + 1) * 2 + k] - ind) <= 1e-6 * (ind + 1e-30));
+            assert_true(fabs(s2[(h * 3 + 2) * 2 + k] - coal) <= 1e-6 * (coal + 1e-30));
+            assert_true(fabs(s2[(h * 3 + 0) * 2 + k] - sol) <= 1e-6 * (sol + 1e-30));
+            peak = fmax(peak, coal + ind);
+        }
+    assert_true(peak > 0.0);
+    nc_close(nc1);
+    nc_close(nc2);
+    free(t1);
+    free(t2);
+    free(s1);
+    free(s2);
+    /* an id no table has */
+    snprintf(path, sizeof path, "%s/case.ini", dir);
+    lt_config cfg;
+    lt_case *cs = NULL;
+    lt_error err;
+    lt_error_clear(&err);
+    const char *bad[] = {"output.sources=P9"};
+    int rc = lt_config_load(&cfg, path, bad, 1, &err);
+    if (!rc) {
+        rc = lt_case_load(&cs, &cfg, &err);
+        lt_case_free(&cs);
+        lt_config_free(&cfg);
+    }
+    assert_int_not_equal(rc, 0);
+    assert_non_null(strstr(err.msg, "[output] sources names 'P9'"));
+    lt_summary_free(&a);
+    lt_summary_free(&b);
+    remove_case(dir);
+}
+
 /* Sector x county apportionment and the secondary components: every split
  * adds up to the total, averaged fields are the means of the hourly ones,
  * a cut of SO2 alone removes exactly the sulfate, threads change nothing. */
@@ -975,6 +1048,7 @@ int main(void)
         cmocka_unit_test(additivity_and_round_trip),
         cmocka_unit_test(thread_invariance),
         cmocka_unit_test(apportionment_and_components),
+        cmocka_unit_test(own_source_tags),
         cmocka_unit_test(grid_and_hybrid),
         cmocka_unit_test(hourly_emissions),
         cmocka_unit_test(similarity_scheme_runs),

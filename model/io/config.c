@@ -102,6 +102,7 @@ static const key_def keys[] = {
     {"output", "average_components", "day", 0},
     {"output", "deflate", "1", 0},
     {"output", "significant_digits", "0", 0},
+    {"output", "sources", "", 0},
 };
 #define NKEYS ((int)(sizeof keys / sizeof keys[0]))
 
@@ -573,11 +574,12 @@ int lt_config_sector_index(const lt_config *cfg, const char *name)
     return -1;
 }
 
-static int parse_sectors(const val_ctx *c, lt_config *cfg)
+/* The comma-separated names of key k into names[max][LT_NAME_MAX], *n of
+ * them, without repeats; what describes the list in an error. */
+static int parse_names(const val_ctx *c, int k, char (*names)[LT_NAME_MAX], int max, int *n, const char *what)
 {
-    int k = find_key("sources", "sectors");
     const char *s = c->st->vals[k].value;
-    cfg->nsectors = 0;
+    *n = 0;
     while (*s) {
         while (*s == ' ' || *s == ',' || *s == '\t')
             s++;
@@ -590,18 +592,36 @@ static int parse_sectors(const val_ctx *c, lt_config *cfg)
         while (t > s && isspace((unsigned char)t[-1]))
             t--;
         size_t len = (size_t)(t - s);
-        if (len == 0 || len >= LT_NAME_MAX || cfg->nsectors == LT_MAX_SECTORS)
-            return bad_value(c, k, "a comma-separated list of at most 16 names of at most 31 bytes");
-        memcpy(cfg->sectors[cfg->nsectors], s, len);
-        cfg->sectors[cfg->nsectors][len] = '\0';
-        for (int i = 0; i < cfg->nsectors; i++)
-            if (!strcmp(cfg->sectors[i], cfg->sectors[cfg->nsectors]))
-                return bad_value(c, k, "sector names without repeats");
-        cfg->nsectors++;
+        if (len == 0 || len >= LT_NAME_MAX || *n == max)
+            return bad_value(c, k, what);
+        memcpy(names[*n], s, len);
+        names[*n][len] = '\0';
+        for (int i = 0; i < *n; i++)
+            if (!strcmp(names[i], names[*n]))
+                return bad_value(c, k, "names without repeats");
+        (*n)++;
         s = e;
     }
+    return LT_OK;
+}
+
+static int parse_sectors(const val_ctx *c, lt_config *cfg)
+{
+    int k = find_key("sources", "sectors");
+    int rc = parse_names(c, k, cfg->sectors, LT_MAX_SECTORS, &cfg->nsectors,
+                         "a comma-separated list of at most 16 names of at most 31 bytes");
+    if (rc)
+        return rc;
     if (cfg->nsectors == 0)
         return bad_value(c, k, "at least one sector name");
+    k = find_key("output", "sources");
+    if ((rc = parse_names(c, k, cfg->tag_sources, LT_MAX_SOURCE_TAGS, &cfg->ntag_sources,
+                          "a comma-separated list of at most 16 source ids of at most 31 bytes")))
+        return rc;
+    for (int i = 0; i < cfg->ntag_sources; i++)
+        for (int j = 0; j < cfg->nsectors; j++)
+            if (!strcmp(cfg->tag_sources[i], cfg->sectors[j]))
+                return bad_value(c, k, "source ids that are not also sector names (each becomes a tag)");
     return LT_OK;
 }
 
@@ -696,6 +716,9 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
         for (int i = 0; i < cfg->nsectors; i++)
             if (!strcmp(cfg->sectors[i], bn))
                 return bad_value(c, k, "a name that is not also a sector");
+        for (int i = 0; i < cfg->ntag_sources; i++)
+            if (!strcmp(cfg->tag_sources[i], bn))
+                return bad_value(c, k, "a name that is not also one of [output] sources");
         snprintf(cfg->background_name, sizeof cfg->background_name, "%s", bn);
     }
     k = find_key("dispersion", "stability");

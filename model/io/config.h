@@ -11,6 +11,8 @@
 
 #define LT_PATH_MAX 1024
 #define LT_MAX_SECTORS 16
+#define LT_MAX_SOURCE_TAGS 16  /* sources given a tag of their own ([output] sources) */
+#define LT_MAX_TAGS (LT_MAX_SECTORS + LT_MAX_SOURCE_TAGS + 1) /* sectors, own sources, background */
 #define LT_NAME_MAX 32
 
 #define LT_MAX_SCENARIOS 32
@@ -77,6 +79,8 @@ typedef struct lt_config {
     /* [background] (empty file: none) */
     char background_file[LT_PATH_MAX];
     char background_name[LT_NAME_MAX];
+    char tag_sources[LT_MAX_SOURCE_TAGS][LT_NAME_MAX]; /* [output] sources: ids given their own tag */
+    int ntag_sources;
     /* [receptors] */
     char stations_file[LT_PATH_MAX];
     double receptor_height_m;

@@ -19,15 +19,6 @@
 
 #include "io/output_impl.h"
 
-#define NC(call)                                                                    \
-    do {                                                                            \
-        int st_ = (call);                                                           \
-        if (st_ != NC_NOERR) {                                                      \
-            rc = lt_output_fail(o, st_, __FILE__, __LINE__, err);                   \
-            goto fail;                                                              \
-        }                                                                           \
-    } while (0)
-
 void lt_output_close_chunks(lt_output *o)
 {
     for (int i = 0; i < o->nh5; i++)

@@ -11,15 +11,6 @@
 #include "core/lt_time.h"
 #include "io/output_impl.h"
 
-#define NC(call)                                                                    \
-    do {                                                                            \
-        int st_ = (call);                                                           \
-        if (st_ != NC_NOERR) {                                                      \
-            rc = lt_output_fail(o, st_, __FILE__, __LINE__, err);                   \
-            goto fail;                                                              \
-        }                                                                           \
-    } while (0)
-
 static const char *const group_name[LT_OUT_NFILES] = {"", "daily", "period"};
 
 /* The values of variable sv of src into dv of dst, one record along the

@@ -13,15 +13,6 @@
 #include "io/config.h"
 #include "io/output_impl.h"
 
-#define NC(call)                                                                    \
-    do {                                                                            \
-        int st_ = (call);                                                           \
-        if (st_ != NC_NOERR) {                                                      \
-            rc = lt_output_fail(o, st_, __FILE__, __LINE__, err);                   \
-            goto fail;                                                              \
-        }                                                                           \
-    } while (0)
-
 static int put_text(int ncid, int varid, const char *name, const char *value)
 {
     return nc_put_att_text(ncid, varid, name, strlen(value), value);
@@ -107,7 +98,7 @@ static int def_labels(lt_output *o, struct out_frame *f, lt_error *err)
 {
     int rc = LT_OK, nc = f->ncid;
     const lt_output_spec *s = &o->spec;
-    if ((rc = def_label_var(o, nc, "source_name", f->d_src, f->d_str, "emission sector of each source tag",
+    if ((rc = def_label_var(o, nc, "source_name", f->d_src, f->d_str, "emission sector of each source tag, or the id of a source [output] sources gives a tag of its own",
                             &f->v_sname, err)) ||
         (rc = def_label_var(o, nc, "station_name", f->d_st, f->d_str, "station name", &f->v_stname, err)) ||
         (rc = def_label_var(o, nc, "station_id", f->d_st, f->d_str, "station identifier", &f->v_stid, err)) ||

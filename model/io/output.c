@@ -21,15 +21,6 @@
 #include "core/lt_time.h"
 #include "io/output_impl.h"
 
-#define NC(call)                                                                    \
-    do {                                                                            \
-        int st_ = (call);                                                           \
-        if (st_ != NC_NOERR) {                                                      \
-            rc = lt_output_fail(o, st_, __FILE__, __LINE__, err);                   \
-            goto fail;                                                              \
-        }                                                                           \
-    } while (0)
-
 static size_t min_sz(size_t a, size_t b) { return a < b ? a : b; }
 
 /* Free bytes on the file system holding path's folder (-1: unknown). */
@@ -70,28 +61,32 @@ static int put_text(int ncid, int varid, const char *name, const char *value)
     return nc_put_att_text(ncid, varid, name, strlen(value), value);
 }
 
+/* The name, value pairs of ap (ending with NULL) as text attributes. */
+static int put_atts(lt_output *o, int ncid, int varid, lt_error *err, va_list ap)
+{
+    const char *name;
+    int st = NC_NOERR;
+    while (!st && (name = va_arg(ap, const char *)) != NULL)
+        st = put_text(ncid, varid, name, va_arg(ap, const char *));
+    return st ? lt_output_fail(o, st, __FILE__, __LINE__, err) : LT_OK;
+}
+
 int lt_output_atts_in(lt_output *o, int which, int varid, lt_error *err, ...)
 {
     va_list ap;
     va_start(ap, err);
-    const char *name;
-    int st = NC_NOERR;
-    while (!st && (name = va_arg(ap, const char *)) != NULL)
-        st = put_text(o->fr[which].ncid, varid, name, va_arg(ap, const char *));
+    int rc = put_atts(o, o->fr[which].ncid, varid, err, ap);
     va_end(ap);
-    return st ? lt_output_fail(o, st, __FILE__, __LINE__, err) : LT_OK;
+    return rc;
 }
 
 int lt_output_atts(lt_output *o, int varid, lt_error *err, ...)
 {
     va_list ap;
     va_start(ap, err);
-    const char *name;
-    int st = NC_NOERR;
-    while (!st && (name = va_arg(ap, const char *)) != NULL)
-        st = put_text(o->fr[LT_OUT_HOURLY].ncid, varid, name, va_arg(ap, const char *));
+    int rc = put_atts(o, o->fr[LT_OUT_HOURLY].ncid, varid, err, ap);
     va_end(ap);
-    return st ? lt_output_fail(o, st, __FILE__, __LINE__, err) : LT_OK;
+    return rc;
 }
 
 int lt_output_def_float_in(lt_output *o, int which, const char *name, int nd, const int *dims,

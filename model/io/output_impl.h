@@ -4,6 +4,7 @@
 #define LT_OUTPUT_IMPL_H
 
 #include <hdf5.h>
+#include <netcdf.h>
 
 #include "io/output.h"
 
@@ -13,6 +14,18 @@
 #define LT_OUT_MAX_LABELS 16
 #define LT_OUT_MAX_SIDE 8
 #define LT_OUT_MAX_VARS 1024 /* variables a file may have, for the quantized set */
+
+/* In the output's own files: a netCDF call whose failure sets rc to the
+ * output's error (lt_output_fail) and jumps to the function's fail label;
+ * needs o, rc and err in scope. */
+#define NC(call)                                                                    \
+    do {                                                                            \
+        int st_ = (call);                                                           \
+        if (st_ != NC_NOERR) {                                                      \
+            rc = lt_output_fail(o, st_, __FILE__, __LINE__, err);                   \
+            goto fail;                                                              \
+        }                                                                           \
+    } while (0)
 
 /* One file of the run and the frame it was given: its dimensions, the
  * variables written at begin_data, which floats are quantized. */

@@ -203,7 +203,7 @@ static void combine(scenarios *p, int sc, const lt_planes *pl, int alert_level)
     for (size_t k = 0; k < (size_t)s->ntags * nst; k++)
         st_tag[k] = 0.0f;
     for (size_t k = 0; k < nst; k++) {
-        double v[LT_MAX_SECTORS + 1] = {0};
+        double v[LT_MAX_TAGS] = {0};
         for (size_t gc = 0; gc < nk; gc++)
             v[p->gtag[gc / (size_t)s->ncomp]] += p->fac[gc] * pl->group[gc * s->nrec + s->ngrid + k];
         for (int tag = 0; tag < s->ntags; tag++)

@@ -80,7 +80,7 @@ static int stations_add_hour(void *self, const lt_planes *pl, lt_error *err)
     float *st = p->b_st + (size_t)pl->slot * nst;
     float *sts = p->b_stsrc + (size_t)pl->slot * (size_t)s->ntags * nst;
     for (size_t k = 0; k < nst; k++) {
-        double v[LT_MAX_SECTORS + 1] = {0}, total = 0.0;
+        double v[LT_MAX_TAGS] = {0}, total = 0.0;
         for (int g = 0; g < s->ngroups; g++) {
             double vg = 0.0;
             for (int c = 0; c < s->ncomp; c++)

@@ -19,7 +19,7 @@ typedef struct zeroout {
     int v_zo, v_tag;                    /* -1 without stations */
     float *zo, *tagged;                 /* [hour][tag][station] */
     double *hour;                       /* one hour: brute, tagged [tag][station], total [station] */
-    double brute_sum[LT_MAX_SECTORS + 1], tagged_sum[LT_MAX_SECTORS + 1], total_sum;
+    double brute_sum[LT_MAX_TAGS], tagged_sum[LT_MAX_TAGS], total_sum;
 } zeroout;
 
 static int zeroout_start(void *self, lt_output *out, lt_error *err)

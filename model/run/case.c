@@ -90,6 +90,16 @@ static int build_grid_groups(lt_case *cs, lt_error *err)
     return LT_OK;
 }
 
+/* The tag of source p: its own when [output] sources names it, else its
+ * sector's. */
+static int tag_of(const lt_case *cs, const lt_point *p)
+{
+    for (int i = 0; i < cs->cfg->ntag_sources; i++)
+        if (!strcmp(p->id, cs->cfg->tag_sources[i]))
+            return cs->source_tag[i];
+    return cs->tag_of_sector[p->sector];
+}
+
 /* Groups of sources with the same sector tag, the same county and the same
  * scenario rules; the background tag, when there is one, is a group of its
  * own (the last) with a county tag of its own. */
@@ -108,7 +118,7 @@ static int build_groups(lt_case *cs, lt_error *err)
     cs->ngroups = 0;
     cs->nsrc_counties = 0;
     for (size_t i = 0; i < cs->npoints; i++) {
-        int tag = cs->tag_of_sector[cs->points[i].sector];
+        int tag = tag_of(cs, &cs->points[i]);
         int cty = county_tag(cs, cs->points[i].county);
         uint64_t sig = cs->scen ? lt_scenario_signature(cs->scen, &cs->points[i]) : 0;
         int g = 0;
@@ -278,9 +288,14 @@ static int load_emission_files(lt_case *cs, lt_error *err)
 static int load_tags(lt_case *cs, lt_error *err)
 {
     const lt_config *cfg = cs->cfg;
-    int has[LT_MAX_SECTORS] = {0}, rc;
-    for (size_t i = 0; i < cs->npoints; i++)
-        has[cs->points[i].sector] = 1;
+    int has[LT_MAX_SECTORS] = {0}, found[LT_MAX_SOURCE_TAGS] = {0}, rc;
+    for (size_t i = 0; i < cs->npoints; i++) {
+        int own = 0;
+        for (int t = 0; t < cfg->ntag_sources; t++)
+            if (!strcmp(cs->points[i].id, cfg->tag_sources[t]))
+                own = found[t] = 1;
+        has[cs->points[i].sector] |= !own; /* a sector tag only where sources remain in it */
+    }
     for (int k = 0; cs->gridded && k < LT_MAX_SECTORS; k++)
         has[k] |= cs->gridded->has[k];
     cs->ntags = 0;
@@ -288,6 +303,16 @@ static int load_tags(lt_case *cs, lt_error *err)
         cs->tag_of_sector[k] = has[k] ? cs->ntags : -1;
         if (has[k])
             cs->tag_names[cs->ntags++] = cfg->sectors[k];
+    }
+    /* [output] sources: each its own tag, after the sectors' */
+    for (int t = 0; t < cfg->ntag_sources; t++) {
+        if (!found[t])
+            return lt_error_set(err, LT_EINPUT,
+                                "%s: [output] sources names '%s', which no stack, volume, area or road has as its "
+                                "id: expected ids from the source tables",
+                                cfg->path, cfg->tag_sources[t]);
+        cs->source_tag[t] = cs->ntags;
+        cs->tag_names[cs->ntags++] = cfg->tag_sources[t];
     }
     if (cfg->profiles_file[0]) {
         if ((rc = lt_profiles_read(&cs->profiles, cfg->profiles_file, cfg, cfg->start_s, cfg->utc_offset_h, err)))

@@ -18,7 +18,8 @@ struct lt_case {
     lt_met *met;
     int ntags;                            /* sectors that have sources */
     int tag_of_sector[LT_MAX_SECTORS];    /* -1 when the sector has none */
-    const char *tag_names[LT_MAX_SECTORS + 1];
+    const char *tag_names[LT_MAX_TAGS];
+    int source_tag[LT_MAX_SOURCE_TAGS];   /* the tag of each of [output] sources */
     double *background;                   /* [hour] ug m-3, or NULL */
     int background_tag;                   /* its tag (the last), or -1 */
     int have_aqi, have_alert;             /* [assessment] files given */

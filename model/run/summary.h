@@ -22,7 +22,7 @@ typedef struct lt_summary {
     double *station_mean;       /* ug m-3, over the run */
     double *station_max;        /* ug m-3, highest hourly value */
     int ntags;
-    double tag_share[LT_MAX_SECTORS + 1]; /* share of the all-station mean, 0-1 */
+    double tag_share[LT_MAX_TAGS]; /* share of the all-station mean, 0-1 */
     size_t nsrc_counties;
     double *county_share;       /* [source county] share of the all-station mean */
     double comp_share[LT_NCOMP_GRID]; /* share of each component (secondary on) */
@@ -54,8 +54,8 @@ typedef struct lt_summary {
     int solver;                 /* LT_SOLVER_* */
     lt_grid_stats grid;         /* grid and hybrid */
     int zero_out;               /* the zero-out comparison below was made */
-    double zo_tagged[LT_MAX_SECTORS + 1]; /* all-station mean of the grid's tagged contribution */
-    double zo_brute[LT_MAX_SECTORS + 1];  /* the same by zero-out */
+    double zo_tagged[LT_MAX_TAGS]; /* all-station mean of the grid's tagged contribution */
+    double zo_brute[LT_MAX_TAGS];  /* the same by zero-out */
     double zo_total;                      /* all-station mean of the untagged grid PM2.5 */
 } lt_summary;
 
