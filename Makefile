@@ -75,6 +75,7 @@ run: $(BUILD)/lantian
 	$(BUILD)/lantian run inputs/xianyang/winter.ini
 
 test: $(BUILD)/lantian $(TESTBIN)
+	@sh scripts/install-deps.sh test
 	@sh tests/run_tests.sh $(BUILD)
 
 # A real single-node Slurm cluster (installs and starts munge, slurmctld and
