@@ -2,6 +2,7 @@
 file and draw maps, apportionment bars and station time series with matplotlib
 (headless). Everything here reads the NetCDF output alone, plus an optional
 GeoJSON of county boundaries."""
+import datetime
 import json
 import os
 
@@ -9,7 +10,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
+from matplotlib import font_manager, patheffects  # noqa: E402
 import netCDF4  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.path import Path  # noqa: E402
@@ -106,23 +107,58 @@ def rings(geojson_path):
                 yield name, k == 0, np.asarray(ring)
 
 
-def draw_field(ax, ds, field, title, counties, cmap="magma_r", symmetric=False, label="PM2.5 (ug m-3)"):
+UNITS = "µg m⁻³"
+HALO = [patheffects.withStroke(linewidth=2, foreground="white")]  # text readable on any colour
+
+
+def robust_range(field, lo=2.0, hi=98.0):
+    """The colour range of a field: its 2nd to 98th percentiles (what is drawn,
+    not 0: a city at 90-150 ug/m3 is not one colour), never empty."""
+    f = np.asarray(field, dtype=float)
+    f = f[np.isfinite(f)]
+    if not f.size:
+        return 0.0, 1.0
+    a, b = float(np.percentile(f, lo)), float(np.percentile(f, hi))
+    return (a, b) if b > a else (a, a + max(abs(a) * 1e-3, 1e-9))
+
+
+def draw_field(ax, ds, field, title, counties, cmap="magma_r", symmetric=False, label=f"PM2.5 ({UNITS})",
+               vrange=None):
     lat, lon = ds["lat"][:], ds["lon"][:]
     if symmetric:
-        m = max(float(np.nanmax(np.abs(field))), 1e-9)
+        m = max(float(np.nanpercentile(np.abs(field), 98)), 1e-9) if vrange is None else max(map(abs, vrange))
         pc = ax.pcolormesh(lon, lat, field, shading="gouraud", cmap="RdBu_r", vmin=-m, vmax=m)
     else:
-        vmax = max(float(np.percentile(field, 99.9)), 1e-9)
-        pc = ax.pcolormesh(lon, lat, field, shading="gouraud", cmap=cmap, vmin=0, vmax=vmax)
-    ax.figure.colorbar(pc, ax=ax, shrink=0.8, label=label)
+        vmin, vmax = robust_range(field) if vrange is None else vrange
+        pc = ax.pcolormesh(lon, lat, field, shading="gouraud", cmap=cmap, vmin=vmin, vmax=vmax)
+    ax.figure.colorbar(pc, ax=ax, shrink=0.8, label=label, extend="both")
     if counties and os.path.exists(counties):
-        for _, _, r in rings(counties):
+        for name, outer, r in rings(counties):
             ax.plot(r[:, 0], r[:, 1], color="0.3", lw=0.7)
+            if outer and name and len(r) > 20:  # the county's name at its ring's centre
+                ax.annotate(name, (float(r[:, 0].mean()), float(r[:, 1].mean())), fontsize=6, color="0.2",
+                            ha="center", va="center", path_effects=HALO)
     if "station" in ds.dimensions and ds.dimensions["station"].size:
         slon, slat = ds["station_lon"][:], ds["station_lat"][:]
         ax.plot(slon, slat, "o", ms=5, mfc="cyan", mec="k")
+        # labels that do not collide: each takes the first of eight places around its
+        # point where its box overlaps no label drawn before (measured by the renderer)
+        ax.set_xlim(lon.min(), lon.max())
+        ax.set_ylim(lat.min(), lat.max())
+        ax.set_aspect(1.0 / np.cos(np.radians(lat.mean())))
+        renderer = ax.figure.canvas.get_renderer()
+        boxes = []
+        spots = [((4, 3), "left"), ((4, -10), "left"), ((-4, 3), "right"), ((-4, -10), "right"),
+                 ((4, 12), "left"), ((-4, 12), "right"), ((4, -19), "left"), ((-4, -19), "right")]
         for x, y, n in zip(slon, slat, chars(ds["station_name"][:])):
-            ax.annotate(n, (x, y), xytext=(3, 3), textcoords="offset points", fontsize=7)
+            for i, (off, ha) in enumerate(spots):
+                t = ax.annotate(n, (x, y), xytext=off, textcoords="offset points", fontsize=7, ha=ha,
+                                path_effects=HALO)
+                bb = t.get_window_extent(renderer).expanded(1.05, 1.1)
+                if not any(bb.overlaps(o) for o in boxes) or i == len(spots) - 1:
+                    boxes.append(bb)
+                    break
+                t.remove()
     ax.set_xlim(lon.min(), lon.max())
     ax.set_ylim(lat.min(), lat.max())
     ax.set_aspect(1.0 / np.cos(np.radians(lat.mean())))
@@ -137,8 +173,9 @@ def save(fig, png):
     return png
 
 
-def map_png(ds, png, counties=DEFAULT_COUNTIES, hour=None, source=None):
-    """PM2.5 map: period mean (hour None) or one hour; total or one source tag."""
+def map_png(ds, png, counties=DEFAULT_COUNTIES, hour=None, source=None, vrange=None):
+    """PM2.5 map: period mean (hour None) or one hour; total or one source tag;
+    the colour range the field's 2nd-98th percentiles unless vrange (lo, hi)."""
     nt = ds.dimensions["time"].size
     tag = None
     if source:
@@ -156,7 +193,7 @@ def map_png(ds, png, counties=DEFAULT_COUNTIES, hour=None, source=None):
         field = ds[var][(hour,) + ((tag,) if tag is not None else ())]
         when = f"hour {hour} ({hour_label(ds, hour)})"
     fig, ax = plt.subplots(figsize=(8, 8))
-    draw_field(ax, ds, field, f"PM2.5{' from ' + source if source else ''}, {when}", counties)
+    draw_field(ax, ds, field, f"PM2.5{' from ' + source if source else ''}, {when}", counties, vrange=vrange)
     return save(fig, png)
 
 
@@ -172,7 +209,7 @@ def diff_png(base, other, png, counties=DEFAULT_COUNTIES, other_label="scenario"
     d = period_mean(other) - period_mean(base)
     fig, ax = plt.subplots(figsize=(8, 8))
     draw_field(ax, base, d, f"PM2.5 difference, {other_label} minus baseline (period mean)", counties,
-               symmetric=True, label="change in PM2.5 (ug m-3)")
+               symmetric=True, label=f"change in PM2.5 ({UNITS})")
     return save(fig, png)
 
 
@@ -186,7 +223,7 @@ def scenario_diff_png(ds, s, png, counties=DEFAULT_COUNTIES):
     d = ds["scenario_pm25_mean"][s] - ds["pm25_mean"][:]
     fig, ax = plt.subplots(figsize=(8, 8))
     draw_field(ax, ds, d, f"PM2.5 change under scenario '{names[s]}' (period mean)", counties,
-               symmetric=True, label="change in PM2.5 (ug m-3)")
+               symmetric=True, label=f"change in PM2.5 ({UNITS})")
     return save(fig, png)
 
 
@@ -255,7 +292,7 @@ def bars_png(labels, tags, arr, title, png):
         ax.bar(labels, arr[:, g], bottom=bottom, color=TAG_COLOURS[g % len(TAG_COLOURS)],
                label=f"{tag} ({share:.0f} %)")
         bottom += arr[:, g]
-    ax.set_ylabel("period-mean PM2.5 (ug m-3)")
+    ax.set_ylabel(f"period-mean PM2.5 ({UNITS})")
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8)
     plt.setp(ax.get_xticklabels(), rotation=60, ha="right", fontsize=8)
@@ -311,14 +348,20 @@ def station_series_png(ds, png, max_stations=6):
         ax.plot(hours, st[:, k], color="tab:blue", lw=0.8)
         ax.set_zorder(ax2.get_zorder() + 1)
         ax.patch.set_visible(False)
-        ax.set_ylabel("ug m-3", fontsize=7)
+        ax.set_ylabel(UNITS, fontsize=7)
         ax.set_title(names[k], fontsize=8, loc="left")
         if dd is not None and "alert_level" in dd.variables:
             lv = dd["alert_level"][:]
             for d, level in enumerate(lv):
                 if level > 0 and d < len(aqi):
                     ax.axvspan(aqi[d][0], aqi[d][1], color="red", alpha=0.12 * level, lw=0)
-    axes[-1, 0].set_xlabel(f"hours since {ds.time_coverage_start}")
+    # dates (China Standard Time) at each CST midnight, not hours since the start
+    first = (24 - (t[0].hour + 8) % 24) % 24
+    ticks = list(range(first, len(t), 24 * max(1, len(t) // (24 * 12))))
+    axes[-1, 0].set_xticks(ticks)
+    axes[-1, 0].set_xticklabels([(t[h] + datetime.timedelta(hours=8)).strftime("%m-%d") for h in ticks],
+                                fontsize=7)
+    axes[-1, 0].set_xlabel("date (China Standard Time)")
     fig.suptitle("Hourly PM2.5 (blue) and daily AQI from 24-h PM2.5 (black), on AQI category bands",
                  fontsize=10)
     return save(fig, png)

@@ -27,11 +27,19 @@ def main(argv=None):
     g.add_argument("--mean", action="store_true", help="map the period mean (default)")
     ap.add_argument("--source", help="map one source tag (sector) instead of the total")
     ap.add_argument("--counties", default=lt_plot.DEFAULT_COUNTIES, help="GeoJSON of boundaries")
+    ap.add_argument("--range", help="colour range LO,HI in ug/m3 (default: the field's 2nd-98th percentiles)")
     a = ap.parse_args(argv)
     png = a.png or os.path.splitext(a.output)[0] + ".png"
+    vrange = None
+    if a.range:
+        try:
+            vrange = tuple(float(v) for v in a.range.split(","))
+            assert len(vrange) == 2 and vrange[1] > vrange[0]
+        except (ValueError, AssertionError):
+            sys.exit(f"plot_map: error: --range '{a.range}': expected LO,HI with HI > LO")
     try:
         ds = lt_plot.open_output(a.output)
-        print(lt_plot.map_png(ds, png, a.counties, a.hour, a.source))
+        print(lt_plot.map_png(ds, png, a.counties, a.hour, a.source, vrange))
     except lt_plot.LtError as e:
         sys.exit(f"plot_map: error: {a.output}: {e}" if not str(e).startswith(a.output) else f"plot_map: error: {e}")
     return 0

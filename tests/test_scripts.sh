@@ -23,6 +23,18 @@ bad_input() {
         [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "bad.nc" "$tmp/err" && [ ! -e "$tmp/bad.png" ]
 }
 check plot_map_bad_input bad_input
+range_ok() { # the colour range is the field's 2nd-98th percentiles, or the one asked for
+    /usr/bin/python3 -c '
+import sys; sys.path.insert(0, "scripts")
+import numpy as np, lt_plot
+lo, hi = lt_plot.robust_range(np.linspace(88, 155, 1001))
+assert abs(lo - 89.34) < 0.01 and abs(hi - 153.66) < 0.01, (lo, hi)
+assert lt_plot.robust_range(np.full(5, 7.0))[1] > 7.0
+' && /usr/bin/python3 scripts/plot_map.py "$tmp/day.nc" -o "$tmp/r.png" --range 20,180 && [ -s "$tmp/r.png" ] &&
+    ! /usr/bin/python3 scripts/plot_map.py "$tmp/day.nc" -o "$tmp/r2.png" --range 5,1 2>"$tmp/err" &&
+    grep -q "expected LO,HI" "$tmp/err" && [ ! -e "$tmp/r2.png" ]
+}
+check plot_map_colour_range range_ok
 report_ok() {
     "$build/lantian" run inputs/xianyang/winter.ini --set run.hours=24 --set output.file="$tmp/b.nc" \
         --set dispersion.curves=briggs-urban >/dev/null &&
