@@ -654,6 +654,87 @@ static int build_text(const parse_state *st, lt_config *cfg, lt_error *err)
     return LT_OK;
 }
 
+/* [output] average_src, average_county, average_components. */
+static int get_averaging(const val_ctx *c, lt_config *cfg)
+{
+    int k;
+    static const char *const avg_keys[] = {"average_src", "average_county", "average_components"};
+    int *avg_out[] = {&cfg->average_src, &cfg->average_county, &cfg->average_components};
+    for (int i = 0; i < 3; i++) {
+        k = find_key("output", avg_keys[i]);
+        const char *v = c->st->vals[k].value;
+        if (!strcmp(v, "hour"))
+            *avg_out[i] = LT_AVG_HOUR;
+        else if (!strcmp(v, "day"))
+            *avg_out[i] = LT_AVG_DAY;
+        else if (!strcmp(v, "period"))
+            *avg_out[i] = LT_AVG_PERIOD;
+        else
+            return bad_value(c, k, "hour, day (local calendar days) or period (the whole run)");
+    }
+    return LT_OK;
+}
+
+/* [domain] county_property and [background] name: names the run uses,
+ * checked against the sectors and the sources' own tags. */
+static int get_names(const val_ctx *c, lt_config *cfg)
+{
+    int k;
+    k = find_key("domain", "county_property");
+    if (!c->st->vals[k].value[0] || strlen(c->st->vals[k].value) >= LT_NAME_MAX)
+        return bad_value(c, k, "a GeoJSON property name of 1 to 31 bytes");
+    snprintf(cfg->county_property, sizeof cfg->county_property, "%s", c->st->vals[k].value);
+    k = find_key("background", "name");
+    {
+        const char *bn = c->st->vals[k].value;
+        if (!bn[0] || strlen(bn) >= LT_NAME_MAX || strchr(bn, ','))
+            return bad_value(c, k, "a tag name of 1 to 31 bytes without commas");
+        for (int i = 0; i < cfg->nsectors; i++)
+            if (!strcmp(cfg->sectors[i], bn))
+                return bad_value(c, k, "a name that is not also a sector");
+        for (int i = 0; i < cfg->ntag_sources; i++)
+            if (!strcmp(cfg->tag_sources[i], bn))
+                return bad_value(c, k, "a name that is not also one of [output] sources");
+        snprintf(cfg->background_name, sizeof cfg->background_name, "%s", bn);
+    }
+    return LT_OK;
+}
+
+/* [chemistry]: the secondary PM2.5 switch, the rates, deposition and
+ * scavenging. */
+static int get_chemistry(const val_ctx *c, lt_config *cfg)
+{
+    int rc;
+    lt_chem_params *ch = &cfg->chem;
+    int aq = 1;
+    const char *pct = "a rate in % per hour from 0 to 100";
+    const char *vd = "a deposition velocity in m/s from 0 to 0.1";
+    const char *wet = "a scavenging coefficient in s-1 per mm/h from 0 to 0.01";
+    if ((rc = get_yesno(c, "chemistry", "secondary", &cfg->secondary)) ||
+        (rc = get_double(c, "chemistry", "k_so2_night", 0, 100, pct, &ch->k_so2_night)) ||
+        (rc = get_double(c, "chemistry", "k_so2_sun", 0, 100, pct, &ch->k_so2_sun)) ||
+        (rc = get_double(c, "chemistry", "k_nox_night", 0, 100, pct, &ch->k_nox_night)) ||
+        (rc = get_double(c, "chemistry", "k_nox_sun", 0, 100, pct, &ch->k_nox_sun)) ||
+        (rc = get_double(c, "chemistry", "k_voc_night", 0, 100, pct, &ch->k_voc_night)) ||
+        (rc = get_double(c, "chemistry", "k_voc_sun", 0, 100, pct, &ch->k_voc_sun)) ||
+        (rc = get_double(c, "chemistry", "soa_yield", 0, 1, "a mass yield from 0 to 1", &ch->soa_yield)) ||
+        (rc = get_yesno(c, "chemistry", "aqueous", &aq)) ||
+        (rc = get_double(c, "chemistry", "vd_so2_ms", 0, 0.1, vd, &ch->vd_so2)) ||
+        (rc = get_double(c, "chemistry", "vd_nox_ms", 0, 0.1, vd, &ch->vd_nox)) ||
+        (rc = get_double(c, "chemistry", "vd_pm_ms", 0, 0.1, vd, &ch->vd_pm)) ||
+        (rc = get_double(c, "chemistry", "wet_so2", 0, 0.01, wet, &ch->wet_so2)) ||
+        (rc = get_double(c, "chemistry", "wet_nox", 0, 0.01, wet, &ch->wet_nox)) ||
+        (rc = get_double(c, "chemistry", "wet_pm", 0, 0.01, wet, &ch->wet_pm)) ||
+        (rc = get_double(c, "chemistry", "vd_hno3_ms", 0, 0.1, vd, &ch->vd_hno3)) ||
+        (rc = get_double(c, "chemistry", "vd_nh3_ms", 0, 0.1, vd, &ch->vd_nh3)) ||
+        (rc = get_double(c, "chemistry", "wet_hno3", 0, 0.01, wet, &ch->wet_hno3)) ||
+        (rc = get_double(c, "chemistry", "wet_nh3", 0, 0.01, wet, &ch->wet_nh3)))
+        return rc;
+    ch->aqueous = aq;
+    ch->vd_voc = ch->wet_voc = 0.0;
+    return LT_OK;
+}
+
 static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
 {
     int rc;
@@ -704,23 +785,8 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
     if (!lt_sigma_curves_find(c->st->vals[k].value))
         return bad_value(c, k, lt_sigma_curves_names());
     snprintf(cfg->curves, sizeof cfg->curves, "%s", c->st->vals[k].value);
-    k = find_key("domain", "county_property");
-    if (!c->st->vals[k].value[0] || strlen(c->st->vals[k].value) >= LT_NAME_MAX)
-        return bad_value(c, k, "a GeoJSON property name of 1 to 31 bytes");
-    snprintf(cfg->county_property, sizeof cfg->county_property, "%s", c->st->vals[k].value);
-    k = find_key("background", "name");
-    {
-        const char *bn = c->st->vals[k].value;
-        if (!bn[0] || strlen(bn) >= LT_NAME_MAX || strchr(bn, ','))
-            return bad_value(c, k, "a tag name of 1 to 31 bytes without commas");
-        for (int i = 0; i < cfg->nsectors; i++)
-            if (!strcmp(cfg->sectors[i], bn))
-                return bad_value(c, k, "a name that is not also a sector");
-        for (int i = 0; i < cfg->ntag_sources; i++)
-            if (!strcmp(cfg->tag_sources[i], bn))
-                return bad_value(c, k, "a name that is not also one of [output] sources");
-        snprintf(cfg->background_name, sizeof cfg->background_name, "%s", bn);
-    }
+    if ((rc = get_names(c, cfg)))
+        return rc;
     k = find_key("dispersion", "stability");
     if (!strcmp(c->st->vals[k].value, "golder"))
         cfg->stability_turner = 0;
@@ -754,50 +820,11 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
         return bad_value(c, find_key("gridded", "path"), "the inventory's folder (meic) or file (cf) when [gridded] layout is set");
     snprintf(cfg->gridded_sectors, sizeof cfg->gridded_sectors, "%s", c->st->vals[find_key("gridded", "sectors")].value);
     snprintf(cfg->gridded_species, sizeof cfg->gridded_species, "%s", c->st->vals[find_key("gridded", "species")].value);
-    lt_chem_params *ch = &cfg->chem;
-    int aq = 1;
-    const char *pct = "a rate in % per hour from 0 to 100";
-    const char *vd = "a deposition velocity in m/s from 0 to 0.1";
-    const char *wet = "a scavenging coefficient in s-1 per mm/h from 0 to 0.01";
-    if ((rc = get_yesno(c, "chemistry", "secondary", &cfg->secondary)) ||
-        (rc = get_double(c, "chemistry", "k_so2_night", 0, 100, pct, &ch->k_so2_night)) ||
-        (rc = get_double(c, "chemistry", "k_so2_sun", 0, 100, pct, &ch->k_so2_sun)) ||
-        (rc = get_double(c, "chemistry", "k_nox_night", 0, 100, pct, &ch->k_nox_night)) ||
-        (rc = get_double(c, "chemistry", "k_nox_sun", 0, 100, pct, &ch->k_nox_sun)) ||
-        (rc = get_double(c, "chemistry", "k_voc_night", 0, 100, pct, &ch->k_voc_night)) ||
-        (rc = get_double(c, "chemistry", "k_voc_sun", 0, 100, pct, &ch->k_voc_sun)) ||
-        (rc = get_double(c, "chemistry", "soa_yield", 0, 1, "a mass yield from 0 to 1", &ch->soa_yield)) ||
-        (rc = get_yesno(c, "chemistry", "aqueous", &aq)) ||
-        (rc = get_double(c, "chemistry", "vd_so2_ms", 0, 0.1, vd, &ch->vd_so2)) ||
-        (rc = get_double(c, "chemistry", "vd_nox_ms", 0, 0.1, vd, &ch->vd_nox)) ||
-        (rc = get_double(c, "chemistry", "vd_pm_ms", 0, 0.1, vd, &ch->vd_pm)) ||
-        (rc = get_double(c, "chemistry", "wet_so2", 0, 0.01, wet, &ch->wet_so2)) ||
-        (rc = get_double(c, "chemistry", "wet_nox", 0, 0.01, wet, &ch->wet_nox)) ||
-        (rc = get_double(c, "chemistry", "wet_pm", 0, 0.01, wet, &ch->wet_pm)) ||
-        (rc = get_double(c, "chemistry", "vd_hno3_ms", 0, 0.1, vd, &ch->vd_hno3)) ||
-        (rc = get_double(c, "chemistry", "vd_nh3_ms", 0, 0.1, vd, &ch->vd_nh3)) ||
-        (rc = get_double(c, "chemistry", "wet_hno3", 0, 0.01, wet, &ch->wet_hno3)) ||
-        (rc = get_double(c, "chemistry", "wet_nh3", 0, 0.01, wet, &ch->wet_nh3)))
+    if ((rc = get_chemistry(c, cfg)))
         return rc;
-    ch->aqueous = aq;
-    ch->vd_voc = ch->wet_voc = 0.0;
     if ((rc = get_solver(c, cfg)))
         return rc;
-    static const char *const avg_keys[] = {"average_src", "average_county", "average_components"};
-    int *avg_out[] = {&cfg->average_src, &cfg->average_county, &cfg->average_components};
-    for (int i = 0; i < 3; i++) {
-        k = find_key("output", avg_keys[i]);
-        const char *v = c->st->vals[k].value;
-        if (!strcmp(v, "hour"))
-            *avg_out[i] = LT_AVG_HOUR;
-        else if (!strcmp(v, "day"))
-            *avg_out[i] = LT_AVG_DAY;
-        else if (!strcmp(v, "period"))
-            *avg_out[i] = LT_AVG_PERIOD;
-        else
-            return bad_value(c, k, "hour, day (local calendar days) or period (the whole run)");
-    }
-    return LT_OK;
+    return get_averaging(c, cfg);
 }
 
 /* The section header "[name]" of an INI line into name (empty: not one). */
