@@ -37,30 +37,39 @@ fail:
     return rc;
 }
 
+/* A coordinate variable name(dims) of doubles: standard_name and axis when
+ * given, long_name and units. */
+static int def_coord(lt_output *o, int nc, const char *name, int nd, const int *dims, const char *std,
+                     const char *long_name, const char *units, const char *axis, int *varid, lt_error *err)
+{
+    int rc = LT_OK;
+    NC(nc_def_var(nc, name, NC_DOUBLE, nd, dims, varid));
+    if (std)
+        NC(put_text(nc, *varid, "standard_name", std));
+    NC(put_text(nc, *varid, "long_name", long_name));
+    NC(put_text(nc, *varid, "units", units));
+    if (axis)
+        NC(put_text(nc, *varid, "axis", axis));
+    return LT_OK;
+fail:
+    return rc;
+}
+
 /* x, y, lat, lon and the grid mapping of the transverse Mercator grid. */
 static int def_grid(lt_output *o, struct out_frame *f, lt_error *err)
 {
     int rc = LT_OK, v_crs, nc = f->ncid;
     const lt_domain *d = o->spec.domain;
-    NC(nc_def_var(nc, "x", NC_DOUBLE, 1, &f->d_x, &f->v_x));
-    NC(put_text(nc, f->v_x, "standard_name", "projection_x_coordinate"));
-    NC(put_text(nc, f->v_x, "long_name", "x of the cell centre on the transverse Mercator grid"));
-    NC(put_text(nc, f->v_x, "units", "m"));
-    NC(put_text(nc, f->v_x, "axis", "X"));
-    NC(nc_def_var(nc, "y", NC_DOUBLE, 1, &f->d_y, &f->v_y));
-    NC(put_text(nc, f->v_y, "standard_name", "projection_y_coordinate"));
-    NC(put_text(nc, f->v_y, "long_name", "y of the cell centre on the transverse Mercator grid"));
-    NC(put_text(nc, f->v_y, "units", "m"));
-    NC(put_text(nc, f->v_y, "axis", "Y"));
     int dims[2] = {f->d_y, f->d_x};
-    NC(nc_def_var(nc, "lat", NC_DOUBLE, 2, dims, &f->v_lat));
-    NC(put_text(nc, f->v_lat, "standard_name", "latitude"));
-    NC(put_text(nc, f->v_lat, "long_name", "latitude of the cell centre"));
-    NC(put_text(nc, f->v_lat, "units", "degrees_north"));
-    NC(nc_def_var(nc, "lon", NC_DOUBLE, 2, dims, &f->v_lon));
-    NC(put_text(nc, f->v_lon, "standard_name", "longitude"));
-    NC(put_text(nc, f->v_lon, "long_name", "longitude of the cell centre"));
-    NC(put_text(nc, f->v_lon, "units", "degrees_east"));
+    if ((rc = def_coord(o, nc, "x", 1, &f->d_x, "projection_x_coordinate",
+                        "x of the cell centre on the transverse Mercator grid", "m", "X", &f->v_x, err)) ||
+        (rc = def_coord(o, nc, "y", 1, &f->d_y, "projection_y_coordinate",
+                        "y of the cell centre on the transverse Mercator grid", "m", "Y", &f->v_y, err)) ||
+        (rc = def_coord(o, nc, "lat", 2, dims, "latitude", "latitude of the cell centre", "degrees_north", NULL,
+                        &f->v_lat, err)) ||
+        (rc = def_coord(o, nc, "lon", 2, dims, "longitude", "longitude of the cell centre", "degrees_east", NULL,
+                        &f->v_lon, err)))
+        return rc;
     NC(nc_def_var(nc, "crs", NC_INT, 0, NULL, &v_crs));
     NC(put_text(nc, v_crs, "grid_mapping_name", "transverse_mercator"));
     double clon = lt_domain_center_lon(d), clat = lt_domain_center_lat(d), one = 1.0, zero = 0.0;
@@ -106,20 +115,15 @@ static int def_labels(lt_output *o, struct out_frame *f, lt_error *err)
                             err)))
         return rc;
     NC(put_text(nc, f->v_stname, "cf_role", "timeseries_id"));
-    NC(nc_def_var(nc, "station_lon", NC_DOUBLE, 1, &f->d_st, &f->v_stlon));
-    NC(put_text(nc, f->v_stlon, "standard_name", "longitude"));
-    NC(put_text(nc, f->v_stlon, "long_name", "station longitude"));
-    NC(put_text(nc, f->v_stlon, "units", "degrees_east"));
-    NC(nc_def_var(nc, "station_lat", NC_DOUBLE, 1, &f->d_st, &f->v_stlat));
-    NC(put_text(nc, f->v_stlat, "standard_name", "latitude"));
-    NC(put_text(nc, f->v_stlat, "long_name", "station latitude"));
-    NC(put_text(nc, f->v_stlat, "units", "degrees_north"));
-    NC(nc_def_var(nc, "station_x", NC_DOUBLE, 1, &f->d_st, &f->v_stx));
-    NC(put_text(nc, f->v_stx, "units", "m"));
-    NC(put_text(nc, f->v_stx, "long_name", "station x on the grid's projection"));
-    NC(nc_def_var(nc, "station_y", NC_DOUBLE, 1, &f->d_st, &f->v_sty));
-    NC(put_text(nc, f->v_sty, "units", "m"));
-    NC(put_text(nc, f->v_sty, "long_name", "station y on the grid's projection"));
+    if ((rc = def_coord(o, nc, "station_lon", 1, &f->d_st, "longitude", "station longitude", "degrees_east", NULL,
+                        &f->v_stlon, err)) ||
+        (rc = def_coord(o, nc, "station_lat", 1, &f->d_st, "latitude", "station latitude", "degrees_north", NULL,
+                        &f->v_stlat, err)) ||
+        (rc = def_coord(o, nc, "station_x", 1, &f->d_st, NULL, "station x on the grid's projection", "m", NULL,
+                        &f->v_stx, err)) ||
+        (rc = def_coord(o, nc, "station_y", 1, &f->d_st, NULL, "station y on the grid's projection", "m", NULL,
+                        &f->v_sty, err)))
+        return rc;
     NC(nc_def_dim(nc, "source_county", s->nsrc_counties, &f->d_cty));
     if ((rc = def_label_var(o, nc, "source_county_name", f->d_cty, f->d_str,
                             "county of the sources of each county tag (from their county column or [domain] counties)",
