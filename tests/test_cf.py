@@ -117,7 +117,7 @@ def labels_and_coordinates(paths):
                     assert c in ds.variables, f"{p}: {v}: coordinates names a missing {c}"
                 for d in var.dimensions:
                     for lab in labels.get(d, []):
-                        if lab in ("station_county",):  # a property of the station, not its name
+                        if lab in ("station_county", "station_code", "station_city"):  # properties of the station, not its name
                             continue
                         assert lab in coords, f"{p}: {v}{var.dimensions}: {lab} not in coordinates '{var.coordinates if coords else ''}'"
                 if "y" in var.dimensions and "x" in var.dimensions:

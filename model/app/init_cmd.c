@@ -30,7 +30,7 @@ static int fail(const char *fmt, const char *a, const char *b)
 /* The folder of the policy files shipped with lantian: beside the build
  * (REPO/inputs/policy for REPO/build/lantian) or installed
  * (PREFIX/share/lantian/inputs/policy for PREFIX/bin/lantian). */
-static int find_policy(char *out, size_t n)
+int lt_find_policy(char *out, size_t n)
 {
     char exe[PATH_MAX];
     ssize_t l = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -224,7 +224,7 @@ int lt_init_command(int argc, char **argv)
         return fail("%s: cannot make the folder: %s", a.dir, strerror(errno));
     char policy[PATH_MAX], met[PATH_MAX] = "met.nc", start[32] = "2017-01-01T00:00:00Z";
     int hours = 24;
-    if (!find_policy(policy, sizeof policy))
+    if (!lt_find_policy(policy, sizeof policy))
         return fail("the policy files (aqi_HJ633-2012.ini, alert_2018.ini) are neither beside this lantian nor "
                     "under its share/lantian%s%s: expected the repository's build or make install",
                     "", "");

@@ -12,6 +12,7 @@
 #include <mpi.h>
 #endif
 
+#include "app/evaluate_cmd.h"
 #include "app/export_cmd.h"
 #include "app/init_cmd.h"
 #include "app/report.h"
@@ -39,6 +40,8 @@ static void usage(FILE *f)
             "  lantian export RUN.nc --counties [COUNTIES.geojson] [--property P] [-o FILE.geojson]\n"
             "  lantian init DIR --center LON,LAT [--met FILE [--format cf|wrf|station|aermet]]\n"
             "              [--counties FILE.geojson] [--size NX,NY] [--dx M]\n"
+            "  lantian evaluate RUN.nc --obs FILE_OR_FOLDER... [--pollutant pm25] [--match-km KM]\n"
+            "              [--min-hours N] [--aqi-rules FILE] [--alert-rules FILE] [-o FILE.csv]\n"
             "  lantian --help | --version\n"
             "\n"
             "run    simulates hourly PM2.5 and writes [output] file (NetCDF-4, CF-1.8)\n"
@@ -52,6 +55,13 @@ static void usage(FILE *f)
             "       (the policy files and the weather by absolute path, [run] from the weather's\n"
             "       period), points.csv and stations.csv with one example row each to replace,\n"
             "       the counties copied in, an output folder\n"
+            "evaluate pairs a run's stations (RUN_stations.nc) with observations (the CNEMC\n"
+            "       hourly archive, or station,time,pollutant,value CSV; files or folders) by\n"
+            "       hour and by CST day, prints NMB, NME, r, MFB, MFE with the Emery et al. (2017)\n"
+            "       and Boylan & Russell (2006) verdicts, AQI-category and heavy/alert-day skill and\n"
+            "       the scenarios anchored to the observations (RRF); writes RUN_evaluation.csv,\n"
+            "       RUN_evaluation_categorical.csv, RUN_evaluation_rrf.csv. Stations match by the\n"
+            "       stations file's code column (else id), then the nearest within --match-km (1)\n"
             "\n"
             "Threads: --threads N, else OMP_NUM_THREADS, else all cores.\n"
             "--force replaces an existing [output] file that is not a lantian output (never\n"
@@ -263,9 +273,11 @@ static int lantian_main(int argc, char **argv, int rank, int ranks)
         return rank == 0 ? lt_export_command(argc, argv) : 0;
     if (!strcmp(argv[1], "init"))
         return rank == 0 ? lt_init_command(argc, argv) : 0;
+    if (!strcmp(argv[1], "evaluate"))
+        return rank == 0 ? lt_evaluate_command(argc, argv) : 0;
     args a = {.cmd = argv[1]};
     if (strcmp(a.cmd, "run") && strcmp(a.cmd, "check")) {
-        fprintf(stderr, "lantian: unknown command '%s' (expected run, check, export, init, --help or --version)\n", a.cmd);
+        fprintf(stderr, "lantian: unknown command '%s' (expected run, check, export, init, evaluate, --help or --version)\n", a.cmd);
         return 2;
     }
     int code = parse_args(argc, argv, &a);

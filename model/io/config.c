@@ -58,6 +58,7 @@ static const key_def keys[] = {
     {"gridded", "sectors", "power:coal, industry:industry, residential:coal, transportation:vehicles, agriculture:agriculture", 0},
     {"gridded", "species", "PM25:pm25, SO2:so2, NOx:nox, NH3:nh3", 0},
     {"gridded", "vertical", "", 1},
+    {"gridded", "year", "0", 0},
     {"background", "file", "", 1},
     {"background", "name", "regional", 0},
     {"receptors", "stations", NULL, 1},
@@ -818,6 +819,8 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
         return rc;
     if (cfg->gridded_layout != LT_GRIDDED_NONE && !cfg->gridded_path[0])
         return bad_value(c, find_key("gridded", "path"), "the inventory's folder (meic) or file (cf) when [gridded] layout is set");
+    if ((rc = get_int(c, "gridded", "year", 0, 2100, "0 (the run's year) or the inventory's year, e.g. 2017", &cfg->gridded_year)))
+        return rc;
     snprintf(cfg->gridded_sectors, sizeof cfg->gridded_sectors, "%s", c->st->vals[find_key("gridded", "sectors")].value);
     snprintf(cfg->gridded_species, sizeof cfg->gridded_species, "%s", c->st->vals[find_key("gridded", "species")].value);
     if ((rc = get_chemistry(c, cfg)))

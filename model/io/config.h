@@ -75,6 +75,7 @@ typedef struct lt_config {
     char gridded_path[LT_PATH_MAX];
     char gridded_sectors[512];         /* "file_sector:lantian_sector, ..." */
     char gridded_species[512];         /* "file_species:lantian_species[:g_per_mol], ..." */
+    int gridded_year;                  /* MEIC files of this year (0: the run's year) */
     char gridded_vertical[LT_PATH_MAX];/* CSV sector,height_m,fraction (empty: defaults) */
     /* [background] (empty file: none) */
     char background_file[LT_PATH_MAX];

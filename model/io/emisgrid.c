@@ -495,13 +495,13 @@ int lt_emisgrid_load(lt_emisgrid *g, const lt_config *cfg, const lt_domain *d, d
         struct tm tm;
         gmtime_r(&tt, &tm);
         static const int md[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-        int y = tm.tm_year + 1900;
+        int y = cfg->gridded_year > 0 ? cfg->gridded_year : tm.tm_year + 1900;
         int days = md[tm.tm_mon] + (tm.tm_mon == 1 && ((y % 4 == 0 && y % 100) || y % 400 == 0));
         g->monthly = 1;
         for (int s = 0; s < nsec && !rc; s++)
             for (int p = 0; p < nspc && !rc; p++) {
                 char path[LT_PATH_MAX + 256];
-                snprintf(path, sizeof path, "%s/%04d_%02d__%.63s__%.63s.nc", cfg->gridded_path, tm.tm_year + 1900,
+                snprintf(path, sizeof path, "%s/%04d_%02d__%.63s__%.63s.nc", cfg->gridded_path, y,
                          tm.tm_mon + 1, sec[s].a, spc[p].a);
                 /* t/month -> kg/s; VOC: 1e6 mol/month x g/mol -> kg/s */
                 double per_s = 1.0 / (days * 86400.0);

@@ -1,6 +1,7 @@
 /* export.c — a run's output as a GeoTIFF (GDAL) or as county GeoJSON
  * (cJSON); see export.h. */
 #include "io/export.h"
+#include "io/runseries.h"
 
 #include <cjson/cJSON.h>
 #include <cpl_conv.h>
@@ -118,23 +119,6 @@ static int pick_level(int nc, int dim, const char *var, const char *spec, size_t
                         "from 0 to %zu", spec, dname, var, n ? list : "no labels", len ? len - 1 : 0);
 }
 
-/* The origin of the file's time axis ("hours since Y-M-D h:m:s"), UTC
- * seconds; 0 when it has none such. */
-static int time_origin(int nc, double *origin)
-{
-    int vt;
-    size_t ul = 0;
-    char units[128], day[16], hms[16], iso[40];
-    if (nc_inq_varid(nc, "time", &vt) || nc_inq_attlen(nc, vt, "units", &ul) || ul >= sizeof units ||
-        nc_get_att_text(nc, vt, "units", units))
-        return 0;
-    units[ul] = '\0';
-    if (sscanf(units, "hours since %10s %8s", day, hms) != 2)
-        return 0;
-    snprintf(iso, sizeof iso, "%sT%sZ", day, hms);
-    return !lt_parse_iso8601(iso, origin);
-}
-
 /* The time step chosen by spec: an index, or an ISO 8601 time inside its
  * bounds; *t0 the step's start (UTC seconds). */
 static int pick_time(int nc, const char *spec, size_t nt, size_t *idx, lt_error *err)
@@ -157,7 +141,7 @@ static int pick_time(int nc, const char *spec, size_t nt, size_t *idx, lt_error 
     if (!b)
         return lt_error_set(err, LT_ENOMEM, "out of memory");
     int ok = nc_inq_varid(nc, "time_bnds", &vb) == NC_NOERR && nc_get_var_double(nc, vb, b) == NC_NOERR &&
-             time_origin(nc, &origin);
+             lt_nc_time_origin(nc, &origin);
     for (size_t i = 0; ok && i < nt; i++)
         if (t >= origin + 3600.0 * b[2 * i] && t < origin + 3600.0 * b[2 * i + 1]) {
             *idx = i;
@@ -311,7 +295,7 @@ static void band_name(const tif_plan *p, size_t ti, char *buf, size_t n)
         return;
     }
     if (nc_inq_varid(p->nc, "time_bnds", &vb) || nc_get_vara_double(p->nc, vb, s, c, b) ||
-        !time_origin(p->nc, &origin))
+        !lt_nc_time_origin(p->nc, &origin))
         return;
     lt_format_iso8601(origin + 3600.0 * b[0], a, sizeof a);
     lt_format_iso8601(origin + 3600.0 * b[1], z, sizeof z);

@@ -493,13 +493,17 @@ int lt_stations_read(const char *path, lt_station **st, size_t *n, lt_error *err
             (rc = lt_csv_string(c, r, "name", 0, t->name, sizeof t->name, err)) ||
             (rc = lt_csv_double(c, r, "lon", -180, 180, "a longitude in degrees east (-180 to 180)", &t->lon, err)) ||
             (rc = lt_csv_double(c, r, "lat", -90, 90, "a latitude in degrees north (-90 to 90)", &t->lat, err)) ||
-            (rc = lt_csv_string(c, r, "county", 0, t->county, sizeof t->county, err)))
+            (rc = lt_csv_string(c, r, "county", 0, t->county, sizeof t->county, err)) ||
+            (rc = lt_csv_string(c, r, "code", 0, t->code, sizeof t->code, err)) ||
+            (rc = lt_csv_string(c, r, "city", 0, t->city, sizeof t->city, err)))
             break;
         for (size_t q = 0; q < r; q++)
-            if (strcmp(s[q].id, t->id) == 0) {
+            if (strcmp(s[q].id, t->id) == 0 || (t->code[0] && strcmp(s[q].code, t->code) == 0)) {
+                int same_id = strcmp(s[q].id, t->id) == 0;
                 rc = lt_error_set(err, LT_EINPUT,
-                                  "%s:%d: column 'id' = '%s': expected a unique station id",
-                                  path, lt_csv_line(c, r), t->id);
+                                  "%s:%d: column '%s' = '%s': expected a unique station %s (line %d has it too)",
+                                  path, lt_csv_line(c, r), same_id ? "id" : "code", same_id ? t->id : t->code,
+                                  same_id ? "id" : "code", lt_csv_line(c, q));
                 break;
             }
     }

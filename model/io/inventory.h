@@ -42,6 +42,8 @@ typedef struct lt_station {
     char name[128];
     double lon, lat;
     char county[64];
+    char code[32];             /* the monitoring network's station code (optional column), or "" */
+    char city[64];             /* the station's city (optional column), or "" */
     double x_m, y_m;
 } lt_station;
 
@@ -92,6 +94,9 @@ int lt_polygon_crossing(const double *x, const double *y, int n, int *ei, int *e
 int lt_volumes_read(const char *path, const lt_config *cfg, lt_point **pts, size_t *n,
                     lt_error *err);
 
+/* Reads receptor stations: columns id, name, lon, lat, county, and optionally
+ * code (the network's station code, e.g. CNEMC's 1462A, unique when given;
+ * observations are matched to stations by it) and city. */
 int lt_stations_read(const char *path, lt_station **st, size_t *n, lt_error *err);
 
 /* Reads an hourly background PM2.5 CSV (columns time, pm25_ugm3; time as

@@ -295,7 +295,7 @@ static int station_var(int nc, int v, int d_time, int d_st)
         return 0;
     if (nd >= 2 && dims[0] == d_time && dims[nd - 1] == d_st && t == NC_FLOAT)
         return 1;
-    static const char *const keep[] = {"time", "time_bnds", "station_name", "station_id", "station_county",
+    static const char *const keep[] = {"time", "time_bnds", "station_name", "station_id", "station_county", "station_code", "station_city",
                                        "station_lat", "station_lon", "source_name", "source_county_name",
                                        "component_name", "scenario_name", "county_name", "quantization_info"};
     for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)

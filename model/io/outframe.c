@@ -112,6 +112,12 @@ static int def_labels(lt_output *o, struct out_frame *f, lt_error *err)
         (rc = def_label_var(o, nc, "station_name", f->d_st, f->d_str, "station name", &f->v_stname, err)) ||
         (rc = def_label_var(o, nc, "station_id", f->d_st, f->d_str, "station identifier", &f->v_stid, err)) ||
         (rc = def_label_var(o, nc, "station_county", f->d_st, f->d_str, "county of the station", &f->v_stcounty,
+                            err)) ||
+        (rc = def_label_var(o, nc, "station_code", f->d_st, f->d_str,
+                            "monitoring network's station code (the stations file's code column; empty when none)",
+                            &f->v_stcode, err)) ||
+        (rc = def_label_var(o, nc, "station_city", f->d_st, f->d_str,
+                            "city of the station (the stations file's city column; empty when none)", &f->v_stcity,
                             err)))
         return rc;
     NC(put_text(nc, f->v_stname, "cf_role", "timeseries_id"));
@@ -379,6 +385,8 @@ static const char *str_at(const void *ctx, size_t i) { return ((const char *cons
 static const char *st_name(const void *ctx, size_t i) { return ((const lt_station *)ctx)[i].name; }
 static const char *st_id(const void *ctx, size_t i) { return ((const lt_station *)ctx)[i].id; }
 static const char *st_county(const void *ctx, size_t i) { return ((const lt_station *)ctx)[i].county; }
+static const char *st_code(const void *ctx, size_t i) { return ((const lt_station *)ctx)[i].code; }
+static const char *st_city(const void *ctx, size_t i) { return ((const lt_station *)ctx)[i].city; }
 static const char *region_at(const void *ctx, size_t i) { return lt_regions_name(ctx, i); }
 
 /* The time axis of file which: hours, local days or the whole run. */
@@ -459,6 +467,8 @@ static int put_labels(lt_output *o, struct out_frame *f, lt_error *err)
     NC(put_names(nc, f->v_stname, s->nstations, st_name, s->stations));
     NC(put_names(nc, f->v_stid, s->nstations, st_id, s->stations));
     NC(put_names(nc, f->v_stcounty, s->nstations, st_county, s->stations));
+    NC(put_names(nc, f->v_stcode, s->nstations, st_code, s->stations));
+    NC(put_names(nc, f->v_stcity, s->nstations, st_city, s->stations));
     for (size_t i = 0; i < s->nstations; i++) {
         NC(nc_put_var1_double(nc, f->v_stlon, &i, &s->stations[i].lon));
         NC(nc_put_var1_double(nc, f->v_stlat, &i, &s->stations[i].lat));

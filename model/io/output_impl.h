@@ -33,7 +33,7 @@ struct out_frame {
     int ncid;                   /* -1: not open (never asked for) */
     char *final, *tmp;          /* its names (the hourly file's are lt_output's path and tmp) */
     int d_time, d_nv, d_y, d_x, d_src, d_str, d_st, d_cty, d_reg;
-    int v_time, v_tb, v_x, v_y, v_lat, v_lon, v_sname, v_stname, v_stid, v_stcounty;
+    int v_time, v_tb, v_x, v_y, v_lat, v_lon, v_sname, v_stname, v_stid, v_stcounty, v_stcode, v_stcity;
     int v_stlon, v_stlat, v_stx, v_sty, v_ctyname, v_rname, v_cell;
     int lab_dim[LT_OUT_MAX_LABELS], lab_var[LT_OUT_MAX_LABELS]; /* the products' labels here */
     int nlab;                   /* how many of them are defined here */
