@@ -841,6 +841,119 @@ static void calm_hours(void **state)
     remove_case(dir);
 }
 
+/* Loads dir/case.ini with overrides; returns lt_case_load's status and its message in msg. */
+static int load_status(const char *dir, const char *const *sets, int nsets, char *msg, size_t n)
+{
+    char cfgp[512];
+    snprintf(cfgp, sizeof cfgp, "%s/case.ini", dir);
+    lt_error err;
+    lt_error_clear(&err);
+    lt_config cfg;
+    lt_case *cs = NULL;
+    int rc = lt_config_load(&cfg, cfgp, sets, nsets, &err);
+    if (!rc) {
+        rc = lt_case_load(&cs, &cfg, &err);
+        lt_case_free(&cs);
+        lt_config_free(&cfg);
+    }
+    if (snprintf(msg, n, "%s", rc ? err.msg : "") >= (int)n)
+        msg[n - 1] = 0;
+    return rc;
+}
+
+/* [background] from_observations with a known answer: observations made as
+ * the run's own local PM2.5 at S1 plus a chosen background B(h) give back
+ * B(h) as the background tag at every receptor, and S1's total equals the
+ * observation; an hour observed below the local part is clipped to 0 and
+ * counted; an hour without an observation needs a [background] file. */
+static void background_from_observations(void **state)
+{
+    (void)state;
+    char *dir = make_case();
+    lt_summary s = run_case(dir, NULL, 0, 1);
+    lt_summary_free(&s);
+    char p[512];
+    snprintf(p, sizeof p, "%s/out.nc", dir);
+    int nc;
+    assert_int_equal(nc_open(p, NC_NOWRITE, &nc), NC_NOERR);
+    size_t n;
+    float *local = read_var(nc, "station_pm25", &n); /* [6][2] */
+    nc_close(nc);
+    assert_int_equal(n, 12);
+    int hclip = 0;
+    for (int h = 1; h < 6; h++)
+        if (local[2 * h] > local[2 * hclip])
+            hclip = h;
+    assert_true(local[2 * hclip] > 0.1f);
+    const double B[6] = {30, 40, 50, 60, 70, 80};
+    double obs[6];
+    char text[1024] = "station,time,pollutant,value\n";
+    for (int h = 0; h < 6; h++) {
+        obs[h] = h == hclip ? 0.5 * local[2 * h] : local[2 * h] + B[h];
+        snprintf(text + strlen(text), sizeof text - strlen(text), "S1,2017-01-01T%02d:00:00Z,pm25,%.9g\n", h, obs[h]);
+    }
+    snprintf(p, sizeof p, "%s/obs.csv", dir);
+    write_text(p, text);
+    char obs_set[600], bgf_set[600], out1[600], out2[600];
+    snprintf(obs_set, sizeof obs_set, "background.from_observations=%s/obs.csv", dir);
+    snprintf(bgf_set, sizeof bgf_set, "background.file=%s/bg.csv", dir);
+    snprintf(out1, sizeof out1, "output.file=%s/bg.nc", dir);
+    snprintf(out2, sizeof out2, "output.file=%s/bg2.nc", dir);
+    const char *sets[] = {obs_set, "background.stations=S1", out1};
+    s = run_case(dir, sets, 3, 2);
+    assert_int_equal(s.bg_hours, 6);
+    assert_int_equal(s.bg_clipped_hours, 1);
+    assert_int_equal(s.bg_fallback_hours, 0);
+    lt_summary_free(&s);
+    snprintf(p, sizeof p, "%s/bg.nc", dir);
+    assert_int_equal(nc_open(p, NC_NOWRITE, &nc), NC_NOERR);
+    size_t nt = dim_len(nc, "time"), ns = dim_len(nc, "source"), nst = dim_len(nc, "station"), m;
+    float *tot = read_var(nc, "station_pm25", &m), *src = read_var(nc, "station_pm25_src", &m);
+    char note[4096];
+    text_att(nc, NC_GLOBAL, "lantian_background_from_observations", note, sizeof note);
+    nc_close(nc);
+    assert_non_null(strstr(note, "stations S1 ("));
+    assert_non_null(strstr(note, "clipped to zero in 1 hours"));
+    for (size_t h = 0; h < nt; h++) {
+        double bg = src[(h * ns + ns - 1) * nst + 0], bg2 = src[(h * ns + ns - 1) * nst + 1];
+        double want = (int)h == hclip ? 0.0 : B[h];
+        assert_rel(bg + 1e-9, want + 1e-9, 1e-5);
+        assert_rel(bg2 + 1e-9, want + 1e-9, 1e-5);  /* the same at every receptor */
+        if ((int)h != hclip)
+            assert_rel(tot[h * nst], obs[h], 1e-5);
+    }
+    free(tot);
+    free(src);
+    /* hour 3 observed nowhere: an error naming it, unless a [background] file fills it */
+    char *line = strstr(text, "S1,2017-01-01T03");
+    memmove(line, strchr(line, '\n') + 1, strlen(strchr(line, '\n') + 1) + 1);
+    snprintf(p, sizeof p, "%s/obs.csv", dir);
+    write_text(p, text);
+    char msg[1024];
+    assert_int_not_equal(load_status(dir, sets, 3, msg, sizeof msg), 0);
+    assert_non_null(strstr(msg, "no PM2.5 observed at the stations 'S1' in the hour starting 2017-01-01T03:00:00Z"));
+    snprintf(p, sizeof p, "%s/bg.csv", dir);
+    write_text(p, "time,pm25_ugm3\n2017-01-01T00:00:00Z,1\n2017-01-01T01:00:00Z,1\n2017-01-01T02:00:00Z,1\n"
+                  "2017-01-01T03:00:00Z,17\n2017-01-01T04:00:00Z,1\n2017-01-01T05:00:00Z,1\n");
+    const char *sets2[] = {obs_set, "background.stations=S1", out2, bgf_set};
+    s = run_case(dir, sets2, 4, 1);
+    assert_int_equal(s.bg_hours, 5);
+    assert_int_equal(s.bg_fallback_hours, 1);
+    lt_summary_free(&s);
+    const char *bad[] = {obs_set, "background.stations=S9"};
+    assert_int_not_equal(load_status(dir, bad, 2, msg, sizeof msg), 0);
+    assert_non_null(strstr(msg, "[background] stations names 'S9', which is not a station"));
+    const char *grid[] = {obs_set, "background.stations=S1", "solver.method=grid", "solver.coarsen=2"};
+    assert_int_not_equal(load_status(dir, grid, 4, msg, sizeof msg), 0);
+    if (!strstr(msg, "needs [solver] method = plume"))
+        fail_msg("%s", msg);
+    const char *none[] = {obs_set};
+    assert_int_not_equal(load_status(dir, none, 1, msg, sizeof msg), 0);
+    assert_non_null(strstr(msg, "[background] stations"));
+    free(local);
+    remove_case(dir);
+}
+
 static void config_overrides_and_paths(void **state)
 {
     (void)state;
@@ -1057,6 +1170,7 @@ int main(void)
         cmocka_unit_test(area_sources),
         cmocka_unit_test(road_equals_points),
         cmocka_unit_test(calm_hours),
+        cmocka_unit_test(background_from_observations),
         cmocka_unit_test(config_overrides_and_paths),
         cmocka_unit_test(iso8601),
         cmocka_unit_test(projection),

@@ -146,6 +146,11 @@ static void print_stations(FILE *f, const lt_case *cs, const lt_summary *s, cons
             cfg->calm_minwind ? "modelled at 0.5 m/s" : "not modelled, contribute nothing");
     fprintf(f, "stability (source-hours)  A %ld  B %ld  C %ld  D %ld  E %ld  F %ld\n", s->class_hours[0],
             s->class_hours[1], s->class_hours[2], s->class_hours[3], s->class_hours[4], s->class_hours[5]);
+    if (cfg->bg_obs_path[0])
+        fprintf(f, "background             from observations at %s: %d hours, observed %.2f - local %.2f = %.2f ug/m3 "
+                   "(clipped to 0 in %d hours; %d hours from [background] file)\n",
+                cfg->bg_obs_stations, s->bg_hours, s->bg_obs_mean, s->bg_local_mean,
+                s->bg_obs_mean - s->bg_local_mean + s->bg_clipped_mean, s->bg_clipped_hours, s->bg_fallback_hours);
     fprintf(f, "grid PM2.5             mean %.3f ug/m3, max hourly %.2f ug/m3\n", s->grid_mean, s->grid_max);
     fputc('\n', f);
     lt_put_padded(f, "station", 28);

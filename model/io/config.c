@@ -61,6 +61,8 @@ static const key_def keys[] = {
     {"gridded", "year", "0", 0},
     {"background", "file", "", 1},
     {"background", "name", "regional", 0},
+    {"background", "from_observations", "", 1},
+    {"background", "stations", "", 0},
     {"receptors", "stations", NULL, 1},
     {"receptors", "height_m", "0", 0},
     {"dispersion", "curves", "briggs-rural", 0},
@@ -698,6 +700,14 @@ static int get_names(const val_ctx *c, lt_config *cfg)
                 return bad_value(c, k, "a name that is not also one of [output] sources");
         snprintf(cfg->background_name, sizeof cfg->background_name, "%s", bn);
     }
+    k = find_key("background", "stations");
+    const char *bs = c->st->vals[k].value;
+    if (strlen(bs) >= sizeof cfg->bg_obs_stations)
+        return bad_value(c, k, "a list of station codes shorter than 1024 bytes");
+    if (cfg->bg_obs_path[0] && !bs[0])
+        return bad_value(c, k, "the codes (or ids) of the stations the background is derived at, comma-separated, "
+                               "when [background] from_observations is given");
+    snprintf(cfg->bg_obs_stations, sizeof cfg->bg_obs_stations, "%s", bs);
     return LT_OK;
 }
 
@@ -764,6 +774,7 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
         (rc = get_path(c, "sources", "hourly", dir, cfg->hourly_file)) ||
         (rc = get_double(c, "sources", "utc_offset_hours", -14, 14, "hours from -14 to 14", &cfg->utc_offset_h)) ||
         (rc = get_path(c, "background", "file", dir, cfg->background_file)) ||
+        (rc = get_path(c, "background", "from_observations", dir, cfg->bg_obs_path)) ||
         (rc = get_path(c, "receptors", "stations", dir, cfg->stations_file)) ||
         (rc = get_double(c, "receptors", "height_m", 0, 500, "a flagpole height in metres from 0 to 500", &cfg->receptor_height_m)) ||
         (rc = get_double(c, "dispersion", "z0_m", 1e-4, 5, "a roughness length in metres from 0.0001 to 5", &cfg->z0_m)) ||

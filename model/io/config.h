@@ -80,6 +80,10 @@ typedef struct lt_config {
     /* [background] (empty file: none) */
     char background_file[LT_PATH_MAX];
     char background_name[LT_NAME_MAX];
+    /* [background] from_observations: observations (file or folder) and the
+     * stations (codes or ids, comma-separated) the background is derived at */
+    char bg_obs_path[LT_PATH_MAX];
+    char bg_obs_stations[1024];
     char tag_sources[LT_MAX_SOURCE_TAGS][LT_NAME_MAX]; /* [output] sources: ids given their own tag */
     int ntag_sources;
     /* [receptors] */

@@ -12,7 +12,7 @@ int lt_products_attach(lt_run *run, lt_error *err)
     lt_assessment_product *as = NULL;
     int grid = cfg->solver != LT_SOLVER_PLUME, rc;
     if ((grid && cfg->zero_out && (rc = lt_zeroout_attach(run, err))) || (rc = lt_maps_attach(run, err)) ||
-        (rc = lt_calm_attach(run, err)) || (rc = lt_weather_attach(run, err)) || (rc = lt_fields_attach(run, err)) ||
+        (rc = lt_calm_attach(run, err)) || (cfg->bg_obs_path[0] && (rc = lt_bgobs_attach(run, err))) || (rc = lt_weather_attach(run, err)) || (rc = lt_fields_attach(run, err)) ||
         (rc = lt_stations_attach(run, &st, err)) || (rc = lt_split_attach(run, st, err)) ||
         (lt_case_ncomp(cs) > 1 && (rc = lt_components_attach(run, st, err))) ||
         (grid && (rc = lt_budget_attach(run, err))) ||

@@ -40,6 +40,9 @@ int lt_scenarios_attach(lt_run *run, const lt_stations_product *st, const lt_ass
 int lt_zeroout_attach(lt_run *run, lt_error *err);
 int lt_budget_attach(lt_run *run, lt_error *err);
 int lt_calm_attach(lt_run *run, lt_error *err);
+/* [background] from_observations: what the derivation did, in the global
+ * attribute lantian_background_from_observations and the summary. */
+int lt_bgobs_attach(lt_run *run, lt_error *err);
 
 /* The weather at the domain centre each hour, read or diagnosed (weather.c). */
 int lt_weather_attach(lt_run *run, lt_error *err);

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/lt_time.h"
+#include "io/obs.h"
 #include "physics/chem.h"
 #include "physics/sigma.h"
 #include "run/case_impl.h"
@@ -321,15 +323,92 @@ static int load_tags(lt_case *cs, lt_error *err)
         lt_profiles_flat(&cs->profiles, cfg->nsectors);
     }
     cs->background_tag = -1;
-    if (cfg->background_file[0]) {
+    if (cfg->background_file[0] || cfg->bg_obs_path[0]) {
         if (!(cs->background = malloc((size_t)cfg->hours * sizeof *cs->background)))
             return lt_error_set(err, LT_ENOMEM, "out of memory");
-        if ((rc = lt_background_read(cfg->background_file, cfg->start_s, cfg->hours, cs->background, err)))
+        for (int h = 0; h < cfg->hours; h++)
+            cs->background[h] = NAN;
+        if (cfg->background_file[0] &&
+            (rc = lt_background_read(cfg->background_file, cfg->start_s, cfg->hours, cs->background, err)))
             return rc;
         cs->background_tag = cs->ntags;
         cs->tag_names[cs->ntags++] = cfg->background_name;
     }
     return LT_OK;
+}
+
+/* The run station of [background] stations entry code (by code, else id). */
+static long bg_station_of(const lt_case *cs, const char *code)
+{
+    for (size_t i = 0; i < cs->nstations; i++)
+        if (!strcmp(cs->stations[i].code, code) || !strcmp(cs->stations[i].id, code))
+            return (long)i;
+    return -1;
+}
+
+/* [background] stations into cs->bg_station, their observations into cs->bg_obs. */
+static int bg_stations(lt_case *cs, const lt_obs *obs, long *obs_st, lt_error *err)
+{
+    const lt_config *cfg = cs->cfg;
+    char list[sizeof cfg->bg_obs_stations];
+    snprintf(list, sizeof list, "%s", cfg->bg_obs_stations);
+    for (char *save, *tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+        long i = bg_station_of(cs, tok);
+        if (i < 0)
+            return lt_error_set(err, LT_EINPUT, "%s: [background] stations names '%s', which is not a station of %s: "
+                                "expected the code or id of a receptor station", cfg->path, tok, cfg->stations_file);
+        long o = lt_obs_find_station(obs, cs->stations[i].code[0] ? cs->stations[i].code : cs->stations[i].id);
+        if (o < 0)
+            o = lt_obs_find_station(obs, cs->stations[i].id);
+        if (o < 0)
+            return lt_error_set(err, LT_EINPUT, "%s: [background] stations: '%s' has no observations in %s: expected "
+                                "its code among the observed stations", cfg->path, tok, cfg->bg_obs_path);
+        if (cs->nbg_st == 64)
+            return lt_error_set(err, LT_EINPUT, "%s: [background] stations: more than 64 stations", cfg->path);
+        obs_st[cs->nbg_st] = o;
+        cs->bg_station[cs->nbg_st++] = (size_t)i;
+    }
+    return LT_OK;
+}
+
+/* [background] from_observations: the observed PM2.5 at the chosen stations
+ * for every hour; an hour observed at none takes the [background] file's
+ * value, and without a file is an error. */
+static int load_bg_obs(lt_case *cs, lt_error *err)
+{
+    const lt_config *cfg = cs->cfg;
+    if (!cfg->bg_obs_path[0])
+        return LT_OK;
+    if (cfg->solver != LT_SOLVER_PLUME)
+        return lt_error_set(err, LT_EINPUT, "%s: [background] from_observations needs [solver] method = plume (the "
+                            "grid model's background is its inflow at the boundary)", cfg->path);
+    long obs_st[64];
+    lt_obs *obs = NULL;
+    int rc = lt_obs_create(&obs, err);
+    if (!rc && !(cs->bg_station = calloc(64, sizeof *cs->bg_station)))
+        rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+    if (!rc && !(rc = lt_obs_read(obs, cfg->bg_obs_path, err)) && !(rc = lt_obs_finish(obs, err)))
+        rc = bg_stations(cs, obs, obs_st, err);
+    if (!rc && !(cs->bg_obs = malloc((size_t)cfg->hours * cs->nbg_st * sizeof *cs->bg_obs)))
+        rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+    for (int h = 0; !rc && h < cfg->hours; h++) {
+        int any = 0;
+        for (size_t k = 0; k < cs->nbg_st; k++) {
+            double v = lt_obs_hourly(obs, (size_t)obs_st[k], LT_OBS_PM25, cfg->start_s + 3600.0 * h);
+            cs->bg_obs[(size_t)h * cs->nbg_st + k] = v;
+            any |= !isnan(v);
+        }
+        if (!any && isnan(cs->background[h])) {
+            char t[32];
+            lt_format_iso8601(cfg->start_s + 3600.0 * h, t, sizeof t);
+            rc = lt_error_set(err, LT_EINPUT, "%s: [background] from_observations: no PM2.5 observed at the stations "
+                              "'%s' in the hour starting %s: expected an hourly value there, or a [background] file "
+                              "for the hours without one", cfg->bg_obs_path, cfg->bg_obs_stations, t);
+        }
+        cs->bg_fallback_hours += !any;
+    }
+    lt_obs_free(&obs);
+    return rc;
 }
 
 /* The AQI and alert rules, and the scenarios. */
@@ -540,7 +619,7 @@ int lt_case_load(lt_case **out, const lt_config *cfg, lt_error *err)
     int rc;
     if ((rc = lt_domain_create(&cs->domain, cfg->center_lon, cfg->center_lat, cfg->nx, cfg->ny, cfg->dx_m, err)) ||
         (rc = load_sources(cs, err)) || (cfg->counties_file[0] && (rc = load_counties(cs, err))) ||
-        (rc = load_emission_files(cs, err)) || (rc = load_tags(cs, err)) || (rc = load_rules(cs, err)) ||
+        (rc = load_emission_files(cs, err)) || (rc = load_tags(cs, err)) || (rc = load_bg_obs(cs, err)) || (rc = load_rules(cs, err)) ||
         (rc = build_groups(cs, err)))
         goto fail;
     cs->ncomp = !cfg->secondary ? 1 : cfg->solver == LT_SOLVER_PLUME ? LT_NCOMP : LT_NCOMP_GRID;
@@ -573,6 +652,8 @@ void lt_case_free(lt_case **p)
     lt_points_free(cs->points, cs->npoints);
     free(cs->stations);
     free(cs->background);
+    free(cs->bg_station);
+    free(cs->bg_obs);
     lt_regions_free(&cs->regions);
     free(cs->cell_region);
     free(cs->scen);
@@ -630,6 +711,8 @@ const lt_met *lt_case_met(const lt_case *cs) { return cs->met; }
 int lt_case_ntags(const lt_case *cs) { return cs->ntags; }
 const char *const *lt_case_tag_names(const lt_case *cs) { return cs->tag_names; }
 int lt_case_background_tag(const lt_case *cs) { return cs->background_tag; }
+
+int lt_case_bg_fallback_hours(const lt_case *cs) { return cs->bg_fallback_hours; }
 size_t lt_case_nsrc_counties(const lt_case *cs) { return cs->nsrc_counties; }
 const char *const *lt_case_src_county_names(const lt_case *cs) { return cs->src_county_names; }
 int lt_case_ngroups(const lt_case *cs) { return cs->ngroups; }

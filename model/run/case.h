@@ -52,6 +52,9 @@ const lt_station *lt_case_stations(const lt_case *cs, size_t *n);
 int lt_case_ntags(const lt_case *cs);
 const char *const *lt_case_tag_names(const lt_case *cs);
 int lt_case_background_tag(const lt_case *cs);
+/* [background] from_observations: the hours no chosen station observed (they
+ * kept the [background] file's value). */
+int lt_case_bg_fallback_hours(const lt_case *cs);
 
 /* County tags: the counties of the sources in order of appearance
  * ("unassigned" for sources without one), then the background's. */

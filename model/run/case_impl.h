@@ -22,6 +22,12 @@ struct lt_case {
     int source_tag[LT_MAX_SOURCE_TAGS];   /* the tag of each of [output] sources */
     double *background;                   /* [hour] ug m-3, or NULL */
     int background_tag;                   /* its tag (the last), or -1 */
+    /* [background] from_observations: the background is derived each hour at
+     * these stations (observed minus the run's local part, solver.c) */
+    size_t nbg_st;
+    size_t *bg_station;                   /* [nbg_st] index among the stations */
+    double *bg_obs;                       /* [hours][nbg_st] observed PM2.5, NaN missing */
+    int bg_fallback_hours;                /* hours without an observation: [background] file's value */
     int have_aqi, have_alert;             /* [assessment] files given */
     lt_aqi_table aqi;
     lt_alert_rules alert;

@@ -337,6 +337,11 @@ static void counts_to_summary(const lt_counts *c, lt_summary *sum)
     sum->kernel_seconds = c->kernel_seconds;
     sum->gridded_seconds = c->gridded_seconds;
     sum->gridded_cell_hours = c->gridded_cell_hours;
+    sum->bg_hours = (int)c->bg_hours;
+    sum->bg_clipped_hours = (int)c->bg_clipped_hours;
+    sum->bg_obs_mean = c->bg_hours > 0 ? c->bg_obs_sum / c->bg_hours : 0.0;
+    sum->bg_local_mean = c->bg_hours > 0 ? c->bg_local_sum / c->bg_hours : 0.0;
+    sum->bg_clipped_mean = c->bg_hours > 0 ? c->bg_clipped_sum / c->bg_hours : 0.0;
 }
 
 static int end_pass(lt_run *run, int pass, lt_summary *sum, lt_error *err)

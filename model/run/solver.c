@@ -318,6 +318,41 @@ static void plume_hour(lt_solver *sv, double t_s, int ncp, double *planes, lt_co
     c->evaluations += (double)nact * (double)sv->nrec;
 }
 
+/* [background] from_observations: the hour's background is the observed
+ * PM2.5 at the chosen stations less the run's own (local) part there, both
+ * averaged over the stations observed this hour, never below zero; an hour
+ * observed at none keeps the [background] file's value. */
+static double background_from_obs(const lt_solver *sv, int h, lt_counts *c)
+{
+    const lt_case *cs = sv->cs;
+    double obs = 0, local = 0;
+    int n = 0;
+    for (size_t k = 0; k < cs->nbg_st; k++) {
+        double v = cs->bg_obs[(size_t)h * cs->nbg_st + k];
+        if (isnan(v))
+            continue;
+        size_t r = sv->ngrid + cs->bg_station[k];
+        for (int g = 0; g < sv->ngroups - 1; g++)
+            for (int q = 0; q < sv->ncomp; q++)
+                local += sv->gconc[((size_t)g * sv->ncomp + q) * sv->nrec + r];
+        obs += v;
+        n++;
+    }
+    if (!n)
+        return cs->background[h];
+    obs /= n;
+    local /= n;
+    c->bg_hours++;
+    c->bg_obs_sum += obs;
+    c->bg_local_sum += local;
+    if (local > obs) {
+        c->bg_clipped_hours++;
+        c->bg_clipped_sum += local - obs;
+        return 0.0;
+    }
+    return obs - local;
+}
+
 /* Weather, sources and the solver for hour h: fills the planes; counts into
  * c; count = 0 in a second pass (the grid's zero-out runs are not stepped). */
 static int disperse_hour(lt_solver *sv, int h, lt_counts *c, int count, lt_error *err)
@@ -356,8 +391,9 @@ static int disperse_hour(lt_solver *sv, int h, lt_counts *c, int count, lt_error
     if (cs->background_tag >= 0) {
         /* regional background: counted as primary */
         double *bg = sv->gconc + (size_t)(sv->ngroups - 1) * (size_t)sv->ncomp * sv->nrec;
+        double b = cs->bg_obs ? background_from_obs(sv, h, c) : cs->background[h];
         for (size_t r = 0; r < sv->nrec; r++)
-            bg[r] = cs->background[h];
+            bg[r] = b;
     }
     return LT_OK;
 }

@@ -24,6 +24,12 @@ typedef struct lt_counts {
     double kernel_seconds;     /* in the plume kernel */
     double gridded_seconds;    /* convolving gridded emissions */
     double gridded_cell_hours;
+    /* [background] from_observations, summed over the hours derived */
+    double bg_hours;           /* hours the background was derived */
+    double bg_clipped_hours;   /* of them, hours the local part exceeded the observed */
+    double bg_obs_sum;         /* observed PM2.5 at the stations (mean of them) */
+    double bg_local_sum;       /* the run's local part there */
+    double bg_clipped_sum;     /* local minus observed, where it was clipped */
 } lt_counts;
 
 #define LT_COUNTS_N ((int)(sizeof(lt_counts) / sizeof(double)))

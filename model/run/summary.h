@@ -49,6 +49,9 @@ typedef struct lt_summary {
     double kernel_seconds;      /* time in the plume kernel */
     double gridded_seconds;     /* time convolving gridded emissions */
     double gridded_cell_hours;  /* gridded cells x hours convolved */
+    /* [background] from_observations */
+    int bg_hours, bg_clipped_hours, bg_fallback_hours;  /* derived; clipped to 0; from the file */
+    double bg_obs_mean, bg_local_mean, bg_clipped_mean;  /* over the derived hours, ug m-3 */
     double wall_seconds;
     int threads;
     int solver;                 /* LT_SOLVER_* */

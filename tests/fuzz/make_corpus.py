@@ -51,3 +51,10 @@ put("fuzz_pointmet", "aermet.sfc", b"\x03   34.800N  108.400E   UA_ID: 99999  SF
     b"2017  1  1   1  2   45.0  0.160  0.800  0.005   100.   210.    -32.0  0.3000   1.00   0.20    1.60"
     b"   35.0   10.0  268.2    2.0     0   0.00    61.   965.     1 NAD-SFC NoSubs\n"
     b"\f17 01 01 01   10.0 0   5.0   1.50  -5.2   10.0   99.00\n17 01 01 02   10.0 1  35.0   1.60  -5.0   11.0   99.00\n")
+
+OBS = os.path.join(ROOT, "inputs", "observations", "cnemc_2022-01")
+put("fuzz_obs", "cnemc_T00.csv", head(os.path.join(OBS, "2022-01-02", "2022-01-02T00.csv")))
+put("fuzz_obs", "cnemc_T14.csv", head(os.path.join(OBS, "2022-01-01", "2022-01-01T14.csv")))
+put("fuzz_obs", "stations.csv", head(os.path.join(OBS, "stations.csv")))
+put("fuzz_obs", "long.csv", b"station,time,pollutant,value,averaging\n1462A,2022-01-05T00:00:00Z,pm25,50,hour\n"
+    b"1462A,2022-01-05T00:00:00+08:00,pm2.5,61,day\nS2,2022-01-05 10:00,o3_8h,40,day\n1462A,2022-01-05T00:00:00Z,pm25,,hour\n")
