@@ -187,6 +187,42 @@ def bad(tmp, run_nc):
     assert r.returncode == 1 and "missing_stations.nc: cannot open the run's station series" in r.stderr, r.stderr
 
 
+def episode(tmp, run_nc, other_nc):
+    """Observations made as the run's 'red' scenario in its period (the measures were applied) and as the
+    other run's baseline in another period: the emissions part of the change must be minus the measures'
+    effect, the weather part the difference of the two baselines."""
+    a = read_run(run_nc.replace(".nc", "_stations.nc"))
+    b = read_run(other_nc.replace(".nc", "_stations.nc"))
+    red = a[3].index("red")
+    path = os.path.join(tmp, "episode_obs.csv")
+    with open(path, "w") as f:
+        f.write("station,time,pollutant,value\n")
+        for (starts, codes, pm, _, spm), use_red in ((a, True), (b, False)):
+            for i, code in enumerate(codes):
+                for k, t in enumerate(starts):
+                    v = spm[k, red, i] if use_red else pm[k, i]
+                    f.write(f"{code},{t.strftime('%Y-%m-%dT%H:%M:%SZ')},pm25,{v!r}\n")
+    out = os.path.join(tmp, "ep_evaluation.csv")
+    r = lantian("evaluate", run_nc, "--obs", path, "--measures", "red", "--compare", other_nc, "-o", out)
+    assert r.returncode == 0, r.stderr
+    assert "split into weather and emissions" in r.stdout, r.stdout[-1500:]
+    rows = {(x["kind"], x["name"]): x for x in csv.DictReader(open(out.replace(".csv", "_episode.csv"), encoding="utf-8"))}
+    base_a = np.mean([v for i in range(len(a[1])) for v in model_days(a[0], a[2][:, i]).values()])
+    red_a = np.mean([v for i in range(len(a[1])) for v in model_days(a[0], a[4][:, red, i]).values()])
+    base_b = np.mean([v for i in range(len(b[1])) for v in model_days(b[0], b[2][:, i]).values()])
+    al = rows[("all", "all")]
+    got = {k: float(al[k]) for k in ("effect", "change_obs", "change_weather", "change_emissions", "model_without")}
+    assert abs(got["effect"] - (base_a - red_a)) < 1e-3 * base_a, (got, base_a - red_a)
+    assert abs(got["change_weather"] - (base_a - base_b)) < 1e-3 * base_a, (got, base_a - base_b)
+    assert abs(got["change_obs"] - (red_a - base_b)) < 1e-3 * base_a, (got, red_a - base_b)
+    assert abs(got["change_emissions"] + got["effect"]) < 1e-3 * base_a, got
+    assert got["effect"] > 0, got
+    sectors = sum(float(x["effect"]) for (k, _), x in rows.items() if k == "sector")
+    assert abs(sectors - got["effect"]) < 1e-3 * base_a, (sectors, got["effect"])
+    r = lantian("evaluate", run_nc, "--obs", path, "--measures", "purple", "-o", out)
+    assert r.returncode == 1 and "--measures 'purple': not a scenario" in r.stderr and "red" in r.stderr, r.stderr
+
+
 def suite(tmp):
     run_nc = os.path.join(tmp, "run.nc")
     r = lantian("run", "inputs/xianyang/eval_2022-01.ini", "--set", "run.hours=48", "--set", f"output.file={run_nc}")
@@ -198,6 +234,11 @@ def suite(tmp):
     check("evaluate_long_csv_agrees_with_cnemc", long_csv_agrees, tmp, run_nc, out)
     check("evaluate_rrf", rrf_matches, tmp, run_nc, out)
     check("evaluate_bad_input", bad, tmp, run_nc)
+    other_nc = os.path.join(tmp, "other.nc")
+    r = lantian("run", "inputs/xianyang/eval_2022-01.ini", "--set", "run.hours=48", "--set",
+                "run.start=2022-01-08T00:00:00Z", "--set", f"output.file={other_nc}")
+    assert r.returncode == 0, r.stderr[-2000:]
+    check("evaluate_episode_weather_and_emissions", episode, tmp, run_nc, other_nc)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@
 #define MAX_OBS 64
 
 typedef struct ev_args {
-    const char *run, *obs[MAX_OBS], *out, *aqi, *alert;
+    const char *run, *obs[MAX_OBS], *out, *aqi, *alert, *measures, *compare;
     int nobs, min_hours;
     double match_km;
     unsigned pollutants;
@@ -86,6 +86,10 @@ static int parse_args(int argc, char **argv, ev_args *a)
             a->aqi = argv[++i];
         else if (!strcmp(s, "--alert-rules") && has)
             a->alert = argv[++i];
+        else if (!strcmp(s, "--measures") && has)
+            a->measures = argv[++i];
+        else if (!strcmp(s, "--compare") && has)
+            a->compare = argv[++i];
         else if ((!strcmp(s, "-o") || !strcmp(s, "--output")) && has)
             a->out = argv[++i];
         else if (s[0] == '-')
@@ -99,6 +103,8 @@ static int parse_args(int argc, char **argv, ev_args *a)
         return usage_error("needs the run's output file (RUN.nc)", NULL);
     if (!a->nobs)
         return usage_error("needs --obs FILE_OR_FOLDER...", NULL);
+    if (a->compare && !a->measures)
+        return usage_error("--compare OTHER.nc goes with --measures SCENARIO", NULL);
     return 0;
 }
 
@@ -176,12 +182,16 @@ static void print_matches(const lt_run_series *rs, const lt_obs *obs, const lt_e
            c, d, ev->hours_paired, ev->days_paired);
 }
 
+/* v by fmt, or "-" as wide when undefined. */
 static void cell(double v, const char *fmt)
 {
-    if (isnan(v))
-        printf("%8s", "-");
-    else
+    if (isnan(v)) {
+        char buf[32];
+        int w = snprintf(buf, sizeof buf, fmt, 0.0);
+        printf("%*s", w, "-");
+    } else {
         printf(fmt, v);
+    }
 }
 
 /* One verdict letter per benchmarked statistic: G goal, C criteria, x neither. */
@@ -272,6 +282,65 @@ static void print_rrf(const lt_evaluation *ev)
     }
 }
 
+static void print_episode(const lt_episode *ep)
+{
+    printf("\nThe measures applied (scenario '%s') over the observed %s: modelled without and with them, their "
+           "effect%s (ug m-3)\n", ep->scenario, ep->daily ? "days" : "hours",
+           ep->compared ? "; the change from the other period split into weather and emissions" : "");
+    printf("%-8s %-10s %5s %9s %9s %9s %8s %7s", "level", "name", "n", "observed", "without", "with", "effect", "%");
+    if (ep->compared)
+        printf(" %9s %8s %8s %9s", "other obs", "change", "weather", "emissions");
+    printf("\n");
+    for (size_t i = 0; i < ep->nrows; i++) {
+        const lt_episode_row *r = &ep->rows[i];
+        printf("%-8s ", r->level);
+        lt_put_padded(stdout, r->name, 10);
+        printf(" %5zu", r->n);
+        cell(r->obs, " %9.1f");
+        cell(r->without, " %9.1f");
+        cell(r->with, " %9.1f");
+        cell(r->effect, " %8.2f");
+        cell(r->effect_pct, " %7.1f");
+        if (ep->compared) {
+            cell(r->other_obs, " %9.1f");
+            cell(r->d_obs, " %8.2f");
+            cell(r->d_weather, " %8.2f");
+            cell(r->d_emissions, " %9.2f");
+        }
+        printf("\n");
+    }
+    printf("effect by source tag (mean over the station samples):");
+    for (size_t j = 0; j < ep->ntag; j++)
+        printf(" %s %.2f", ep->tag[j], ep->tag_effect[j]);
+    printf("\n");
+}
+
+/* --measures [--compare]: the after-episode assessment, printed and written beside out. */
+static int do_episode(const ev_args *a, const lt_run_series *rs, const lt_obs *obs, const lt_evaluation *ev,
+                      const char *out, lt_error *err)
+{
+    lt_run_series other;
+    int rc = a->compare ? lt_run_series_read(a->compare, &other, err) : LT_OK;
+    if (rc)
+        return rc;
+    lt_episode ep;
+    if (!(rc = lt_episode_assess(rs, a->compare ? &other : NULL, obs, ev, a->measures, a->min_hours, &ep, err))) {
+        char path[PATH_MAX], tidy[PATH_MAX];
+        size_t len = strlen(out);
+        snprintf(path, sizeof path, "%.*s_episode.csv", (int)(len > 4 && !strcmp(out + len - 4, ".csv") ? len - 4 : len),
+                 out);
+        print_episode(&ep);
+        if (!(rc = lt_episode_write(&ep, path, err))) {
+            lt_tidy_path(path, tidy, sizeof tidy);
+            printf("wrote %s\n", tidy);
+        }
+        lt_episode_free(&ep);
+    }
+    if (a->compare)
+        lt_run_series_free(&other);
+    return rc;
+}
+
 static int run_eval(const ev_args *a, lt_error *err)
 {
     lt_aqi_table aqi;
@@ -307,6 +376,8 @@ static int run_eval(const ev_args *a, lt_error *err)
                 printf("\nwrote %s (statistics), and beside it _categorical.csv, _pairs.csv%s\n", tidy,
                        ev.nrrf ? ", _rrf.csv" : "");
             }
+            if (!rc && a->measures)
+                rc = do_episode(a, &rs, obs, &ev, out, err);
             lt_evaluation_free(&ev);
         }
         lt_run_series_free(&rs);

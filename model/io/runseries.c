@@ -104,6 +104,33 @@ static int read_scenarios(int nc, lt_run_series *rs, lt_error *err)
     return get_doubles(nc, "scenario_station_pm25", rs->nt * rs->nscen * rs->nst, rs->scen_pm25, rs->path, err);
 }
 
+/* The source tags and their series at the stations (optional). */
+static int read_tags(int nc, lt_run_series *rs, lt_error *err)
+{
+    int d, v, vn, dims[2];
+    size_t len = 0;
+    if (nc_inq_dimid(nc, "source", &d) || nc_inq_varid(nc, "station_pm25_src", &v))
+        return LT_OK;
+    nc_inq_dimlen(nc, d, &rs->ntag);
+    rs->tag = calloc(rs->ntag + 1, sizeof *rs->tag);
+    rs->src = malloc((rs->nt * rs->ntag * rs->nst + 1) * sizeof *rs->src);
+    if (!rs->tag || !rs->src)
+        return lt_error_set(err, LT_ENOMEM, "out of memory for %zu source tags", rs->ntag);
+    if (!nc_inq_varid(nc, "source_name", &vn) && !nc_inq_vardimid(nc, vn, dims) && !nc_inq_dimlen(nc, dims[1], &len))
+        for (size_t s = 0; s < rs->ntag; s++) {
+            size_t start[2] = {s, 0}, count[2] = {1, len < LT_RS_LABEL - 1 ? len : LT_RS_LABEL - 1};
+            nc_get_vara_text(nc, vn, start, count, rs->tag[s]);
+        }
+    int rc = get_doubles(nc, "station_pm25_src", rs->nt * rs->ntag * rs->nst, rs->src, rs->path, err);
+    if (!rc && rs->nscen && !nc_inq_varid(nc, "scenario_station_pm25_src", &v)) {
+        if (!(rs->scen_src = malloc(rs->nt * rs->nscen * rs->ntag * rs->nst * sizeof *rs->scen_src)))
+            return lt_error_set(err, LT_ENOMEM, "out of memory for the scenarios' source tags");
+        rc = get_doubles(nc, "scenario_station_pm25_src", rs->nt * rs->nscen * rs->ntag * rs->nst, rs->scen_src,
+                         rs->path, err);
+    }
+    return rc;
+}
+
 /* The hours' starts from time_bnds (or time - 0.5 h). */
 static int read_times(int nc, lt_run_series *rs, lt_error *err)
 {
@@ -166,7 +193,8 @@ int lt_run_series_read(const char *run, lt_run_series *rs, lt_error *err)
     free(ll);
     if (!rc && !(rc = read_times(nc, rs, err)) &&
         !(rc = get_doubles(nc, "station_pm25", rs->nt * rs->nst, rs->pm25, rs->path, err)))
-        rc = read_scenarios(nc, rs, err);
+        if (!(rc = read_scenarios(nc, rs, err)))
+            rc = read_tags(nc, rs, err);
     size_t al = 0;
     if (!rc && !nc_inq_attlen(nc, NC_GLOBAL, "lantian_aqi_rules", &al) && al < LT_RS_LABEL)
         nc_get_att_text(nc, NC_GLOBAL, "lantian_aqi_rules", rs->aqi_rules);
@@ -184,6 +212,11 @@ void lt_run_series_free(lt_run_series *rs)
     free(rs->pm25);
     free(rs->scen);
     free(rs->scen_pm25);
+    free(rs->tag);
+    free(rs->src);
+    free(rs->scen_src);
+    rs->tag = NULL;
+    rs->src = rs->scen_src = NULL;
     rs->t_start = rs->pm25 = rs->scen_pm25 = NULL;
     rs->st = NULL;
     rs->scen = NULL;

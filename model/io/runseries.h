@@ -24,6 +24,10 @@ typedef struct lt_run_series {
     char (*scen)[LT_RS_LABEL];  /* [nscen] scenario names */
     double *scen_pm25;      /* [nt][nscen][nst], or NULL */
     char aqi_rules[LT_RS_LABEL];  /* the run's AQI rule set (its name), or "" */
+    size_t ntag;                  /* source tags (sectors, own sources, background) */
+    char (*tag)[LT_RS_LABEL];     /* [ntag] */
+    double *src;                  /* [nt][ntag][nst] station_pm25_src, or NULL */
+    double *scen_src;             /* [nt][nscen][ntag][nst] scenario_station_pm25_src, or NULL */
 } lt_run_series;
 
 /* Reads run (RUN.nc, RUN_daily.nc, RUN_period.nc or RUN_stations.nc: the

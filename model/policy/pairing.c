@@ -486,8 +486,9 @@ static void csv_text(FILE *f, const char *s)
     }
 }
 
-static void write_stats(FILE *f, const lt_evaluation *ev)
+static void write_stats(FILE *f, const void *ctx)
 {
+    const lt_evaluation *ev = ctx;
     fputs("pollutant,averaging,level,name,n,obs_mean,mod_mean,mb,nmb,nme,mfb,mfe,rmse,r,ioa,fac2\n", f);
     for (size_t i = 0; i < ev->nrows; i++) {
         const lt_eval_row *r = &ev->rows[i];
@@ -502,8 +503,9 @@ static void write_stats(FILE *f, const lt_evaluation *ev)
     }
 }
 
-static void write_cats(FILE *f, const lt_evaluation *ev)
+static void write_cats(FILE *f, const void *ctx)
 {
+    const lt_evaluation *ev = ctx;
     fputs("pollutant,level,name,days,category_hits,category_hit_rate,event,hits,misses,false_alarms,"
           "correct_negatives,pod,far,csi\n", f);
     for (size_t i = 0; i < ev->ncats; i++) {
@@ -524,8 +526,9 @@ static void write_cats(FILE *f, const lt_evaluation *ev)
     }
 }
 
-static void write_rrf(FILE *f, const lt_evaluation *ev)
+static void write_rrf(FILE *f, const void *ctx)
 {
+    const lt_evaluation *ev = ctx;
     fputs("scenario,level,name,days,obs_mean,base_mean,scenario_mean,rrf,anchored_mean,good_days_obs,"
           "good_days_anchored,good_days_model_base,good_days_model_scenario\n", f);
     for (size_t i = 0; i < ev->nrrf; i++) {
@@ -541,8 +544,9 @@ static void write_rrf(FILE *f, const lt_evaluation *ev)
     }
 }
 
-static void write_pairs(FILE *f, const lt_evaluation *ev)
+static void write_pairs(FILE *f, const void *ctx)
 {
+    const lt_evaluation *ev = ctx;
     fputs("station,averaging,time,obs,model\n", f);
     for (size_t i = 0; i < ev->npairs; i++) {
         const lt_eval_pair *q = &ev->pairs[i];
@@ -554,8 +558,7 @@ static void write_pairs(FILE *f, const lt_evaluation *ev)
 }
 
 /* Writes one table into path.partial (renamed by the caller). */
-static int write_table(const char *path, const lt_evaluation *ev, void (*fill)(FILE *, const lt_evaluation *),
-                       lt_error *err)
+static int write_table(const char *path, const void *ctx, void (*fill)(FILE *, const void *), lt_error *err)
 {
     char tmp[4300];
     if (snprintf(tmp, sizeof tmp, "%s.partial", path) >= (int)sizeof tmp)
@@ -563,7 +566,7 @@ static int write_table(const char *path, const lt_evaluation *ev, void (*fill)(F
     FILE *f = fopen(tmp, "w");
     if (!f)
         return lt_error_set(err, LT_EIO, "%s: cannot write: %s", tmp, strerror(errno));
-    fill(f, ev);
+    fill(f, ctx);
     int bad = ferror(f);
     bad |= fclose(f) != 0;
     if (bad)
@@ -576,7 +579,7 @@ int lt_evaluation_write(const lt_evaluation *ev, const char *csv, lt_error *err)
     size_t len = strlen(csv);
     int stem = len > 4 && !strcmp(csv + len - 4, ".csv") ? (int)(len - 4) : (int)len;
     char path[4][4200];
-    void (*fill[4])(FILE *, const lt_evaluation *) = {write_stats, write_cats, write_pairs, write_rrf};
+    void (*fill[4])(FILE *, const void *) = {write_stats, write_cats, write_pairs, write_rrf};
     static const char *const tail[4] = {".csv", "_categorical.csv", "_pairs.csv", "_rrf.csv"};
     int n = ev->nrrf ? 4 : 3, rc = LT_OK, made = 0;
     for (int i = 0; i < n; i++)
@@ -593,5 +596,210 @@ int lt_evaluation_write(const lt_evaluation *ev, const char *csv, lt_error *err)
         else if (rename(tmp, path[i]) != 0)
             rc = lt_error_set(err, LT_EIO, "%s: cannot rename %s to it: %s", path[i], tmp, strerror(errno));
     }
+    return rc;
+}
+
+/* ---- after an episode: the measures' effect, weather against emissions ---- */
+
+/* Station i's samples of an hourly series x[t * stride] (t < nt): the CST
+ * days' means (daily) or the hours; n samples into out. */
+static size_t samples_of(const lt_run_series *rs, const double *x, size_t stride, int daily, int min_hours,
+                         double *tmp, double *out)
+{
+    for (size_t t = 0; t < rs->nt; t++)
+        tmp[t] = x[t * stride];
+    if (!daily) {
+        memcpy(out, tmp, rs->nt * sizeof *out);
+        return rs->nt;
+    }
+    double day0 = lt_local_day_start(rs->t_start[0], LT_OBS_UTC_OFFSET_H);
+    size_t nd = (size_t)lt_local_day_index(rs->t_start[rs->nt - 1], day0) + 1;
+    daily_means(tmp, rs->t_start, rs->nt, day0, nd, min_hours, out);
+    return nd;
+}
+
+/* The observed samples of observation station o matching samples_of. */
+static void obs_samples(const lt_run_series *rs, const lt_obs *obs, long o, int daily, int min_hours, size_t n,
+                        double *out)
+{
+    double day0 = lt_local_day_start(rs->t_start[0], LT_OBS_UTC_OFFSET_H);
+    for (size_t k = 0; k < n; k++)
+        out[k] = o < 0 ? NAN
+                 : daily ? lt_obs_daily(obs, (size_t)o, LT_OBS_PM25, day0 + DAY_S * (double)k, min_hours, NULL)
+                         : lt_obs_hourly(obs, (size_t)o, LT_OBS_PM25, rs->t_start[k]);
+}
+
+typedef struct ep_buf {
+    double *tmp, *ob, *wo, *wi, *a, *b;
+} ep_buf;
+
+/* Sums over station i's samples into row r (and, per tag, into tag_sum). */
+static void episode_station(const lt_run_series *rs, const lt_obs *obs, long o, size_t i, int s, int daily,
+                            int min_hours, ep_buf *w, lt_episode_row *r, double *tag_sum)
+{
+    size_t n = samples_of(rs, rs->pm25 + i, rs->nst, daily, min_hours, w->tmp, w->wo);
+    samples_of(rs, rs->scen_pm25 + (size_t)s * rs->nst + i, rs->nscen * rs->nst, daily, min_hours, w->tmp, w->wi);
+    obs_samples(rs, obs, o, daily, min_hours, n, w->ob);
+    for (size_t k = 0; k < n; k++)
+        if (!isnan(w->ob[k]) && !isnan(w->wo[k]) && !isnan(w->wi[k])) {
+            r->n++;
+            r->obs += w->ob[k], r->without += w->wo[k], r->with += w->wi[k];
+        }
+    for (size_t j = 0; tag_sum && j < rs->ntag; j++) {
+        samples_of(rs, rs->src + j * rs->nst + i, rs->ntag * rs->nst, daily, min_hours, w->tmp, w->a);
+        samples_of(rs, rs->scen_src + ((size_t)s * rs->ntag + j) * rs->nst + i, rs->nscen * rs->ntag * rs->nst,
+                   daily, min_hours, w->tmp, w->b);
+        for (size_t k = 0; k < n; k++)
+            if (!isnan(w->ob[k]) && !isnan(w->wo[k]) && !isnan(w->wi[k]))
+                tag_sum[j] += w->a[k] - w->b[k];
+    }
+}
+
+/* The other period's observed and baseline sums at the station with id. */
+static void episode_other(const lt_run_series *other, const lt_obs *obs, long o, const char *id, int daily,
+                          int min_hours, ep_buf *w, lt_episode_row *r)
+{
+    size_t i = 0;
+    while (i < other->nst && strcmp(other->st[i].id, id))
+        i++;
+    if (i == other->nst)
+        return;
+    size_t n = samples_of(other, other->pm25 + i, other->nst, daily, min_hours, w->tmp, w->wo);
+    obs_samples(other, obs, o, daily, min_hours, n, w->ob);
+    for (size_t k = 0; k < n; k++)
+        if (!isnan(w->ob[k]) && !isnan(w->wo[k])) {
+            r->n_other++;
+            r->other_obs += w->ob[k], r->other_without += w->wo[k];
+        }
+}
+
+static void episode_means(lt_episode_row *r, int compared)
+{
+    double n = (double)r->n, m = (double)r->n_other;
+    r->obs = r->n ? r->obs / n : NAN;
+    r->without = r->n ? r->without / n : NAN;
+    r->with = r->n ? r->with / n : NAN;
+    r->effect = r->without - r->with;
+    r->effect_pct = r->without > 0 ? 100.0 * r->effect / r->without : NAN;
+    r->other_obs = compared && r->n_other ? r->other_obs / m : NAN;
+    r->other_without = compared && r->n_other ? r->other_without / m : NAN;
+    r->d_obs = r->obs - r->other_obs;
+    r->d_weather = r->without - r->other_without;
+    r->d_emissions = r->d_obs - r->d_weather;
+}
+
+static int episode_scenario(const lt_run_series *rs, const char *measures, lt_error *err)
+{
+    for (size_t s = 0; s < rs->nscen; s++)
+        if (!strcmp(rs->scen[s], measures))
+            return rs->scen_src || !rs->ntag ? (int)s
+                                             : -lt_error_set(err, LT_EINPUT, "%s: no scenario_station_pm25_src", rs->path);
+    char list[512] = "";
+    for (size_t s = 0; s < rs->nscen && strlen(list) < sizeof list - LT_RS_LABEL - 4; s++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", s ? ", " : "", rs->scen[s]);
+    return -lt_error_set(err, LT_EINPUT, "--measures '%s': not a scenario of %s (%s): expected the scenario of the "
+                         "measures applied", measures, rs->path, rs->nscen ? list : "it has none");
+}
+
+int lt_episode_assess(const lt_run_series *rs, const lt_run_series *other, const lt_obs *obs,
+                      const lt_evaluation *ev, const char *measures, int min_hours, lt_episode *ep, lt_error *err)
+{
+    memset(ep, 0, sizeof *ep);
+    int s = episode_scenario(rs, measures, err);
+    if (s < 0)
+        return -s;
+    ep->daily = ev->days_paired > 0;
+    ep->compared = other != NULL;
+    snprintf(ep->scenario, sizeof ep->scenario, "%s", measures);
+    size_t cap = (other && other->nt > rs->nt ? other->nt : rs->nt) + 1;
+    ep_buf w = {malloc(cap * sizeof(double)), malloc(cap * sizeof(double)), malloc(cap * sizeof(double)),
+                malloc(cap * sizeof(double)), malloc(cap * sizeof(double)), malloc(cap * sizeof(double))};
+    ep->rows = calloc(rs->nst + 1, sizeof *ep->rows);
+    ep->ntag = rs->ntag;
+    ep->tag = calloc(rs->ntag + 1, sizeof *ep->tag);
+    ep->tag_effect = calloc(rs->ntag + 1, sizeof *ep->tag_effect);
+    int rc = w.tmp && w.ob && w.wo && w.wi && w.a && w.b && ep->rows && ep->tag && ep->tag_effect
+                 ? LT_OK : lt_error_set(err, LT_ENOMEM, "out of memory");
+    lt_episode_row all = {.level = "all", .name = "all"};
+    for (size_t i = 0; i < rs->nst && !rc; i++) {
+        long o = ev->match[i].obs;
+        if (o < 0)
+            continue;
+        lt_episode_row *r = &ep->rows[ep->nrows++];
+        snprintf(r->level, sizeof r->level, "station");
+        snprintf(r->name, sizeof r->name, "%s", rs->st[i].id);
+        episode_station(rs, obs, o, i, s, ep->daily, min_hours, &w, r, rs->ntag ? ep->tag_effect : NULL);
+        if (other)
+            episode_other(other, obs, o, rs->st[i].id, ep->daily, min_hours, &w, r);
+        all.n += r->n, all.obs += r->obs, all.without += r->without, all.with += r->with;
+        all.n_other += r->n_other, all.other_obs += r->other_obs, all.other_without += r->other_without;
+        episode_means(r, ep->compared);
+    }
+    if (!rc) {
+        for (size_t j = 0; j < rs->ntag; j++) {
+            snprintf(ep->tag[j], sizeof ep->tag[j], "%s", rs->tag[j]);
+            ep->tag_effect[j] = all.n ? ep->tag_effect[j] / (double)all.n : NAN;
+        }
+        episode_means(&all, ep->compared);
+        ep->rows[ep->nrows++] = all;
+        if (!all.n)
+            rc = lt_error_set(err, LT_EINPUT, "%s: no observed %s inside the run at the matched stations for the "
+                              "measures' assessment", rs->path, ep->daily ? "day" : "hour");
+        else if (other && !all.n_other)
+            rc = lt_error_set(err, LT_EINPUT, "%s: no observation pairs with the other period's run (--compare): "
+                              "expected observations covering both periods and the same station ids", other->path);
+    }
+    free(w.tmp), free(w.ob), free(w.wo), free(w.wi), free(w.a), free(w.b);
+    if (rc)
+        lt_episode_free(ep);
+    return rc;
+}
+
+void lt_episode_free(lt_episode *ep)
+{
+    free(ep->rows);
+    free(ep->tag);
+    free(ep->tag_effect);
+    memset(ep, 0, sizeof *ep);
+}
+
+static void write_episode(FILE *f, const void *ctx)
+{
+    const lt_episode *ep = ctx;
+    fputs("kind,name,samples,obs_mean,model_without,model_with,effect,effect_pct,other_samples,other_obs_mean,"
+          "other_model_without,change_obs,change_weather,change_emissions\n", f);
+    for (size_t i = 0; i < ep->nrows; i++) {
+        const lt_episode_row *r = &ep->rows[i];
+        fprintf(f, "%s,", r->level);
+        csv_text(f, r->name);
+        fprintf(f, ",%zu", r->n);
+        const double v[] = {r->obs, r->without, r->with, r->effect, r->effect_pct};
+        for (size_t k = 0; k < 5; k++)
+            num(f, v[k]);
+        fprintf(f, ",%zu", r->n_other);
+        const double u[] = {r->other_obs, r->other_without, r->d_obs, r->d_weather, r->d_emissions};
+        for (size_t k = 0; k < 5; k++)
+            num(f, u[k]);
+        fputc('\n', f);
+    }
+    for (size_t j = 0; j < ep->ntag; j++) {
+        fputs("sector,", f);
+        csv_text(f, ep->tag[j]);
+        fputs(",,,,", f);
+        num(f, ep->tag_effect[j]);
+        fputs(",,,,,,,\n", f);
+    }
+}
+
+int lt_episode_write(const lt_episode *ep, const char *csv, lt_error *err)
+{
+    int rc = write_table(csv, ep, write_episode, err);
+    char tmp[4300];
+    if (snprintf(tmp, sizeof tmp, "%s.partial", csv) >= (int)sizeof tmp)
+        return rc ? rc : lt_error_set(err, LT_EINPUT, "%s: path too long", csv);
+    if (!rc && rename(tmp, csv) != 0)
+        rc = lt_error_set(err, LT_EIO, "%s: cannot rename %s to it: %s", csv, tmp, strerror(errno));
+    if (rc)
+        unlink(tmp);
     return rc;
 }

@@ -106,4 +106,42 @@ int lt_evaluation_write(const lt_evaluation *ev, const char *csv, lt_error *err)
 
 void lt_evaluation_free(lt_evaluation *ev);
 
+/* After an episode (the plan's 措施效果评估): the run's scenario `measures` is
+ * what was actually applied. Over the samples with an observation (daily
+ * means when there are daily pairs, else hours), per station and for all
+ * stations pooled: the observed mean, the modelled mean without the measures
+ * (the baseline) and with them, the measures' effect (without - with) in
+ * ug m-3 and % of without; per source tag (sector) the effect's all-station
+ * mean. With other (a run of the same baseline emissions over another
+ * period, paired with the same observations), the change between the periods
+ * split: observed change = this - other observed; weather part = this - other
+ * baseline modelled (same emissions, the two periods' weather); emissions part
+ * = observed change - weather part. */
+typedef struct lt_episode_row {
+    char level[8];
+    char name[LT_EV_NAME];
+    size_t n, n_other;
+    double obs, without, with, effect, effect_pct;
+    double other_obs, other_without, d_obs, d_weather, d_emissions;  /* NaN without other */
+} lt_episode_row;
+
+typedef struct lt_episode {
+    int daily;                    /* the samples: 1 days, 0 hours */
+    char scenario[LT_EV_NAME];
+    lt_episode_row *rows;
+    size_t nrows;
+    size_t ntag;
+    char (*tag)[LT_EV_NAME];
+    double *tag_effect;           /* [ntag] all-station mean effect, ug m-3 */
+    int compared;
+} lt_episode;
+
+int lt_episode_assess(const lt_run_series *rs, const lt_run_series *other, const lt_obs *obs,
+                      const lt_evaluation *ev, const char *measures, int min_hours, lt_episode *ep, lt_error *err);
+/* Writes csv (columns kind,name,samples,obs_mean,model_without,model_with,effect,effect_pct,
+ * other_samples,other_obs_mean,other_model_without,change_obs,change_weather,change_emissions;
+ * kind station, all or sector) through a temporary file. */
+int lt_episode_write(const lt_episode *ep, const char *csv, lt_error *err);
+void lt_episode_free(lt_episode *ep);
+
 #endif
