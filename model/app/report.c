@@ -293,6 +293,34 @@ static void print_shares(FILE *f, const lt_case *cs, const lt_summary *s)
         share_line(f, cn[c], allmean, s->comp_share[c]);
 }
 
+/* [output] sources: each own source's mean contribution at every station. */
+static void print_own_sources(FILE *f, const lt_case *cs, const lt_summary *s)
+{
+    const lt_config *cfg = lt_case_config(cs);
+    if (!cfg->ntag_sources || !s->station_tag_mean)
+        return;
+    size_t nst;
+    const lt_station *st = lt_case_stations(cs, &nst);
+    const char *const *names = lt_case_tag_names(cs);
+    fprintf(f, "\nown sources ([output] sources) at the stations: mean contribution, ug/m3 (%% of the station mean)\n");
+    lt_put_padded(f, "station", 28);
+    for (int t = 0; t < cfg->ntag_sources; t++)
+        fprintf(f, "%20s", cfg->tag_sources[t]);
+    fputc('\n', f);
+    size_t n1 = nst ? nst : 1;
+    for (size_t k = 0; k < nst; k++) {
+        lt_put_padded(f, st[k].name, 28);
+        for (int t = 0; t < cfg->ntag_sources; t++) {
+            int g = 0;
+            while (g < s->ntags && strcmp(names[g], cfg->tag_sources[t]))
+                g++;
+            double v = g < s->ntags ? s->station_tag_mean[(size_t)g * n1 + k] : 0.0;
+            fprintf(f, "%11.4f (%5.2f %%)", v, s->station_mean[k] > 0 ? 100.0 * v / s->station_mean[k] : 0.0);
+        }
+        fputc('\n', f);
+    }
+}
+
 /* The files the run wrote: the output and those beside it, paths tidied. */
 static void print_outputs(FILE *f, const char *out, double wall_s)
 {
@@ -344,6 +372,7 @@ void lt_print_summary(FILE *f, const lt_case *cs, const lt_summary *s, const cha
     if (s->nscen)
         print_scenarios(f, cs, s);
     print_shares(f, cs, s);
+    print_own_sources(f, cs, s);
     if (s->solver != LT_SOLVER_PLUME)
         print_grid(f, cs, s);
     print_costs(f, cs, s);

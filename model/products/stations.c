@@ -15,7 +15,7 @@ struct lt_stations_product {
     lt_output *out;
     int v_st, v_stsrc;
     float *b_st, *b_stsrc; /* [LT_BLOCK_HOURS][station], [..][tag][station] */
-    double *tag_sum;       /* [tag] over stations and hours */
+    double *tag_sum;       /* [tag][station] over the hours */
     double *totals;        /* [hour][station] */
     double *mean, *max;    /* [station] */
 };
@@ -25,8 +25,8 @@ const double *lt_stations_totals(const lt_stations_product *p) { return p->total
 double lt_stations_tag_total(const lt_stations_product *p)
 {
     double all = 0.0;
-    for (int g = 0; g < p->s->ntags; g++)
-        all += p->tag_sum[g];
+    for (size_t i = 0; i < (size_t)p->s->ntags * p->s->nst; i++)
+        all += p->tag_sum[i];
     return all;
 }
 
@@ -60,7 +60,7 @@ static int stations_start(void *self, lt_output *out, lt_error *err)
         return rc;
     p->b_st = malloc((size_t)LT_BLOCK_HOURS * nst1 * sizeof *p->b_st);
     p->b_stsrc = malloc((size_t)LT_BLOCK_HOURS * (size_t)s->ntags * nst1 * sizeof *p->b_stsrc);
-    p->tag_sum = calloc((size_t)s->ntags, sizeof *p->tag_sum);
+    p->tag_sum = calloc((size_t)s->ntags * nst1, sizeof *p->tag_sum);
     p->totals = malloc((size_t)s->hours * nst1 * sizeof *p->totals);
     p->mean = calloc(nst1, sizeof *p->mean);
     p->max = calloc(nst1, sizeof *p->max);
@@ -90,7 +90,7 @@ static int stations_add_hour(void *self, const lt_planes *pl, lt_error *err)
         for (int tag = 0; tag < s->ntags; tag++) {
             sts[(size_t)tag * nst + k] = (float)v[tag];
             total += v[tag];
-            p->tag_sum[tag] += v[tag];
+            p->tag_sum[(size_t)tag * nst + k] += v[tag];
         }
         st[k] = (float)total;
         p->totals[(size_t)pl->h * nst + k] = total;
@@ -132,8 +132,17 @@ static int stations_end_pass(void *self, int pass, lt_summary *sum, lt_error *er
         sum->station_max[k] = p->max[k];
     }
     double all = lt_stations_tag_total(p);
-    for (int g = 0; g < p->s->ntags; g++)
-        sum->tag_share[g] = all > 0 ? p->tag_sum[g] / all : 0.0;
+    sum->station_tag_mean = malloc((size_t)p->s->ntags * nst1 * sizeof *sum->station_tag_mean);
+    if (!sum->station_tag_mean)
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    for (int g = 0; g < p->s->ntags; g++) {
+        double tg = 0.0;
+        for (size_t k = 0; k < nst; k++) {
+            tg += p->tag_sum[(size_t)g * nst + k];
+            sum->station_tag_mean[(size_t)g * nst1 + k] = p->tag_sum[(size_t)g * nst + k] / p->s->hours;
+        }
+        sum->tag_share[g] = all > 0 ? tg / all : 0.0;
+    }
     return LT_OK;
 }
 
@@ -143,7 +152,7 @@ static void stations_state(void *self, lt_state *st)
     size_t nst1 = p->s->nst ? p->s->nst : 1;
     lt_state_add(st, "station_mean", p->mean, nst1 * sizeof *p->mean);
     lt_state_add(st, "station_max", p->max, nst1 * sizeof *p->max);
-    lt_state_add(st, "station_tag_sum", p->tag_sum, (size_t)p->s->ntags * sizeof *p->tag_sum);
+    lt_state_add(st, "station_tag_sum", p->tag_sum, (size_t)p->s->ntags * nst1 * sizeof *p->tag_sum);
     lt_state_add(st, "station_totals", p->totals, (size_t)p->s->hours * nst1 * sizeof *p->totals);
 }
 
@@ -163,7 +172,7 @@ static void stations_estimate(const void *self, double *mem, double *out)
 {
     const lt_stations_product *p = self;
     double nst = (double)(p->s->nst ? p->s->nst : 1), nt = p->s->ntags;
-    *mem = LT_BLOCK_HOURS * nst * (1.0 + nt) * 4.0 + (double)p->s->hours * nst * 8.0;
+    *mem = LT_BLOCK_HOURS * nst * (1.0 + nt) * 4.0 + (double)p->s->hours * nst * 8.0 + nst * nt * 8.0;
     *out = (double)p->s->hours * nst * (1.0 + nt) * 4.0;
 }
 

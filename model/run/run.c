@@ -410,6 +410,8 @@ void lt_summary_free(lt_summary *s)
 {
     free(s->station_mean);
     free(s->station_max);
+    free(s->station_tag_mean);
+    s->station_tag_mean = NULL;
     free(s->county_share);
     free(s->county_mean);
     free(s->day_alert);

@@ -21,6 +21,7 @@ typedef struct lt_summary {
     size_t nstations;
     double *station_mean;       /* ug m-3, over the run */
     double *station_max;        /* ug m-3, highest hourly value */
+    double *station_tag_mean;   /* [tag][station] ug m-3 over the run */
     int ntags;
     double tag_share[LT_MAX_TAGS]; /* share of the all-station mean, 0-1 */
     size_t nsrc_counties;
