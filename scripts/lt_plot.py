@@ -173,10 +173,61 @@ def save(fig, png):
     return png
 
 
-def map_png(ds, png, counties=DEFAULT_COUNTIES, hour=None, source=None, vrange=None):
-    """PM2.5 map: period mean (hour None) or one hour; total or one source tag;
-    the colour range the field's 2nd-98th percentiles unless vrange (lo, hi)."""
+def background_index(ds):
+    """The index of the regional background's tag in source_name, or None: the
+    run's [background] (its file or from_observations given) names it (default
+    'regional'), read from the configuration the file carries."""
+    cfg = getattr(ds, "lantian_config", "")
+    sec, keys = None, {}
+    for line in cfg.split("\n"):
+        line = line.strip()
+        if line.startswith("["):
+            sec = line.strip("[]")
+        elif sec == "background" and "=" in line:
+            k, v = (x.strip() for x in line.split("=", 1))
+            keys[k] = v
+    if not (keys.get("file") or keys.get("from_observations")):
+        return None
+    names = chars(ds["source_name"][:])
+    name = keys.get("name") or "regional"
+    return names.index(name) if name in names else None
+
+
+def background_means(ds):
+    """(name, baseline mean, [scenario means]) of the background tag at the
+    stations, or None. The plume solver adds the background uniformly, so its
+    value at any station is its value everywhere."""
+    bg = background_index(ds)
+    if bg is None or "station_pm25_src" not in ds.variables or getattr(ds, "lantian_solver", "plume") != "plume":
+        return None
+    base = float(np.mean(ds["station_pm25_src"][:, bg, 0]))
+    scen = []
+    if "scenario_station_pm25_src" in ds.variables:
+        v = ds["scenario_station_pm25_src"]
+        scen = [float(np.mean(v[:, k, bg, 0])) for k in range(v.shape[1])]
+    return chars(ds["source_name"][:])[bg], base, scen
+
+
+def map_png(ds, png, counties=DEFAULT_COUNTIES, hour=None, source=None, vrange=None, local=False):
+    """PM2.5 map: period mean (hour None) or one hour; total, one source tag, or
+    (local) the total without the regional background; the colour range the
+    field's 2nd-98th percentiles unless vrange (lo, hi)."""
     nt = ds.dimensions["time"].size
+    if local:
+        bgm = background_means(ds)
+        if bgm is None:
+            raise LtError("no uniform background tag to take out (the run has no [background], or is not the plume "
+                          "solver): map the total, or --source a tag")
+        if hour is not None:
+            field = ds["pm25"][hour] - ds["station_pm25_src"][hour, background_index(ds), 0]
+            when = f"hour {hour} ({hour_label(ds, hour)})"
+        else:
+            field = ds["pm25_mean"][:] - bgm[1]
+            when = f"mean of {nt} h from {ds.time_coverage_start}"
+        fig, ax = plt.subplots(figsize=(8, 8))
+        draw_field(ax, ds, field, f"Local PM2.5 (total without the '{bgm[0]}' background), {when}", counties,
+                   vrange=vrange, label=f"local PM2.5 ({UNITS})")
+        return save(fig, png)
     tag = None
     if source:
         names = chars(ds["source_name"][:])
@@ -217,13 +268,21 @@ def scenario_names(ds):
     return chars(ds["scenario_name"][:]) if "scenario_name" in ds.variables else []
 
 
-def scenario_diff_png(ds, s, png, counties=DEFAULT_COUNTIES):
-    """Map of scenario s's period-mean PM2.5 minus the baseline's (both in the file)."""
+def scenario_diff_png(ds, s, png, counties=DEFAULT_COUNTIES, local=True):
+    """Map of scenario s's period-mean PM2.5 minus the baseline's (both in the file);
+    local: without the change of the uniform regional background (which would
+    paint the whole map one colour), said in the title with its size."""
     names = scenario_names(ds)
     d = ds["scenario_pm25_mean"][s] - ds["pm25_mean"][:]
+    title = f"PM2.5 change under scenario '{names[s]}' (period mean)"
+    bgm = background_means(ds) if local else None
+    if bgm is not None and len(bgm[2]) > s:
+        dbg = bgm[2][s] - bgm[1]
+        d = d - dbg
+        title = (f"Local PM2.5 change under '{names[s]}' (period mean)\n"
+                 f"without the '{bgm[0]}' background's change of {dbg:+.2f} {UNITS}, the same everywhere")
     fig, ax = plt.subplots(figsize=(8, 8))
-    draw_field(ax, ds, d, f"PM2.5 change under scenario '{names[s]}' (period mean)", counties,
-               symmetric=True, label=f"change in PM2.5 ({UNITS})")
+    draw_field(ax, ds, d, title, counties, symmetric=True, label=f"change in PM2.5 ({UNITS})")
     return save(fig, png)
 
 
@@ -310,15 +369,29 @@ def iaqi_pm25(c):
     return 500
 
 
-def station_series_png(ds, png, max_stations=6):
+def station_series_png(ds, png, max_stations=6, stations=None):
     """Hourly PM2.5 and the CST-day AQI at the stations, on AQI category colour bands;
-    alert windows shaded when the daily file has alert_level."""
+    alert windows shaded when the daily file has alert_level. stations: a list of
+    station ids or names, or "all"; default the max_stations highest means."""
     dd = daily(ds)
     names = chars(ds["station_name"][:])
+    ids = chars(ds["station_id"][:]) if "station_id" in ds.variables else names
     st = ds["station_pm25"][:]                 # time, station
     t = netCDF4.num2date(ds["time"][:], ds["time"].units, calendar="standard",
                          only_use_cftime_datetimes=False, only_use_python_datetimes=True)
-    order = np.argsort(-st.mean(axis=0))[:max_stations]
+    if stations == "all":
+        order = list(range(len(names)))
+    elif stations:
+        order = []
+        for s_ in stations:
+            if s_ in ids:
+                order.append(ids.index(s_))
+            elif s_ in names:
+                order.append(names.index(s_))
+            else:
+                raise LtError(f"station '{s_}' is neither an id nor a name of the file's stations ({', '.join(ids)})")
+    else:
+        order = np.argsort(-st.mean(axis=0))[:max_stations]
     fig, axes = plt.subplots(len(order), 1, figsize=(10, 2.0 * len(order)), sharex=True, squeeze=False)
     hours = np.arange(len(t))
     for ax, k in zip(axes[:, 0], order):
@@ -362,6 +435,8 @@ def station_series_png(ds, png, max_stations=6):
     axes[-1, 0].set_xticklabels([(t[h] + datetime.timedelta(hours=8)).strftime("%m-%d") for h in ticks],
                                 fontsize=7)
     axes[-1, 0].set_xlabel("date (China Standard Time)")
+    h = fig.get_figheight()
     fig.suptitle("Hourly PM2.5 (blue) and daily AQI from 24-h PM2.5 (black), on AQI category bands",
-                 fontsize=10)
+                 fontsize=10, y=1 - 0.12 / h)
+    fig.subplots_adjust(top=1 - 0.55 / h, bottom=0.5 / h, hspace=0.45)
     return save(fig, png)

@@ -43,6 +43,9 @@ def main(argv=None):
     try:
         p = lambda f: os.path.join(out, f)  # noqa: E731
         figs.append(("Period-mean PM2.5", lt_plot.map_png(ds, p("map_mean.png"), a.counties)))
+        if lt_plot.background_means(ds) is not None:
+            figs.append(("Period-mean local PM2.5 (without the regional background)",
+                         lt_plot.map_png(ds, p("map_local.png"), a.counties, local=True)))
         st = ds["station_pm25"][:]
         peak = int(np.argmax(st.mean(axis=1)))
         figs.append((f"Hour with the highest station mean (hour {peak})",
@@ -60,7 +63,7 @@ def main(argv=None):
             figs.append(("Apportionment by county", lt_plot.bars_png(
                 cn, ctags, carr, "Period-mean PM2.5 averaged over each county's grid cells, by source tag",
                 p("bars_counties.png"))))
-        figs.append(("Station time series", lt_plot.station_series_png(ds, p("series.png"))))
+        figs.append(("Station time series", lt_plot.station_series_png(ds, p("series.png"), stations="all")))
         for s, sn in enumerate(lt_plot.scenario_names(ds)):
             figs.append((f"Scenario '{sn}' minus baseline",
                          lt_plot.scenario_diff_png(ds, s, p(f"scenario_{s}.png"), a.counties)))

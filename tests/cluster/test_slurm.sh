@@ -4,7 +4,9 @@
 # as root, the configuration written below), runs the two Slurm scripts of
 # scripts/slurm/ through sbatch --wait: a 2-task job array of runs
 # (submit_batch.sh) and a 2-rank MPI run (mpi_run.sbatch, the MPI build),
-# whose file must equal the one-process run's bit for bit. Needs root (or
+# whose file must equal the one-process run's bit for bit, and a 96-hour run
+# whose Slurm log must show progress lines (LT_SLURM_LOG=FILE keeps a copy of
+# that log). Needs root (or
 # passwordless sudo) to start the daemons; installs Slurm, munge and OpenMPI
 # when missing (scripts/install-deps.sh slurm). Runs with the plain build.
 # The node is "localhost" on 127.0.0.1, so the machine's own host name need
@@ -143,3 +145,12 @@ mpi_ok() { # a 2-rank MPI run through mpi_run.sbatch equals the one-process run
     /usr/bin/python3 tests/ncsame.py "$tmp/one.nc" "$tmp/mpi.nc"
 }
 check slurm_mpi_run mpi_ok
+
+progress_ok() { # a 96-hour run's Slurm log shows progress lines (stderr is no terminal there)
+    sed 's/^hours = 4$/hours = 96/' "$tmp/case.ini" > "$tmp/long.ini" &&
+    timeout 900 sbatch --wait --time=20 --cpus-per-task=2 --output="$tmp/long.out" \
+        --wrap="$here/build/lantian run $tmp/long.ini --set output.file=$tmp/long.nc" &&
+    { [ -z "$LT_SLURM_LOG" ] || cp "$tmp/long.out" "$LT_SLURM_LOG"; } &&
+    grep -q "^lantian: progress [0-9]*/96 hours" "$tmp/long.out" && grep -q "^output .*long.nc" "$tmp/long.out"
+}
+check slurm_log_progress progress_ok
