@@ -29,6 +29,10 @@ import netCDF4  # noqa: E402
 import numpy as np  # noqa: E402
 
 UNITS = "µg m⁻³"
+
+
+class TooFew(LtError):
+    """Too few pairs for one picture: that picture is skipped, the others drawn."""
 CST = dt.timezone(dt.timedelta(hours=8))
 
 
@@ -106,9 +110,12 @@ def aqi_of(c):
 
 def series_png(pairs, meta, png, chosen):
     p = pairs_of(pairs, "day")
+    if chosen and any(s not in meta for s in chosen):
+        raise LtError(f"--stations: {', '.join(s for s in chosen if s not in meta)} not among the run's stations "
+                      f"({', '.join(meta)})")
     ids = [s for s in (chosen or sorted(p, key=lambda s: (meta.get(s, ("", ""))[1], s))) if s in p]
     if not ids:
-        raise LtError("no daily pairs to draw" + (f" for stations {','.join(chosen)}" if chosen else ""))
+        raise TooFew("no daily pairs to draw" + (f" for stations {','.join(chosen)}" if chosen else ""))
     ncol = 3 if len(ids) > 4 else len(ids)
     nrow = math.ceil(len(ids) / ncol)
     fig, axes = plt.subplots(nrow, ncol, figsize=(4.2 * ncol, 2.6 * nrow + 0.8), sharex=True, squeeze=False)
@@ -143,7 +150,7 @@ def soccer_png(rows, meta, png):
     st = [r for r in rows if r["pollutant"] == "pm25" and r["averaging"] == "day" and r["level"] == "station"
           and r["mfb"] and r["mfe"]]
     if not st:
-        raise LtError("no station rows with MFB and MFE to draw")
+        raise TooFew("no station rows with MFB and MFE to draw")
     fig, ax = plt.subplots(figsize=(7.5, 6))
     for lim_b, lim_e, style, name in ((60, 75, "--", "criteria (±60 %, 75 %)"), (30, 50, "-", "goal (±30 %, 50 %)")):
         ax.add_patch(plt.Rectangle((-lim_b, 0), 2 * lim_b, lim_e, fill=False, ls=style, lw=1.2, label=name))
@@ -177,7 +184,7 @@ def taylor_png(pairs, meta, png):
         if len(o) >= 3 and o.std() > 0 and m.std() > 0:
             pts.append((s, m.std() / o.std(), float(np.corrcoef(m, o)[0, 1])))
     if not pts:
-        raise LtError("no station with 3 or more varying daily pairs for a Taylor diagram")
+        raise TooFew("no station with 3 or more varying daily pairs for a Taylor diagram")
     fig = plt.figure(figsize=(7.5, 6.2))
     ax = fig.add_subplot(111, projection="polar")
     ax.set_thetamin(0)
@@ -218,17 +225,31 @@ def main():
         pairs = read_csv(table[:-4] + "_pairs.csv", "pairs table")
         meta = stations(a.run)
         out = a.outdir or stem(a.run) + "_evaluation"
-        os.makedirs(out, exist_ok=True)
         chosen = [s.strip() for s in a.stations.split(",")] if a.stations else None
-        scatter_png(pairs, meta, os.path.join(out, "scatter.png"))
-        series_png(pairs, meta, os.path.join(out, "series.png"), chosen)
-        soccer_png(rows, meta, os.path.join(out, "soccer.png"))
-        taylor_png(pairs, meta, os.path.join(out, "taylor.png"))
+        if chosen and any(s not in meta for s in chosen):
+            raise LtError(f"--stations: {', '.join(s for s in chosen if s not in meta)} not among the run's "
+                          f"stations ({', '.join(meta)})")
+        os.makedirs(out, exist_ok=True)
+        drawn = draw_all(rows, pairs, meta, out, chosen)
     except LtError as e:
         print(f"evaluate_plots.py: error: {e}", file=sys.stderr)
         return 1
-    print(f"wrote scatter.png, series.png, soccer.png, taylor.png into {out}")
-    return 0
+    print(f"wrote {', '.join(os.path.basename(p) for p in drawn) or 'nothing'} into {out}")
+    return 0 if drawn else 1
+
+
+def draw_all(rows, pairs, meta, out, chosen=None):
+    """The four pictures into out; one with too few pairs is skipped with a note on stderr. Returns the paths drawn."""
+    drawn = []
+    for name, fn, args in (("scatter.png", scatter_png, (pairs, meta)), ("series.png", series_png, (pairs, meta)),
+                           ("soccer.png", soccer_png, (rows, meta)), ("taylor.png", taylor_png, (pairs, meta))):
+        png = os.path.join(out, name)
+        try:
+            fn(*args, png, chosen) if fn is series_png else fn(*args, png)
+            drawn.append(png)
+        except TooFew as e:
+            print(f"evaluate_plots.py: {name} not drawn: {e}", file=sys.stderr)
+    return drawn
 
 
 if __name__ == "__main__":

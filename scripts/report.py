@@ -9,7 +9,10 @@ DIR (default: outputs/report_<OUTPUT name>/) receives index.html and its PNGs: t
 period-mean map, the map of the hour with the highest station mean, a map per source tag,
 apportionment bars by station and by county, station time series with daily AQI on the
 category bands (and alert windows when the file has them), and, with --compare, the map of
-OTHER minus OUTPUT (a scenario against its baseline).
+OTHER minus OUTPUT (a scenario against its baseline). When `lantian evaluate` has been run on
+OUTPUT (OUTPUT_evaluation.csv beside it), the report adds the evaluation: the statistics of
+the cities and of all stations with their benchmark verdicts, the anchored scenarios, and
+the pictures of scripts/evaluate_plots.py (scatter, series, soccer plot, Taylor diagram).
 """
 import argparse
 import html
@@ -19,7 +22,48 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import evaluate_plots  # noqa: E402
 import lt_plot  # noqa: E402
+
+
+def evaluation_section(run, out, esc):
+    """HTML and figures of the run's evaluation, when RUN_evaluation.csv exists; else ([], [])."""
+    table = evaluate_plots.stem(run) + "_evaluation.csv"
+    if not os.path.exists(table):
+        return [], []
+    rows = evaluate_plots.read_csv(table, "statistics table")
+    pairs = evaluate_plots.read_csv(table[:-4] + "_pairs.csv", "pairs table")
+    meta = evaluate_plots.stations(run)
+    titles = {"scatter.png": "Evaluation: model against observation",
+              "series.png": "Evaluation: daily series at the stations",
+              "soccer.png": "Evaluation: soccer plot (Boylan & Russell 2006)", "taylor.png": "Evaluation: Taylor diagram"}
+    d = os.path.join(out, "evaluation")
+    os.makedirs(d, exist_ok=True)
+    figs = [(titles[os.path.basename(p)], os.path.join("evaluation", os.path.basename(p)))
+            for p in evaluate_plots.draw_all(rows, pairs, meta, d)]
+    h = ["<h2>Evaluation against the monitors</h2><p>From <code>" + esc(os.path.basename(table)) +
+         "</code>: daily means (CST days), pooled pairs; NMB, NME, MFB, MFE in %. Benchmarks: Emery et al. "
+         "(2017) for NMB, NME and r (goal &lt;&plusmn;10 %, &lt;35 %, &gt;0.70; criteria &lt;&plusmn;30 %, "
+         "&lt;50 %, &gt;0.40), Boylan &amp; Russell (2006) for MFB, MFE (goal &le;&plusmn;30 %, &le;50 %; "
+         "criteria &le;&plusmn;60 %, &le;75 %).</p><table><tr><th>level</th><th>name</th><th>n</th>"
+         "<th>observed</th><th>model</th><th>NMB</th><th>NME</th><th>r</th><th>MFB</th><th>MFE</th></tr>"]
+    for r in rows:
+        if r["averaging"] == "day" and r["level"] in ("city", "all"):
+            cells = "".join(f"<td>{float(r[k]):.2f}</td>" if r[k] else "<td>-</td>"
+                            for k in ("obs_mean", "mod_mean", "nmb", "nme", "r", "mfb", "mfe"))
+            h.append(f"<tr><td>{esc(r['level'])}</td><td>{esc(r['name'])}</td><td>{r['n']}</td>{cells}</tr>")
+    h.append("</table>")
+    rrf = table[:-4] + "_rrf.csv"
+    if os.path.exists(rrf):
+        h.append("<h3>Scenarios anchored to the observations (RRF)</h3><table><tr><th>scenario</th><th>RRF</th>"
+                 "<th>observed mean</th><th>anchored mean</th><th>good days observed</th><th>anchored</th></tr>")
+        for r in evaluate_plots.read_csv(rrf, "RRF table"):
+            if r["level"] == "all" and r["rrf"]:
+                h.append(f"<tr><td>{esc(r['scenario'])}</td><td>{float(r['rrf']):.3f}</td>"
+                         f"<td>{float(r['obs_mean']):.1f}</td><td>{float(r['anchored_mean']):.1f}</td>"
+                         f"<td>{r['good_days_obs']}</td><td>{r['good_days_anchored']}</td></tr>")
+        h.append("</table>")
+    return h, figs
 
 
 def main(argv=None):
@@ -102,8 +146,14 @@ def main(argv=None):
         for n, m, g, hv, ex, al in srows:
             h.append(f"<tr><td>{esc(n)}</td><td>{m:.2f}</td><td>{g}</td><td>{hv}</td><td>{ex}</td><td>{al}</td></tr>")
         h.append("</table>")
-    for title, png in figs:
-        h.append(f"<h2>{esc(title)}</h2><img src='{esc(os.path.basename(png))}' alt='{esc(title)}'>")
+    try:
+        eh, efigs = evaluation_section(a.output, out, esc)
+    except lt_plot.LtError as e:
+        sys.exit(f"report: error: {e}")
+    h.extend(eh)
+    for title, png in figs + efigs:
+        src = png if png.startswith("evaluation" + os.sep) else os.path.basename(png)
+        h.append(f"<h2>{esc(title)}</h2><img src='{esc(src)}' alt='{esc(title)}'>")
     h.append("<details><summary>Configuration</summary><pre>" + esc(getattr(ds, "lantian_config", "")) +
              "</pre></details></body></html>")
     index = os.path.join(out, "index.html")

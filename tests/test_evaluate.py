@@ -223,6 +223,50 @@ def episode(tmp, run_nc, other_nc):
     assert r.returncode == 1 and "--measures 'purple': not a scenario" in r.stderr and "red" in r.stderr, r.stderr
 
 
+def match_by_distance(tmp, run_nc):
+    """A station known only by its position (a station list), 0.3 km from run station 1919A, is matched to
+    it within --match-km 1 and not within 0.2."""
+    hourly, daily = read_cnemc()
+    d = os.path.join(tmp, "near")
+    os.makedirs(d, exist_ok=True)
+    lat = 34.3155 + 0.3 / 111.2
+    with open(os.path.join(d, "stations.csv"), "w", encoding="utf-8") as f:
+        f.write(f"stationcode,positionname,city,longitude,latitude\nZZ01,nearby,咸阳市,108.673,{lat:.6f}\n")
+    with open(os.path.join(d, "obs.csv"), "w") as f:
+        f.write("station,time,pollutant,value\n")
+        for (code, t), v in sorted(hourly.items()):
+            if code == "1919A":
+                f.write(f"ZZ01,{t.strftime('%Y-%m-%dT%H:%M:%SZ')},pm25,{v}\n")
+    out = os.path.join(tmp, "near_evaluation.csv")
+    r = lantian("evaluate", run_nc, "--obs", d, "-o", out)
+    assert r.returncode == 0, r.stderr
+    assert "1 of the run's 21 matched (0 by code, 1 by distance within 1 km)" in r.stdout, r.stdout[:800]
+    assert "run station 1919A matched to ZZ01 at 0.30 km" in r.stdout, r.stdout[:800]
+    r = lantian("evaluate", run_nc, "--obs", d, "--match-km", "0.2", "-o", out)
+    assert r.returncode == 1 and "none of the run's 21 stations has observations" in r.stderr, r.stderr
+
+
+def plots_and_report(tmp, run_nc):
+    """evaluate_plots.py draws its four pictures from the tables; report.py adds the evaluation."""
+    py = "/usr/bin/python3"
+    d = os.path.join(tmp, "pics")
+    r = subprocess.run([py, "scripts/evaluate_plots.py", run_nc, "-o", d], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    for f in ("scatter.png", "series.png", "soccer.png"):
+        assert os.path.getsize(os.path.join(d, f)) > 10000, f
+    # one paired day per station in this two-day run: no Taylor diagram, said, the rest drawn
+    assert "taylor.png not drawn: no station with 3 or more varying daily pairs" in r.stderr, r.stderr
+    r = subprocess.run([py, "scripts/evaluate_plots.py", run_nc, "--stations", "NOPE", "-o", d],
+                       capture_output=True, text=True)
+    assert r.returncode == 1 and "--stations: NOPE not among the run's stations" in r.stderr, r.stderr
+    rep = os.path.join(tmp, "report")
+    r = subprocess.run([py, "scripts/report.py", run_nc, "-o", rep], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    page = open(os.path.join(rep, "index.html"), encoding="utf-8").read()
+    assert "Evaluation against the monitors" in page and "evaluation/soccer.png" in page, page[:300]
+    assert os.path.exists(os.path.join(rep, "evaluation", "scatter.png"))
+
+
 def suite(tmp):
     run_nc = os.path.join(tmp, "run.nc")
     r = lantian("run", "inputs/xianyang/eval_2022-01.ini", "--set", "run.hours=48", "--set", f"output.file={run_nc}")
@@ -234,6 +278,8 @@ def suite(tmp):
     check("evaluate_long_csv_agrees_with_cnemc", long_csv_agrees, tmp, run_nc, out)
     check("evaluate_rrf", rrf_matches, tmp, run_nc, out)
     check("evaluate_bad_input", bad, tmp, run_nc)
+    check("evaluate_plots_and_report", plots_and_report, tmp, run_nc)
+    check("evaluate_match_by_distance", match_by_distance, tmp, run_nc)
     other_nc = os.path.join(tmp, "other.nc")
     r = lantian("run", "inputs/xianyang/eval_2022-01.ini", "--set", "run.hours=48", "--set",
                 "run.start=2022-01-08T00:00:00Z", "--set", f"output.file={other_nc}")

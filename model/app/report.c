@@ -305,7 +305,7 @@ static void print_own_sources(FILE *f, const lt_case *cs, const lt_summary *s)
     fprintf(f, "\nown sources ([output] sources) at the stations: mean contribution, ug/m3 (%% of the station mean)\n");
     lt_put_padded(f, "station", 28);
     for (int t = 0; t < cfg->ntag_sources; t++)
-        fprintf(f, "%20s", cfg->tag_sources[t]);
+        fprintf(f, "%21s", cfg->tag_sources[t]);
     fputc('\n', f);
     size_t n1 = nst ? nst : 1;
     for (size_t k = 0; k < nst; k++) {
