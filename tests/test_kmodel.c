@@ -51,12 +51,36 @@ static void stability_orders(void **state)
         assert_true(a[i] < b[i]);
 }
 
+/* A 40 m release over an 8 m stable boundary layer (issue 20: it used to be
+ * put into the layer's top cell and mixed straight to the ground) stays aloft:
+ * at the ground it gives under 1e-3 of what a 4 m release inside the layer
+ * gives, out to 12.8 km; aloft, at its own height, its plume is a thin
+ * Gaussian with sigma_z = sqrt(2 K x / u), K = 0.01 m2 s-1 (within 25 %). */
+static void release_above_stable_layer(void **state)
+{
+    (void)state;
+    lt_kmodel_met m = {2.0, 10.0, 0.1, 1.0 / 10.0, 8.0, 0.1};
+    double above[8], inside[8], aloft[8];
+    assert_int_equal(lt_kmodel_cy(&m, 40.0, 1.5, 100.0, 2.0, 8, above), 0);
+    assert_int_equal(lt_kmodel_cy(&m, 4.0, 1.5, 100.0, 2.0, 8, inside), 0);
+    assert_int_equal(lt_kmodel_cy(&m, 40.0, 40.0, 100.0, 2.0, 8, aloft), 0);
+    for (int i = 0; i < 8; i++) {
+        if (!(above[i] < 1e-3 * inside[i]))
+            fail_msg("x = %g m: ground cy %.3g from 40 m, %.3g from 4 m", 100.0 * pow(2.0, i), above[i], inside[i]);
+        assert_true(aloft[i] > 1e3 * above[i]);
+    }
+    double u = lt_kmodel_wind(&m, 40.0), x = 100.0 * pow(2.0, 6); /* 6.4 km */
+    double sz = sqrt(2.0 * 0.01 * x / u);
+    assert_rel(aloft[6], 1.0 / (sqrt(2.0 * 3.14159265358979) * sz * u), 0.25);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(linear_k_exact),
         cmocka_unit_test(neutral_profiles),
         cmocka_unit_test(stability_orders),
+        cmocka_unit_test(release_above_stable_layer),
     };
     return cmocka_run_group_tests_name("kmodel", tests, NULL, NULL);
 }

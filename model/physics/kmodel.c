@@ -5,7 +5,9 @@
  * with implicit (backward Euler) steps on a geometric grid in z, reflecting at
  * the ground and at zi; the steps start at 1 cm and grow by 5 % a step up to
  * 2 % of the distance travelled, landing exactly on each output distance. The source enters as a flux Q = 1 in the
- * cell holding hs: integral of u C dz = 1 at every x (mass is conserved). */
+ * cell holding hs: integral of u C dz = 1 at every x (mass is conserved).
+ * A release at or above zi is carried in a column reaching above it, with
+ * K = 0.01 m2 s-1 above zi (below). */
 #include "physics/kmodel.h"
 
 #include <math.h>
@@ -54,12 +56,27 @@ double lt_kmodel_k(const lt_kmodel_met *m, double z_m)
 static double sim_u(const void *ctx, double z) { return lt_kmodel_wind(ctx, z); }
 static double sim_k(const void *ctx, double z) { return lt_kmodel_k(ctx, z); }
 
+/* Above the boundary layer the air is not still: K there is the minimum
+ * eddy diffusivity CMAQ v5 gives non-urban cells (KZMIN, 0.01 m2 s-1; the
+ * CMAQ Operational Guidance Document, CCTM configuration options). */
+#define K_ABOVE_ZI 0.01
+static double sim_k_above(const void *ctx, double z)
+{
+    const lt_kmodel_met *m = ctx;
+    return z >= m->zi_m ? K_ABOVE_ZI : lt_kmodel_k(m, z);
+}
+
 int lt_kmodel_cy(const lt_kmodel_met *m, double hs_m, double zr_m, double x0_m, double ratio,
                  int n, double *cy)
 {
     if (!(m->zi_m > 0.0) || !(m->z0_m > 0.0) || !(m->u_ref_ms > 0.0) || !(m->ust_ms > 0.0))
         return -1;
-    return lt_kmodel_cy_profiles(sim_u, sim_k, m, m->zi_m, hs_m, zr_m, x0_m, ratio, n, cy);
+    if (hs_m < m->zi_m)
+        return lt_kmodel_cy_profiles(sim_u, sim_k, m, m->zi_m, hs_m, zr_m, x0_m, ratio, n, cy);
+    /* a release at or above the boundary-layer top (a shallow stable layer at
+     * night): the column reaches 200 m above it, K is the free air's above zi,
+     * and the plume comes down only as slowly as that lets it */
+    return lt_kmodel_cy_profiles(sim_u, sim_k_above, m, hs_m + 200.0, hs_m, zr_m, x0_m, ratio, n, cy);
 }
 
 int lt_kmodel_cy_profiles(lt_profile_fn ufn, lt_profile_fn kfn, const void *ctx, double top,

@@ -26,7 +26,9 @@ double lt_kmodel_wind(const lt_kmodel_met *m, double z_m);
 double lt_kmodel_k(const lt_kmodel_met *m, double z_m);
 
 /* Crosswind-integrated concentration per unit emission rate (s m-2) at height
- * zr_m for a release at hs_m, at the n distances x_i = x0_m * ratio^i.
+ * zr_m for a release at hs_m, at the n distances x_i = x0_m * ratio^i. A
+ * release at or above zi stays in the air above the boundary layer, where K
+ * is 0.01 m2 s-1, and reaches the ground only through it.
  * Returns 0, or -1 for impossible arguments or no memory. */
 int lt_kmodel_cy(const lt_kmodel_met *m, double hs_m, double zr_m, double x0_m, double ratio,
                  int n, double *cy);
