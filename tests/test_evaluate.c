@@ -153,6 +153,27 @@ static double iso(const char *s)
     return t;
 }
 
+/* Reads and finishes the observations of path (a file or folder). */
+static lt_obs *read_obs(const char *path)
+{
+    lt_obs *o;
+    lt_error err;
+    lt_error_clear(&err);
+    assert_int_equal(lt_obs_create(&o, &err), 0);
+    int rc = lt_obs_read(o, path, &err);
+    if (rc)
+        fail_msg("%s", err.msg);
+    assert_int_equal(lt_obs_finish(o, &err), 0);
+    return o;
+}
+
+static void remove_dir(const char *dir)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* The shared sample: 21 stations plus one with a single hour, the file of
  * 2022-01-01T00 (hour-ending, CST) is the hour 23-24 CST of 31 December,
  * i.e. 15:00-16:00 UTC, and its 24-h columns are 31 December's means. The
@@ -160,15 +181,7 @@ static double iso(const char *s)
 static void cnemc_sample(void **state)
 {
     (void)state;
-    lt_obs *o;
-    lt_error err;
-    lt_error_clear(&err);
-    assert_int_equal(lt_obs_create(&o, &err), 0);
-    int rc = lt_obs_read(o, SAMPLE, &err);
-    if (rc)
-        fprintf(stderr, "%s\n", err.msg);
-    assert_int_equal(rc, 0);
-    assert_int_equal(lt_obs_finish(o, &err), 0);
+    lt_obs *o = read_obs(SAMPLE);
     assert_int_equal(lt_obs_nstations(o), 22);
     long st = lt_obs_find_station(o, "1462A");
     assert_true(st >= 0);
@@ -235,12 +248,7 @@ static void cnemc_full_archive(void **state)
     /* the 24th hour (ending 00:00 of 6 January), whose 24-h column is left empty here */
     write_file(dir, "2022-01-06T00.csv", CNEMC_HEAD "2022-01-06T00:00:00,9999A,108.7,34.3,咸阳市,测试,,50,60,,240,,,,,,,,,,,\n");
     sum += 240;
-    lt_obs *o;
-    lt_error err;
-    lt_error_clear(&err);
-    assert_int_equal(lt_obs_create(&o, &err), 0);
-    assert_int_equal(lt_obs_read(o, dir, &err), 0);
-    assert_int_equal(lt_obs_finish(o, &err), 0);
+    lt_obs *o = read_obs(dir);
     long a = lt_obs_find_station(o, "9999A"), b = lt_obs_find_station(o, "9998A");
     int pub = 1;
     double d = iso("2022-01-05T00:00:00+08:00");
@@ -253,9 +261,7 @@ static void cnemc_full_archive(void **state)
     assert_int_equal(c.files, 24);
     assert_true(c.missing > 0);
     lt_obs_free(&o);
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    remove_dir(dir);
 }
 
 /* The long layout, with a station list; duplicates and negative values are
@@ -276,12 +282,7 @@ static void long_format(void **state)
                "S1,2022-01-05T03:00:00Z,pm25,\n"              /* missing */
                "S2,2022-01-05 10:00,no2,40\n");               /* CST without a zone */
     write_file(dir, "stations.csv", "stationcode,positionname,city,longitude,latitude\nS1,East,咸阳市,108.45,34.81\n");
-    lt_obs *o;
-    lt_error err;
-    lt_error_clear(&err);
-    assert_int_equal(lt_obs_create(&o, &err), 0);
-    assert_int_equal(lt_obs_read(o, dir, &err), 0);
-    assert_int_equal(lt_obs_finish(o, &err), 0);
+    lt_obs *o = read_obs(dir);
     long s1 = lt_obs_find_station(o, "S1"), s2 = lt_obs_find_station(o, "S2");
     assert_true(s1 >= 0 && s2 >= 0);
     assert_rel(lt_obs_station_at(o, (size_t)s1)->lon, 108.45, 1e-12);
@@ -297,9 +298,7 @@ static void long_format(void **state)
     assert_int_equal(c.missing, 1);
     assert_int_equal(c.values, 3);
     lt_obs_free(&o);
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    remove_dir(dir);
 }
 
 /* Malformed files: one error naming the file, the line and the field. */

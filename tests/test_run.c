@@ -13,20 +13,29 @@
 #include "products/products.h"
 #include "physics/stability.h"
 
-/* Runs dir/case.ini with the given overrides on `threads` threads. */
-static lt_summary run_case(const char *dir, const char *const *sets, int nsets, int threads)
+/* Loads dir/case.ini with the given overrides into *cfg and *cs. */
+static int load_case(const char *dir, const char *const *sets, int nsets, lt_config *cfg, lt_case **cs,
+                     lt_error *err)
 {
     char cfgp[512];
     snprintf(cfgp, sizeof cfgp, "%s/case.ini", dir);
+    lt_error_clear(err);
+    *cs = NULL;
+    int rc = lt_config_load(cfg, cfgp, sets, nsets, err);
+    if (!rc && (rc = lt_case_load(cs, cfg, err)))
+        lt_config_free(cfg);
+    return rc;
+}
+
+/* Runs dir/case.ini with the given overrides on `threads` threads. */
+static lt_summary run_case(const char *dir, const char *const *sets, int nsets, int threads)
+{
     lt_error err;
-    lt_error_clear(&err);
     lt_config cfg;
     lt_case *cs = NULL;
     lt_summary sum;
     omp_set_num_threads(threads);
-    int rc = lt_config_load(&cfg, cfgp, sets, nsets, &err);
-    if (!rc)
-        rc = lt_case_load(&cs, &cfg, &err);
+    int rc = load_case(dir, sets, nsets, &cfg, &cs, &err);
     if (rc)
         print_error("%s\n", err.msg);
     assert_int_equal(rc, 0);
@@ -844,15 +853,11 @@ static void calm_hours(void **state)
 /* Loads dir/case.ini with overrides; returns lt_case_load's status and its message in msg. */
 static int load_status(const char *dir, const char *const *sets, int nsets, char *msg, size_t n)
 {
-    char cfgp[512];
-    snprintf(cfgp, sizeof cfgp, "%s/case.ini", dir);
     lt_error err;
-    lt_error_clear(&err);
     lt_config cfg;
     lt_case *cs = NULL;
-    int rc = lt_config_load(&cfg, cfgp, sets, nsets, &err);
+    int rc = load_case(dir, sets, nsets, &cfg, &cs, &err);
     if (!rc) {
-        rc = lt_case_load(&cs, &cfg, &err);
         lt_case_free(&cs);
         lt_config_free(&cfg);
     }
