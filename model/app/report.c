@@ -69,10 +69,18 @@ void lt_print_check(FILE *f, const lt_case *cs, const lt_preflight *pf)
     fprintf(f, "met         %s: %s; optional variables read: %s\n", cfg->met_file, lt_met_description(met),
             lt_met_optional_found(met)[0] ? lt_met_optional_found(met) : "none");
     fprintf(f, "dispersion  %s, z0 %g m, calm hours: %s\n", cfg->curves, cfg->z0_m, cfg->calm_minwind ? "minwind" : "skip");
-    if (lt_case_aqi(cs))
-        fprintf(f, "assessment  AQI rules %s (%s)%s%s\n", lt_case_aqi(cs)->name, cfg->aqi_rules,
-                lt_case_alert(cs) ? ", alert rules " : "", lt_case_alert(cs) ? lt_case_alert(cs)->name : "");
     char tidy[4200];
+    if (cfg->bg_obs_path[0]) {
+        lt_tidy_path(cfg->bg_obs_path, tidy, sizeof tidy);
+        fprintf(f, "background  derived from the PM2.5 observed at %s (%s): %d of %d hours observed there%s\n",
+                cfg->bg_obs_stations, tidy, cfg->hours - lt_case_bg_fallback_hours(cs), cfg->hours,
+                lt_case_bg_fallback_hours(cs) ? ", the others from [background] file" : "");
+    }
+    if (lt_case_aqi(cs)) {
+        lt_tidy_path(cfg->aqi_rules, tidy, sizeof tidy);
+        fprintf(f, "assessment  AQI rules %s (%s)%s%s\n", lt_case_aqi(cs)->name, tidy,
+                lt_case_alert(cs) ? ", alert rules " : "", lt_case_alert(cs) ? lt_case_alert(cs)->name : "");
+    }
     lt_tidy_path(cfg->output_file, tidy, sizeof tidy);
     fprintf(f, "output      %s", tidy);
     for (int i = 1; i < pf->nfiles; i++) {
