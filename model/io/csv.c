@@ -78,58 +78,57 @@ static int split_line(char *s, row *r, int line)
     return 0;
 }
 
-int lt_csv_open(lt_csv **out, const char *path, lt_error *err)
+/* The whole file into c->text (NUL-terminated; a NUL inside is an error). */
+static int read_text(lt_csv *c, FILE *f, const char *path, lt_error *err)
 {
-    *out = NULL;
-    FILE *f = lt_file_open(path, "rb", "", err);
-    if (!f)
-        return err->code;
-    lt_csv *c = calloc(1, sizeof *c);
-    if (!c) {
-        fclose(f);
+    size_t cap = 1 << 16, n = 0, got;
+    if (!(c->text = malloc(cap)))
         return lt_error_set(err, LT_ENOMEM, "out of memory");
-    }
-    c->path = strdup(path);
-    size_t cap = 1 << 16, n = 0;
-    c->text = malloc(cap);
-    int rc = LT_OK;
-    if (!c->path || !c->text) {
-        rc = lt_error_set(err, LT_ENOMEM, "out of memory");
-        goto fail;
-    }
-    size_t got;
     while ((got = fread(c->text + n, 1, cap - n - 1, f)) > 0) {
         n += got;
         if (n + 1 == cap) {
             cap *= 2;
             char *t = realloc(c->text, cap);
-            if (!t) {
-                rc = lt_error_set(err, LT_ENOMEM, "out of memory");
-                goto fail;
-            }
+            if (!t)
+                return lt_error_set(err, LT_ENOMEM, "out of memory");
             c->text = t;
         }
     }
-    if (ferror(f)) {
-        rc = lt_error_set(err, LT_EIO, "%s: read error: %s", path, strerror(errno));
-        goto fail;
-    }
+    if (ferror(f))
+        return lt_error_set(err, LT_EIO, "%s: read error: %s", path, strerror(errno));
     c->text[n] = '\0';
-    if (memchr(c->text, '\0', n)) {
-        rc = lt_error_set(err, LT_EINPUT, "%s: contains NUL bytes: expected a text CSV file", path);
-        goto fail;
+    if (memchr(c->text, '\0', n))
+        return lt_error_set(err, LT_EINPUT, "%s: contains NUL bytes: expected a text CSV file", path);
+    return LT_OK;
+}
+
+/* Appends row r to c->rows (capacity *rcap); frees r's fields on failure. */
+static int push_row(lt_csv *c, row r, size_t *rcap, lt_error *err)
+{
+    if (c->nrows == *rcap) {
+        row *nr = realloc(c->rows, 2 * *rcap * sizeof *nr);
+        if (!nr) {
+            free(r.fields);
+            return lt_error_set(err, LT_ENOMEM, "out of memory");
+        }
+        c->rows = nr;
+        *rcap *= 2;
     }
+    c->rows[c->nrows++] = r;
+    return LT_OK;
+}
+
+/* The lines of c->text into the header and the rows (blank and '#' lines skipped). */
+static int split_rows(lt_csv *c, const char *path, int *have_header, lt_error *err)
+{
     char *s = c->text;
     if ((unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF)
         s += 3; /* UTF-8 byte-order mark from spreadsheet exports */
     size_t rcap = 64;
-    c->rows = malloc(rcap * sizeof *c->rows);
-    if (!c->rows) {
-        rc = lt_error_set(err, LT_ENOMEM, "out of memory");
-        goto fail;
-    }
-    int line = 0, have_header = 0;
-    while (*s) {
+    if (!(c->rows = malloc(rcap * sizeof *c->rows)))
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    int line = 0, rc = LT_OK;
+    while (*s && !rc) {
         line++;
         char *e = strchr(s, '\n');
         char *next = e ? e + 1 : s + strlen(s);
@@ -144,54 +143,53 @@ int lt_csv_open(lt_csv **out, const char *path, lt_error *err)
         if (*t && *t != '#') {
             row r;
             int sr = split_line(s, &r, line);
-            if (sr == -1) {
-                rc = lt_error_set(err, LT_ENOMEM, "out of memory");
-                goto fail;
-            }
+            if (sr == -1)
+                return lt_error_set(err, LT_ENOMEM, "out of memory");
             if (sr == -2) {
                 free(r.fields);
-                rc = lt_error_set(err, LT_EINPUT, "%s:%d: unbalanced double quote", path, line);
-                goto fail;
+                return lt_error_set(err, LT_EINPUT, "%s:%d: unbalanced double quote", path, line);
             }
-            if (!have_header) {
+            if (!*have_header) {
                 c->header = r;
-                have_header = 1;
+                *have_header = 1;
             } else {
-                if (c->nrows == rcap) {
-                    rcap *= 2;
-                    row *nr = realloc(c->rows, rcap * sizeof *nr);
-                    if (!nr) {
-                        free(r.fields);
-                        rc = lt_error_set(err, LT_ENOMEM, "out of memory");
-                        goto fail;
-                    }
-                    c->rows = nr;
-                }
-                c->rows[c->nrows++] = r;
+                rc = push_row(c, r, &rcap, err);
             }
         }
         s = next;
     }
+    return rc;
+}
+
+int lt_csv_open(lt_csv **out, const char *path, lt_error *err)
+{
+    *out = NULL;
+    FILE *f = lt_file_open(path, "rb", "", err);
+    if (!f)
+        return err->code;
+    lt_csv *c = calloc(1, sizeof *c);
+    if (!c) {
+        fclose(f);
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    }
+    int rc = (c->path = strdup(path)) ? read_text(c, f, path, err) : lt_error_set(err, LT_ENOMEM, "out of memory");
     fclose(f);
-    if (!have_header) {
+    int have_header = 0;
+    if (!rc)
+        rc = split_rows(c, path, &have_header, err);
+    if (!rc && !have_header)
         rc = lt_error_set(err, LT_EINPUT, "%s: empty file: expected a header line", path);
+    for (int i = 0; !rc && i < c->header.nfields; i++)
+        for (int j = 0; !rc && j < i; j++)
+            if (c->header.fields[i][0] && !strcmp(c->header.fields[i], c->header.fields[j]))
+                rc = lt_error_set(err, LT_EINPUT, "%s:%d: column '%s' appears twice (columns %d and %d): "
+                                  "expected each column once", path, c->header.line, c->header.fields[i], j + 1, i + 1);
+    if (rc) {
         lt_csv_close(&c);
         return rc;
     }
-    for (int i = 0; i < c->header.nfields; i++)
-        for (int j = 0; j < i; j++)
-            if (c->header.fields[i][0] && !strcmp(c->header.fields[i], c->header.fields[j])) {
-                rc = lt_error_set(err, LT_EINPUT, "%s:%d: column '%s' appears twice (columns %d and %d): "
-                                  "expected each column once", path, c->header.line, c->header.fields[i], j + 1, i + 1);
-                lt_csv_close(&c);
-                return rc;
-            }
     *out = c;
     return LT_OK;
-fail:
-    fclose(f);
-    lt_csv_close(&c);
-    return rc;
 }
 
 void lt_csv_close(lt_csv **csv)
