@@ -108,19 +108,13 @@ static int parse_args(int argc, char **argv, ev_args *a)
     return 0;
 }
 
-/* RUN.nc -> RUN_evaluation.csv. */
+/* RUN.nc -> RUN_evaluation.csv (the run's path has already been read, so it
+ * fits; the fallback only keeps the compiler's truncation check honest). */
 static void default_out(const char *run, char *out, size_t n)
 {
-    size_t len = strlen(run);
-    static const char *const tails[] = {"_stations.nc", "_daily.nc", "_period.nc", ".nc"};
-    for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
-        size_t tl = strlen(tails[i]);
-        if (len >= tl && !strcmp(run + len - tl, tails[i])) {
-            len -= tl;
-            break;
-        }
-    }
-    snprintf(out, n, "%.*s_evaluation.csv", (int)len, run);
+    char stem[PATH_MAX];
+    if (lt_run_stem(run, stem, sizeof stem) || snprintf(out, n, "%s_evaluation.csv", stem) >= (int)n)
+        snprintf(out, n, "evaluation.csv");
 }
 
 static int load_rules(const ev_args *a, lt_aqi_table *aqi, lt_alert_rules *alerts, int *have_alerts, lt_error *err)

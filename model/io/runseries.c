@@ -23,17 +23,27 @@ int lt_nc_time_origin(int nc, double *origin)
     return !lt_parse_iso8601(iso, origin);
 }
 
-/* RUN.nc, RUN_daily.nc, RUN_period.nc -> RUN_stations.nc. */
-static int stations_path(const char *run, char *out, size_t n)
+int lt_run_stem(const char *run, char *out, size_t n)
 {
     size_t len = strlen(run);
     static const char *const tails[] = {"_stations.nc", "_daily.nc", "_period.nc", ".nc"};
     for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
         size_t tl = strlen(tails[i]);
-        if (len >= tl && !strcmp(run + len - tl, tails[i]))
-            return snprintf(out, n, "%.*s_stations.nc", (int)(len - tl), run) < (int)n ? 0 : -1;
+        if (len >= tl && !strcmp(run + len - tl, tails[i])) {
+            len -= tl;
+            break;
+        }
     }
-    return snprintf(out, n, "%s_stations.nc", run) < (int)n ? 0 : -1;
+    return snprintf(out, n, "%.*s", (int)len, run) < (int)n ? 0 : -1;
+}
+
+/* RUN.nc, RUN_daily.nc, RUN_period.nc -> RUN_stations.nc. */
+static int stations_path(const char *run, char *out, size_t n)
+{
+    char stem[4096];
+    if (lt_run_stem(run, stem, sizeof stem))
+        return -1;
+    return snprintf(out, n, "%s_stations.nc", stem) < (int)n ? 0 : -1;
 }
 
 /* Labels (dim, strlen) of variable name into each station's field at offset off. */

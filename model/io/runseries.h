@@ -35,6 +35,10 @@ typedef struct lt_run_series {
 int lt_run_series_read(const char *run, lt_run_series *rs, lt_error *err);
 void lt_run_series_free(lt_run_series *rs);
 
+/* The run's stem: RUN.nc, RUN_daily.nc, RUN_period.nc, RUN_stations.nc -> RUN
+ * (a name without those endings is its own stem); -1 when out is too small. */
+int lt_run_stem(const char *run, char *out, size_t n);
+
 /* The origin of a file's time axis ("hours since Y-M-D h:m:s", UTC) in
  * seconds since the epoch; 0 when the file has no such axis, else 1. */
 int lt_nc_time_origin(int ncid, double *origin_s);
