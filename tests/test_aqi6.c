@@ -30,7 +30,7 @@ static int setup(void **state)
 static void iaqi_every_scale(void **state)
 {
     (void)state;
-    assert_int_equal(aqi.npol, LT_NPOL);
+    assert_int_equal(aqi.pols, LT_POL_ALL);
     assert_int_equal(lt_iaqi(&aqi, LT_SCALE_PM10_24H, 200.0), 125); /* 100 + 50*50/100 */
     assert_int_equal(lt_iaqi(&aqi, LT_SCALE_SO2_24H, 100.0), 75);   /* 50 + 50*50/100 */
     assert_int_equal(lt_iaqi(&aqi, LT_SCALE_SO2_24H, 3000.0), 500); /* above the scale */
@@ -242,7 +242,7 @@ static void rule_files(void **state)
     lt_error err;
     lt_error_clear(&err);
     assert_int_equal(lt_aqi_table_read(&t, p, &err), 0);
-    assert_int_equal(t.npol, 1);
+    assert_int_equal(t.pols, 1u << LT_POL_PM25);
     lt_aqi_day d;
     memset(&d, 0, sizeof d);
     d.c[LT_POL_PM25] = 100.0;

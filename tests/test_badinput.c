@@ -195,6 +195,31 @@ CASE(background_bad_value,
        write_text(p, "time,pm25_ugm3\n2017-01-01T00:00:00Z,-3\n");
        extra = "--set background.file=BG"; },
      "bg.csv:2", "'pm25_ugm3' = '-3'")
+CASE(background_unknown_column,
+     { char p[512]; path_in(p, sizeof p, dir, "bg.csv");
+       write_text(p, "time,pm25,pm2.5\n2017-01-01T00:00:00Z,50,50\n");
+       extra = "--set background.file=BG"; },
+     "bg.csv", "unknown column 'pm2.5'", "pm10, so2, no2, co, o3")
+CASE(background_pm10_below_pm25,
+     { char p[512]; path_in(p, sizeof p, dir, "bg.csv");
+       write_text(p, "time,pm25,pm10\n2017-01-01T00:00:00Z,50,40\n");
+       extra = "--set background.file=BG"; },
+     "bg.csv:2", "pm10 = 40 is below pm25 = 50")
+CASE(background_negative_o3,
+     { char p[512]; path_in(p, sizeof p, dir, "bg.csv");
+       write_text(p, "time,pm25,o3\n2017-01-01T00:00:00Z,50,-1\n");
+       extra = "--set background.file=BG"; },
+     "bg.csv:2", "'o3' = '-1'", "ug/m3")
+CASE(target_unknown_county,
+     { char p[512]; path_in(p, sizeof p, dir, "targets.csv");
+       write_text(p, "level,name,pm25_max,good_days_min,heavy_days_max\ncity,city,53,270,\ncounty,C县,53,270,\n");
+       extra = "--set assessment.aqi_rules=inputs/policy/aqi_HJ633-2012.ini --set assessment.targets=@D/targets.csv"; },
+     "targets.csv:3", "county 'C县'", "A县, B县")
+CASE(target_bad_value,
+     { char p[512]; path_in(p, sizeof p, dir, "targets.csv");
+       write_text(p, "level,name,pm25_max,good_days_min,heavy_days_max\ncity,city,53,270 days,\n");
+       extra = "--set assessment.aqi_rules=inputs/policy/aqi_HJ633-2012.ini --set assessment.targets=@D/targets.csv"; },
+     "targets.csv:2", "'good_days_min' = '270 days'")
 CASE(volume_missing_column,
      { char p[512]; path_in(p, sizeof p, dir, "vol.csv");
        write_text(p, "id,name,lon,lat,height_m,sigma_y0_m,sector,county,grade,pm25_tpy\n"
@@ -306,6 +331,9 @@ int main(void)
         cmocka_unit_test(unreadable_points_file), cmocka_unit_test(unknown_curves),
         cmocka_unit_test(station_outside),     cmocka_unit_test(unbalanced_quote),
         cmocka_unit_test(background_missing_hour), cmocka_unit_test(background_bad_value),
+        cmocka_unit_test(background_unknown_column), cmocka_unit_test(background_pm10_below_pm25),
+        cmocka_unit_test(background_negative_o3), cmocka_unit_test(target_unknown_county),
+        cmocka_unit_test(target_bad_value),
         cmocka_unit_test(volume_missing_column), cmocka_unit_test(volume_duplicate_id),
         cmocka_unit_test(negative_species),    cmocka_unit_test(area_bad_polygon),
         cmocka_unit_test(area_degenerate),     cmocka_unit_test(gridded_missing_file),

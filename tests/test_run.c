@@ -4,6 +4,8 @@
 #include "lt_test.h"
 
 #include <omp.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "physics/chem.h"
 #include "io/config.h"
@@ -1160,6 +1162,124 @@ static void met_projected_grid(void **state)
     remove_case(dir);
 }
 
+/* Field k (0-based) of the CSV row of file path starting with prefix, into
+ * buf ("" when empty); fails when there is no such row. */
+static void csv_field(const char *path, const char *prefix, int k, char *buf, size_t n)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[4096];
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f))
+        found = !strncmp(line, prefix, strlen(prefix));
+    fclose(f);
+    if (!found)
+        print_error("no row '%s' in %s\n", prefix, path);
+    assert_true(found);
+    char *c = line;
+    for (int i = 0; i < k; i++) {
+        c = strchr(c, ',');
+        assert_non_null(c);
+        c++;
+    }
+    size_t l = strcspn(c, ",\n");
+    snprintf(buf, n, "%.*s", (int)(l < n ? l : n - 1), c);
+}
+
+static double csv_num(const char *path, const char *prefix, int k)
+{
+    char b[64];
+    csv_field(path, prefix, k, b, sizeof b);
+    assert_true(b[0] != '\0');
+    return atof(b);
+}
+
+/* The six-pollutant days and the period's assessment against hand values:
+ * two CST days (2 and 3 January) whose background NO2 and O3 decide the
+ * second day's AQI while PM2.5 would call it good. */
+static void six_pollutant_assessment(void **state)
+{
+    (void)state;
+    char *dir = make_case(), p[512], bg[600], tg[600], out[600], aqi[600];
+    met_opts o = met_defaults();
+    o.hours = 64;
+    snprintf(p, sizeof p, "%s/met.nc", dir);
+    write_met(p, &o);
+    char *text = malloc(8192);
+    strcpy(text, "time,pm25,pm10,so2,no2,co,o3\n");
+    for (int h = 0; h < 48; h++) {
+        int day = h / 24, j = h % 24; /* CST day and hour: the run starts at 00:00 CST */
+        double no2 = day ? 100.0 : 30.0, o3 = day && j >= 12 && j <= 19 ? 200.0 : (day ? 100.0 : 50.0);
+        snprintf(text + strlen(text), 8192 - strlen(text), "2017-01-%02dT%02d:00:00Z,20,50,10,%g,1,%g\n",
+                 1 + (16 + h) / 24, (16 + h) % 24, no2, o3);
+    }
+    snprintf(p, sizeof p, "%s/bg.csv", dir);
+    write_text(p, text);
+    free(text);
+    snprintf(p, sizeof p, "%s/targets.csv", dir);
+    write_text(p, "level,name,pm25_max,good_days_min,heavy_days_max\ncity,city,1000,365,\ncounty,A县,1000,,\n");
+    snprintf(bg, sizeof bg, "background.file=%s/bg.csv", dir);
+    snprintf(tg, sizeof tg, "assessment.targets=%s/targets.csv", dir);
+    snprintf(out, sizeof out, "output.file=%s/aq.nc", dir);
+    snprintf(aqi, sizeof aqi, "assessment.aqi_rules=inputs/policy/aqi_HJ633-2012.ini");
+    const char *sets[] = {"run.start=2017-01-01T16:00:00Z", "run.hours=48", bg, tg, out, aqi};
+    lt_summary s = run_case(dir, sets, 6, 2);
+    /* the run's own PM2.5 at the stations, from its output */
+    snprintf(p, sizeof p, "%s/aq.nc", dir);
+    int nc;
+    assert_int_equal(nc_open(p, NC_NOWRITE, &nc), NC_NOERR);
+    size_t n;
+    float *st = read_var(nc, "station_pm25", &n); /* [48][2], background included */
+    nc_close(nc);
+    assert_int_equal(n, 96);
+    double m[2][3] = {{0}}; /* [day][S1, S2, city] */
+    for (int h = 0; h < 48; h++)
+        for (int k = 0; k < 2; k++) {
+            m[h / 24][k] += st[2 * h + k] / 24.0;
+            m[h / 24][2] += st[2 * h + k] / 48.0;
+        }
+    free(st);
+    snprintf(p, sizeof p, "%s/aq_daily.csv", dir);
+    const char *day2 = "baseline,city,city,2017-01-03,", *day1s = "baseline,station,S1,2017-01-02,";
+    assert_rel(csv_num(p, day2, 4), m[1][2], 0.01 / m[1][2]);        /* pm25 */
+    assert_rel(csv_num(p, day2, 5), m[1][2] + 30.0, 0.01 / m[1][2]); /* pm10 = pm25 + coarse 30 */
+    assert_rel(csv_num(p, day1s, 4), m[0][0], 0.01 / m[0][0]);
+    assert_rel(csv_num(p, day2, 9), 200.0, 0.0);                     /* o3_8h: the window 12..19 */
+    assert_int_equal((int)csv_num(p, day2, 14), 110);                /* iaqi_no2: 100 + 50*20/100 */
+    assert_int_equal((int)csv_num(p, day2, 16), 137);                /* iaqi_o3: 100 + 50*40/55 = 136.4 */
+    int iaqi25 = (int)csv_num(p, day2, 11);
+    assert_true(iaqi25 < 100); /* the test's premise: PM2.5 alone would call the day good */
+    assert_int_equal((int)csv_num(p, day2, 17), 137);
+    assert_int_equal((int)csv_num(p, day2, 18), 2);
+    char prim[64];
+    csv_field(p, day2, 19, prim, sizeof prim);
+    assert_string_equal(prim, "o3");
+    /* the period: two valid days, one good; the city's 365 good days a year
+     * held over 2 valid days: 2 needed, 1 short */
+    snprintf(p, sizeof p, "%s/aq_annual.csv", dir);
+    const char *city = "baseline,city,city,";
+    assert_int_equal((int)csv_num(p, city, 3), 2);
+    assert_int_equal((int)csv_num(p, city, 4), 1);
+    assert_rel(csv_num(p, city, 7), 0.5 * (m[0][2] + m[1][2]), 0.01 / m[0][2]);
+    assert_rel(csv_num(p, city, 10), 65.0, 1e-12); /* NO2: (30 + 100) / 2 */
+    char att[16];
+    csv_field(p, city, 16, att, sizeof att);
+    assert_string_equal(att, "no");
+    assert_int_equal((int)csv_num(p, city, 25), 1); /* pm25_only_missed_days */
+    assert_int_equal((int)csv_num(p, city, 26), 1); /* good_days_short */
+    csv_field(p, "baseline,county,A县,", 16, att, sizeof att);
+    assert_string_equal(att, "yes");
+    csv_field(p, "baseline,station,S1,", 16, att, sizeof att);
+    assert_string_equal(att, "");
+    /* the summary's rows: counties then the city */
+    assert_int_equal(s.nannual, 3);
+    assert_int_equal(s.annual[2].level, LT_LEVEL_CITY);
+    assert_int_equal(s.annual[2].a.good_days, 1);
+    assert_int_equal(s.aq_pols, LT_POL_ALL);
+    lt_summary_free(&s);
+    remove_case(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1176,6 +1296,7 @@ int main(void)
         cmocka_unit_test(road_equals_points),
         cmocka_unit_test(calm_hours),
         cmocka_unit_test(background_from_observations),
+        cmocka_unit_test(six_pollutant_assessment),
         cmocka_unit_test(config_overrides_and_paths),
         cmocka_unit_test(iso8601),
         cmocka_unit_test(projection),

@@ -329,6 +329,72 @@ static void print_own_sources(FILE *f, const lt_case *cs, const lt_summary *s)
     }
 }
 
+/* One place's row of the period's assessment. */
+static void print_annual_row(FILE *f, const char *scen, const char *place, const lt_annual_row *r, int six)
+{
+    const lt_annual *a = &r->a;
+    fprintf(f, "  %-10s ", scen);
+    lt_put_padded(f, place, 10);
+    fprintf(f, " %5d %5d %5d %7.1f", a->valid_days, a->good_days, a->heavy_days, a->mean[LT_POL_PM25]);
+    if (six)
+        fprintf(f, " %6.2f", a->index);
+    else
+        fprintf(f, " %6s", "-");
+    fprintf(f, "  %3d %3d %3d %3d %3d %3d", a->primary_days[0], a->primary_days[1], a->primary_days[2],
+            a->primary_days[3], a->primary_days[4], a->primary_days[5]);
+    if (r->verdict < 0) {
+        fputc('\n', f);
+        return;
+    }
+    fprintf(f, "  %s", r->verdict ? "attained" : "NOT attained:");
+    if (!r->verdict && r->pm25_gap > 0)
+        fprintf(f, " PM2.5 %.1f > %g", a->mean[LT_POL_PM25], r->target_pm25);
+    if (!r->verdict && r->good_gap > 0)
+        fprintf(f, "%s needs %.0f more good days", r->pm25_gap > 0 ? "," : "", r->good_gap);
+    fputc('\n', f);
+}
+
+/* The six-pollutant assessment of the period: the city under every
+ * scenario, the counties under the baseline, the targets. */
+static void print_annual(FILE *f, const lt_case *cs, const lt_summary *s)
+{
+    const lt_aqi_table *aqi = lt_case_aqi(cs);
+    const lt_scenarios *sc = lt_case_scenarios(cs);
+    const char *const *names;
+    const int *of;
+    size_t nc = lt_case_station_counties(cs, &names, &of);
+    char pols[64] = "";
+    for (int p = 0; p < LT_NPOL; p++)
+        if ((s->aq_pols >> p) & 1u) {
+            size_t l = strlen(pols);
+            snprintf(pols + l, sizeof pols - l, "%s%s", l ? " " : "", lt_pol_names[p]);
+        }
+    int six = s->aq_pols == LT_POL_ALL;
+    const lt_annual_row *city = &s->annual[nc];
+    fprintf(f, "\nassessment of the period (HJ 663-2013 statistics; daily AQI of %s by %s%s)\n", pols, aqi->name,
+            six ? "" : "; the other pollutants have no [background] column: good days are an upper bound");
+    if (!city->a.year_valid)
+        fprintf(f, "  %d days: not a valid HJ 663 year (that needs %d valid days, %d in each month, %d in February); "
+                   "a year's targets are held in proportion to the valid days (of %d)\n",
+                city->a.days, aqi->year_min_days, aqi->month_min_days, aqi->feb_min_days, s->aq_days_in_year);
+    fprintf(f, "  %-10s %-10s %5s %5s %5s %7s %6s  %-23s  %s\n", "scenario", "place", "valid", "good", "heavy",
+            "PM2.5", "index", "primary pm25..o3 days", "targets");
+    for (size_t i = 0; i < s->nannual; i++) {
+        const lt_annual_row *r = &s->annual[i];
+        if (r->scenario >= 0 && r->level != LT_LEVEL_CITY)
+            continue;
+        print_annual_row(f, r->scenario < 0 ? "baseline" : sc->name[r->scenario],
+                         r->level == LT_LEVEL_CITY ? "city" : names[r->place], r, six);
+    }
+    if (s->aq_pols != (1u << LT_POL_PM25))
+        fprintf(f, "  non-good days of the city that PM2.5 alone would have called good: %d of %d\n",
+                city->pm25_missed, city->a.valid_days - city->a.good_days);
+    char tidy[4200];
+    lt_tidy_path(s->aq_csv, tidy, sizeof tidy);
+    fprintf(f, "  (every scenario, county and station in %s; days in _daily.csv, monthly county ranks in "
+               "_ranking.csv)\n", tidy);
+}
+
 /* The files the run wrote: the output and those beside it, paths tidied. */
 static void print_outputs(FILE *f, const char *out, double wall_s)
 {
@@ -339,7 +405,8 @@ static void print_outputs(FILE *f, const char *out, double wall_s)
     size_t n = strlen(tidy);
     if (n > 3 && !strcmp(tidy + n - 3, ".nc"))
         n -= 3;
-    static const char *const beside[] = {"_daily.nc", "_period.nc", "_stations.nc", "_stations.csv", "_scenarios.csv"};
+    static const char *const beside[] = {"_daily.nc",  "_period.nc", "_stations.nc", "_stations.csv", "_scenarios.csv",
+                                         "_daily.csv", "_annual.csv", "_ranking.csv"};
     int any = 0;
     for (size_t i = 0; i < sizeof beside / sizeof *beside; i++) {
         snprintf(side, sizeof side, "%.*s%s", (int)n, tidy, beside[i]);
@@ -379,6 +446,8 @@ void lt_print_summary(FILE *f, const lt_case *cs, const lt_summary *s, const cha
         print_assessment(f, cs, s);
     if (s->nscen)
         print_scenarios(f, cs, s);
+    if (s->nannual)
+        print_annual(f, cs, s);
     print_shares(f, cs, s);
     print_own_sources(f, cs, s);
     if (s->solver != LT_SOLVER_PLUME)

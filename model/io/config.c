@@ -74,6 +74,7 @@ static const key_def keys[] = {
     {"assessment", "alert_rules", "", 1},
     {"assessment", "alert_lead_hours", "24", 0},
     {"assessment", "measures", "", 1},
+    {"assessment", "targets", "", 1},
     {"chemistry", "secondary", "no", 0},
     {"chemistry", "k_so2_night", "0.2", 0},
     {"chemistry", "k_so2_sun", "2.0", 0},
@@ -783,6 +784,7 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
         (rc = get_path(c, "assessment", "alert_rules", dir, cfg->alert_rules)) ||
         (rc = get_int(c, "assessment", "alert_lead_hours", 0, 240, "hours from 0 to 240", &cfg->alert_lead_hours)) ||
         (rc = get_path(c, "assessment", "measures", dir, cfg->measures_file)) ||
+        (rc = get_path(c, "assessment", "targets", dir, cfg->targets_file)) ||
         (rc = get_path(c, "output", "file", dir, cfg->output_file)) ||
         (rc = get_int(c, "output", "deflate", 0, 9, "a deflate level from 0 to 9", &cfg->deflate)) ||
         (rc = get_int(c, "output", "significant_digits", 0, 7, "0 (full precision) or 1 to 7 significant digits", &cfg->significant_digits)))
@@ -790,6 +792,9 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
     if ((double)cfg->nx * cfg->ny > 4e8)
         return lt_error_set(c->err, LT_EINPUT, "%s: [domain] nx * ny = %.0f receptors: expected at most 4e8",
                             c->st->path, (double)cfg->nx * cfg->ny);
+    if (cfg->targets_file[0] && !cfg->aqi_rules[0])
+        return lt_error_set(c->err, LT_EINPUT, "%s: [assessment] targets is set but aqi_rules is not: expected both "
+                            "(the targets are on good days and the annual assessment)", c->st->path);
     if (cfg->alert_rules[0] && !cfg->aqi_rules[0])
         return lt_error_set(c->err, LT_EINPUT, "%s: [assessment] alert_rules is set but aqi_rules is not: expected both (alerts are decided on the AQI)",
                             c->st->path);

@@ -99,6 +99,7 @@ typedef struct lt_config {
     char aqi_rules[LT_PATH_MAX];
     char alert_rules[LT_PATH_MAX];
     char measures_file[LT_PATH_MAX];  /* emergency measures per level and grade */
+    char targets_file[LT_PATH_MAX];   /* the plan's targets per county and city */
     int alert_lead_hours;
     /* [chemistry] */
     int secondary;                 /* secondary PM2.5 in the plume on/off */

@@ -215,6 +215,13 @@ int lt_csv_column(const lt_csv *c, const char *name)
     return -1;
 }
 
+int lt_csv_ncols(const lt_csv *c) { return c->header.nfields; }
+
+const char *lt_csv_header(const lt_csv *c, int col)
+{
+    return col >= 0 && col < c->header.nfields ? c->header.fields[col] : "";
+}
+
 int lt_csv_require(const lt_csv *c, const char *const *names, int n, lt_error *err)
 {
     for (int i = 0; i < n; i++) {

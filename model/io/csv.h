@@ -18,6 +18,10 @@ void lt_csv_close(lt_csv **csv);
 /* Column index of name in the header, or -1. */
 int lt_csv_column(const lt_csv *csv, const char *name);
 
+/* The header's columns: their number and the name of column col. */
+int lt_csv_ncols(const lt_csv *csv);
+const char *lt_csv_header(const lt_csv *csv, int col);
+
 /* Checks that every name in names[0..n) is a header column; the error names
  * the first missing one. */
 int lt_csv_require(const lt_csv *csv, const char *const *names, int n, lt_error *err);

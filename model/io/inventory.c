@@ -2,6 +2,7 @@
 #include "io/inventory.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -414,47 +415,112 @@ int lt_volumes_read(const char *path, const lt_config *cfg, lt_point **pts, size
     return sources_read(path, cfg, LT_SRC_VOLUME, pts, n, err);
 }
 
-int lt_background_read(const char *path, double start_s, int hours, double *bg, lt_error *err)
+/* The background's columns: their names, units, upper bounds (beyond them a
+ * value is a typo) and the column each must not fall below (PM10 >= PM2.5). */
+static const char *const bg_names[LT_BG_NCOL] = {"pm25", "pm10", "so2", "no2", "co", "o3"};
+static const char *const bg_units[LT_BG_NCOL] = {"ug/m3", "ug/m3", "ug/m3", "ug/m3", "mg/m3", "ug/m3"};
+static const double bg_hi[LT_BG_NCOL] = {5000, 10000, 10000, 10000, 1000, 5000};
+static const int bg_ge_of[LT_BG_NCOL] = {-1, 0, -1, -1, -1, -1};
+
+/* The column of pollutant i (PM2.5 under its old name too), -1 when absent. */
+static int bg_column(const lt_csv *c, int i)
+{
+    int k = lt_csv_column(c, bg_names[i]);
+    return k < 0 && i == 0 ? lt_csv_column(c, "pm25_ugm3") : k;
+}
+
+/* Every header column is time or one of the names. */
+static int bg_check_header(const lt_csv *c, lt_error *err)
+{
+    const char *path = lt_csv_path(c);
+    for (int k = 0; k < lt_csv_ncols(c); k++) {
+        const char *h = lt_csv_header(c, k);
+        int ok = !strcmp(h, "time") || !strcmp(h, "pm25_ugm3");
+        for (int i = 0; i < LT_BG_NCOL && !ok; i++)
+            ok = !strcmp(h, bg_names[i]);
+        if (!ok)
+            return lt_error_set(err, LT_EINPUT, "%s: unknown column '%s': expected only time, pm25 (or pm25_ugm3), pm10, "
+                                "so2, no2, co, o3", path, h);
+    }
+    if (lt_csv_column(c, "time") < 0 || bg_column(c, 0) < 0)
+        return lt_error_set(err, LT_EINPUT, "%s: expected the columns time and pm25 (or pm25_ugm3)", path);
+    return LT_OK;
+}
+
+/* Row r's values into hour h of out. */
+static int bg_row(const lt_csv *c, size_t r, int h, const int *col, double *const *out, lt_error *err)
+{
+    const char *path = lt_csv_path(c);
+    for (int i = 0; i < LT_BG_NCOL; i++) {
+        if (col[i] < 0)
+            continue;
+        const char *f = lt_csv_field(c, r, col[i]);
+        if (!*f && i > 0) {
+            out[i][h] = NAN;
+            continue;
+        }
+        char *end;
+        double v = strtod(f, &end);
+        if (!*f || *end || !isfinite(v) || v < 0 || v > bg_hi[i])
+            return lt_error_set(err, LT_EINPUT, "%s:%d: column '%s' = '%s': expected a concentration in %s from 0 to %g%s",
+                                path, lt_csv_line(c, r), lt_csv_header(c, col[i]), f, bg_units[i], bg_hi[i],
+                                i ? " (or empty: missing)" : "");
+        out[i][h] = v;
+    }
+    for (int i = 0; i < LT_BG_NCOL; i++) {
+        int j = bg_ge_of[i];
+        if (j >= 0 && col[i] >= 0 && col[j] >= 0 && out[i][h] < out[j][h] * (1.0 - 1e-9))
+            return lt_error_set(err, LT_EINPUT, "%s:%d: %s = %g is below %s = %g: expected %s to include %s", path,
+                                lt_csv_line(c, r), bg_names[i], out[i][h], bg_names[j], out[j][h], bg_names[i],
+                                bg_names[j]);
+    }
+    return LT_OK;
+}
+
+int lt_background_read_all(const char *path, double start_s, int hours, double *const out[LT_BG_NCOL],
+                           int present[LT_BG_NCOL], lt_error *err)
 {
     lt_csv *c;
     int rc = lt_csv_open(&c, path, err);
     if (rc)
         return rc;
-    static const char *const cols[] = {"time", "pm25_ugm3"};
-    int *line_of = NULL;
-    if ((rc = lt_csv_require(c, cols, 2, err)))
+    int *line_of = NULL, col[LT_BG_NCOL];
+    if ((rc = bg_check_header(c, err)))
         goto done;
     line_of = calloc((size_t)(hours > 0 ? hours : 1), sizeof *line_of); /* the row of each hour */
     if (!line_of) {
         rc = lt_error_set(err, LT_ENOMEM, "out of memory");
         goto done;
     }
-    for (int h = 0; h < hours; h++)
-        bg[h] = NAN;
+    for (int i = 0; i < LT_BG_NCOL; i++) {
+        col[i] = bg_column(c, i);
+        present[i] = col[i] >= 0;
+        for (int h = 0; h < hours && present[i]; h++)
+            out[i][h] = NAN;
+    }
     for (size_t r = 0; r < lt_csv_rows(c); r++) {
         const char *ts = lt_csv_field(c, r, lt_csv_column(c, "time"));
-        double t, v;
+        double t;
         if (lt_parse_iso8601(ts, &t)) {
             rc = lt_error_set(err, LT_EINPUT, "%s:%d: column 'time' = '%s': expected an ISO 8601 UTC time like 2017-01-01T00:00:00Z",
                               path, lt_csv_line(c, r), ts);
             goto done;
         }
-        if ((rc = lt_csv_double(c, r, "pm25_ugm3", 0, 5000, "a concentration in ug/m3 from 0 to 5000", &v, err)))
-            goto done;
         double k = (t - start_s) / 3600.0;
-        if (k >= 0 && k < hours && fabs(k - round(k)) < 1e-6) {
-            int h = (int)round(k);
-            if (line_of[h]) {
-                rc = lt_error_set(err, LT_EINPUT, "%s:%d: time %s appears twice (first at line %d): expected one row per hour",
-                                  path, lt_csv_line(c, r), ts, line_of[h]);
-                goto done;
-            }
-            line_of[h] = lt_csv_line(c, r);
-            bg[h] = v;
+        if (!(k >= 0 && k < hours && fabs(k - round(k)) < 1e-6))
+            continue;
+        int h = (int)round(k);
+        if (line_of[h]) {
+            rc = lt_error_set(err, LT_EINPUT, "%s:%d: time %s appears twice (first at line %d): expected one row per hour",
+                              path, lt_csv_line(c, r), ts, line_of[h]);
+            goto done;
         }
+        line_of[h] = lt_csv_line(c, r);
+        if ((rc = bg_row(c, r, h, col, out, err)))
+            goto done;
     }
     for (int h = 0; h < hours; h++)
-        if (isnan(bg[h])) {
+        if (!line_of[h]) {
             char iso[32];
             lt_format_iso8601(start_s + 3600.0 * h, iso, sizeof iso);
             rc = lt_error_set(err, LT_EINPUT, "%s: no row for %s (hour %d of the run): expected an hourly row for every hour of the run",
@@ -464,6 +530,19 @@ int lt_background_read(const char *path, double start_s, int hours, double *bg, 
 done:
     free(line_of);
     lt_csv_close(&c);
+    return rc;
+}
+
+int lt_background_read(const char *path, double start_s, int hours, double *bg, lt_error *err)
+{
+    size_t n = (size_t)(hours > 0 ? hours : 1);
+    double *other = malloc((LT_BG_NCOL - 1) * n * sizeof *other);
+    if (!other)
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    double *const out[LT_BG_NCOL] = {bg, other, other + n, other + 2 * n, other + 3 * n, other + 4 * n};
+    int present[LT_BG_NCOL];
+    int rc = lt_background_read_all(path, start_s, hours, out, present, err);
+    free(other);
     return rc;
 }
 

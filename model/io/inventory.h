@@ -104,4 +104,16 @@ int lt_stations_read(const char *path, lt_station **st, size_t *n, lt_error *err
  * start_s + 3600 h, h < hours; the error names the first hour missing. */
 int lt_background_read(const char *path, double start_s, int hours, double *bg, lt_error *err);
 
+/* The background of the six pollutants of China's AQI: a CSV with a column
+ * time and columns pm25, pm10, so2, no2, co, o3 (ug/m3; CO mg/m3) in the
+ * order of LT_BG_NCOL; pm25 (or pm25_ugm3, the old layout) is required
+ * with a value every hour; the others are optional (present[i] = 0 and
+ * out[i] untouched when absent), an empty field a missing hour (NaN). Any
+ * other column, a negative or absurd value, or PM10 below PM2.5 is an
+ * error naming the file, line, column and value. out[i] holds hours
+ * values. */
+#define LT_BG_NCOL 6
+int lt_background_read_all(const char *path, double start_s, int hours, double *const out[LT_BG_NCOL],
+                           int present[LT_BG_NCOL], lt_error *err);
+
 #endif

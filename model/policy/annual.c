@@ -89,8 +89,8 @@ void lt_annual_stats(const lt_aqi_table *t, const lt_aqi_day *days, size_t nd, d
     /* the comprehensive index, I = sum of C_i / S_i (HJ 663-2013) */
     double stat[LT_NPOL] = {a->mean[LT_POL_PM25], a->mean[LT_POL_PM10], a->mean[LT_POL_SO2],
                             a->mean[LT_POL_NO2],  a->co_p95,            a->o3_8h_p90};
-    a->index = t->npol == LT_NPOL ? 0.0 : NAN;
-    for (int p = 0; p < LT_NPOL && t->npol == LT_NPOL; p++)
+    a->index = t->pols == LT_POL_ALL ? 0.0 : NAN;
+    for (int p = 0; p < LT_NPOL && t->pols == LT_POL_ALL; p++)
         a->index += stat[p] / t->annual_limit[p];
     a->year_valid = year_valid(t, days, nd, day0_s, a->valid_days);
 }

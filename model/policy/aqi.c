@@ -60,7 +60,7 @@ static int read_scales(lt_aqi_table *t, const lt_kvfile *kv, const char *path, l
     if (have && have != LT_NPOL)
         return lt_error_set(err, LT_EINPUT, "%s: breakpoints for %d of the 6 daily scales of PM10, SO2, NO2, CO, O3 8-h "
                             "and O3 1-h: expected all of them (the six-pollutant AQI) or none (PM2.5 alone)", path, have);
-    t->npol = have ? LT_NPOL : 1;
+    t->pols = have ? LT_POL_ALL : 1u << LT_POL_PM25;
     return LT_OK;
 }
 
@@ -218,7 +218,7 @@ void lt_aqi_day_index(const lt_aqi_table *t, lt_aqi_day *d)
     d->aqi = 0;
     d->primary = 0;
     for (int p = 0; p < LT_NPOL; p++) {
-        if (p >= t->npol) {
+        if (!(t->pols & (1u << p))) {
             d->iaqi[p] = -1;
             continue;
         }
@@ -242,8 +242,8 @@ void lt_aqi_day_index(const lt_aqi_table *t, lt_aqi_day *d)
     }
     d->category = lt_aqi_category(t, d->aqi);
     if (d->aqi > t->cat_upper[0])
-        for (int p = 0; p < t->npol; p++)
-            if (d->iaqi[p] == d->aqi)
+        for (int p = 0; p < LT_NPOL; p++)
+            if (d->iaqi[p] >= 0 && d->iaqi[p] == d->aqi)
                 d->primary |= 1u << p;
 }
 

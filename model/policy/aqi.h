@@ -13,6 +13,7 @@
 
 #define LT_AQI_MAX_BP 12
 #define LT_AQI_MAX_CAT 8
+#define LT_POL_ALL 0x3fu /* the six bits of lt_aqi_table.pols */
 
 /* The six pollutants, in the order of every table and file. */
 enum { LT_POL_PM25 = 0, LT_POL_PM10, LT_POL_SO2, LT_POL_NO2, LT_POL_CO, LT_POL_O3, LT_NPOL };
@@ -50,7 +51,9 @@ typedef struct lt_aqi_table {
     double pm25_limit;               /* 24-h limit value, ug m-3 */
     /* The six-pollutant index and HJ 663's annual assessment. */
     lt_aqi_scale scale[LT_NSCALE];   /* scale[LT_SCALE_PM25_24H] mirrors pm25_bp */
-    int npol;                        /* pollutants the rules define: 1 (PM2.5 only) or 6 */
+    unsigned pols;                   /* bit p: pollutant p is assessed (the rules define it: PM2.5
+                                        alone or all six; a caller may clear the bits of pollutants
+                                        it has no data for) */
     int o3_8h_min_hours;             /* valid 8-h mean: at least this many hours */
     int o3_8h_min_windows;           /* valid daily maximum 8-h: this many valid windows
                                         (or fewer when the maximum exceeds the limit) */
@@ -87,8 +90,9 @@ typedef struct lt_aqi_day {
 } lt_aqi_day;
 
 /* The day's IAQI, AQI, category and primary pollutants from d->c and
- * d->o3_1h. A day is valid when every pollutant the rules define has a
- * valid value (HJ 663-2013 needs all of them for the daily AQI). */
+ * d->o3_1h. A day is valid when every assessed pollutant (t->pols) has a
+ * valid value (HJ 663-2013 needs all of them for the daily AQI); the others
+ * have iaqi -1 and take no part. */
 void lt_aqi_day_index(const lt_aqi_table *t, lt_aqi_day *d);
 
 /* Daily statistics of pollutant series x[LT_NPOL][nh] (hourly, from start_s,

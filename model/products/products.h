@@ -7,6 +7,7 @@
  *   components.c   station_pm25_component(_src), component shares
  *   assessment.c   the daily assessment (HJ 633 AQI) and the alerts
  *   scenarios.c    the scenarios recombined from the groups, OUTPUT_scenarios.csv
+ *   airquality.c   six-pollutant daily AQI, HJ 663 assessment, targets (CSV files)
  *   zeroout.c      the grid model's zero-out (brute force) beside its tags
  *   budget.c       the grid model's mass budget and statistics
  *   calm.c         calm_sources and the calm-hour counts
@@ -23,11 +24,16 @@
  * hours), and the baseline's assessment (the alert level of each hour). */
 typedef struct lt_stations_product lt_stations_product;
 typedef struct lt_assessment_product lt_assessment_product;
+typedef struct lt_scenarios_product lt_scenarios_product;
 
 const double *lt_stations_totals(const lt_stations_product *p);  /* [hour][station] */
 double lt_stations_tag_total(const lt_stations_product *p);
 const int *lt_assessment_alert_hours(const lt_assessment_product *p);
 const double *lt_assessment_city_values(const lt_assessment_product *p);
+/* The scenarios (0 for NULL) and scenario sc's station totals
+ * tot[hour][station] (valid from the scenarios' finish on). */
+int lt_scenarios_count(const lt_scenarios_product *p);
+void lt_scenarios_station_totals(const lt_scenarios_product *p, int sc, double *tot);
 
 int lt_maps_attach(lt_run *run, lt_error *err);
 int lt_fields_attach(lt_run *run, lt_error *err);
@@ -36,7 +42,12 @@ int lt_split_attach(lt_run *run, const lt_stations_product *st, lt_error *err);
 int lt_components_attach(lt_run *run, const lt_stations_product *st, lt_error *err);
 int lt_assessment_attach(lt_run *run, const lt_stations_product *st, lt_assessment_product **as, lt_error *err);
 int lt_scenarios_attach(lt_run *run, const lt_stations_product *st, const lt_assessment_product *as,
-                        lt_error *err);
+                        lt_scenarios_product **sc, lt_error *err);
+/* The six-pollutant daily AQI and the HJ 663 period assessment per station,
+ * county and city under the baseline and every scenario, against the
+ * targets: OUTPUT_daily.csv, OUTPUT_annual.csv, OUTPUT_ranking.csv, the
+ * summary (airquality.c). */
+int lt_airquality_attach(lt_run *run, const lt_stations_product *st, const lt_scenarios_product *sc, lt_error *err);
 int lt_zeroout_attach(lt_run *run, lt_error *err);
 int lt_budget_attach(lt_run *run, lt_error *err);
 int lt_calm_attach(lt_run *run, lt_error *err);

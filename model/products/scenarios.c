@@ -19,7 +19,7 @@
 #include "products/product_util.h"
 #include "products/products.h"
 
-typedef struct scenarios {
+struct lt_scenarios_product {
     const lt_run_shape *s;
     const lt_case *cs;
     const lt_scenarios *sc;
@@ -40,7 +40,8 @@ typedef struct scenarios {
     double *fac;           /* [group][comp] one hour's factors */
     double *tot;           /* [hour][station] one scenario's totals */
     double seconds;
-} scenarios;
+};
+typedef struct lt_scenarios_product scenarios;
 
 static double now_s(void)
 {
@@ -328,13 +329,7 @@ static int finish_scenario(scenarios *p, int sc, lt_assessment *sas, lt_summary 
     }
     for (size_t r = 0; r < ngrid; r++)
         m[r] /= s->hours;
-    for (size_t h = 0; h < nh; h++)
-        for (size_t k = 0; k < nst; k++) {
-            double v = 0.0;
-            for (int g = 0; g < s->ntags; g++)
-                v += sst[(h * (size_t)s->ntags + (size_t)g) * nst + k];
-            p->tot[h * nst + k] = v;
-        }
+    lt_scenarios_station_totals(p, sc, p->tot);
     lt_assessment_free(sas);
     if (lt_assess(sas, lt_case_aqi(p->cs), lt_case_alert(p->cs), lt_case_config(p->cs)->alert_lead_hours, p->tot, nh,
                   nst, s->start_s) ||
@@ -441,11 +436,28 @@ static const lt_product_ops scenarios_ops = {
     .passes = scenarios_passes, .state = scenarios_state, .destroy = scenarios_destroy,
     .estimate = scenarios_estimate, .side_files = scenario_files};
 
+int lt_scenarios_count(const lt_scenarios_product *p) { return p ? p->nscen : 0; }
+
+void lt_scenarios_station_totals(const lt_scenarios_product *p, int sc, double *tot)
+{
+    const lt_run_shape *s = p->s;
+    size_t nh = (size_t)s->hours, nst = s->nst, nt = (size_t)s->ntags;
+    const float *sst = p->st_tag + (size_t)sc * nh * nt * nst;
+    for (size_t h = 0; h < nh; h++)
+        for (size_t k = 0; k < nst; k++) {
+            double v = 0.0;
+            for (size_t g = 0; g < nt; g++)
+                v += sst[(h * nt + g) * nst + k];
+            tot[h * nst + k] = v;
+        }
+}
+
 int lt_scenarios_attach(lt_run *run, const lt_stations_product *st, const lt_assessment_product *as,
-                        lt_error *err)
+                        lt_scenarios_product **out, lt_error *err)
 {
     const lt_case *cs = lt_run_case_of(run);
     scenarios *p = calloc(1, sizeof *p);
+    *out = p;
     if (!p)
         return lt_error_set(err, LT_ENOMEM, "out of memory");
     p->s = lt_run_shape_of(run);

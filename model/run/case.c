@@ -328,9 +328,17 @@ static int load_tags(lt_case *cs, lt_error *err)
             return lt_error_set(err, LT_ENOMEM, "out of memory");
         for (int h = 0; h < cfg->hours; h++)
             cs->background[h] = NAN;
+        size_t nh = (size_t)cfg->hours;
+        if (!(cs->bg_other = malloc((LT_BG_NCOL - 1) * nh * sizeof *cs->bg_other)))
+            return lt_error_set(err, LT_ENOMEM, "out of memory");
+        double *const out[LT_BG_NCOL] = {cs->background, cs->bg_other, cs->bg_other + nh, cs->bg_other + 2 * nh,
+                                         cs->bg_other + 3 * nh, cs->bg_other + 4 * nh};
         if (cfg->background_file[0] &&
-            (rc = lt_background_read(cfg->background_file, cfg->start_s, cfg->hours, cs->background, err)))
+            (rc = lt_background_read_all(cfg->background_file, cfg->start_s, cfg->hours, out, cs->bg_present, err)))
             return rc;
+        /* PM10 kept as its coarse part, the file's pm10 - pm25 (>= 0 as read) */
+        for (size_t h = 0; h < nh && cs->bg_present[1]; h++)
+            cs->bg_other[h] -= cs->background[h];
         cs->background_tag = cs->ntags;
         cs->tag_names[cs->ntags++] = cfg->background_name;
     }
@@ -571,7 +579,7 @@ static int list_inputs(lt_case *cs, lt_error *err)
     const char *files[] = {cfg->path, cfg->points_file, cfg->volumes_file, cfg->areas_file, cfg->roads_file,
                            cfg->hourly_file, cfg->profiles_file, cfg->background_file, cfg->stations_file,
                            cfg->counties_file, cfg->gridded_vertical, cfg->aqi_rules, cfg->alert_rules,
-                           cfg->measures_file};
+                           cfg->measures_file, cfg->targets_file};
     int rc = LT_OK;
     for (size_t i = 0; i < sizeof files / sizeof *files && !rc; i++)
         if (files[i][0])
@@ -623,7 +631,10 @@ int lt_case_load(lt_case **out, const lt_config *cfg, lt_error *err)
         (rc = build_groups(cs, err)))
         goto fail;
     cs->ncomp = !cfg->secondary ? 1 : cfg->solver == LT_SOLVER_PLUME ? LT_NCOMP : LT_NCOMP_GRID;
-    if ((rc = station_counties(cs, err)) || (rc = open_met(cs, err)) || (rc = list_inputs(cs, err)))
+    if ((rc = station_counties(cs, err)) ||
+        (cfg->targets_file[0] && (rc = lt_targets_read(&cs->targets, cfg->targets_file,
+                                                       (const char *const *)cs->county_names, cs->ncounties, err))) ||
+        (rc = open_met(cs, err)) || (rc = list_inputs(cs, err)))
         goto fail;
     *out = cs;
     return LT_OK;
@@ -652,6 +663,8 @@ void lt_case_free(lt_case **p)
     lt_points_free(cs->points, cs->npoints);
     free(cs->stations);
     free(cs->background);
+    free(cs->bg_other);
+    lt_targets_free(&cs->targets);
     free(cs->bg_station);
     free(cs->bg_obs);
     lt_regions_free(&cs->regions);
@@ -712,6 +725,13 @@ int lt_case_ntags(const lt_case *cs) { return cs->ntags; }
 const char *const *lt_case_tag_names(const lt_case *cs) { return cs->tag_names; }
 int lt_case_background_tag(const lt_case *cs) { return cs->background_tag; }
 
+const double *lt_case_background_of(const lt_case *cs, int column)
+{
+    if (column <= 0 || column >= LT_BG_NCOL || !cs->bg_other || !cs->bg_present[column])
+        return NULL;
+    return cs->bg_other + (size_t)(column - 1) * (size_t)cs->cfg->hours;
+}
+
 int lt_case_bg_fallback_hours(const lt_case *cs) { return cs->bg_fallback_hours; }
 size_t lt_case_nsrc_counties(const lt_case *cs) { return cs->nsrc_counties; }
 const char *const *lt_case_src_county_names(const lt_case *cs) { return cs->src_county_names; }
@@ -721,6 +741,7 @@ const int *lt_case_group_counties(const lt_case *cs) { return cs->group_county; 
 const uint64_t *lt_case_group_signatures(const lt_case *cs) { return cs->group_sig; }
 int lt_case_ncomp(const lt_case *cs) { return cs->ncomp; }
 const lt_aqi_table *lt_case_aqi(const lt_case *cs) { return cs->have_aqi ? &cs->aqi : NULL; }
+const lt_targets *lt_case_targets(const lt_case *cs) { return cs->targets.n ? &cs->targets : NULL; }
 const lt_alert_rules *lt_case_alert(const lt_case *cs) { return cs->have_alert ? &cs->alert : NULL; }
 const lt_scenarios *lt_case_scenarios(const lt_case *cs) { return cs->scen; }
 const lt_regions *lt_case_regions(const lt_case *cs) { return cs->regions; }

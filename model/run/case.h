@@ -22,6 +22,7 @@
 #include "policy/alert.h"
 #include "policy/aqi.h"
 #include "policy/scenario.h"
+#include "policy/targets.h"
 
 #define LT_CALM_MS 0.5 /* 10 m wind below which an hour is calm */
 
@@ -52,6 +53,11 @@ const lt_station *lt_case_stations(const lt_case *cs, size_t *n);
 int lt_case_ntags(const lt_case *cs);
 const char *const *lt_case_tag_names(const lt_case *cs);
 int lt_case_background_tag(const lt_case *cs);
+/* The [background] file's hourly series of column 1..LT_BG_NCOL-1 (so2,
+ * no2, co, o3; io/inventory.h; for column 1, pm10, its coarse part pm10 -
+ * pm25), NULL when the file has no such column (or there is no file). NaN:
+ * a missing hour. */
+const double *lt_case_background_of(const lt_case *cs, int column);
 /* [background] from_observations: the hours no chosen station observed (they
  * kept the [background] file's value). */
 int lt_case_bg_fallback_hours(const lt_case *cs);
@@ -80,6 +86,8 @@ int lt_case_ncomp(const lt_case *cs);
  * alert_rules) and the scenarios (NULL without [scenario.*]). */
 const lt_aqi_table *lt_case_aqi(const lt_case *cs);
 const lt_alert_rules *lt_case_alert(const lt_case *cs);
+/* [assessment] targets, or NULL. */
+const lt_targets *lt_case_targets(const lt_case *cs);
 const lt_scenarios *lt_case_scenarios(const lt_case *cs);
 
 /* The county polygons (NULL without [domain] counties), the region of each

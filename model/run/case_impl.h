@@ -21,6 +21,9 @@ struct lt_case {
     const char *tag_names[LT_MAX_TAGS];
     int source_tag[LT_MAX_SOURCE_TAGS];   /* the tag of each of [output] sources */
     double *background;                   /* [hour] ug m-3, or NULL */
+    double *bg_other;                     /* [pollutant 1..5][hour]: PM10, SO2, NO2 ug m-3, CO mg m-3,
+                                             O3 ug m-3 of the [background] file (NaN: missing) */
+    int bg_present[LT_BG_NCOL];           /* the file gave the pollutant's column */
     int background_tag;                   /* its tag (the last), or -1 */
     /* [background] from_observations: the background is derived each hour at
      * these stations (observed minus the run's local part, solver.c) */
@@ -30,6 +33,7 @@ struct lt_case {
     int bg_fallback_hours;                /* hours without an observation: [background] file's value */
     int have_aqi, have_alert;             /* [assessment] files given */
     lt_aqi_table aqi;
+    lt_targets targets;                   /* [assessment] targets (n = 0: none) */
     lt_alert_rules alert;
     size_t ncounties;                     /* the stations' counties, in order of appearance */
     const char **county_names;

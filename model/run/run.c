@@ -417,6 +417,9 @@ void lt_summary_free(lt_summary *s)
     free(s->day_alert);
     free(s->day_aqi);
     free(s->scen_day_aqi);
+    free(s->annual);
+    s->annual = NULL;
+    s->nannual = 0;
     s->county_share = s->county_mean = NULL;
     s->day_alert = s->day_aqi = s->scen_day_aqi = NULL;
     s->station_mean = s->station_max = NULL;

@@ -10,7 +10,20 @@
 
 #include "io/config.h"
 #include "physics/chem.h"
+#include "policy/annual.h"
 #include "run/gridrun.h"
+
+/* One place's period assessment under one scenario (products/airquality.c). */
+typedef struct lt_annual_row {
+    int scenario;               /* -1: the baseline */
+    int level;                  /* LT_LEVEL_STATION, _COUNTY or _CITY (policy/targets.h) */
+    int place;                  /* station or county index (0 for the city) */
+    lt_annual a;
+    int verdict;                /* 1 attained, 0 not, -1 no target */
+    double good_gap, pm25_gap;  /* good days missing, ug m-3 above the target */
+    double target_pm25, target_good; /* NaN: none */
+    int pm25_missed;            /* non-good days PM2.5 alone would have called good */
+} lt_annual_row;
 
 typedef struct lt_summary {
     int hours;
@@ -53,6 +66,12 @@ typedef struct lt_summary {
     /* [background] from_observations */
     int bg_hours, bg_clipped_hours, bg_fallback_hours;  /* derived; clipped to 0; from the file */
     double bg_obs_mean, bg_local_mean, bg_clipped_mean;  /* over the derived hours, ug m-3 */
+    /* The six-pollutant assessment (products/airquality.c). */
+    size_t nannual;
+    lt_annual_row *annual;      /* county and city rows, baseline then each scenario */
+    unsigned aq_pols;           /* pollutants assessed (lt_aqi_table.pols) */
+    int aq_days_in_year;        /* the targets are held in proportion to days of this year */
+    char aq_csv[LT_PATH_MAX + 32]; /* OUTPUT_annual.csv */
     double wall_seconds;
     int threads;
     int solver;                 /* LT_SOLVER_* */

@@ -1,0 +1,432 @@
+/* airquality.c — the whole AQI and the period's assessment, as the plan's
+ * targets are counted: per station, county and city, under the baseline and
+ * every scenario, the daily AQI of the six pollutants (HJ 633-2012;
+ * policy/aqi.c), the HJ 663-2013 statistics of the period (policy/annual.c),
+ * the monthly ranking of the counties by the comprehensive index, and the
+ * targets ([assessment] targets; policy/targets.c) attained or not.
+ *
+ * The pollutants at a place each hour: PM2.5 as the run computes it (its
+ * sources plus the background tag); PM10 that PM2.5 plus the background's
+ * coarse part (the [background] file's pm10 - pm25); SO2, NO2, CO and O3 the
+ * [background] file's columns. The run's own sources add PM2.5 only (their
+ * SO2, NOx and CO are dispersed as precursors of secondary PM2.5, not
+ * reported as gases): the gases' local increments are not in these files,
+ * which say so. A pollutant without a background column is not assessed.
+ * A county's and the city's hourly values are the means over their
+ * stations (HJ 663-2013: stations are averaged before the statistics).
+ *
+ * Writes OUTPUT_daily.csv, OUTPUT_annual.csv and OUTPUT_ranking.csv beside
+ * the output (column names are an interface; docs/reference.md) and fills
+ * the summary's county and city rows. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/lt_time.h"
+#include "policy/annual.h"
+#include "policy/targets.h"
+#include "products/product_util.h"
+#include "products/products.h"
+
+typedef struct rank_item {
+    double key;
+    size_t county;
+} rank_item;
+
+typedef struct airquality {
+    const lt_run_shape *s;
+    const lt_case *cs;
+    const lt_stations_product *st;
+    const lt_scenarios_product *sc;
+    lt_aqi_table t;             /* the case's rules, pols cut to the pollutants with data */
+    const lt_targets *targets;
+    const int *county_of;
+    const char *const *county_names;
+    size_t ncounty, nplace;     /* places: stations, counties, the city */
+    const double *bg[LT_NPOL];  /* the background's series (PM2.5: NULL, the run has it) */
+    double *pm25;               /* [hour][station] one scenario's totals */
+    double *x;                  /* [place][pollutant][hour] */
+    lt_aqi_day *days;           /* [place][day] */
+    double *work;               /* [day] */
+    rank_item *items;           /* [county] */
+    lt_annual *month;           /* [county] one month's statistics */
+    lt_output *out;
+    FILE *fd, *fa, *fr;         /* the daily, annual and ranking tables */
+    const char *final_d, *final_a, *final_r;
+} airquality;
+
+/* Days in the calendar year of the run's first local day. */
+static int days_in_year(const airquality *p)
+{
+    int y, m;
+    lt_local_day_month(&p->t, lt_local_day_start(p->s->start_s, p->t.utc_offset_h), 0, &y, &m);
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 366 : 365;
+}
+
+static const char *level_name(int level)
+{
+    return level == LT_LEVEL_STATION ? "station" : level == LT_LEVEL_COUNTY ? "county" : "city";
+}
+
+/* The level, index and name of place q. */
+static const char *place_of(const airquality *p, size_t q, int *level, int *idx)
+{
+    size_t nstations;
+    const lt_station *st = lt_case_stations(p->cs, &nstations);
+    size_t nst = p->s->nst;
+    if (q < nst) {
+        *level = LT_LEVEL_STATION;
+        *idx = (int)q;
+        return st[q].id;
+    }
+    if (q < nst + p->ncounty) {
+        *level = LT_LEVEL_COUNTY;
+        *idx = (int)(q - nst);
+        return p->county_names[q - nst];
+    }
+    *level = LT_LEVEL_CITY;
+    *idx = 0;
+    return "city";
+}
+
+/* Station k belongs to place q (itself, its county, the city). */
+static int member(const airquality *p, size_t q, size_t k)
+{
+    size_t nst = p->s->nst;
+    if (q < nst)
+        return q == k;
+    if (q < nst + p->ncounty)
+        return (size_t)p->county_of[k] == q - nst;
+    return 1;
+}
+
+/* The six hourly series of every place from one scenario's PM2.5 totals. */
+static void build_series(airquality *p)
+{
+    size_t nh = (size_t)p->s->hours, nst = p->s->nst;
+    for (size_t q = 0; q < p->nplace; q++) {
+        double *x = p->x + q * LT_NPOL * nh;
+        for (size_t h = 0; h < nh; h++) {
+            double s = 0.0;
+            int n = 0;
+            for (size_t k = 0; k < nst; k++)
+                if (member(p, q, k)) {
+                    s += p->pm25[h * nst + k];
+                    n++;
+                }
+            x[h] = n ? s / n : NAN;
+            for (int pol = 1; pol < LT_NPOL; pol++) {
+                double v = p->bg[pol] ? p->bg[pol][h] : NAN;
+                x[(size_t)pol * nh + h] = pol == LT_POL_PM10 ? x[h] + v : v; /* PM10 = PM2.5 + coarse */
+            }
+        }
+    }
+}
+
+/* A number or an empty field. */
+static void put_num(FILE *f, double v, int digits)
+{
+    if (isnan(v))
+        fputc(',', f);
+    else
+        fprintf(f, ",%.*f", digits, v);
+}
+
+static void put_int(FILE *f, int v)
+{
+    if (v < 0)
+        fputc(',', f);
+    else
+        fprintf(f, ",%d", v);
+}
+
+/* The daily rows of place q under scenario name. */
+static void write_days(airquality *p, const char *scen, size_t q, const lt_aqi_day *days, size_t nd)
+{
+    int level, idx;
+    const char *name = place_of(p, q, &level, &idx);
+    double day0 = lt_local_day_start(p->s->start_s, p->t.utc_offset_h);
+    for (size_t d = 0; d < nd; d++) {
+        const lt_aqi_day *dy = &days[d];
+        char date[16], prim[64];
+        time_t ts = (time_t)(day0 + 86400.0 * (double)d + 43200.0 + 3600.0 * p->t.utc_offset_h);
+        struct tm tm;
+        gmtime_r(&ts, &tm);
+        strftime(date, sizeof date, "%Y-%m-%d", &tm);
+        fprintf(p->fd, "%s,%s,%s,%s", scen, level_name(level), name, date);
+        for (int pol = 0; pol < LT_NPOL; pol++) {
+            int on = (p->t.pols >> pol) & 1u;
+            put_num(p->fd, on ? dy->c[pol] : NAN, pol == LT_POL_CO ? 3 : 2);
+        }
+        put_num(p->fd, (p->t.pols >> LT_POL_O3) & 1u ? dy->o3_1h : NAN, 2);
+        for (int pol = 0; pol < LT_NPOL; pol++)
+            put_int(p->fd, dy->iaqi[pol]);
+        put_int(p->fd, dy->aqi);
+        put_int(p->fd, dy->aqi >= 0 ? dy->category : -1);
+        lt_aqi_primary_names(dy->primary, prim, sizeof prim);
+        fprintf(p->fd, ",%s\n", prim);
+    }
+}
+
+/* The target of place q (county or city), or NULL. */
+static const lt_target *target_of(const airquality *p, size_t q)
+{
+    int level, idx;
+    place_of(p, q, &level, &idx);
+    if (level == LT_LEVEL_STATION || !p->targets)
+        return NULL;
+    return lt_targets_find(p->targets, level == LT_LEVEL_CITY ? -1 : idx);
+}
+
+/* Place q's period row under scenario sc (-1: baseline) into r and the table. */
+static void assess_place(airquality *p, int sc, const char *scen, size_t q, const lt_aqi_day *days, size_t nd,
+                         lt_annual_row *r)
+{
+    int level, idx, diy = days_in_year(p);
+    const char *name = place_of(p, q, &level, &idx);
+    double day0 = lt_local_day_start(p->s->start_s, p->t.utc_offset_h);
+    memset(r, 0, sizeof *r);
+    r->scenario = sc;
+    r->level = level;
+    r->place = idx;
+    lt_annual_stats(&p->t, days, nd, day0, p->work, &r->a);
+    const lt_target *g = target_of(p, q);
+    r->verdict = lt_target_verdict(g, &r->a, diy, &r->good_gap, &r->pm25_gap);
+    r->target_pm25 = g ? g->pm25_max : NAN;
+    r->target_good = g ? g->good_days_min : NAN;
+    for (size_t d = 0; d < nd; d++)
+        r->pm25_missed += days[d].aqi > p->t.cat_upper[1] && days[d].iaqi[LT_POL_PM25] >= 0 &&
+                          days[d].iaqi[LT_POL_PM25] <= p->t.cat_upper[1];
+    const lt_annual *a = &r->a;
+    FILE *f = p->fa;
+    fprintf(f, "%s,%s,%s,%d,%d", scen, level_name(level), name, a->valid_days, a->good_days);
+    put_num(f, a->good_ratio, 4);
+    fprintf(f, ",%d", a->heavy_days);
+    for (int pol = 0; pol < 4; pol++)
+        put_num(f, a->mean[pol], 2);
+    put_num(f, a->co_p95, 3);
+    put_num(f, a->o3_8h_p90, 2);
+    put_num(f, a->index, 3);
+    put_num(f, r->target_pm25, 1);
+    put_num(f, r->target_good, 0);
+    fprintf(f, ",%s,%d,%s", r->verdict < 0 ? "" : r->verdict ? "yes" : "no", a->days, a->year_valid ? "yes" : "no");
+    for (int pol = 0; pol < LT_NPOL; pol++)
+        fprintf(f, ",%d", a->primary_days[pol]);
+    fprintf(f, ",%d", r->pm25_missed);
+    put_num(f, r->verdict == 0 && r->good_gap > 0 ? r->good_gap : NAN, 0);
+    fputc('\n', f);
+}
+
+
+
+static int cmp_rank(const void *a, const void *b)
+{
+    const rank_item *x = a, *y = b;
+    int nx = isnan(x->key), ny = isnan(y->key);
+    if (nx != ny)
+        return nx - ny; /* without a value: last */
+    if (!nx && x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->county > y->county) - (x->county < y->county);
+}
+
+/* The counties ranked each calendar month by the comprehensive index (by
+ * PM2.5 when not all six pollutants are assessed), lowest (best) first. */
+static void write_ranking(airquality *p, const char *scen, size_t nd)
+{
+    size_t nst = p->s->nst, nc = p->ncounty;
+    double day0 = lt_local_day_start(p->s->start_s, p->t.utc_offset_h);
+    rank_item *items = p->items;
+    lt_annual *a = p->month;
+    int six = p->t.pols == LT_POL_ALL;
+    for (size_t d0 = 0; d0 < nd && nc;) {
+        int y, m, y2, m2;
+        lt_local_day_month(&p->t, day0, d0, &y, &m);
+        size_t d1 = d0;
+        for (; d1 < nd; d1++) {
+            lt_local_day_month(&p->t, day0, d1, &y2, &m2);
+            if (y2 != y || m2 != m)
+                break;
+        }
+        for (size_t c = 0; c < nc; c++) {
+            lt_annual_stats(&p->t, p->days + (nst + c) * nd + d0, d1 - d0, day0 + 86400.0 * (double)d0, p->work, &a[c]);
+            items[c].key = six ? a[c].index : a[c].mean[LT_POL_PM25];
+            items[c].county = c;
+        }
+        qsort(items, nc, sizeof *items, cmp_rank);
+        for (size_t i = 0; i < nc; i++) {
+            const lt_annual *ac = &a[items[i].county];
+            fprintf(p->fr, "%s,%04d-%02d,%s,%s", scen, y, m, p->county_names[items[i].county],
+                    six ? "comprehensive_index" : "pm25");
+            if (isnan(items[i].key))
+                fputc(',', p->fr);
+            else
+                fprintf(p->fr, ",%zu", i + 1);
+            put_num(p->fr, ac->index, 3);
+            put_num(p->fr, ac->mean[LT_POL_PM25], 2);
+            fprintf(p->fr, ",%d\n", ac->valid_days);
+        }
+        d0 = d1;
+    }
+}
+
+/* One scenario (-1: the baseline): its days, rows and ranking. */
+static void assess_scenario(airquality *p, int sc, lt_summary *sum)
+{
+    size_t nh = (size_t)p->s->hours, nd = p->s->ndays, nst = p->s->nst;
+    const char *scen = sc < 0 ? "baseline" : lt_case_scenarios(p->cs)->name[sc];
+    if (sc < 0)
+        memcpy(p->pm25, lt_stations_totals(p->st), nh * nst * sizeof *p->pm25);
+    else
+        lt_scenarios_station_totals(p->sc, sc, p->pm25);
+    build_series(p);
+    for (size_t q = 0; q < p->nplace; q++) {
+        const double *xs[LT_NPOL];
+        for (int pol = 0; pol < LT_NPOL; pol++)
+            xs[pol] = (p->t.pols >> pol) & 1u ? p->x + (q * LT_NPOL + (size_t)pol) * nh : NULL;
+        lt_aqi_day *days = p->days + q * nd;
+        lt_aqi_days(&p->t, xs, nh, p->s->start_s, days, nd);
+        write_days(p, scen, q, days, nd);
+        lt_annual_row row;
+        assess_place(p, sc, scen, q, days, nd, &row);
+        if (q >= nst)
+            sum->annual[sum->nannual++] = row;
+    }
+    write_ranking(p, scen, nd);
+}
+
+/* The three tables beside the output, opened with their headers. */
+static int open_tables(airquality *p, lt_error *err)
+{
+    const char *tmp;
+    int rc;
+    if ((rc = lt_output_side_file(p->out, "_daily.csv", &p->final_d, &tmp, err)))
+        return rc;
+    if (!(p->fd = fopen(tmp, "w")))
+        return lt_error_set(err, LT_EIO, "%s: cannot write the daily table", tmp);
+    if ((rc = lt_output_side_file(p->out, "_annual.csv", &p->final_a, &tmp, err)))
+        return rc;
+    if (!(p->fa = fopen(tmp, "w")))
+        return lt_error_set(err, LT_EIO, "%s: cannot write the annual table", tmp);
+    if ((rc = lt_output_side_file(p->out, "_ranking.csv", &p->final_r, &tmp, err)))
+        return rc;
+    if (!(p->fr = fopen(tmp, "w")))
+        return lt_error_set(err, LT_EIO, "%s: cannot write the ranking table", tmp);
+    fprintf(p->fd, "scenario,level,name,date,pm25,pm10,so2,no2,co,o3_8h,o3_1h,iaqi_pm25,iaqi_pm10,iaqi_so2,iaqi_no2,"
+                   "iaqi_co,iaqi_o3,aqi,category,primary\n");
+    fprintf(p->fa, "scenario,level,name,valid_days,good_days,good_ratio,heavy_days,pm25,pm10,so2,no2,co_p95,o3_8h_p90,"
+                   "comprehensive_index,target_pm25,target_good_days,attained,days,year_valid,primary_pm25_days,"
+                   "primary_pm10_days,primary_so2_days,primary_no2_days,primary_co_days,primary_o3_days,"
+                   "pm25_only_missed_days,good_days_short\n");
+    fprintf(p->fr, "scenario,month,county,ranked_by,rank,comprehensive_index,pm25,valid_days\n");
+    return LT_OK;
+}
+
+/* Closes one table; an error on any write is an error of the file. */
+static int close_table(FILE **f, const char *final, lt_error *err)
+{
+    int bad = ferror(*f) | (fclose(*f) != 0);
+    *f = NULL;
+    return bad ? lt_error_set(err, LT_EIO, "%s: cannot write the table", final) : LT_OK;
+}
+
+static int airquality_finish(void *self, lt_summary *sum, lt_error *err)
+{
+    airquality *p = self;
+    size_t nh = (size_t)p->s->hours, nd = p->s->ndays, nst = p->s->nst;
+    int nsc = lt_scenarios_count(p->sc);
+    p->pm25 = malloc(nh * (nst ? nst : 1) * sizeof *p->pm25);
+    p->x = malloc(p->nplace * LT_NPOL * nh * sizeof *p->x);
+    p->days = malloc(p->nplace * (nd ? nd : 1) * sizeof *p->days);
+    p->work = malloc((nd ? nd : 1) * sizeof *p->work);
+    p->items = malloc((p->ncounty ? p->ncounty : 1) * sizeof *p->items);
+    p->month = malloc((p->ncounty ? p->ncounty : 1) * sizeof *p->month);
+    sum->annual = malloc((size_t)(nsc + 1) * (p->ncounty + 1) * sizeof *sum->annual);
+    if (!p->pm25 || !p->x || !p->days || !p->work || !p->items || !p->month || !sum->annual)
+        return lt_error_set(err, LT_ENOMEM, "out of memory for the six-pollutant assessment");
+    int rc = open_tables(p, err);
+    if (rc)
+        return rc;
+    sum->nannual = 0;
+    for (int sc = -1; sc < nsc; sc++)
+        assess_scenario(p, sc, sum);
+    sum->aq_pols = p->t.pols;
+    sum->aq_days_in_year = days_in_year(p);
+    snprintf(sum->aq_csv, sizeof sum->aq_csv, "%s", p->final_a);
+    if ((rc = close_table(&p->fd, p->final_d, err)) || (rc = close_table(&p->fa, p->final_a, err)) ||
+        (rc = close_table(&p->fr, p->final_r, err)))
+        return rc;
+    char note[400], names[64] = "";
+    for (int pol = 0; pol < LT_NPOL; pol++)
+        if ((p->t.pols >> pol) & 1u) {
+            size_t l = strlen(names);
+            snprintf(names + l, sizeof names - l, "%s%s", l ? ", " : "", lt_pol_names[pol]);
+        }
+    snprintf(note, sizeof note, "daily AQI (%s) of %s; PM2.5 from the run (its sources and the background), PM10 "
+             "that plus the background's coarse part, SO2, NO2, CO and O3 the [background] file's (the sources' own "
+             "gases are not added)", p->t.name, names);
+    return lt_output_note(p->out, "lantian_six_pollutant_aqi", note, err);
+}
+
+static int airquality_start(void *self, lt_output *out, lt_error *err)
+{
+    airquality *p = self;
+    (void)err;
+    p->out = out;
+    return LT_OK;
+}
+
+static void airquality_destroy(void *self)
+{
+    airquality *p = self;
+    if (p->fd)
+        fclose(p->fd);
+    if (p->fa)
+        fclose(p->fa);
+    if (p->fr)
+        fclose(p->fr);
+    free(p->pm25);
+    free(p->x);
+    free(p->days);
+    free(p->work);
+    free(p->items);
+    free(p->month);
+    free(p);
+}
+
+static void airquality_estimate(const void *self, double *mem, double *out)
+{
+    const airquality *p = self;
+    const lt_run_shape *s = p->s;
+    double np = (double)p->nplace, nsc = lt_scenarios_count(p->sc) + 1.0;
+    *mem = (double)s->hours * ((double)s->nst + np * LT_NPOL) * 8.0 + np * (double)s->ndays * sizeof(lt_aqi_day);
+    *out = nsc * np * ((double)s->ndays * 120.0 + 200.0);
+}
+
+static const char *const airquality_files[] = {"_daily.csv", "_annual.csv", "_ranking.csv", NULL};
+
+static const lt_product_ops airquality_ops = {
+    .name = "airquality", .start = airquality_start, .finish = airquality_finish, .destroy = airquality_destroy,
+    .estimate = airquality_estimate, .side_files = airquality_files};
+
+int lt_airquality_attach(lt_run *run, const lt_stations_product *st, const lt_scenarios_product *sc, lt_error *err)
+{
+    const lt_case *cs = lt_run_case_of(run);
+    airquality *p = calloc(1, sizeof *p);
+    if (!p)
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    p->s = lt_run_shape_of(run);
+    p->cs = cs;
+    p->st = st;
+    p->sc = sc;
+    p->t = *lt_case_aqi(cs);
+    p->targets = lt_case_targets(cs);
+    p->ncounty = lt_case_station_counties(cs, &p->county_names, &p->county_of);
+    p->nplace = p->s->nst + p->ncounty + 1;
+    for (int pol = 1; pol < LT_NPOL; pol++)
+        if (!(p->bg[pol] = lt_case_background_of(cs, pol)))
+            p->t.pols &= ~(1u << pol);
+    return lt_run_attach(run, &airquality_ops, p, err);
+}
