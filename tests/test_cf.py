@@ -134,6 +134,13 @@ def flags(paths):
                 var = ds[v]
                 if var.dtype != np.int8:
                     continue
+                if "flag_masks" in var.ncattrs():  # bit fields (the primary pollutants)
+                    masks, fm = np.atleast_1d(var.flag_masks).astype(int), var.flag_meanings.split()
+                    assert len(masks) == len(fm), f"{p}: {v}: {masks} vs {fm}"
+                    vals = np.asarray(var[:]).astype(int)
+                    assert ((vals & ~int(np.bitwise_or.reduce(masks))) == 0).all(), f"{p}: {v} has bits outside flag_masks"
+                    seen += 1
+                    continue
                 assert "flag_values" in var.ncattrs() and "flag_meanings" in var.ncattrs(), f"{p}: {v} without flags"
                 fv, fm = np.atleast_1d(var.flag_values), var.flag_meanings.split()
                 assert len(fv) == len(fm) and len(set(fm)) == len(fm), f"{p}: {v}: {fv} vs {fm}"

@@ -1271,6 +1271,18 @@ static void six_pollutant_assessment(void **state)
     assert_string_equal(att, "yes");
     csv_field(p, "baseline,station,S1,", 16, att, sizeof att);
     assert_string_equal(att, "");
+    /* the same days in the daily NetCDF: the AQI and the primary pollutants' flags */
+    snprintf(p, sizeof p, "%s/aq_daily.nc", dir);
+    assert_int_equal(nc_open(p, NC_NOWRITE, &nc), NC_NOERR);
+    int v, aqi_all[2];
+    signed char primv[2];
+    assert_int_equal(nc_inq_varid(nc, "city_aqi_all", &v), NC_NOERR);
+    assert_int_equal(nc_get_var_int(nc, v, aqi_all), NC_NOERR);
+    assert_int_equal(nc_inq_varid(nc, "city_primary", &v), NC_NOERR);
+    assert_int_equal(nc_get_var_schar(nc, v, primv), NC_NOERR);
+    nc_close(nc);
+    assert_int_equal(aqi_all[1], 137);
+    assert_int_equal(primv[1], 1 << 5); /* o3 */
     /* the summary's rows: counties then the city */
     assert_int_equal(s.nannual, 3);
     assert_int_equal(s.annual[2].level, LT_LEVEL_CITY);

@@ -19,6 +19,7 @@
  * the output (column names are an interface; docs/reference.md) and fills
  * the summary's county and city rows. */
 #include <math.h>
+#include <netcdf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,9 @@ typedef struct airquality {
     rank_item *items;           /* [county] */
     lt_annual *month;           /* [county] one month's statistics */
     lt_output *out;
+    int nc_day;                 /* the daily file and its variables (-1: not defined) */
+    int v_st_aqi, v_st_prim, v_cty_aqi, v_city_aqi, v_city_prim;
+    int v_sc_aqi;
     FILE *fd, *fa, *fr;         /* the daily, annual and ranking tables */
     const char *final_d, *final_a, *final_r;
 } airquality;
@@ -272,8 +276,10 @@ static void write_ranking(airquality *p, const char *scen, size_t nd)
     }
 }
 
+static int put_days(airquality *p, int sc, lt_error *err);
+
 /* One scenario (-1: the baseline): its days, rows and ranking. */
-static void assess_scenario(airquality *p, int sc, lt_summary *sum)
+static int assess_scenario(airquality *p, int sc, lt_summary *sum, lt_error *err)
 {
     size_t nh = (size_t)p->s->hours, nd = p->s->ndays, nst = p->s->nst;
     const char *scen = sc < 0 ? "baseline" : lt_case_scenarios(p->cs)->name[sc];
@@ -295,6 +301,7 @@ static void assess_scenario(airquality *p, int sc, lt_summary *sum)
             sum->annual[sum->nannual++] = row;
     }
     write_ranking(p, scen, nd);
+    return put_days(p, sc, err);
 }
 
 /* The three tables beside the output, opened with their headers. */
@@ -350,8 +357,10 @@ static int airquality_finish(void *self, lt_summary *sum, lt_error *err)
     if (rc)
         return rc;
     sum->nannual = 0;
-    for (int sc = -1; sc < nsc; sc++)
-        assess_scenario(p, sc, sum);
+    for (int sc = -1; sc < nsc && !rc; sc++)
+        rc = assess_scenario(p, sc, sum, err);
+    if (rc)
+        return rc;
     sum->aq_pols = p->t.pols;
     sum->aq_days_in_year = days_in_year(p);
     snprintf(sum->aq_csv, sizeof sum->aq_csv, "%s", p->final_a);
@@ -370,12 +379,101 @@ static int airquality_finish(void *self, lt_summary *sum, lt_error *err)
     return lt_output_note(p->out, "lantian_six_pollutant_aqi", note, err);
 }
 
+/* An int variable of the daily file with fill -1, its long name and units. */
+static int def_int(airquality *p, const char *name, int nd, const int *dims, const char *long_name, int *v,
+                   lt_error *err)
+{
+    int fill = -1;
+    LT_NC(p->out, err, nc_def_var(p->nc_day, name, NC_INT, nd, dims, v));
+    LT_NC(p->out, err, nc_def_var_fill(p->nc_day, *v, 0, &fill));
+    return lt_output_atts_in(p->out, LT_OUT_DAILY, *v, err, "long_name", long_name, "units", "1", NULL);
+}
+
+/* The primary pollutants as CF flag masks. */
+static int def_primary(airquality *p, const char *name, int nd, const int *dims, int *v, lt_error *err)
+{
+    signed char masks[LT_NPOL], fill = 0;
+    for (int i = 0; i < LT_NPOL; i++)
+        masks[i] = (signed char)(1 << i);
+    LT_NC(p->out, err, nc_def_var(p->nc_day, name, NC_BYTE, nd, dims, v));
+    LT_NC(p->out, err, nc_def_var_fill(p->nc_day, *v, 0, &fill));
+    LT_NC(p->out, err, nc_put_att_schar(p->nc_day, *v, "flag_masks", NC_BYTE, LT_NPOL, masks));
+    return lt_output_atts_in(p->out, LT_OUT_DAILY, *v, err, "flag_meanings", "pm25 pm10 so2 no2 co o3", "long_name",
+                             "primary pollutants of the day (AQI > 50 and the pollutant's IAQI equal to it)",
+                             "comment", "0 (the fill value): no primary pollutant (AQI <= 50) or an invalid day", NULL);
+}
+
 static int airquality_start(void *self, lt_output *out, lt_error *err)
 {
     airquality *p = self;
-    (void)err;
     p->out = out;
+    /* the daily AQI and the primary pollutants; the per-pollutant values are in
+     * OUTPUT_daily.csv (a pollutant dimension in this file stops CDO reading its
+     * other variables) */
+    int rc = lt_output_file(out, LT_OUT_DAILY, &p->nc_day, err);
+    if (rc)
+        return rc;
+    int d_day = lt_output_dim_of(out, LT_OUT_DAILY, "time"), d_st = lt_output_dim_of(out, LT_OUT_DAILY, "station");
+    int d2[2] = {d_day, d_st};
+    if ((rc = def_int(p, "station_aqi_all", 2, d2, "station daily AQI of all the pollutants assessed (HJ 633-2012)",
+                      &p->v_st_aqi, err)) ||
+        (rc = def_primary(p, "station_primary", 2, d2, &p->v_st_prim, err)) ||
+        (rc = def_int(p, "city_aqi_all", 1, &d_day, "city daily AQI of all the pollutants assessed", &p->v_city_aqi,
+                      err)) ||
+        (rc = def_primary(p, "city_primary", 1, &d_day, &p->v_city_prim, err)))
+        return rc;
+    p->v_cty_aqi = p->v_sc_aqi = -1;
+    int d_cty = lt_output_dim_of(out, LT_OUT_DAILY, "county"), d_sc = lt_output_dim_of(out, LT_OUT_DAILY, "scenario");
+    int dc[2] = {d_day, d_cty}, ds[2] = {d_day, d_sc};
+    if (p->ncounty && d_cty >= 0 &&
+        (rc = def_int(p, "county_aqi_all", 2, dc, "county daily AQI of all the pollutants assessed", &p->v_cty_aqi, err)))
+        return rc;
+    if (lt_scenarios_count(p->sc) && d_sc >= 0 &&
+        (rc = def_int(p, "scenario_city_aqi_all", 2, ds, "city daily AQI of all the pollutants assessed under each scenario",
+                      &p->v_sc_aqi, err)))
+        return rc;
     return LT_OK;
+}
+
+/* Scenario sc's days (-1: the baseline's, every variable) into the daily file. */
+static int put_days(airquality *p, int sc, lt_error *err)
+{
+    size_t nd = p->s->ndays, nst = p->s->nst, nc = p->ncounty, city = p->nplace - 1;
+    int *iv = malloc(nd * (nst + nc + 1) * sizeof *iv);
+    signed char *bv = malloc(nd * (nst + 1) * sizeof *bv);
+    int st = NC_NOERR;
+    if (!iv || !bv) {
+        free(iv);
+        free(bv);
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    }
+    if (sc >= 0) {
+        for (size_t d = 0; d < nd; d++)
+            iv[d] = p->days[city * nd + d].aqi;
+        size_t s2[2] = {0, (size_t)sc}, c2[2] = {nd, 1};
+        st = p->v_sc_aqi >= 0 ? nc_put_vara_int(p->nc_day, p->v_sc_aqi, s2, c2, iv) : NC_NOERR;
+    } else {
+        /* stations, then the city */
+        for (size_t pass = 0; pass < 2 && !st; pass++) {
+            size_t q0 = pass ? city : 0, nq = pass ? 1 : nst;
+            for (size_t d = 0; d < nd; d++)
+                for (size_t q = 0; q < nq; q++) {
+                    iv[d * nq + q] = p->days[(q0 + q) * nd + d].aqi;
+                    bv[d * nq + q] = (signed char)p->days[(q0 + q) * nd + d].primary;
+                }
+            if (nq && !(st = nc_put_var_int(p->nc_day, pass ? p->v_city_aqi : p->v_st_aqi, iv)))
+                st = nc_put_var_schar(p->nc_day, pass ? p->v_city_prim : p->v_st_prim, bv);
+        }
+        if (!st && p->v_cty_aqi >= 0) {
+            for (size_t d = 0; d < nd; d++)
+                for (size_t c = 0; c < nc; c++)
+                    iv[d * nc + c] = p->days[(nst + c) * nd + d].aqi;
+            st = nc_put_var_int(p->nc_day, p->v_cty_aqi, iv);
+        }
+    }
+    free(iv);
+    free(bv);
+    return st ? lt_output_fail(p->out, st, __FILE__, __LINE__, err) : LT_OK;
 }
 
 static void airquality_destroy(void *self)
