@@ -2,6 +2,7 @@
  * the policy files in inputs/policy, against worked values and synthetic series. */
 #include "lt_test.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -210,7 +211,7 @@ static void assessment(void **state)
         st[h * nst + 1] = base + 10.0;
     }
     lt_assessment a;
-    assert_int_equal(lt_assess(&a, &aqi, &rules2018, 0, st, nh, nst, start), 0);
+    assert_int_equal(lt_assess(&a, &aqi, &rules2018, 0, st, nh, nst, start, NULL), 0);
     assert_int_equal(a.ndays, 3);
     assert_rel(a.city_pm25[1], 160.0, 1e-12);
     assert_int_equal(a.city_aqi[0], lt_iaqi_pm25(&aqi, 60.0));   /* 82 */
@@ -234,6 +235,53 @@ static void assessment(void **state)
     lt_assessment_free(&a);
 }
 
+/* The alerts follow the whole AQI: NO2 at 600 ug/m3 (24-h IAQI 300 + 100 x
+ * 35/185 = 319) raises them where PM2.5 (50, IAQI 72) alone would not; with
+ * PM2.5 alone the running index is the old one (lt_running24 + lt_iaqi_pm25). */
+static void alerts_on_the_whole_aqi(void **state)
+{
+    (void)state;
+    double start = 1483228800.0 + 16 * 3600.0;
+    size_t nh = 120, nst = 2;
+    double *st = malloc(nh * nst * sizeof *st), *no2 = malloc(nh * sizeof *no2), *co = malloc(nh * sizeof *co);
+    for (size_t h = 0; h < nh; h++) {
+        st[h * nst] = st[h * nst + 1] = 50.0;
+        no2[h] = 600.0;
+        co[h] = 1.0;
+    }
+    lt_assessment a;
+    assert_int_equal(lt_assess(&a, &aqi, &rules2018, 0, st, nh, nst, start, NULL), 0);
+    assert_int_equal(a.alert_days, 0);
+    lt_assessment_free(&a);
+    const double *bg[6] = {NULL, NULL, NULL, no2, co, NULL};
+    assert_int_equal(lt_assess(&a, &aqi, &rules2018, 0, st, nh, nst, start, bg), 0);
+    /* valid from hour 19 (20 values) on: 101 hours above 300, red */
+    assert_int_equal(a.alert_hour[18], 0);
+    int top = 0;
+    for (size_t h = 0; h < nh; h++)
+        top = a.alert_hour[h] > top ? a.alert_hour[h] : top;
+    assert_int_equal(top, 3);
+    assert_true(a.alert_days > 0);
+    assert_int_equal(a.city_aqi[1], lt_iaqi_pm25(&aqi, 50.0)); /* the daily values stay PM2.5's */
+    lt_assessment_free(&a);
+    /* PM2.5 alone: lt_aqi_running is the old running index */
+    int *run = malloc(nh * sizeof *run);
+    double *r24 = malloc(nh * sizeof *r24), *pm = malloc(nh * sizeof *pm);
+    for (size_t h = 0; h < nh; h++)
+        pm[h] = h % 7 == 3 ? NAN : 40.0 + 30.0 * sin(0.3 * (double)h) + (double)h;
+    const double *x[6] = {pm, NULL, NULL, NULL, NULL, NULL};
+    lt_aqi_running(&aqi, x, nh, run);
+    lt_running24(&aqi, pm, nh, r24);
+    for (size_t h = 0; h < nh; h++)
+        assert_int_equal(run[h], lt_iaqi_pm25(&aqi, r24[h]));
+    free(run);
+    free(r24);
+    free(pm);
+    free(st);
+    free(no2);
+    free(co);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -244,6 +292,7 @@ int main(void)
         cmocka_unit_test(alert_rule_versions),
         cmocka_unit_test(bad_policy_files),
         cmocka_unit_test(assessment),
+        cmocka_unit_test(alerts_on_the_whole_aqi),
     };
     return cmocka_run_group_tests_name("aqi and alerts", tests, setup, NULL);
 }

@@ -312,6 +312,39 @@ size_t lt_aqi_days(const lt_aqi_table *t, const double *const x[LT_NPOL], size_t
     return nd;
 }
 
+void lt_aqi_running(const lt_aqi_table *t, const double *const x[LT_NPOL], size_t nh, int *aqi)
+{
+    lt_aqi_table tt = *t;
+    for (int p = 0; p < LT_NPOL; p++)
+        if (!x[p])
+            tt.pols &= ~(1u << p);
+    for (size_t h = 0; h < nh; h++) {
+        lt_aqi_day d;
+        memset(&d, 0, sizeof d);
+        for (int p = 0; p < LT_NPOL; p++) {
+            double v[24], s = 0.0;
+            int n = 0;
+            for (int j = 0; j < 24; j++) {
+                long k = (long)h - 23 + j;
+                v[j] = x[p] && k >= 0 ? x[p][k] : NAN;
+                if (!isnan(v[j])) {
+                    s += v[j];
+                    n++;
+                }
+            }
+            if (p == LT_POL_O3) {
+                d.c[p] = d.o3_1h = NAN;
+                if (x[p])
+                    o3_day(&tt, v, n, &d.c[p], &d.o3_1h);
+            } else {
+                d.c[p] = n >= tt.min_hours ? s / n : NAN;
+            }
+        }
+        lt_aqi_day_index(&tt, &d);
+        aqi[h] = d.aqi;
+    }
+}
+
 void lt_aqi_primary_names(unsigned primary, char *buf, size_t cap)
 {
     size_t l = 0;

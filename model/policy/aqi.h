@@ -104,6 +104,13 @@ void lt_aqi_day_index(const lt_aqi_table *t, lt_aqi_day *d);
 size_t lt_aqi_days(const lt_aqi_table *t, const double *const x[LT_NPOL], size_t nh, double start_s,
                    lt_aqi_day *days, size_t maxdays);
 
+/* The AQI of the 24 hours ending at each hour h (hours h-23..h of the
+ * series x as lt_aqi_days takes them, each window assessed as a day: 24-h
+ * means, the maximum 8-h O3 within it, the maximum hour), the index the
+ * alerts follow; only the pollutants of t->pols with a series count.
+ * aqi[h] = -1 where the window is invalid (fewer than min_hours values). */
+void lt_aqi_running(const lt_aqi_table *t, const double *const x[LT_NPOL], size_t nh, int *aqi);
+
 /* "pm25+pm10" of the primary bits (empty for none), into buf. */
 void lt_aqi_primary_names(unsigned primary, char *buf, size_t cap);
 

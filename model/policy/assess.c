@@ -29,7 +29,8 @@ void lt_assessment_free(lt_assessment *a)
 }
 
 int lt_assess(lt_assessment *a, const lt_aqi_table *t, const lt_alert_rules *rules,
-              int lead_hours, const double *st, size_t nh, size_t nst, double start_s)
+              int lead_hours, const double *st, size_t nh, size_t nst, double start_s,
+              const double *const *bg)
 {
     memset(a, 0, sizeof *a);
     size_t nd = lt_assess_ndays(t, start_s, (int)nh);
@@ -93,9 +94,16 @@ int lt_assess(lt_assessment *a, const lt_aqi_table *t, const lt_alert_rules *rul
                 s += st[h * nst + k];
             series[h] = nst ? s / (double)nst : NAN;
         }
-        lt_running24(t, series, nh, run24);
-        for (size_t h = 0; h < nh; h++)
-            aqi_h[h] = lt_iaqi_pm25(t, run24[h]);
+        /* run24 holds the city's PM10 when the coarse part is given */
+        const double *x[LT_NPOL] = {series, NULL, NULL, NULL, NULL, NULL};
+        for (int p = 1; p < LT_NPOL && bg; p++)
+            x[p] = bg[p];
+        if (x[LT_POL_PM10]) {
+            for (size_t h = 0; h < nh; h++)
+                run24[h] = series[h] + bg[LT_POL_PM10][h];
+            x[LT_POL_PM10] = run24;
+        }
+        lt_aqi_running(t, x, nh, aqi_h);
         lt_alert_levels(rules, aqi_h, nh, lead_hours, a->alert_hour);
         for (size_t h = 0; h < nh; h++) {
             size_t d = (size_t)lt_local_day_index(start_s + 3600.0 * (double)h, a->day0_s);

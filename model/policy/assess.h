@@ -31,11 +31,17 @@ typedef struct lt_assessment {
 size_t lt_assess_ndays(const lt_aqi_table *t, double start_s, int hours);
 
 /* Assesses station hourly series st[h * nst + k] (ug m-3). The city's hourly
- * value for the alert forecast is the station mean, its "daily AQI" the IAQI
- * of the 24-h running mean (HJ 663-2013 averages stations before the index).
- * rules may be NULL (no alerts). Returns 0, or -1 when out of memory. */
+ * PM2.5 for the alert forecast is the station mean (HJ 663-2013 averages
+ * stations before the index), its "daily AQI" at each hour the AQI of the
+ * last 24 hours (lt_aqi_running) over PM2.5 and the other pollutants bg
+ * gives (NULL, or bg[p] NULL: not counted): bg[LT_POL_PM10] the coarse part
+ * PM10 - PM2.5 added to the city's PM2.5, bg[LT_POL_SO2 .. LT_POL_O3] the
+ * pollutants' hourly values (CO mg m-3). The daily station, county and city
+ * values here are PM2.5's. rules may be NULL (no alerts). Returns 0, or -1
+ * when out of memory. */
 int lt_assess(lt_assessment *a, const lt_aqi_table *t, const lt_alert_rules *rules,
-              int lead_hours, const double *st, size_t nh, size_t nst, double start_s);
+              int lead_hours, const double *st, size_t nh, size_t nst, double start_s,
+              const double *const *bg);
 
 /* County values: county_of[k] (0..ncounty-1) is station k's county. Call after
  * lt_assess. Returns 0, or -1 when out of memory. */

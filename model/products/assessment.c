@@ -15,6 +15,7 @@
 
 struct lt_assessment_product {
     const lt_run_shape *s;
+    const lt_case *cs;
     const lt_stations_product *st;
     const lt_aqi_table *aqi;
     const lt_alert_rules *alert;   /* NULL: no alerts */
@@ -210,8 +211,11 @@ static int assessment_end_pass(void *self, int pass, lt_summary *sum, lt_error *
     lt_assessment_product *p = self;
     if (pass != 1)
         return LT_OK;
+    const double *bg[LT_BG_NCOL] = {NULL};
+    for (int c = 1; c < LT_BG_NCOL; c++)
+        bg[c] = lt_case_background_of(p->cs, c);
     if (lt_assess(&p->as, p->aqi, p->alert, p->lead_hours, lt_stations_totals(p->st), (size_t)p->s->hours,
-                  p->s->nst, p->s->start_s) ||
+                  p->s->nst, p->s->start_s, bg) ||
         lt_assess_counties(&p->as, p->aqi, p->county_of, p->ncounty))
         return lt_error_set(err, LT_ENOMEM, "out of memory for the daily assessment");
     int rc = write_assessment(p, err);
@@ -245,6 +249,7 @@ int lt_assessment_attach(lt_run *run, const lt_stations_product *st, lt_assessme
     if (!p)
         return lt_error_set(err, LT_ENOMEM, "out of memory");
     p->s = lt_run_shape_of(run);
+    p->cs = cs;
     p->st = st;
     p->aqi = lt_case_aqi(cs);
     p->alert = lt_case_alert(cs);
