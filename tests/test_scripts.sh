@@ -35,6 +35,16 @@ assert lt_plot.robust_range(np.full(5, 7.0))[1] > 7.0
     grep -q "expected LO,HI" "$tmp/err" && [ ! -e "$tmp/r2.png" ]
 }
 check plot_map_colour_range range_ok
+aqi_ok() { # the daily AQI table of a run, drawn; a CSV that is not one fails with one line
+    /usr/bin/python3 scripts/plot_aqi.py "$tmp/day_daily.csv" -o "$tmp/aqi.png" && [ -s "$tmp/aqi.png" ] &&
+    head -c 8 "$tmp/aqi.png" | grep -q PNG &&
+    /usr/bin/python3 scripts/plot_aqi.py "$tmp/day_daily.csv" --place seat_qindu -o "$tmp/aqi2.png" &&
+    printf 'a,b\n1,2\n' > "$tmp/x.csv" && ! /usr/bin/python3 scripts/plot_aqi.py "$tmp/x.csv" 2>"$tmp/err" &&
+    [ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -q "x.csv: header" "$tmp/err" &&
+    ! /usr/bin/python3 scripts/plot_aqi.py "$tmp/day_daily.csv" --place nowhere 2>"$tmp/err" &&
+    grep -q "no rows for the place 'nowhere'" "$tmp/err"
+}
+check plot_aqi aqi_ok
 report_ok() {
     "$build/lantian" run inputs/xianyang/winter.ini --set run.hours=24 --set output.file="$tmp/b.nc" \
         --set dispersion.curves=briggs-urban >/dev/null &&
