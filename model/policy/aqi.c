@@ -276,6 +276,43 @@ static void o3_day(const lt_aqi_table *t, const double o3[24], int nvalid, doubl
     *max1 = nvalid >= t->min_hours ? mx : NAN;
 }
 
+/* The rules t with only the pollutants that have a series assessed. */
+static lt_aqi_table with_series(const lt_aqi_table *t, const double *const x[LT_NPOL])
+{
+    lt_aqi_table tt = *t;
+    for (int p = 0; p < LT_NPOL; p++)
+        if (!x[p])
+            tt.pols &= ~(1u << p);
+    return tt;
+}
+
+/* The 24 hours h0 .. h0+23 of the series (outside 0..nh-1: missing) assessed
+ * as one day into d. */
+static void window_day(const lt_aqi_table *t, const double *const x[LT_NPOL], size_t nh, long h0, lt_aqi_day *d)
+{
+    memset(d, 0, sizeof *d);
+    for (int p = 0; p < LT_NPOL; p++) {
+        double v[24], s = 0.0;
+        int n = 0;
+        for (int j = 0; j < 24; j++) {
+            long h = h0 + j;
+            v[j] = x[p] && h >= 0 && h < (long)nh ? x[p][h] : NAN;
+            if (!isnan(v[j])) {
+                s += v[j];
+                n++;
+            }
+        }
+        if (p == LT_POL_O3) {
+            d->c[p] = d->o3_1h = NAN;
+            if (x[p])
+                o3_day(t, v, n, &d->c[p], &d->o3_1h);
+        } else {
+            d->c[p] = n >= t->min_hours ? s / n : NAN;
+        }
+    }
+    lt_aqi_day_index(t, d);
+}
+
 size_t lt_aqi_days(const lt_aqi_table *t, const double *const x[LT_NPOL], size_t nh, double start_s,
                    lt_aqi_day *days, size_t maxdays)
 {
@@ -285,62 +322,18 @@ size_t lt_aqi_days(const lt_aqi_table *t, const double *const x[LT_NPOL], size_t
         nd = maxdays;
     /* the run's first hour in the local day: day0 is a whole number of hours before it */
     long h0 = (long)floor((day0 - start_s) / 3600.0 + 0.5);
-    for (size_t d = 0; d < nd; d++) {
-        lt_aqi_day *dy = &days[d];
-        memset(dy, 0, sizeof *dy);
-        for (int p = 0; p < LT_NPOL; p++) {
-            double v[24], s = 0.0;
-            int n = 0;
-            for (int j = 0; j < 24; j++) {
-                long h = h0 + 24 * (long)d + j;
-                v[j] = x[p] && h >= 0 && h < (long)nh ? x[p][h] : NAN;
-                if (!isnan(v[j])) {
-                    s += v[j];
-                    n++;
-                }
-            }
-            if (p == LT_POL_O3) {
-                dy->c[p] = dy->o3_1h = NAN;
-                if (x[p])
-                    o3_day(t, v, n, &dy->c[p], &dy->o3_1h);
-            } else {
-                dy->c[p] = n >= t->min_hours ? s / n : NAN;
-            }
-        }
-        lt_aqi_day_index(t, dy);
-    }
+    lt_aqi_table tt = with_series(t, x);
+    for (size_t d = 0; d < nd; d++)
+        window_day(&tt, x, nh, h0 + 24 * (long)d, &days[d]);
     return nd;
 }
 
 void lt_aqi_running(const lt_aqi_table *t, const double *const x[LT_NPOL], size_t nh, int *aqi)
 {
-    lt_aqi_table tt = *t;
-    for (int p = 0; p < LT_NPOL; p++)
-        if (!x[p])
-            tt.pols &= ~(1u << p);
+    lt_aqi_table tt = with_series(t, x);
     for (size_t h = 0; h < nh; h++) {
         lt_aqi_day d;
-        memset(&d, 0, sizeof d);
-        for (int p = 0; p < LT_NPOL; p++) {
-            double v[24], s = 0.0;
-            int n = 0;
-            for (int j = 0; j < 24; j++) {
-                long k = (long)h - 23 + j;
-                v[j] = x[p] && k >= 0 ? x[p][k] : NAN;
-                if (!isnan(v[j])) {
-                    s += v[j];
-                    n++;
-                }
-            }
-            if (p == LT_POL_O3) {
-                d.c[p] = d.o3_1h = NAN;
-                if (x[p])
-                    o3_day(&tt, v, n, &d.c[p], &d.o3_1h);
-            } else {
-                d.c[p] = n >= tt.min_hours ? s / n : NAN;
-            }
-        }
-        lt_aqi_day_index(&tt, &d);
+        window_day(&tt, x, nh, (long)h - 23, &d);
         aqi[h] = d.aqi;
     }
 }

@@ -96,7 +96,7 @@ typedef struct lt_aqi_day {
 void lt_aqi_day_index(const lt_aqi_table *t, lt_aqi_day *d);
 
 /* Daily statistics of pollutant series x[LT_NPOL][nh] (hourly, from start_s,
- * NaN missing; series p may be NULL: invalid) over local days: 24-h means
+ * NaN missing; series p may be NULL: not assessed) over local days: 24-h means
  * with at least min_hours values, the O3 8-h moving means within the day
  * (windows of hours j-7..j of the day, j = 7..23, each with at least
  * o3_8h_min_hours values) and their maximum, the 1-h maximum; then the

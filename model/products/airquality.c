@@ -523,8 +523,9 @@ int lt_airquality_attach(lt_run *run, const lt_stations_product *st, const lt_sc
     p->targets = lt_case_targets(cs);
     p->ncounty = lt_case_station_counties(cs, &p->county_names, &p->county_of);
     p->nplace = p->s->nst + p->ncounty + 1;
+    lt_case_background_series(cs, p->bg);
     for (int pol = 1; pol < LT_NPOL; pol++)
-        if (!(p->bg[pol] = lt_case_background_of(cs, pol)))
+        if (!p->bg[pol])
             p->t.pols &= ~(1u << pol);
     return lt_run_attach(run, &airquality_ops, p, err);
 }

@@ -211,9 +211,8 @@ static int assessment_end_pass(void *self, int pass, lt_summary *sum, lt_error *
     lt_assessment_product *p = self;
     if (pass != 1)
         return LT_OK;
-    const double *bg[LT_BG_NCOL] = {NULL};
-    for (int c = 1; c < LT_BG_NCOL; c++)
-        bg[c] = lt_case_background_of(p->cs, c);
+    const double *bg[LT_BG_NCOL];
+    lt_case_background_series(p->cs, bg);
     if (lt_assess(&p->as, p->aqi, p->alert, p->lead_hours, lt_stations_totals(p->st), (size_t)p->s->hours,
                   p->s->nst, p->s->start_s, bg) ||
         lt_assess_counties(&p->as, p->aqi, p->county_of, p->ncounty))

@@ -331,9 +331,8 @@ static int finish_scenario(scenarios *p, int sc, lt_assessment *sas, lt_summary 
         m[r] /= s->hours;
     lt_scenarios_station_totals(p, sc, p->tot);
     lt_assessment_free(sas);
-    const double *bg[LT_BG_NCOL] = {NULL};
-    for (int c = 1; c < LT_BG_NCOL; c++)
-        bg[c] = lt_case_background_of(p->cs, c);
+    const double *bg[LT_BG_NCOL];
+    lt_case_background_series(p->cs, bg);
     if (lt_assess(sas, lt_case_aqi(p->cs), lt_case_alert(p->cs), lt_case_config(p->cs)->alert_lead_hours, p->tot, nh,
                   nst, s->start_s, bg) ||
         lt_assess_counties(sas, lt_case_aqi(p->cs), p->county_of, p->ncounty))

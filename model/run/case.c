@@ -725,6 +725,13 @@ int lt_case_ntags(const lt_case *cs) { return cs->ntags; }
 const char *const *lt_case_tag_names(const lt_case *cs) { return cs->tag_names; }
 int lt_case_background_tag(const lt_case *cs) { return cs->background_tag; }
 
+void lt_case_background_series(const lt_case *cs, const double *bg[LT_BG_NCOL])
+{
+    bg[0] = NULL;
+    for (int c = 1; c < LT_BG_NCOL; c++)
+        bg[c] = lt_case_background_of(cs, c);
+}
+
 const double *lt_case_background_of(const lt_case *cs, int column)
 {
     if (column <= 0 || column >= LT_BG_NCOL || !cs->bg_other || !cs->bg_present[column])

@@ -58,6 +58,8 @@ int lt_case_background_tag(const lt_case *cs);
  * pm25), NULL when the file has no such column (or there is no file). NaN:
  * a missing hour. */
 const double *lt_case_background_of(const lt_case *cs, int column);
+/* All of them: bg[0] = NULL (PM2.5 is the run's), bg[c] = lt_case_background_of(cs, c). */
+void lt_case_background_series(const lt_case *cs, const double *bg[LT_BG_NCOL]);
 /* [background] from_observations: the hours no chosen station observed (they
  * kept the [background] file's value). */
 int lt_case_bg_fallback_hours(const lt_case *cs);
