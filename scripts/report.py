@@ -24,6 +24,34 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import evaluate_plots  # noqa: E402
 import lt_plot  # noqa: E402
+import plot_aqi  # noqa: E402
+
+
+def assessment_section(run, out, esc):
+    """HTML and the figure of the run's six-pollutant assessment, when RUN_annual.csv and
+    RUN_daily.csv exist (runs with [assessment] aqi_rules); else ([], [])."""
+    stem = evaluate_plots.stem(run)
+    table, daily = stem + "_annual.csv", stem + "_daily.csv"
+    if not (os.path.exists(table) and os.path.exists(daily)):
+        return [], []
+    rows = evaluate_plots.read_csv(table, "annual table")
+    h = ["<h2>Assessment of the period (HJ 663-2013, the whole AQI)</h2><p>From <code>" +
+         esc(os.path.basename(table)) + "</code>: valid, good (AQI &le; 100) and heavy (AQI &gt; 200) days, "
+         "mean PM2.5 (ug/m3), the comprehensive index and the targets. Counties under the baseline, the city "
+         "under every scenario; every station in the file.</p><table><tr><th>scenario</th><th>place</th>"
+         "<th>valid</th><th>good</th><th>heavy</th><th>PM2.5</th><th>index</th><th>target PM2.5</th>"
+         "<th>target good days</th><th>attained</th><th>good days short</th></tr>"]
+    for r in rows:
+        if r["level"] == "station" or (r["level"] == "county" and r["scenario"] != "baseline"):
+            continue
+        cells = [r["scenario"], r["name"], r["valid_days"], r["good_days"], r["heavy_days"], r["pm25"],
+                 r["comprehensive_index"] or "-", r["target_pm25"] or "-", r["target_good_days"] or "-",
+                 r["attained"] or "-", r["good_days_short"] or "-"]
+        h.append("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in cells) + "</tr>")
+    h.append("</table>")
+    png = os.path.join(out, "aqi.png")
+    plot_aqi.plot(plot_aqi.read(daily, "city"), "city", png)
+    return h, [("The city's daily AQI (HJ 633-2012, all pollutants) and the scenarios'", png)]
 
 
 def evaluation_section(run, out, esc):
@@ -147,11 +175,13 @@ def main(argv=None):
             h.append(f"<tr><td>{esc(n)}</td><td>{m:.2f}</td><td>{g}</td><td>{hv}</td><td>{ex}</td><td>{al}</td></tr>")
         h.append("</table>")
     try:
+        ah, afigs = assessment_section(a.output, out, esc)
         eh, efigs = evaluation_section(a.output, out, esc)
     except lt_plot.LtError as e:
         sys.exit(f"report: error: {e}")
+    h.extend(ah)
     h.extend(eh)
-    for title, png in figs + efigs:
+    for title, png in figs + afigs + efigs:
         src = png if png.startswith("evaluation" + os.sep) else os.path.basename(png)
         h.append(f"<h2>{esc(title)}</h2><img src='{esc(src)}' alt='{esc(title)}'>")
     h.append("<details><summary>Configuration</summary><pre>" + esc(getattr(ds, "lantian_config", "")) +

@@ -49,10 +49,11 @@ report_ok() {
     "$build/lantian" run inputs/xianyang/winter.ini --set run.hours=24 --set output.file="$tmp/b.nc" \
         --set dispersion.curves=briggs-urban >/dev/null &&
     /usr/bin/python3 scripts/report.py "$tmp/day.nc" -o "$tmp/report" --compare "$tmp/b.nc" --label urban &&
-    for f in map_mean map_peak map_0 bars_stations bars_counties series diff; do
+    for f in map_mean map_peak map_0 bars_stations bars_counties series diff aqi; do
         [ -s "$tmp/report/$f.png" ] && head -c 8 "$tmp/report/$f.png" | grep -q PNG || return 1
     done &&
-    grep -q "<img src='series.png'" "$tmp/report/index.html"
+    grep -q "<img src='series.png'" "$tmp/report/index.html" &&
+    grep -q "Assessment of the period" "$tmp/report/index.html" && grep -q "<img src='aqi.png'" "$tmp/report/index.html"
 }
 check report_page report_ok
 init_ok() { # lantian init at another city centre: a case that check accepts and run runs, from any folder

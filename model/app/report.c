@@ -80,6 +80,22 @@ void lt_print_check(FILE *f, const lt_case *cs, const lt_preflight *pf)
         lt_tidy_path(cfg->aqi_rules, tidy, sizeof tidy);
         fprintf(f, "assessment  AQI rules %s (%s)%s%s\n", lt_case_aqi(cs)->name, tidy,
                 lt_case_alert(cs) ? ", alert rules " : "", lt_case_alert(cs) ? lt_case_alert(cs)->name : "");
+        /* the pollutants the whole AQI will have: the rules' and the background's */
+        const double *bg[LT_BG_NCOL];
+        lt_case_background_series(cs, bg);
+        char pols[64] = "pm25";
+        for (int p = 1; p < LT_NPOL; p++)
+            if (((lt_case_aqi(cs)->pols >> p) & 1u) && bg[p]) {
+                size_t l = strlen(pols);
+                snprintf(pols + l, sizeof pols - l, " %s", lt_pol_names[p]);
+            }
+        fprintf(f, "            daily AQI of %s%s\n", pols,
+                strchr(pols, ' ') ? " (the others from the [background] file)" : " alone (the rules or the background have no other)");
+        const lt_targets *tg = lt_case_targets(cs);
+        if (tg) {
+            lt_tidy_path(cfg->targets_file, tidy, sizeof tidy);
+            fprintf(f, "            targets %s: %zu rows\n", tidy, tg->n);
+        }
     }
     lt_tidy_path(cfg->output_file, tidy, sizeof tidy);
     fprintf(f, "output      %s", tidy);
