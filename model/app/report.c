@@ -12,6 +12,33 @@
 
 #define LT_MAX_RANK 64
 
+/* lantian check's assessment lines: the rules, the pollutants the whole AQI
+ * will have (the rules' and the background's), the targets. */
+static void print_check_assessment(FILE *f, const lt_case *cs)
+{
+    const lt_config *cfg = lt_case_config(cs);
+    char tidy[4200];
+    lt_tidy_path(cfg->aqi_rules, tidy, sizeof tidy);
+    fprintf(f, "assessment  AQI rules %s (%s)%s%s\n", lt_case_aqi(cs)->name, tidy,
+            lt_case_alert(cs) ? ", alert rules " : "", lt_case_alert(cs) ? lt_case_alert(cs)->name : "");
+    /* the pollutants the whole AQI will have: the rules' and the background's */
+    const double *bg[LT_BG_NCOL];
+    lt_case_background_series(cs, bg);
+    char pols[64] = "pm25";
+    for (int p = 1; p < LT_NPOL; p++)
+        if (((lt_case_aqi(cs)->pols >> p) & 1u) && bg[p]) {
+            size_t l = strlen(pols);
+            snprintf(pols + l, sizeof pols - l, " %s", lt_pol_names[p]);
+        }
+    fprintf(f, "            daily AQI of %s%s\n", pols,
+            strchr(pols, ' ') ? " (the others from the [background] file)" : " alone (the rules or the background have no other)");
+    const lt_targets *tg = lt_case_targets(cs);
+    if (tg) {
+        lt_tidy_path(cfg->targets_file, tidy, sizeof tidy);
+        fprintf(f, "            targets %s: %zu rows\n", tidy, tg->n);
+    }
+}
+
 void lt_print_check(FILE *f, const lt_case *cs, const lt_preflight *pf)
 {
     const lt_config *cfg = lt_case_config(cs);
@@ -76,27 +103,8 @@ void lt_print_check(FILE *f, const lt_case *cs, const lt_preflight *pf)
                 cfg->bg_obs_stations, tidy, cfg->hours - lt_case_bg_fallback_hours(cs), cfg->hours,
                 lt_case_bg_fallback_hours(cs) ? ", the others from [background] file" : "");
     }
-    if (lt_case_aqi(cs)) {
-        lt_tidy_path(cfg->aqi_rules, tidy, sizeof tidy);
-        fprintf(f, "assessment  AQI rules %s (%s)%s%s\n", lt_case_aqi(cs)->name, tidy,
-                lt_case_alert(cs) ? ", alert rules " : "", lt_case_alert(cs) ? lt_case_alert(cs)->name : "");
-        /* the pollutants the whole AQI will have: the rules' and the background's */
-        const double *bg[LT_BG_NCOL];
-        lt_case_background_series(cs, bg);
-        char pols[64] = "pm25";
-        for (int p = 1; p < LT_NPOL; p++)
-            if (((lt_case_aqi(cs)->pols >> p) & 1u) && bg[p]) {
-                size_t l = strlen(pols);
-                snprintf(pols + l, sizeof pols - l, " %s", lt_pol_names[p]);
-            }
-        fprintf(f, "            daily AQI of %s%s\n", pols,
-                strchr(pols, ' ') ? " (the others from the [background] file)" : " alone (the rules or the background have no other)");
-        const lt_targets *tg = lt_case_targets(cs);
-        if (tg) {
-            lt_tidy_path(cfg->targets_file, tidy, sizeof tidy);
-            fprintf(f, "            targets %s: %zu rows\n", tidy, tg->n);
-        }
-    }
+    if (lt_case_aqi(cs))
+        print_check_assessment(f, cs);
     lt_tidy_path(cfg->output_file, tidy, sizeof tidy);
     fprintf(f, "output      %s", tidy);
     for (int i = 1; i < pf->nfiles; i++) {
