@@ -1271,7 +1271,7 @@ static void six_pollutant_assessment(void **state)
     assert_string_equal(att, "yes");
     csv_field(p, "baseline,station,S1,", 16, att, sizeof att);
     assert_string_equal(att, "");
-    /* the same days in the daily NetCDF: the AQI and the primary pollutants' flags */
+    /* the same days in the daily NetCDF: the AQI, the primary pollutants' flags, the values */
     snprintf(p, sizeof p, "%s/aq_daily.nc", dir);
     assert_int_equal(nc_open(p, NC_NOWRITE, &nc), NC_NOERR);
     int v, aqi_all[2];
@@ -1280,7 +1280,12 @@ static void six_pollutant_assessment(void **state)
     assert_int_equal(nc_get_var_int(nc, v, aqi_all), NC_NOERR);
     assert_int_equal(nc_inq_varid(nc, "city_primary", &v), NC_NOERR);
     assert_int_equal(nc_get_var_schar(nc, v, primv), NC_NOERR);
+    float *no2 = read_var(nc, "station_no2_daily", &n), *o3 = read_var(nc, "city_o3_8h_daily", &n);
     nc_close(nc);
+    assert_rel(no2[1 * 2 + 1], 100.0, 1e-6); /* day 2 at S2 */
+    assert_rel(o3[1], 200.0, 1e-6);
+    free(no2);
+    free(o3);
     assert_int_equal(aqi_all[1], 137);
     assert_int_equal(primv[1], 1 << 5); /* o3 */
     /* the summary's rows: counties then the city */

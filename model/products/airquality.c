@@ -31,6 +31,19 @@
 #include "products/product_util.h"
 #include "products/products.h"
 
+/* The daily values the NetCDF gains beside station_pm25_daily: name, the
+ * pollutant, units, what it is. */
+#define NQ 6
+static const struct {
+    const char *name;
+    int pol;
+    const char *units, *what;
+} quantities[NQ] = {
+    {"pm10", LT_POL_PM10, "ug m-3", "24-h mean PM10"},           {"so2", LT_POL_SO2, "ug m-3", "24-h mean SO2"},
+    {"no2", LT_POL_NO2, "ug m-3", "24-h mean NO2"},              {"co", LT_POL_CO, "mg m-3", "24-h mean CO"},
+    {"o3_8h", LT_POL_O3, "ug m-3", "daily maximum 8-h mean O3"}, {"o3_1h", LT_POL_O3, "ug m-3", "daily maximum 1-h O3"},
+};
+
 typedef struct rank_item {
     double key;
     size_t county;
@@ -56,6 +69,7 @@ typedef struct airquality {
     lt_output *out;
     int nc_day;                 /* the daily file and its variables (-1: not defined) */
     int v_st_aqi, v_st_prim, v_cty_aqi, v_city_aqi, v_city_prim;
+    int v_st_q[NQ], v_city_q[NQ];  /* the daily values of the other pollutants (-1: not assessed) */
     int v_sc_aqi;
     FILE *fd, *fa, *fr;         /* the daily, annual and ranking tables */
     const char *final_d, *final_a, *final_r;
@@ -389,6 +403,20 @@ static int def_int(airquality *p, const char *name, int nd, const int *dims, con
     return lt_output_atts_in(p->out, LT_OUT_DAILY, *v, err, "long_name", long_name, "units", "1", NULL);
 }
 
+/* A float variable of the daily file (fill: NC_FILL_FLOAT, an invalid day). */
+static int def_float(airquality *p, const char *name, int nd, const int *dims, const char *long_name,
+                     const char *units, int *v, lt_error *err)
+{
+    LT_NC(p->out, err, nc_def_var(p->nc_day, name, NC_FLOAT, nd, dims, v));
+    return lt_output_atts_in(p->out, LT_OUT_DAILY, *v, err, "long_name", long_name, "units", units, NULL);
+}
+
+/* Daily value k of a day (NaN: invalid). */
+static double quantity_of(const lt_aqi_day *d, int k)
+{
+    return k == NQ - 1 ? d->o3_1h : d->c[quantities[k].pol];
+}
+
 /* The primary pollutants as CF flag masks. */
 static int def_primary(airquality *p, const char *name, int nd, const int *dims, int *v, lt_error *err)
 {
@@ -407,9 +435,9 @@ static int airquality_start(void *self, lt_output *out, lt_error *err)
 {
     airquality *p = self;
     p->out = out;
-    /* the daily AQI and the primary pollutants; the per-pollutant values are in
-     * OUTPUT_daily.csv (a pollutant dimension in this file stops CDO reading its
-     * other variables) */
+    /* the daily AQI, the primary pollutants and the daily values, a variable
+     * per pollutant (a pollutant dimension in this file stops CDO reading its
+     * other variables); each pollutant's IAQI is in OUTPUT_daily.csv */
     int rc = lt_output_file(out, LT_OUT_DAILY, &p->nc_day, err);
     if (rc)
         return rc;
@@ -422,6 +450,20 @@ static int airquality_start(void *self, lt_output *out, lt_error *err)
                       err)) ||
         (rc = def_primary(p, "city_primary", 1, &d_day, &p->v_city_prim, err)))
         return rc;
+    for (int k = 0; k < NQ; k++) {
+        p->v_st_q[k] = p->v_city_q[k] = -1;
+        if (!((p->t.pols >> quantities[k].pol) & 1u))
+            continue;
+        char name[64], what[160];
+        snprintf(name, sizeof name, "station_%s_daily", quantities[k].name);
+        snprintf(what, sizeof what, "station %s (background: see lantian_six_pollutant_aqi)", quantities[k].what);
+        if ((rc = def_float(p, name, 2, d2, what, quantities[k].units, &p->v_st_q[k], err)))
+            return rc;
+        snprintf(name, sizeof name, "city_%s_daily", quantities[k].name);
+        snprintf(what, sizeof what, "city %s (the station mean)", quantities[k].what);
+        if ((rc = def_float(p, name, 1, &d_day, what, quantities[k].units, &p->v_city_q[k], err)))
+            return rc;
+    }
     p->v_cty_aqi = p->v_sc_aqi = -1;
     int d_cty = lt_output_dim_of(out, LT_OUT_DAILY, "county"), d_sc = lt_output_dim_of(out, LT_OUT_DAILY, "scenario");
     int dc[2] = {d_day, d_cty}, ds[2] = {d_day, d_sc};
@@ -441,10 +483,12 @@ static int put_days(airquality *p, int sc, lt_error *err)
     size_t nd = p->s->ndays, nst = p->s->nst, nc = p->ncounty, city = p->nplace - 1;
     int *iv = malloc(nd * (nst + nc + 1) * sizeof *iv);
     signed char *bv = malloc(nd * (nst + 1) * sizeof *bv);
+    float *fv = malloc(nd * (nst + 1) * sizeof *fv);
     int st = NC_NOERR;
-    if (!iv || !bv) {
+    if (!iv || !bv || !fv) {
         free(iv);
         free(bv);
+        free(fv);
         return lt_error_set(err, LT_ENOMEM, "out of memory");
     }
     if (sc >= 0) {
@@ -463,6 +507,17 @@ static int put_days(airquality *p, int sc, lt_error *err)
                 }
             if (nq && !(st = nc_put_var_int(p->nc_day, pass ? p->v_city_aqi : p->v_st_aqi, iv)))
                 st = nc_put_var_schar(p->nc_day, pass ? p->v_city_prim : p->v_st_prim, bv);
+            for (int k = 0; k < NQ && nq && !st; k++) {
+                int v = pass ? p->v_city_q[k] : p->v_st_q[k];
+                if (v < 0)
+                    continue;
+                for (size_t d = 0; d < nd; d++)
+                    for (size_t q = 0; q < nq; q++) {
+                        double x = quantity_of(&p->days[(q0 + q) * nd + d], k);
+                        fv[d * nq + q] = isnan(x) ? NC_FILL_FLOAT : (float)x;
+                    }
+                st = nc_put_var_float(p->nc_day, v, fv);
+            }
         }
         if (!st && p->v_cty_aqi >= 0) {
             for (size_t d = 0; d < nd; d++)
@@ -473,6 +528,7 @@ static int put_days(airquality *p, int sc, lt_error *err)
     }
     free(iv);
     free(bv);
+    free(fv);
     return st ? lt_output_fail(p->out, st, __FILE__, __LINE__, err) : LT_OK;
 }
 
