@@ -28,12 +28,17 @@ put("fuzz_config", "minimal.ini", b"run.hours=3\n[run]\nstart = 2017-01-01T00:00
     b"center_lon = 108.4\ncenter_lat = 34.8\nnx = 24\nny = 20\ndx_m = 1000\n[met]\nfile = met.nc\n"
     b"[sources]\npoints = points.csv\n[receptors]\nstations = stations.csv\n[output]\nfile = out.nc\n"
     b"[scenario.a]\ncut = sector=coal factor=0.5\n")
-tables = ["points.csv", "volumes.csv", "areas.csv", "roads.csv", "stations.csv", "background_2017-01.csv",
+tables = ["points.csv", "volumes.csv", "areas.csv", "roads.csv", "stations.csv", "background6_2017-01.csv",
           "profiles.csv", "hourly_2017-01.csv"]
 for sel, name in enumerate(tables):
     put("fuzz_tables", f"{sel}_{name}", bytes([sel]) + head(os.path.join(CASE, name)))
+# the background's old layout (time,pm25_ugm3) too
+put("fuzz_tables", "5_background_2017-01.csv", bytes([5]) + head(os.path.join(CASE, "background_2017-01.csv")))
 put("fuzz_policy", "aqi.ini", b"\x01" + open(os.path.join(POLICY, "aqi_HJ633-2012.ini"), "rb").read())
 put("fuzz_policy", "alert.ini", b"\x00" + open(os.path.join(POLICY, "alert_2018.ini"), "rb").read())
+put("fuzz_policy", "aqi2026.ini", b"\x01" + open(os.path.join(POLICY, "aqi_HJ633-2026.ini"), "rb").read())
+put("fuzz_policy", "targets.csv", b"\x02" + b"level,name,pm25_max,good_days_min,heavy_days_max\ncity,city,53,270,\n"
+    + "county,A县,53,,10\n".encode())
 put("fuzz_geojson", "two.geojson",
     b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"A"},"geometry":'
     b'{"type":"Polygon","coordinates":[[[108.3,34.7],[108.5,34.7],[108.5,34.9],[108.3,34.9],[108.3,34.7]],'
