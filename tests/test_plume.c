@@ -2,6 +2,7 @@
  * (Turner 1970 eq. 5.8) and its crosswind integral. */
 #include "lt_test.h"
 
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -304,6 +305,67 @@ static void vector_kernel_equals_formula(void **state)
     free(c);
 }
 
+/* Hours dispersed together (lt_plume_accumulate_hours, one parallel region
+ * over hour and receptor block) give, bit for bit, what each hour gives on
+ * its own, on one thread and on two: hours with points, an area, a volume,
+ * none at all, each into its own plane. */
+static void hours_together_equal_hours_alone(void **state)
+{
+    (void)state;
+    enum { NH = 5, NS = 4, NX = 37, NREC = NX * NX };
+    static double rx[NREC], ry[NREC], alone[NH][NREC], together[2][NH][NREC];
+    for (int r = 0; r < NREC; r++) { /* a 37 x 37 grid at 90 m: 1369 receptors, several blocks */
+        rx[r] = -1500.0 + 90.0 * (r % NX);
+        ry[r] = -1500.0 + 90.0 * (r / NX);
+    }
+    static lt_plume_src src[NH][NS];
+    static double uv[NH][8];
+    size_t nsrc[NH];
+    const lt_plume_src *ptr[NH];
+    for (int h = 0; h < NH; h++) {
+        nsrc[h] = h == 2 ? 0 : (size_t)(1 + h % NS); /* hour 2: nothing to disperse */
+        for (size_t k = 0; k < nsrc[h]; k++) {
+            lt_plume_src *s = &src[h][k];
+            *s = neutral_source(1e6 * (1.0 + (double)k), 10.0 + 15.0 * (double)k);
+            double ang = 0.4 + 1.3 * h + 0.2 * (double)k;
+            s->cos_t = cos(ang);
+            s->sin_t = sin(ang);
+            s->x_m = -200.0 * (double)k;
+            s->y_m = 100.0 * h;
+            if (k == 1) { /* a 100 m square area */
+                const double c[4][2] = {{-50, -50}, {50, -50}, {50, 50}, {-50, 50}};
+                for (int i = 0; i < 4; i++) {
+                    uv[h][2 * i] = c[i][0] * s->cos_t + c[i][1] * s->sin_t;
+                    uv[h][2 * i + 1] = c[i][1] * s->cos_t - c[i][0] * s->sin_t;
+                }
+                s->poly = uv[h];
+                s->npoly = 4;
+                lt_plume_polygon_extent(s);
+                s->q_area = 1e6 / (1e4 * 4.0);
+            } else if (k == 2) { /* a volume */
+                s->sy0sq = 20.0 * 20.0;
+                s->sz0sq = 5.0 * 5.0;
+            }
+        }
+        ptr[h] = src[h];
+        memset(alone[h], 0, sizeof alone[h]);
+        lt_plume_accumulate(src[h], nsrc[h], rx, ry, NREC, 1.5, 1, alone[h]);
+    }
+    size_t reached = 0;
+    for (int t = 0; t < 2; t++) {
+        omp_set_num_threads(t + 1);
+        memset(together[t], 0, sizeof together[t]);
+        lt_plume_accumulate_hours(ptr, nsrc, NH, rx, ry, NREC, 1.5, 1, &together[t][0][0], NREC);
+        assert_memory_equal(together[t], alone, sizeof alone);
+    }
+    for (int h = 0; h < NH; h++)
+        for (int r = 0; r < NREC; r++)
+            reached += alone[h][r] > 0.0;
+    assert_true(reached > 1000); /* the comparison means something: plumes arrive */
+    for (int r = 0; r < NREC; r++)
+        assert_true(alone[2][r] == 0.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -318,6 +380,7 @@ int main(void)
         cmocka_unit_test(volume_source),
         cmocka_unit_test(area_equals_points),
         cmocka_unit_test(vector_kernel_equals_formula),
+        cmocka_unit_test(hours_together_equal_hours_alone),
     };
     return cmocka_run_group_tests_name("plume", tests, NULL, NULL);
 }

@@ -23,8 +23,20 @@ struct lt_solver {
     size_t ngrid, nst, nrec;
     int ngroups, ncomp;
     double *rx, *ry;      /* [receptor] */
-    double *gconc;        /* the planes of the current hour */
-    lt_hour_sources *hs;
+    double *gconc;        /* the planes of the current hour: a slot of block */
+    lt_hour_sources *hs;  /* hsb[0] */
+    /* the plume solver in one process disperses hours ahead, nblk at a time
+     * (dispersed_block): slot b holds hour b0 + b, b < bn */
+    int nblk, b0, bn;
+    double *block;              /* [nblk][planes] */
+    lt_hour_sources **hsb;      /* [nblk] */
+    const lt_plume_src **bsrc;  /* [nblk] the hour's sources, bnact[b] of them */
+    size_t *bnact;
+    lt_counts *bcnt;            /* [nblk] the hour's counts, added when it is taken */
+    lt_met_point *bcen;         /* [nblk] the hour's weather at the domain centre */
+    int *bcalm;                 /* [nblk] the hour's calm sources */
+    int bfail, brc;             /* the hour whose error (code brc) berr holds, -1: none */
+    lt_error berr;
     int calm;
     lt_met_point centre;     /* the last hour's weather at the domain centre */
     lt_counts counts;
@@ -36,6 +48,34 @@ struct lt_solver {
     double *pconc;        /* hybrid: explicit groups' plumes [group][ncp][receptor] */
     int ncp;              /* components of the plume: 1 or LT_NCOMP */
 };
+
+/* Hours dispersed in one parallel region, at most: enough that the region
+ * is long beside a scheduler's time slice on a shared machine, bounded by
+ * the memory the hours ahead hold (planes and sources). */
+#define BLOCK_MAX 240
+#define BLOCK_BUDGET_BYTES (64.0 * 1048576.0)
+
+/* The planes of one hour, in doubles. */
+static size_t plane_doubles(const lt_case *cs)
+{
+    const lt_config *cfg = cs->cfg;
+    size_t nrec = (size_t)cfg->nx * (size_t)cfg->ny + cs->nstations;
+    return (size_t)cs->ngroups * (size_t)cs->ncomp * nrec;
+}
+
+/* How many hours the solver disperses at once: 1 for the grid model and
+ * the hybrid (each hour needs the last) and with MPI ranks (dealt hour by
+ * hour), else as many as BLOCK_BUDGET_BYTES holds, up to BLOCK_MAX. */
+static int block_hours(const lt_case *cs, int ranks)
+{
+    const lt_config *cfg = cs->cfg;
+    if (cfg->solver != LT_SOLVER_PLUME || ranks > 1)
+        return 1;
+    double per = (double)plane_doubles(cs) * 8.0 + lt_hour_sources_bytes(cs);
+    double n = floor(BLOCK_BUDGET_BYTES / per);
+    n = n < 1.0 ? 1.0 : n > BLOCK_MAX ? BLOCK_MAX : n;
+    return n < cfg->hours ? (int)n : cfg->hours > 0 ? cfg->hours : 1;
+}
 
 static double now_s(void)
 {
@@ -98,10 +138,20 @@ static int create_buffers(lt_solver *sv, lt_error *err)
     const lt_config *cfg = cs->cfg;
     sv->rx = malloc(sv->nrec * sizeof *sv->rx);
     sv->ry = malloc(sv->nrec * sizeof *sv->ry);
-    sv->gconc = malloc((size_t)sv->ngroups * (size_t)sv->ncomp * sv->nrec * sizeof *sv->gconc);
-    if (!sv->rx || !sv->ry || !sv->gconc)
-        return lt_error_set(err, LT_ENOMEM, "out of memory for %zu receptors x %d source groups", sv->nrec,
-                            sv->ngroups);
+    int nb = sv->nblk = block_hours(cs, sv->ranks);
+    sv->bfail = -1;
+    sv->block = malloc((size_t)nb * plane_doubles(cs) * sizeof *sv->block);
+    sv->gconc = sv->block;
+    sv->hsb = calloc((size_t)nb, sizeof *sv->hsb);
+    sv->bsrc = calloc((size_t)nb, sizeof *sv->bsrc);
+    sv->bnact = calloc((size_t)nb, sizeof *sv->bnact);
+    sv->bcnt = calloc((size_t)nb, sizeof *sv->bcnt);
+    sv->bcen = calloc((size_t)nb, sizeof *sv->bcen);
+    sv->bcalm = calloc((size_t)nb, sizeof *sv->bcalm);
+    if (!sv->rx || !sv->ry || !sv->block || !sv->hsb || !sv->bsrc || !sv->bnact || !sv->bcnt || !sv->bcen ||
+        !sv->bcalm)
+        return lt_error_set(err, LT_ENOMEM, "out of memory for %zu receptors x %d source groups x %d hours",
+                            sv->nrec, sv->ngroups, nb);
     for (int j = 0; j < cfg->ny; j++)
         for (int i = 0; i < cfg->nx; i++) {
             sv->rx[(size_t)j * cfg->nx + i] = lt_domain_x(cs->domain, i);
@@ -111,9 +161,12 @@ static int create_buffers(lt_solver *sv, lt_error *err)
         sv->rx[sv->ngrid + k] = cs->stations[k].x_m;
         sv->ry[sv->ngrid + k] = cs->stations[k].y_m;
     }
-    int rc = lt_hour_sources_create(&sv->hs, cs, err);
+    int rc = LT_OK;
+    for (int b = 0; b < nb && !rc; b++)
+        rc = lt_hour_sources_create(&sv->hsb[b], cs, err);
     if (rc)
         return rc;
+    sv->hs = sv->hsb[0];
     if (cs->gridded) {
         int nh = cs->gridded->nheights;
         if (!(sv->gmap = malloc(((size_t)cs->grid_ngroups * nh + 1) * LT_EG_NSPECIES * sizeof *sv->gmap)))
@@ -168,8 +221,15 @@ void lt_solver_free(lt_solver **p)
         return;
     free(sv->rx);
     free(sv->ry);
-    free(sv->gconc);
-    lt_hour_sources_free(&sv->hs);
+    free(sv->block);
+    for (int b = 0; sv->hsb && b < sv->nblk; b++)
+        lt_hour_sources_free(&sv->hsb[b]);
+    free(sv->hsb);
+    free(sv->bsrc);
+    free(sv->bnact);
+    free(sv->bcnt);
+    free(sv->bcen);
+    free(sv->bcalm);
     free(sv->gmap);
     lt_gridconv_free(&sv->gc);
     lt_gridrun_free(&sv->gr);
@@ -251,7 +311,8 @@ static void gridded_kernels(lt_solver *sv, double t_s, const lt_met_point *m, do
  * meteorology mc: kernels per release height, then one convolution per
  * group and component, into the planes (grid and, by bilinear sampling,
  * stations). */
-static int gridded_hour(lt_solver *sv, double t_s, const lt_met_point *mc, lt_counts *c, lt_error *err)
+static int gridded_hour(lt_solver *sv, double t_s, const lt_met_point *mc, lt_counts *c, double *planes,
+                        lt_error *err)
 {
     lt_case *cs = sv->cs;
     const lt_config *cfg = cs->cfg;
@@ -289,7 +350,7 @@ static int gridded_hour(lt_solver *sv, double t_s, const lt_met_point *mc, lt_co
             map[nt] = mi;
             w[nt++] = f;
         }
-        double *out = sv->gconc + ((size_t)gi * ncomp + (size_t)cc) * sv->nrec;
+        double *out = planes + ((size_t)gi * ncomp + (size_t)cc) * sv->nrec;
         if (!nt)
             continue;
         if (lt_gridconv_apply(sv->gc, nt, slot, map, w, out)) {
@@ -322,7 +383,7 @@ static void plume_hour(lt_solver *sv, double t_s, int ncp, double *planes, lt_co
  * PM2.5 at the chosen stations less the run's own (local) part there, both
  * averaged over the stations observed this hour, never below zero; an hour
  * observed at none keeps the [background] file's value. */
-static double background_from_obs(const lt_solver *sv, int h, lt_counts *c)
+static double background_from_obs(const lt_solver *sv, int h, const double *planes, lt_counts *c)
 {
     const lt_case *cs = sv->cs;
     double obs = 0, local = 0;
@@ -334,7 +395,7 @@ static double background_from_obs(const lt_solver *sv, int h, lt_counts *c)
         size_t r = sv->ngrid + cs->bg_station[k];
         for (int g = 0; g < sv->ngroups - 1; g++)
             for (int q = 0; q < sv->ncomp; q++)
-                local += sv->gconc[((size_t)g * sv->ncomp + q) * sv->nrec + r];
+                local += planes[((size_t)g * sv->ncomp + q) * sv->nrec + r];
         obs += v;
         n++;
     }
@@ -353,7 +414,92 @@ static double background_from_obs(const lt_solver *sv, int h, lt_counts *c)
     return obs - local;
 }
 
-/* Weather, sources and the solver for hour h: fills the planes; counts into
+/* The regional background of hour h into its plane of planes: counted as
+ * primary. */
+static void background_hour(lt_solver *sv, int h, double *planes, lt_counts *c)
+{
+    const lt_case *cs = sv->cs;
+    if (cs->background_tag < 0)
+        return;
+    double *bg = planes + (size_t)(sv->ngroups - 1) * (size_t)sv->ncomp * sv->nrec;
+    double b = cs->bg_obs ? background_from_obs(sv, h, planes, c) : cs->background[h];
+    for (size_t r = 0; r < sv->nrec; r++)
+        bg[r] = b;
+}
+
+/* The weather and the sources of the block's hours h0 + b, b < nb, hour by
+ * hour (the met file is read in order); returns how many were set up, the
+ * first failure's error in e. */
+static int block_sources(lt_solver *sv, int h0, int nb, lt_error *e)
+{
+    lt_case *cs = sv->cs;
+    const lt_config *cfg = cs->cfg;
+    int n = 0;
+    for (; n < nb; n++) {
+        double t = cfg->start_s + 3600.0 * (h0 + n);
+        lt_counts *c = &sv->bcnt[n];
+        memset(c, 0, sizeof *c);
+        if (lt_met_load(cs->met, t, e))
+            break;
+        lt_met_sample(cs->met, cfg->center_lon, cfg->center_lat, &sv->bcen[n]);
+        if (hypot(sv->bcen[n].u10, sv->bcen[n].v10) < LT_CALM_MS)
+            c->calm_hours++;
+        sv->bsrc[n] = lt_hour_sources_setup(sv->hsb[n], t, c, &sv->bnact[n], &sv->bcalm[n]);
+    }
+    return n;
+}
+
+/* The plume solver's hours h0 + b, b < nb, into the block's slots: weather
+ * and sources hour by hour, then the similarity tables and the plumes of all
+ * the hours in one parallel region each (coarse enough that a thread losing
+ * its core on a shared machine costs one piece of work, not a barrier an
+ * hour), then the gridded inventory and the background hour by hour. Each
+ * hour's counts go to its slot (added when the hour is taken); the first
+ * hour that fails ends the block there (bfail, brc, berr). */
+static void disperse_block(lt_solver *sv, int h0, int nb)
+{
+    lt_case *cs = sv->cs;
+    const lt_config *cfg = cs->cfg;
+    size_t plane = plane_doubles(cs);
+    lt_error e;
+    lt_error_clear(&e);
+    lt_error_clear(&sv->berr);
+    int n = block_sources(sv, h0, nb, &e);
+    sv->b0 = h0;
+    sv->bn = n;
+    sv->bfail = n < nb ? h0 + n : -1;
+    sv->brc = e.code;
+    lt_hour_sources_tables(sv->hsb, n);
+    memset(sv->block, 0, (size_t)n * plane * sizeof *sv->block);
+    double tk = now_s(), ev = 0.0;
+    lt_plume_accumulate_hours(sv->bsrc, sv->bnact, n, sv->rx, sv->ry, sv->nrec, cfg->receptor_height_m, sv->ncomp,
+                              sv->block, plane);
+    double dt = now_s() - tk;
+    for (int b = 0; b < n; b++)
+        ev += (double)sv->bnact[b] * (double)sv->nrec;
+    for (int b = 0; b < n; b++) { /* the kernel's time shared by evaluations */
+        double eb = (double)sv->bnact[b] * (double)sv->nrec;
+        sv->bcnt[b].kernel_seconds += ev > 0.0 ? dt * eb / ev : dt / n;
+        sv->bcnt[b].evaluations += eb;
+    }
+    for (int b = 0; b < n; b++) {
+        double *planes = sv->block + (size_t)b * plane;
+        int rc = cs->gridded ? gridded_hour(sv, cfg->start_s + 3600.0 * (h0 + b), &sv->bcen[b], &sv->bcnt[b],
+                                            planes, &sv->berr)
+                             : LT_OK;
+        if (rc) {
+            sv->bn = b;
+            sv->bfail = h0 + b;
+            sv->brc = rc;
+            return;
+        }
+        background_hour(sv, h0 + b, planes, &sv->bcnt[b]);
+    }
+    if (sv->bfail >= 0)
+        sv->berr = e;
+}
+
+/* The grid model's and the hybrid's hour h: fills the planes; counts into
  * c; count = 0 in a second pass (the grid's zero-out runs are not stepped). */
 static int disperse_hour(lt_solver *sv, int h, lt_counts *c, int count, lt_error *err)
 {
@@ -375,26 +521,43 @@ static int disperse_hour(lt_solver *sv, int h, lt_counts *c, int count, lt_error
             return rc;
         return lt_gridrun_hour(sv->gr, h, NULL, 0, zero_out, sv->gconc, err);
     }
-    if (cfg->solver == LT_SOLVER_HYBRID) {
-        /* the explicit sources' plumes, then the grid with them added less
-         * their cell means */
-        memset(sv->pconc, 0, (size_t)cs->npoint_groups * (size_t)sv->ncp * sv->nrec * sizeof *sv->pconc);
-        plume_hour(sv, t, sv->ncp, sv->pconc, c);
-        if (cs->gridded && (rc = gridded_month(sv, t, err)))
-            return rc;
-        return lt_gridrun_hour(sv->gr, h, sv->pconc, sv->ncp, zero_out, sv->gconc, err);
-    }
-    memset(sv->gconc, 0, (size_t)sv->ngroups * (size_t)sv->ncomp * sv->nrec * sizeof *sv->gconc);
-    plume_hour(sv, t, sv->ncomp, sv->gconc, c);
-    if (cs->gridded && (rc = gridded_hour(sv, t, &mc, c, err)))
+    /* the hybrid: the explicit sources' plumes, then the grid with them
+     * added less their cell means */
+    memset(sv->pconc, 0, (size_t)cs->npoint_groups * (size_t)sv->ncp * sv->nrec * sizeof *sv->pconc);
+    plume_hour(sv, t, sv->ncp, sv->pconc, c);
+    if (cs->gridded && (rc = gridded_month(sv, t, err)))
         return rc;
-    if (cs->background_tag >= 0) {
-        /* regional background: counted as primary */
-        double *bg = sv->gconc + (size_t)(sv->ngroups - 1) * (size_t)sv->ncomp * sv->nrec;
-        double b = cs->bg_obs ? background_from_obs(sv, h, c) : cs->background[h];
-        for (size_t r = 0; r < sv->nrec; r++)
-            bg[r] = b;
+    return lt_gridrun_hour(sv->gr, h, sv->pconc, sv->ncp, zero_out, sv->gconc, err);
+}
+
+/* Adds c to the counts. */
+static void counts_add(lt_counts *to, const lt_counts *c)
+{
+    double *a = (double *)to;
+    const double *b = (const double *)c;
+    for (int i = 0; i < LT_COUNTS_N; i++)
+        a[i] += b[i];
+}
+
+/* Hour h, from the block (dispersed first when it is not held), or by the
+ * grid model: the planes, calm and centre set; the hour's counts into c. */
+static int take_hour(lt_solver *sv, int h, lt_counts *c, int count, lt_error *err)
+{
+    if (sv->cs->cfg->solver != LT_SOLVER_PLUME)
+        return disperse_hour(sv, h, c, count, err);
+    if (h < sv->b0 || h >= sv->b0 + sv->bn) {
+        if (h == sv->bfail)
+            return lt_error_set(err, sv->brc, "%s", sv->berr.msg);
+        int left = sv->cs->cfg->hours - h;
+        disperse_block(sv, h, left < sv->nblk ? (left > 0 ? left : 1) : sv->nblk);
+        if (h == sv->bfail)
+            return lt_error_set(err, sv->brc, "%s", sv->berr.msg);
     }
+    int b = h - sv->b0;
+    sv->gconc = sv->block + (size_t)b * plane_doubles(sv->cs);
+    sv->calm = sv->bcalm[b];
+    sv->centre = sv->bcen[b];
+    counts_add(c, &sv->bcnt[b]);
     return LT_OK;
 }
 
@@ -407,15 +570,6 @@ static int disperse_hour(lt_solver *sv, int h, lt_counts *c, int count, lt_error
 static int owner_of(const lt_solver *sv, int h)
 {
     return sv->ranks > 1 ? h % sv->ranks : 0;
-}
-
-/* Adds c to the counts. */
-static void counts_add(lt_counts *to, const lt_counts *c)
-{
-    double *a = (double *)to;
-    const double *b = (const double *)c;
-    for (int i = 0; i < LT_COUNTS_N; i++)
-        a[i] += b[i];
 }
 
 #ifdef LT_MPI
@@ -455,10 +609,10 @@ int lt_solver_hour(lt_solver *sv, int h, int count, lt_error *err)
         return receive_hour(sv, h, from, count, err);
 #endif
     if (count)
-        return disperse_hour(sv, h, &sv->counts, 1, err);
+        return take_hour(sv, h, &sv->counts, 1, err);
     lt_counts scratch; /* a second pass must not count twice */
     memset(&scratch, 0, sizeof scratch);
-    return disperse_hour(sv, h, &scratch, 0, err);
+    return take_hour(sv, h, &scratch, 0, err);
 }
 
 int lt_solver_worker(lt_solver *sv, int passes, int h_start, lt_error *err)
@@ -471,7 +625,7 @@ int lt_solver_worker(lt_solver *sv, int passes, int h_start, lt_error *err)
                 continue;
             lt_counts d;
             memset(&d, 0, sizeof d);
-            int rc = disperse_hour(sv, h, &d, 1, err);
+            int rc = take_hour(sv, h, &d, 1, err);
             double c[HOUR_HEAD] = {rc, sv->calm};
             memcpy(c + 2, &d, sizeof d);
             memcpy(c + 2 + LT_COUNTS_N, &sv->centre, sizeof sv->centre);
@@ -487,7 +641,6 @@ int lt_solver_worker(lt_solver *sv, int passes, int h_start, lt_error *err)
     (void)passes;
     (void)h_start;
     (void)err;
-    (void)counts_add;
     (void)owner_of;
 #endif
     return LT_OK;
@@ -517,6 +670,8 @@ double lt_solver_memory(const lt_case *cs)
     double ngrid = (double)cfg->nx * cfg->ny, nrec = ngrid + (double)cs->nstations, mem = 0.0;
     mem += (double)cs->ngroups * cs->ncomp * nrec * 8.0 + 2.0 * nrec * 8.0;  /* planes, receptors */
     mem += (double)cs->npoints * (sizeof(lt_plume_src) + sizeof(lt_chem_src) + 120 * 8.0);
+    double nb = (double)block_hours(cs, 1); /* the hours dispersed ahead (one process) */
+    mem += (nb - 1.0) * ((double)plane_doubles(cs) * 8.0 + lt_hour_sources_bytes(cs));
     if (cs->gridded && cfg->solver == LT_SOLVER_PLUME) {
         /* transformed maps (groups x heights x species at most) and kernels,
          * each a half spectrum of the doubled grid, and one emission map per

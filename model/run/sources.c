@@ -26,6 +26,7 @@ struct lt_hour_sources {
     lt_met_point *mets;   /* [source] */
     double *speeds;       /* [source] */
     double xmax;          /* farthest source-receptor distance, m */
+    size_t n;             /* sources set up this hour */
 };
 
 int lt_hour_sources_create(lt_hour_sources **out, const lt_case *cs, lt_error *err)
@@ -210,20 +211,51 @@ static int setup_source(lt_hour_sources *hs, size_t i, size_t n, double t_s, lt_
     return 1;
 }
 
-const lt_plume_src *lt_hour_sources_prepare(lt_hour_sources *hs, double t_s, lt_counts *c, size_t *nout, int *calm)
+const lt_plume_src *lt_hour_sources_setup(lt_hour_sources *hs, double t_s, lt_counts *c, size_t *nout, int *calm)
 {
     size_t n = 0, poly_used = 0; /* vertices placed in polybuf this hour */
     *calm = 0;
     for (size_t i = 0; i < hs->cs->npoints; i++)
         n += (size_t)setup_source(hs, i, n, t_s, c, calm, &poly_used);
-    if (hs->curves->similarity) {
-        long na = (long)n;
-        double ratio = pow(hs->xmax / CY_X0_M, 1.0 / (CY_N - 1));
-#pragma omp parallel for schedule(dynamic)
-        for (long k = 0; k < na; k++)
-            similarity_setup(hs->cs->cfg, &hs->src[k], &hs->mets[k], hs->speeds[k], hs->src[k].hs_m, ratio,
-                             hs->cytab + (size_t)k * CY_N);
-    }
+    hs->n = n;
     *nout = n;
     return hs->src;
+}
+
+void lt_hour_sources_tables(lt_hour_sources *const *hs, int nhours)
+{
+    if (nhours < 1 || !hs[0]->curves->similarity)
+        return;
+    /* (hour, source) pairs in one parallel region: the table's K-model
+     * profiles are the costly part */
+    long per = (long)hs[0]->cs->npoints, njobs = per * nhours;
+    double ratio = pow(hs[0]->xmax / CY_X0_M, 1.0 / (CY_N - 1));
+#pragma omp parallel for schedule(dynamic) if (njobs > 1)
+    for (long jb = 0; jb < njobs; jb++) {
+        lt_hour_sources *h = hs[jb / per];
+        size_t k = (size_t)(jb % per);
+        if (k < h->n)
+            similarity_setup(h->cs->cfg, &h->src[k], &h->mets[k], h->speeds[k], h->src[k].hs_m, ratio,
+                             h->cytab + k * CY_N);
+    }
+}
+
+const lt_plume_src *lt_hour_sources_prepare(lt_hour_sources *hs, double t_s, lt_counts *c, size_t *nout, int *calm)
+{
+    const lt_plume_src *src = lt_hour_sources_setup(hs, t_s, c, nout, calm);
+    lt_hour_sources_tables(&hs, 1);
+    return src;
+}
+
+double lt_hour_sources_bytes(const lt_case *cs)
+{
+    double nv = 1.0, np1 = cs->npoints ? (double)cs->npoints : 1.0;
+    for (size_t i = 0; i < cs->npoints; i++)
+        nv += cs->points[i].nvert;
+    double b = 2.0 * nv * 8.0 + np1 * (double)sizeof(lt_plume_src);
+    if (cs->ncomp > 1)
+        b += np1 * (double)sizeof(lt_chem_src);
+    if (lt_sigma_curves_find(cs->cfg->curves)->similarity)
+        b += np1 * (CY_N * 8.0 + (double)sizeof(lt_met_point) + 8.0);
+    return b + (double)sizeof(lt_hour_sources);
 }

@@ -44,4 +44,14 @@ void lt_hour_sources_free(lt_hour_sources **hs);
  * *n) and the calm sources' count in *calm. */
 const lt_plume_src *lt_hour_sources_prepare(lt_hour_sources *hs, double t_s, lt_counts *c, size_t *n, int *calm);
 
+/* lt_hour_sources_prepare in two steps, so that several hours (each in its
+ * own lt_hour_sources) share one parallel region: the sources of the hour
+ * (everything but the similarity scheme's tables), then the tables of
+ * nhours hours at once. */
+const lt_plume_src *lt_hour_sources_setup(lt_hour_sources *hs, double t_s, lt_counts *c, size_t *n, int *calm);
+void lt_hour_sources_tables(lt_hour_sources *const *hs, int nhours);
+
+/* The bytes one lt_hour_sources of the case holds. */
+double lt_hour_sources_bytes(const lt_case *cs);
+
 #endif

@@ -617,54 +617,74 @@ static int point_block(const lt_plume_src *s, const double *rx, const double *ry
     return n;
 }
 
-void lt_plume_accumulate(const lt_plume_src *src, size_t nsrc, const double *rx_m,
-                         const double *ry_m, size_t nrec, double zr_m, int ncomp, double *conc)
+/* Every source of src[0, nsrc) at the receptors of block bk (RBLOCK of
+ * them from r0 = bk * RBLOCK), added into conc in array order. */
+static void accumulate_block(const lt_plume_src *src, size_t nsrc, const double *rx_m, const double *ry_m,
+                             size_t nrec, double zr_m, int ncomp, double *conc, long bk, pt_scratch *w)
 {
-    /* Blocks of receptors are dealt to threads; within a block every source
-     * is added in array order, so each receptor's sum is formed the same way
+    size_t r0 = (size_t)bk * RBLOCK;
+    int m = nrec - r0 < RBLOCK ? (int)(nrec - r0) : RBLOCK;
+    double bx0 = rx_m[r0], bx1 = bx0, by0 = ry_m[r0], by1 = by0; /* the block's extent */
+    for (int i = 1; i < m; i++) {
+        double xi = rx_m[r0 + (size_t)i], yi = ry_m[r0 + (size_t)i];
+        bx0 = xi < bx0 ? xi : bx0;
+        bx1 = xi > bx1 ? xi : bx1;
+        by0 = yi < by0 ? yi : by0;
+        by1 = yi > by1 ? yi : by1;
+    }
+    for (size_t k = 0; k < nsrc; k++) {
+        const lt_plume_src *s = &src[k];
+        /* the whole block upwind (of the whole polygon) or at the stack:
+         * nothing (the receptors' own test, at the block's farthest corner) */
+        double ux = (s->cos_t > 0.0 ? bx1 : bx0) - s->x_m, uy = (s->sin_t > 0.0 ? by1 : by0) - s->y_m;
+        if (ux * s->cos_t + uy * s->sin_t < (s->poly ? s->umin : 0.0) + LT_X_MIN_M)
+            continue;
+        if (!s->poly && !s->cy) {
+            int n = point_block(s, rx_m + r0, ry_m + r0, m, zr_m, w);
+            for (int j = 0; j < n; j++)
+                if (w->c[j] > 0.0)
+                    add_one(s, r0 + (size_t)w->idx[j], w->x[j], w->c[j], nrec, ncomp, conc);
+            continue;
+        }
+        for (int i = 0; i < m; i++) {
+            size_t r = r0 + (size_t)i;
+            double dx = rx_m[r] - s->x_m, dy = ry_m[r] - s->y_m;
+            double xd = dx * s->cos_t + dy * s->sin_t;
+            if (xd < (s->poly ? s->umin : 0.0) + LT_X_MIN_M)
+                continue; /* upwind (of the whole polygon) or at the stack: nothing */
+            double yd = dy * s->cos_t - dx * s->sin_t;
+            double c = lt_plume_at(s, xd, yd, zr_m);
+            if (c > 0.0)
+                add_one(s, r, xd, c, nrec, ncomp, conc);
+        }
+    }
+}
+
+void lt_plume_accumulate_hours(const lt_plume_src *const *src, const size_t *nsrc, int nhours, const double *rx_m,
+                               const double *ry_m, size_t nrec, double zr_m, int ncomp, double *conc,
+                               size_t stride)
+{
+    /* (hour, block of receptors) pairs are dealt to threads, one parallel
+     * region for all the hours: on a machine where another process holds a
+     * core, a thread that loses its core delays the region's end by one
+     * pair's work, once, not once an hour. Within a pair every source is
+     * added in array order, so each receptor's sum is formed the same way
      * whatever the thread count. */
-    long nblk = (long)((nrec + RBLOCK - 1) / RBLOCK);
-#pragma omp parallel
+    long nblk = (long)((nrec + RBLOCK - 1) / RBLOCK), njobs = nblk * (long)nhours;
+#pragma omp parallel if (njobs > 1)
     {
         pt_scratch w;
 #pragma omp for schedule(dynamic, 1)
-        for (long bk = 0; bk < nblk; bk++) {
-            size_t r0 = (size_t)bk * RBLOCK;
-            int m = nrec - r0 < RBLOCK ? (int)(nrec - r0) : RBLOCK;
-            double bx0 = rx_m[r0], bx1 = bx0, by0 = ry_m[r0], by1 = by0; /* the block's extent */
-            for (int i = 1; i < m; i++) {
-                double xi = rx_m[r0 + (size_t)i], yi = ry_m[r0 + (size_t)i];
-                bx0 = xi < bx0 ? xi : bx0;
-                bx1 = xi > bx1 ? xi : bx1;
-                by0 = yi < by0 ? yi : by0;
-                by1 = yi > by1 ? yi : by1;
-            }
-            for (size_t k = 0; k < nsrc; k++) {
-                const lt_plume_src *s = &src[k];
-                /* the whole block upwind (of the whole polygon) or at the stack:
-                 * nothing (the receptors' own test, at the block's farthest corner) */
-                double ux = (s->cos_t > 0.0 ? bx1 : bx0) - s->x_m, uy = (s->sin_t > 0.0 ? by1 : by0) - s->y_m;
-                if (ux * s->cos_t + uy * s->sin_t < (s->poly ? s->umin : 0.0) + LT_X_MIN_M)
-                    continue;
-                if (!s->poly && !s->cy) {
-                    int n = point_block(s, rx_m + r0, ry_m + r0, m, zr_m, &w);
-                    for (int j = 0; j < n; j++)
-                        if (w.c[j] > 0.0)
-                            add_one(s, r0 + (size_t)w.idx[j], w.x[j], w.c[j], nrec, ncomp, conc);
-                    continue;
-                }
-                for (int i = 0; i < m; i++) {
-                    size_t r = r0 + (size_t)i;
-                    double dx = rx_m[r] - s->x_m, dy = ry_m[r] - s->y_m;
-                    double xd = dx * s->cos_t + dy * s->sin_t;
-                    if (xd < (s->poly ? s->umin : 0.0) + LT_X_MIN_M)
-                        continue; /* upwind (of the whole polygon) or at the stack: nothing */
-                    double yd = dy * s->cos_t - dx * s->sin_t;
-                    double c = lt_plume_at(s, xd, yd, zr_m);
-                    if (c > 0.0)
-                        add_one(s, r, xd, c, nrec, ncomp, conc);
-                }
-            }
+        for (long jb = 0; jb < njobs; jb++) {
+            long hb = jb / nblk;
+            accumulate_block(src[hb], nsrc[hb], rx_m, ry_m, nrec, zr_m, ncomp, conc + (size_t)hb * stride,
+                             jb % nblk, &w);
         }
     }
+}
+
+void lt_plume_accumulate(const lt_plume_src *src, size_t nsrc, const double *rx_m,
+                         const double *ry_m, size_t nrec, double zr_m, int ncomp, double *conc)
+{
+    lt_plume_accumulate_hours(&src, &nsrc, 1, rx_m, ry_m, nrec, zr_m, ncomp, conc, 0);
 }

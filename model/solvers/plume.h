@@ -80,4 +80,10 @@ double lt_plume_at(const lt_plume_src *s, double xd_m, double yd_m, double zr_m)
 void lt_plume_accumulate(const lt_plume_src *src, size_t nsrc, const double *rx_m,
                          const double *ry_m, size_t nrec, double zr_m, int ncomp, double *conc);
 
+/* lt_plume_accumulate for nhours hours at once, in one parallel region:
+ * hour b's sources src[b][0, nsrc[b]) into conc + b * stride. */
+void lt_plume_accumulate_hours(const lt_plume_src *const *src, const size_t *nsrc, int nhours, const double *rx_m,
+                               const double *ry_m, size_t nrec, double zr_m, int ncomp, double *conc,
+                               size_t stride);
+
 #endif
