@@ -7,8 +7,6 @@
 #include "products/product_util.h"
 #include "products/products.h"
 
-#define RCHUNK 512 /* cells per chunk of the hour's sums (as run.c sums them) */
-
 typedef struct maps {
     const lt_run_shape *s;
     lt_output *out;
@@ -53,20 +51,15 @@ static int maps_add_hour(void *self, const lt_planes *p, lt_error *err)
     const size_t ngrid = m->s->ngrid;
     float *pm = m->block + (size_t)p->slot * ngrid;
     double hmax = 0.0, hsum = 0.0;
-    long nchk = ((long)ngrid + RCHUNK - 1) / RCHUNK;
-    /* chunked as the hour's sums are, so that every thread count adds the
-     * same partial sums */
-#pragma omp parallel for schedule(static) reduction(max : hmax) reduction(+ : hsum)
-    for (long ck = 0; ck < nchk; ck++) {
-        size_t r0 = (size_t)ck * RCHUNK, n = ngrid - r0 < RCHUNK ? ngrid - r0 : RCHUNK;
-        for (size_t r = r0; r < r0 + n; r++) {
-            double total = p->total[r];
-            pm[r] = (float)total;
-            m->mean[r] += total;
-            hsum += total;
-            if (total > hmax)
-                hmax = total;
-        }
+    /* one pass on one thread: a few operations a cell, far below a parallel
+     * region's worth (core/lt_par.h), and the sum formed in cell order */
+    for (size_t r = 0; r < ngrid; r++) {
+        double total = p->total[r];
+        pm[r] = (float)total;
+        m->mean[r] += total;
+        hsum += total;
+        if (total > hmax)
+            hmax = total;
     }
     m->grid_sum += hsum;
     if (hmax > m->grid_max)

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/lt_par.h"
 #include "policy/assess.h"
 #include "products/product_util.h"
 #include "products/products.h"
@@ -215,7 +216,7 @@ static void combine(scenarios *p, int sc, const lt_planes *pl, int alert_level)
     double *mean = p->mean + (size_t)sc * s->ngrid;
     const double *fac = p->fac, *gconc = pl->group;
     long n = (long)s->ngrid;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (2.0 * (double)nk * (double)n >= LT_PAR_MIN_WORK)
     for (long r = 0; r < n; r++) {
         double v = 0.0;
         for (size_t gc = 0; gc < nk; gc++)
@@ -233,7 +234,7 @@ static int scenarios_add_hour(void *self, const lt_planes *pl, lt_error *err)
     if (pl->pass == 1 && p->gsum) {
         const size_t ngc = (size_t)s->ngroups * (size_t)s->ncomp, ngrid = s->ngrid;
         long n = (long)ngrid;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if ((double)ngc * (double)n >= LT_PAR_MIN_WORK)
         for (long r = 0; r < n; r++)
             for (size_t gc = 0; gc < ngc; gc++)
                 p->gsum[gc * ngrid + (size_t)r] += pl->group[gc * s->nrec + (size_t)r];

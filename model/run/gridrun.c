@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/lt_par.h"
 #include "io/inventory.h"
 #include "run/case_impl.h"
 #include "solvers/plume.h"
@@ -459,7 +460,8 @@ static int hybrid_add(lt_gridrun *gr, const double *pconc, int ncp, double *gcon
     const double inv = 1.0 / ((double)gr->c * gr->c);
     lt_grid_nitrate_share(gr->grid, gr->fno3);
     int failed = 0;
-#pragma omp parallel for schedule(static) reduction(+ : replaced, count) reduction(| : failed)
+#pragma omp parallel for schedule(static) reduction(+ : replaced, count) reduction(| : failed) \
+    if ((double)np * 4.0 * (double)nrec >= LT_PAR_MIN_WORK)
     for (long pc = 0; pc < np; pc++) {
         int g = (int)(pc / ncp), c = (int)(pc % ncp);
         const double *p = pconc + (size_t)pc * nrec;
@@ -550,7 +552,7 @@ int lt_gridrun_hour(lt_gridrun *gr, int h, const double *pconc, int ncp, int zer
     const int ncomp = gr->ncomp;
     /* the grid at the receptors */
     long nplanes = (long)cs->ngroups * ncomp;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if ((double)nplanes * 2.0 * (double)nrec >= LT_PAR_MIN_WORK)
     for (long pc = 0; pc < nplanes; pc++) {
         int g = (int)(pc / ncomp), c = (int)(pc % ncomp);
         const double *f = gr->mean + ((size_t)g * LT_NCOMP_GRID + (size_t)c) * ncol;

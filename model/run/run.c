@@ -12,6 +12,7 @@
 #include <omp.h>
 #endif
 
+#include "core/lt_par.h"
 #include "io/checkpoint.h"
 #include "run/run_impl.h"
 
@@ -150,7 +151,8 @@ static void sum_planes(lt_run *run, const double *gconc)
     const size_t ngrid = s->ngrid, nrec = s->nrec;
     const int ncomp = s->ncomp;
     long nchk = ((long)ngrid + RCHUNK - 1) / RCHUNK;
-#pragma omp parallel for schedule(static)
+    double work = (double)s->ngroups * (ncomp + 2.0) * (double)ngrid;
+#pragma omp parallel for schedule(static) if (work >= LT_PAR_MIN_WORK)
     for (long ck = 0; ck < nchk; ck++) {
         size_t r0 = (size_t)ck * RCHUNK, m = ngrid - r0 < RCHUNK ? ngrid - r0 : RCHUNK;
         double vg[RCHUNK];

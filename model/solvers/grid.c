@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/lt_par.h"
 #include "solvers/advect.h"
 #include "physics/aerosol.h"
 #include "physics/kmodel.h"
@@ -13,6 +14,9 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+
+/* n items of `per` operations each: worth a parallel region (core/lt_par.h) */
+#define PAR_WORK(n, per) ((double)(n) * (double)(per) >= LT_PAR_MIN_WORK)
 
 const char *const lt_grid_species_names[LT_GS_N] = {"pm25_primary", "so2", "so4", "nox", "total_nitrate",
                                                     "total_ammonia", "voc", "soa"};
@@ -300,7 +304,7 @@ static void partition(lt_grid *g, const lt_grid_met *met)
         return;
     const size_t ncol = g->ncol;
     long ncell = (long)g->ncell;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (PAR_WORK(ncell, 50.0 * g->nt))
     for (long cell = 0; cell < ncell; cell++) {
         int k = (int)(cell / (long)ncol);
         size_t col = (size_t)cell % ncol;
@@ -364,7 +368,7 @@ static void renormalise(lt_grid *g)
 {
     const size_t ncol = g->ncol;
     long n = (long)((size_t)g->nsp * g->nz * ncol);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (PAR_WORK(n, 2.0 * g->nt))
     for (long i = 0; i < n; i++) {
         int s = (int)(i / (long)(g->nz * ncol));
         int k = (int)(i / (long)ncol % g->nz);
@@ -391,7 +395,7 @@ static int step(lt_grid *g, const lt_grid_met *met, double dt)
     long np = (long)g->nplane;
     int failed = 0;
     /* emissions and advection, plane by plane */
-#pragma omp parallel for schedule(dynamic) reduction(| : failed)
+#pragma omp parallel for schedule(dynamic) reduction(| : failed) if (PAR_WORK(np, 30.0 * ncol))
     for (long p = 0; p < np; p++) {
         int k = (int)(p % nz), s = (int)(p / nz % nsp), t = (int)(p / nz / nsp);
         g->plane_in[p] = g->plane_out[p] = 0.0;
@@ -433,7 +437,7 @@ static int step(lt_grid *g, const lt_grid_met *met, double dt)
     partition(g, met);
     /* vertical diffusion and dry deposition, column by column */
     long nc = (long)ncol;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (PAR_WORK(nc, 20.0 * nz * nsp * nt))
     for (long col = 0; col < nc; col++) {
         double buf[LT_GRID_MAX_LAYERS], work[4 * LT_GRID_MAX_LAYERS];
         const double *kz = g->kz + (size_t)col * nz;
@@ -462,7 +466,7 @@ static int step(lt_grid *g, const lt_grid_met *met, double dt)
     static const double ratio_fixed[2] = {LT_MW_SO4_PER_SO2, LT_MW_NO3_PER_NO2};
     static const int prec[3] = {LT_GS_SO2, LT_GS_NOX, LT_GS_VOC};
     long ncell = (long)g->ncell;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (PAR_WORK(ncell, 50.0 * g->nt))
     for (long cell = 0; cell < ncell; cell++) {
         int k = (int)(cell / (long)ncol);
         size_t col = (size_t)cell % ncol;
@@ -532,7 +536,7 @@ int lt_grid_hour(lt_grid *g, const lt_grid_met *met, double *mean, lt_error *err
         partition(g, met);
         /* the lowest layer's components, averaged over the hour's steps */
         long nt = (long)g->ntags;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (PAR_WORK(nt, (double)LT_NCOMP_GRID * ncol))
         for (long t = 0; t < nt; t++) {
             double *o = mean + (size_t)t * LT_NCOMP_GRID * ncol;
             const double *ppm = plane(g, (int)t, LT_GS_PPM, 0);
