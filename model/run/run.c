@@ -151,8 +151,7 @@ static void sum_planes(lt_run *run, const double *gconc)
     const size_t ngrid = s->ngrid, nrec = s->nrec;
     const int ncomp = s->ncomp;
     long nchk = ((long)ngrid + RCHUNK - 1) / RCHUNK;
-    double work = (double)s->ngroups * (ncomp + 2.0) * (double)ngrid;
-#pragma omp parallel for schedule(static) if (work >= LT_PAR_MIN_WORK)
+#pragma omp parallel for schedule(static) if ((double)s->ngroups * (ncomp + 2.0) * (double)ngrid >= LT_PAR_MIN_WORK)
     for (long ck = 0; ck < nchk; ck++) {
         size_t r0 = (size_t)ck * RCHUNK, m = ngrid - r0 < RCHUNK ? ngrid - r0 : RCHUNK;
         double vg[RCHUNK];
