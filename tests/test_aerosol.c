@@ -29,7 +29,7 @@ static void worked_case(void **state)
 {
     (void)state;
     lt_inorganic r;
-    lt_inorganic_equilibrium(10.0, 8.0, 15.0, 283.15, 40.0, 101325.0, &r);
+    lt_inorganic_equilibrium(10.0, 8.0, 15.0, 0.0, 283.15, 40.0, 101325.0, &r);
     assert_false(r.aqueous);
     assert_rel(r.kp_nbar2, 0.815, 2e-3);
     assert_rel(r.no3, 13.001, 1e-3);
@@ -45,21 +45,104 @@ static void limits(void **state)
     (void)state;
     lt_inorganic r;
     /* too little ammonia for the sulfate: all of it is ammonium, no nitrate */
-    lt_inorganic_equilibrium(20.0, 2.0, 15.0, 273.15, 40.0, 101325.0, &r);
+    lt_inorganic_equilibrium(20.0, 2.0, 15.0, 0.0, 273.15, 40.0, 101325.0, &r);
     assert_rel(r.nh4, 2.0 / LT_MW_NH3 * LT_MW_NH4, 1e-12);
     assert_true(r.no3 == 0.0 && r.hno3_gas > 14.99);
     /* warm, dilute: nothing condenses (A N < Kp) */
-    lt_inorganic_equilibrium(0.0, 0.5, 0.5, 308.15, 30.0, 101325.0, &r);
+    lt_inorganic_equilibrium(0.0, 0.5, 0.5, 0.0, 308.15, 30.0, 101325.0, &r);
     assert_true(r.no3 == 0.0);
     /* cold winter air: nearly all the limiting HNO3 is particulate */
-    lt_inorganic_equilibrium(5.0, 20.0, 10.0, 263.15, 40.0, 101325.0, &r);
+    lt_inorganic_equilibrium(5.0, 20.0, 10.0, 0.0, 263.15, 40.0, 101325.0, &r);
     assert_true(r.hno3_gas < 0.01 * 10.0);
     /* deliquesced at 80 % RH: the aqueous constant is smaller, more nitrate */
     lt_inorganic s, q;
-    lt_inorganic_equilibrium(5.0, 6.0, 10.0, 293.15, 50.0, 101325.0, &s);
-    lt_inorganic_equilibrium(5.0, 6.0, 10.0, 293.15, 80.0, 101325.0, &q);
+    lt_inorganic_equilibrium(5.0, 6.0, 10.0, 0.0, 293.15, 50.0, 101325.0, &s);
+    lt_inorganic_equilibrium(5.0, 6.0, 10.0, 0.0, 293.15, 80.0, 101325.0, &q);
     assert_true(q.aqueous && !s.aqueous);
     assert_true(q.kp_nbar2 < s.kp_nbar2 && q.no3 > s.no3);
+}
+
+/* ISORROPIA-lite's metastable NH4-SO4-NO3 regression case (Kakavas et al.
+ * 2022, its Fortran run 1 as kept in a C++ port's test): 298.15 K, 80 % RH,
+ * 1/98 umol m-3 of sulfate, 2/17 of ammonia, 1/63 of nitric acid, 10 ug m-3
+ * of organics with kappa 0.15 and density 1000 kg m-3. ISORROPIA: water
+ * 8.083 ug m-3, HNO3 left 0.012439 umol m-3, so 0.2129 ug m-3 of nitrate,
+ * NH3 left 0.093891 umol m-3. The NH4NO3-alone path forms none (A N = 0.95
+ * nbar^2 below the aqueous Kp of 18 nbar^2). */
+static void isorropia_humid_case(void **state)
+{
+    (void)state;
+    lt_inorganic r;
+    double so4 = LT_MW_SO4 / 98.0, nh3 = 2.0 / 17.0 * LT_MW_NH3, hno3 = 1.0 / 63.0 * LT_MW_HNO3;
+    double worg = lt_org_water(10.0, 0.15, 1000.0, 80.0);
+    /* kappa-Koehler: 0.15 x 10e-9 / 1000 m3 x 0.8 / 0.2 x 1000 kg m-3 = 6 ug */
+    assert_rel(worg, 6.0, 1e-12);
+    lt_inorganic_equilibrium(so4, nh3, hno3, worg, 298.15, 80.0, 101325.0, &r);
+    assert_true(r.dissolved);
+    double no3_iso = (1.0 / 63.0 - 0.012439) * LT_MW_NO3;
+    assert_rel(r.no3, no3_iso, 0.02);
+    assert_rel(r.water, 8.083, 0.05);
+    assert_rel(r.nh3_gas / LT_MW_NH3, 0.093891, 0.01);
+    /* without the organics' water, much less dissolves (water 1.9 ug) */
+    lt_inorganic d;
+    lt_inorganic_equilibrium(so4, nh3, hno3, 0.0, 298.15, 80.0, 101325.0, &d);
+    assert_true(d.no3 > 0.0 && d.no3 < 0.5 * r.no3);
+    assert_rel(d.water, 1.9, 0.05);
+    /* the old path alone puts none there */
+    lt_inorganic_equilibrium(so4, nh3, hno3, 0.0, 298.15, 30.0, 101325.0, &d);
+    assert_true(d.no3 == 0.0);
+}
+
+/* The pieces against published values: the saturated (NH4)2SO4 solution is
+ * 5.78 mol/kg (76.4 g per 100 g water at 25 C, CRC Handbook) at its
+ * deliquescence a_w = 0.7997 (Fountoukis & Nenes 2007, Table 4); K of the
+ * aqueous NH4NO3 = 2.511e6 x 57.639 x 1.805e-5 / 1.010e-14 = 2.5866e17 at
+ * 298.15 K; and the solid's K (4.199e-17 atm2, Table 2) must equal the
+ * activity of the saturated solution over K, (m gamma)^2 / K, with m = 25.95
+ * mol/kg (the solubility; the a_w fit ends at 25 mol/kg): Kusik-Meissner's
+ * gamma must give it within 20 %. */
+static void solution_pieces(void **state)
+{
+    (void)state;
+    assert_rel(lt_binary_molality(0, 0.7997), 5.78, 0.02);
+    assert_rel(lt_nh4no3_kaq(298.15), 2.5866e17, 1e-4);
+    double m = 25.0, g = lt_gamma_nh4no3(m, m, 0.0, 298.15);
+    assert_rel(m * m * g * g / lt_nh4no3_kaq(298.15), 4.199e-17, 0.2);
+    /* Kusik-Meissner's limit: gamma -> 1 as the solution dilutes, and the
+     * Debye-Hueckel limiting law log10 gamma = -0.511 sqrt(I) at I = 1e-4 */
+    assert_rel(log10(lt_gamma_nh4no3(1e-4, 1e-4, 0.0, 298.15)), -0.511e-2, 0.02);
+    /* colder air dissolves more: K grows as T falls */
+    assert_true(lt_nh4no3_kaq(268.15) > 10.0 * lt_nh4no3_kaq(298.15));
+    /* the fits: dilute at a_w 1, the driest solution at the fit's end */
+    assert_true(lt_binary_molality(0, 0.999) == 0.0);
+    assert_rel(lt_binary_molality(1, 0.30), 25.0, 1e-12);
+}
+
+/* Haze: humid, moderate ammonia. The dissolved nitrate grows with the
+ * humidity and the water, mass is conserved to round-off, and at or below
+ * 40 % RH (dry) the result is the NH4NO3-alone one, whatever the organics. */
+static void humid_haze(void **state)
+{
+    (void)state;
+    lt_inorganic r, q, d;
+    double prev = 0.0;
+    for (double rh = 45.0; rh <= 95.0; rh += 5.0) {
+        lt_inorganic_equilibrium(15.0, 7.0, 12.0, lt_org_water(20.0, LT_ORG_KAPPA, LT_ORG_RHO, rh), 283.15, rh,
+                                 101325.0, &r);
+        assert_true(r.no3 >= prev);
+        prev = r.no3;
+        assert_rel(r.no3 / LT_MW_NO3 + r.hno3_gas / LT_MW_HNO3, 12.0 / LT_MW_HNO3, 1e-12);
+        assert_rel(r.nh4 / LT_MW_NH4 + r.nh3_gas / LT_MW_NH3, 7.0 / LT_MW_NH3, 1e-12);
+        assert_true(r.hno3_gas >= 0.0 && r.nh3_gas >= 0.0);
+    }
+    assert_true(r.dissolved && r.no3 > 1.0);
+    lt_inorganic_equilibrium(15.0, 7.0, 12.0, 0.0, 283.15, 40.0, 101325.0, &q);
+    lt_inorganic_equilibrium(15.0, 7.0, 12.0, lt_org_water(20.0, LT_ORG_KAPPA, LT_ORG_RHO, 40.0), 283.15, 40.0,
+                             101325.0, &d);
+    assert_true(q.no3 == d.no3 && !d.dissolved && d.water == 0.0);
+    /* with no sulfate and no organics the solution path has no water */
+    lt_inorganic_equilibrium(0.0, 7.0, 12.0, 0.0, 283.15, 70.0, 101325.0, &d);
+    assert_true(!d.dissolved && d.water == 0.0);
 }
 
 int main(void)
@@ -68,6 +151,9 @@ int main(void)
         cmocka_unit_test(published_constants),
         cmocka_unit_test(worked_case),
         cmocka_unit_test(limits),
+        cmocka_unit_test(isorropia_humid_case),
+        cmocka_unit_test(solution_pieces),
+        cmocka_unit_test(humid_haze),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -317,9 +317,11 @@ static void partition(lt_grid *g, const lt_grid_met *met)
             /* the layer's temperature from the standard lapse rate, pressure
              * from a scale height of 8.4 km */
             double T = m->t2_K - 0.0065 * g->zmid[k];
-            double rh = isfinite(m->rh_pct) ? m->rh_pct : 50.0;
+            double rh = isfinite(m->rh_pct) ? m->rh_pct : LT_AEROSOL_RH_MIN;
+            double soa = plane(g, g->bulk, LT_GS_SOA, k)[col];
+            double worg = lt_org_water(soa, LT_ORG_KAPPA, LT_ORG_RHO, rh);
             lt_inorganic r;
-            lt_inorganic_equilibrium(so4, tnh3, tno3 * LT_MW_HNO3 / LT_MW_NO3, T, rh,
+            lt_inorganic_equilibrium(so4, tnh3, tno3 * LT_MW_HNO3 / LT_MW_NO3, worg, T, rh,
                                      101325.0 * exp(-g->zmid[k] / 8400.0), &r);
             fn = tno3 > 0.0 ? fmin(fmax(r.no3 / tno3, 0.0), 1.0) : 0.0;
             fa = tnh3 > 0.0 ? fmin(fmax(r.nh4 * LT_MW_NH3 / LT_MW_NH4 / tnh3, 0.0), 1.0) : 0.0;

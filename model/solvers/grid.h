@@ -17,7 +17,9 @@
  *               rates of chem.h, exact over the step (exponential decay);
  *   wet removal C exp(-Lambda P dt) with P the rain rate (mm/h);
  *   partition   sulfate neutralised by ammonia first, then the NH4NO3
- *               gas-particle equilibrium (aerosol.h), per cell.
+ *               gas-particle equilibrium (aerosol.h), per cell: NH4NO3
+ *               alone, or dissolved into the water of the ammonium
+ *               sulfate and of the cell's SOA above 40 % RH.
  *
  * Tags: every species is carried once per tag. Every process but the
  * partition is linear and acts on each tag alone, so tags sum to the total to
@@ -75,7 +77,7 @@ void lt_grid_spec_defaults(lt_grid_spec *s);
 typedef struct lt_grid_met {
     double u_ms, v_ms;          /* 10 m wind along the grid's x and y */
     double ust_ms, rmol_m1, pblh_m;
-    double t2_K, rh_pct;        /* rh NaN: no aqueous path, 50 % for the partition */
+    double t2_K, rh_pct;        /* rh NaN: no aqueous path, dry partition */
     double rain_mmh;
     double sun;                 /* sine of the solar elevation (negative at night) */
 } lt_grid_met;
