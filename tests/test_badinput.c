@@ -180,6 +180,9 @@ CASE(unreadable_points_file,
 CASE(unknown_curves,
      extra = "--set dispersion.curves=pasquill",
      "dispersion.curves=pasquill", "briggs-rural, briggs-urban")
+CASE(unknown_nh4no3_kp,
+     extra = "--set chemistry.nh4no3_kp=stelson",
+     "chemistry.nh4no3_kp=stelson", "mozurkewich", "isorropia")
 CASE(station_outside,
      { char p[512]; path_in(p, sizeof p, dir, "stations.csv");
        write_text(p, "id,name,lon,lat,county\nS1,Far,110.0,34.8,X\n"); },
@@ -329,6 +332,7 @@ int main(void)
         cmocka_unit_test(unknown_config_section), cmocka_unit_test(unknown_set_key),
         cmocka_unit_test(bad_config_value),    cmocka_unit_test(bad_start_time),
         cmocka_unit_test(unreadable_points_file), cmocka_unit_test(unknown_curves),
+        cmocka_unit_test(unknown_nh4no3_kp),
         cmocka_unit_test(station_outside),     cmocka_unit_test(unbalanced_quote),
         cmocka_unit_test(background_missing_hour), cmocka_unit_test(background_bad_value),
         cmocka_unit_test(background_unknown_column), cmocka_unit_test(background_pm10_below_pm25),

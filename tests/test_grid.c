@@ -185,7 +185,7 @@ static void box_chemistry_and_partition(void **state)
     /* NOx was not emitted: total nitrate stays 20; the equilibrium on the totals */
     lt_inorganic r;
     lt_inorganic_equilibrium(so4, 10.0, 20.0 * LT_MW_HNO3 / LT_MW_NO3, 0.0, 278.15 - 0.0065 * 25.0, 40.0,
-                             101325.0 * exp(-25.0 / 8400.0), &r);
+                             101325.0 * exp(-25.0 / 8400.0), 0, &r);
     assert_true(r.no3 > 0.0);
     assert_rel(mean[LT_COMP_NO3 * 9 + 4], r.no3, 1e-9);
     double nh4_0 = mean[LT_COMP_NH4 * 9 + 4], nh4_1 = mean[(LT_NCOMP_GRID + LT_COMP_NH4) * 9 + 4];

@@ -8,6 +8,7 @@
 #include "app/text.h"
 #include <time.h>
 
+#include "physics/aerosol.h"
 #include "physics/chem.h"
 
 #define LT_MAX_RANK 64
@@ -130,6 +131,11 @@ static void print_grid(FILE *f, const lt_case *cs, const lt_summary *s)
             g->ny, g->dx_m, g->nz, g->ntags);
     if (g->sources_outside)
         fprintf(f, "  %d explicit sources lie outside the grid and are not in the grid model\n", g->sources_outside);
+    unsigned pt = lt_case_config(cs)->chem.partition;
+    if (lt_case_config(cs)->secondary)
+        fprintf(f, "  partition: NH4NO3 with %s's Kp%s\n", pt & LT_AER_KP_ISORROPIA ? "ISORROPIA" : "Mozurkewich",
+                pt & LT_AER_NO_SOLUTION ? " (nitrate_solution = no)"
+                                        : ", or dissolved into the sulfate and SOA water above 40 % RH");
     if (s->solver == LT_SOLVER_HYBRID)
         fprintf(f, "  hybrid: the grid held less of a source group than its plume's cell mean (plume alone) "
                    "at %.1f %% of receptor-group-hours\n",

@@ -1,6 +1,7 @@
 /* config.c — reading and validating the INI run configuration (see config.h). */
 #include "io/config.h"
 #include "io/files.h"
+#include "physics/aerosol.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -84,6 +85,8 @@ static const key_def keys[] = {
     {"chemistry", "k_voc_sun", "15.0", 0},
     {"chemistry", "soa_yield", "0.05", 0},
     {"chemistry", "aqueous", "yes", 0},
+    {"chemistry", "nh4no3_kp", "mozurkewich", 0},
+    {"chemistry", "nitrate_solution", "yes", 0},
     {"chemistry", "vd_so2_ms", "0.005", 0},
     {"chemistry", "vd_nox_ms", "0.001", 0},
     {"chemistry", "vd_pm_ms", "0.001", 0},
@@ -744,6 +747,15 @@ static int get_chemistry(const val_ctx *c, lt_config *cfg)
         return rc;
     ch->aqueous = aq;
     ch->vd_voc = ch->wet_voc = 0.0;
+    int sol = 1;
+    if ((rc = get_yesno(c, "chemistry", "nitrate_solution", &sol)))
+        return rc;
+    ch->partition = sol ? 0u : LT_AER_NO_SOLUTION;
+    int k = find_key("chemistry", "nh4no3_kp");
+    if (!strcmp(c->st->vals[k].value, "isorropia"))
+        ch->partition |= LT_AER_KP_ISORROPIA;
+    else if (strcmp(c->st->vals[k].value, "mozurkewich"))
+        return bad_value(c, k, "mozurkewich (Mozurkewich 1993) or isorropia (Fountoukis & Nenes 2007)");
     return LT_OK;
 }
 

@@ -13,6 +13,13 @@ double lt_nh4no3_kp_solid(double T)
     return exp(118.87 - 24084.0 / T - 6.025 * log(T));
 }
 
+/* 4.199e-17 atm2 in nbar2: 1 atm = 1.01325e9 nbar */
+double lt_nh4no3_kp_isorropia(double T)
+{
+    double r = 298.15 / T;
+    return 4.199e-17 * 1.01325e9 * 1.01325e9 * exp(-74.375 * (r - 1.0) + 6.025 * (1.0 + log(r) - r));
+}
+
 double lt_nh4no3_drh(double T)
 {
     return exp(723.7 / T + 1.6954);
@@ -196,12 +203,12 @@ static double dissolved(double s, double a, double n, double worg_ug, double T, 
 }
 
 void lt_inorganic_equilibrium(double so4_ug, double tnh3_ug, double thno3_ug, double worg_ug, double T,
-                              double rh_pct, double p_pa, lt_inorganic *o)
+                              double rh_pct, double p_pa, unsigned opts, lt_inorganic *o)
 {
     (void)p_pa; /* partial pressures follow from concentrations and T alone */
     /* ug m-3 -> umol m-3 */
     double s = so4_ug / LT_MW_SO4, a = tnh3_ug / LT_MW_NH3, n = thno3_ug / LT_MW_HNO3;
-    double kp = lt_nh4no3_kp_solid(T);
+    double kp = opts & LT_AER_KP_ISORROPIA ? lt_nh4no3_kp_isorropia(T) : lt_nh4no3_kp_solid(T);
     o->aqueous = rh_pct >= lt_nh4no3_drh(T);
     if (o->aqueous) {
         double w = 1.0 - fmin(rh_pct, 99.5) / 100.0, lt = log(T);
@@ -224,7 +231,10 @@ void lt_inorganic_equilibrium(double so4_ug, double tnh3_ug, double thno3_ug, do
         }
     }
     /* the solution path, where the sulfate is neutralised */
-    double xs = dissolved(nh4 / 2.0, free_nh3, n, worg_ug, T, rh_pct, &o->water);
+    double xs = 0.0;
+    o->water = 0.0;
+    if (!(opts & LT_AER_NO_SOLUTION))
+        xs = dissolved(nh4 / 2.0, free_nh3, n, worg_ug, T, rh_pct, &o->water);
     o->dissolved = xs > x;
     if (xs > x)
         x = xs;

@@ -27,6 +27,7 @@ void lt_chem_defaults(lt_chem_params *p)
     p->vd_nh3 = 0.01;
     p->wet_hno3 = 6e-5;
     p->wet_nh3 = 6e-5;
+    p->partition = 0;
 }
 
 void lt_chem_rates_at(const lt_chem_params *p, double sun, double rh_pct, double rain_mmh,

@@ -38,6 +38,8 @@ typedef struct lt_chem_params {
     double wet_so2, wet_nox, wet_voc, wet_pm; /* scavenging coefficients */
     /* The grid model's gases (grid.h): nitric acid and ammonia. */
     double vd_hno3, vd_nh3, wet_hno3, wet_nh3;
+    /* The grid model's partition (aerosol.h): LT_AER_* flags. */
+    unsigned partition;
 } lt_chem_params;
 
 /* Defaults: CALPUFF's CHEM.DAT diurnal cycle (Scire et al. 2000, CALPUFF

@@ -322,7 +322,7 @@ static void partition(lt_grid *g, const lt_grid_met *met)
             double worg = lt_org_water(soa, LT_ORG_KAPPA, LT_ORG_RHO, rh);
             lt_inorganic r;
             lt_inorganic_equilibrium(so4, tnh3, tno3 * LT_MW_HNO3 / LT_MW_NO3, worg, T, rh,
-                                     101325.0 * exp(-g->zmid[k] / 8400.0), &r);
+                                     101325.0 * exp(-g->zmid[k] / 8400.0), g->sp.chem.partition, &r);
             fn = tno3 > 0.0 ? fmin(fmax(r.no3 / tno3, 0.0), 1.0) : 0.0;
             fa = tnh3 > 0.0 ? fmin(fmax(r.nh4 * LT_MW_NH3 / LT_MW_NH4 / tnh3, 0.0), 1.0) : 0.0;
         }
