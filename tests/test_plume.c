@@ -10,6 +10,7 @@
 #include "physics/rise.h"
 
 #define PI 3.14159265358979323846
+#define SQRT_2PI_T 2.50662827463100050242
 
 /* A neutral (D) ground-reflected source without rise, wind toward +x, u = 4. */
 static lt_plume_src neutral_source(double q_ugs, double h_m)
@@ -366,6 +367,135 @@ static void hours_together_equal_hours_alone(void **state)
         assert_true(alone[2][r] == 0.0);
 }
 
+/* A meandering source: ground level, no rise, class cls of briggs-rural
+ * (lid at zi_m for classes A-D), wind toward +x at plume height ubar, lateral
+ * turbulence sv, AERMOD's 24 h time scale, its radial table in tab[256]
+ * out to 20 km. */
+static lt_plume_src meander_source(double q, double ubar, double sv, lt_pg_class cls, double zi_m, double *tab)
+{
+    lt_plume_src s;
+    memset(&s, 0, sizeof s);
+    const lt_sigma_curves *c = lt_sigma_curves_find("briggs-rural");
+    s.cos_t = 1.0;
+    s.zi_m = zi_m;
+    s.lid = cls <= LT_PG_D;
+    s.sy = c->y[cls];
+    s.sz = c->z[cls];
+    s.q_ugs = q;
+    double ueff = lt_plume_meander_weights(&s, ubar, sv, 24.0 * 3600.0);
+    s.q_norm = q / (2 * PI * ueff);
+    lt_plume_meander_table(&s, 0.0, 20000.0, tab, 256);
+    return s;
+}
+
+/* The calm limit, in closed form: with no mean wind the whole source is the
+ * random part, C(r) = Q Fz / (2 pi r u_eff), u_eff = sqrt(2) sv, and for a
+ * ground source seen at the ground with no lid (class F) Fz = 2 /
+ * (sqrt(2 pi) sz(r)), sz = 0.016 r / (1 + 0.0003 r) (Briggs 1973, rural F;
+ * Turner 1970 eq. 5.8 integrated across the wind): the same at every angle,
+ * upwind as downwind. */
+static void meander_calm_limit(void **state)
+{
+    (void)state;
+    double tab[256], q = 1e6, sv = 0.3, ueff = sqrt(2.0) * sv;
+    lt_plume_src s = meander_source(q, 0.0, sv, LT_PG_F, 1e5, tab);
+    assert_true(s.fp0 == 0.0);
+    const double radii[4] = {20.0, 150.0, 1000.0, 8000.0};
+    for (int i = 0; i < 4; i++) {
+        double r = radii[i], sz = 0.016 * r / (1.0 + 0.0003 * r);
+        double want = q * 2.0 / (SQRT_2PI_T * sz) / (2 * PI * r * ueff);
+        for (int a = 0; a < 12; a++) {
+            double th = a * PI / 6.0, c = lt_plume_at(&s, r * cos(th), r * sin(th), 0.0);
+            assert_rel(c, want, 2e-3); /* the table's interpolation, 1.046 apart in r */
+        }
+    }
+}
+
+/* Continuity: the field changes smoothly as the wind drops through the old
+ * calm threshold (0.5 m/s at 10 m; here at plume height), and tends to the
+ * radially symmetric calm limit as it vanishes (the plume's share goes as
+ * ubar^2: at 2 mm/s its centreline is 0.1 % above the random part). */
+static void meander_continuous_in_wind(void **state)
+{
+    (void)state;
+    double tab[3][256];
+    const double u[3] = {0.49, 0.50, 0.51};
+    const double rx[3] = {500.0, 0.0, -500.0}, ry[3] = {0.0, 500.0, 0.0}; /* downwind, across, upwind */
+    double c[3][3];
+    for (int k = 0; k < 3; k++) {
+        lt_plume_src s = meander_source(1e6, u[k], 0.3, LT_PG_E, 1e5, tab[k]);
+        for (int j = 0; j < 3; j++)
+            c[k][j] = lt_plume_at(&s, rx[j], ry[j], 0.0);
+    }
+    for (int j = 0; j < 3; j++) {
+        assert_true(c[1][j] > 0.0);
+        assert_rel(c[0][j], c[1][j], 0.05);
+        assert_rel(c[2][j], c[1][j], 0.05);
+    }
+    /* upwind and crosswind the random part only: it falls as the wind grows */
+    assert_true(c[0][2] > c[1][2] && c[1][2] > c[2][2]);
+    double t2[256];
+    lt_plume_src s = meander_source(1e6, 0.002, 0.3, LT_PG_E, 1e5, t2);
+    double down = lt_plume_at(&s, 500.0, 0.0, 0.0), up = lt_plume_at(&s, -500.0, 0.0, 0.0);
+    assert_rel(down, up, 0.01);
+}
+
+/* Mass: the flux through a circle round the source is Q in both limits. With
+ * a 20 m lid both parts are mixed uniformly through it at 2 km (sz = 60 m >
+ * 1.6 zi, class D), so the flux is u_eff zi times the ring integral of the
+ * ground value. Calm: the random part alone; windy (6 m/s, sv 0.2): the
+ * plume carries 99.8 %. */
+static void meander_mass_both_limits(void **state)
+{
+    (void)state;
+    double tab[256], q = 1e6, R = 2000.0, zi = 20.0;
+    const double ubar[2] = {0.0, 6.0};
+    for (int k = 0; k < 2; k++) {
+        lt_plume_src s = meander_source(q, ubar[k], 0.2, LT_PG_D, zi, tab);
+        double ueff = sqrt(ubar[k] * ubar[k] + 2.0 * 0.2 * 0.2), flux = 0.0;
+        int n = 36000;
+        for (int i = 0; i < n; i++) {
+            double th = 2 * PI * (i + 0.5) / n;
+            flux += lt_plume_at(&s, R * cos(th), R * sin(th), 0.0) * R * (2 * PI / n);
+        }
+        flux *= ueff * zi;
+        assert_rel(flux, q, 0.01);
+    }
+}
+
+/* The kernel adds what lt_plume_at gives (upwind receptors too), the same
+ * bits on one thread and on two. */
+static void meander_kernel_equals_pairs(void **state)
+{
+    (void)state;
+    enum { NX = 41, NREC = NX * NX };
+    static double rx[NREC], ry[NREC], c[2][NREC];
+    for (int r = 0; r < NREC; r++) {
+        rx[r] = -2000.0 + 100.0 * (r % NX);
+        ry[r] = -2000.0 + 100.0 * (r / NX);
+    }
+    double tab[2][256];
+    lt_plume_src src[2] = {meander_source(1e6, 1.5, 0.4, LT_PG_D, 800.0, tab[0]),
+                           meander_source(3e6, 0.2, 0.3, LT_PG_F, 1e5, tab[1])};
+    src[1].x_m = 300.0;
+    src[1].sz0sq = 25.0; /* a volume */
+    for (int t = 0; t < 2; t++) {
+        omp_set_num_threads(t + 1);
+        memset(c[t], 0, sizeof c[t]);
+        lt_plume_accumulate(src, 2, rx, ry, NREC, 0.0, 1, c[t]);
+    }
+    assert_memory_equal(c[0], c[1], sizeof c[0]);
+    int upwind = 0;
+    for (int r = 0; r < NREC; r++) {
+        double want = 0.0;
+        for (int k = 0; k < 2; k++)
+            want += lt_plume_at(&src[k], rx[r] - src[k].x_m, ry[r], 0.0);
+        assert_rel(c[0][r], want, 1e-12);
+        upwind += rx[r] < -100.0 && c[0][r] > 0.0;
+    }
+    assert_true(upwind > 100); /* meander reaches where a straight plume cannot */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -381,6 +511,10 @@ int main(void)
         cmocka_unit_test(area_equals_points),
         cmocka_unit_test(vector_kernel_equals_formula),
         cmocka_unit_test(hours_together_equal_hours_alone),
+        cmocka_unit_test(meander_calm_limit),
+        cmocka_unit_test(meander_continuous_in_wind),
+        cmocka_unit_test(meander_mass_both_limits),
+        cmocka_unit_test(meander_kernel_equals_pairs),
     };
     return cmocka_run_group_tests_name("plume", tests, NULL, NULL);
 }

@@ -96,7 +96,13 @@ void lt_print_check(FILE *f, const lt_case *cs, const lt_preflight *pf)
     const lt_met *met = lt_case_met(cs);
     fprintf(f, "met         %s: %s; optional variables read: %s\n", cfg->met_file, lt_met_description(met),
             lt_met_optional_found(met)[0] ? lt_met_optional_found(met) : "none");
-    fprintf(f, "dispersion  %s, z0 %g m, calm hours: %s\n", cfg->curves, cfg->z0_m, cfg->calm_minwind ? "minwind" : "skip");
+    if (cfg->meander)
+        fprintf(f, "dispersion  %s, z0 %g m, meander in every hour (sigma_v at least %g m/s, time scale %g h); calm "
+                   "hours modelled\n",
+                cfg->curves, cfg->z0_m, cfg->sigma_v_min_ms, cfg->meander_time_s / 3600.0);
+    else
+        fprintf(f, "dispersion  %s, z0 %g m, calm hours: %s\n", cfg->curves, cfg->z0_m,
+                cfg->calm_minwind ? "minwind" : "skip");
     char tidy[4200];
     if (cfg->bg_obs_path[0]) {
         lt_tidy_path(cfg->bg_obs_path, tidy, sizeof tidy);
@@ -181,7 +187,9 @@ static void print_stations(FILE *f, const lt_case *cs, const lt_summary *s, cons
     fprintf(f, "hours simulated        %d\n", s->hours);
     fprintf(f, "calm hours             %d (10 m wind < 0.5 m/s at the domain centre)\n", s->calm_hours);
     fprintf(f, "calm source-hours      %ld of %ld (%s)\n", s->calm_source_hours, s->source_hours,
-            cfg->calm_minwind ? "modelled at 0.5 m/s" : "not modelled, contribute nothing");
+            cfg->meander        ? "modelled with meander; gridded inventories at 0.5 m/s"
+            : cfg->calm_minwind ? "modelled at 0.5 m/s"
+                                : "not modelled, contribute nothing");
     fprintf(f, "stability (source-hours)  A %ld  B %ld  C %ld  D %ld  E %ld  F %ld\n", s->class_hours[0],
             s->class_hours[1], s->class_hours[2], s->class_hours[3], s->class_hours[4], s->class_hours[5]);
     if (cfg->bg_obs_path[0])

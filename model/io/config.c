@@ -69,6 +69,8 @@ static const key_def keys[] = {
     {"dispersion", "curves", "briggs-rural", 0},
     {"dispersion", "z0_m", "0.1", 0},
     {"dispersion", "calm", "skip", 0},
+    {"dispersion", "sigma_v_min_ms", "0.2", 0},
+    {"dispersion", "meander_time_h", "24", 0},
     {"dispersion", "stability", "golder", 0},
     {"dispersion", "buoyancy_induced", "yes", 0},
     {"assessment", "aqi_rules", "", 1},
@@ -792,6 +794,10 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
         (rc = get_double(c, "receptors", "height_m", 0, 500, "a flagpole height in metres from 0 to 500", &cfg->receptor_height_m)) ||
         (rc = get_double(c, "dispersion", "z0_m", 1e-4, 5, "a roughness length in metres from 0.0001 to 5", &cfg->z0_m)) ||
         (rc = get_yesno(c, "dispersion", "buoyancy_induced", &cfg->bid)) ||
+        (rc = get_double(c, "dispersion", "sigma_v_min_ms", 0.01, 2, "a lateral turbulence in m/s from 0.01 to 2",
+                         &cfg->sigma_v_min_ms)) ||
+        (rc = get_double(c, "dispersion", "meander_time_h", 0.1, 240, "a time scale in hours from 0.1 to 240",
+                         &cfg->meander_time_s)) ||
         (rc = get_path(c, "assessment", "aqi_rules", dir, cfg->aqi_rules)) ||
         (rc = get_path(c, "assessment", "alert_rules", dir, cfg->alert_rules)) ||
         (rc = get_int(c, "assessment", "alert_lead_hours", 0, 240, "hours from 0 to 240", &cfg->alert_lead_hours)) ||
@@ -824,12 +830,16 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
     else
         return bad_value(c, k, "golder (from the Obukhov length) or turner (from wind, sun and cloud)");
     k = find_key("dispersion", "calm");
+    cfg->meander = 0;
+    cfg->meander_time_s *= 3600.0;
     if (!strcmp(c->st->vals[k].value, "skip"))
         cfg->calm_minwind = 0;
     else if (!strcmp(c->st->vals[k].value, "minwind"))
         cfg->calm_minwind = 1;
+    else if (!strcmp(c->st->vals[k].value, "meander"))
+        cfg->calm_minwind = 0, cfg->meander = 1;
     else
-        return bad_value(c, k, "skip or minwind");
+        return bad_value(c, k, "skip, minwind or meander");
     k = find_key("gridded", "layout");
     {
         const char *v = c->st->vals[k].value;

@@ -119,6 +119,15 @@ double lt_wstar(double h_Wm2, double zi_m, double t_K, double rho_cp)
     return h_Wm2 > 0.0 ? cbrt(LT_G * h_Wm2 * zi_m / (rho_cp * t_K)) : 0.0;
 }
 
+double lt_sigma_v(double ust, double h, double rmol, double t_K, double zi_m)
+{
+    double us = ust > 0.01 ? ust : 0.01;
+    if (!isfinite(h))
+        h = -1.2 * 1005.0 * t_K * us * us * us * rmol / (0.4 * LT_G);
+    double ws = lt_wstar(h, zi_m, t_K, 1.2 * 1005.0);
+    return sqrt(4.0 * us * us + 0.35 * ws * ws);
+}
+
 static double profile(double z, double z0, double rmol)
 {
     double v = log(z / z0) - lt_psi_m(z * rmol) + lt_psi_m(z0 * rmol);

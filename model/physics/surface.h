@@ -85,4 +85,10 @@ double lt_wind_ratio(double z_to_m, double z_from_m, double z0_m, double rmol_m1
 /* Convective velocity scale w* = (g H zi / (rho cp T))^(1/3), m/s (0 when H <= 0). */
 double lt_wstar(double h_Wm2, double zi_m, double t_K, double rho_cp);
 
+/* Lateral turbulence near the ground, sigma_v^2 = 4 u*^2 + 0.35 w*^2 (Hicks
+ * 1985; Panofsky et al. 1977 for the convective term), m/s: u* ust_ms (at
+ * least 0.01), w* from the heat flux h_Wm2, or when that is NaN from 1/L:
+ * H = -rho cp T u*^3 / (kappa g L), rho cp = 1.2 x 1005. */
+double lt_sigma_v(double ust_ms, double h_Wm2, double rmol_m1, double t_K, double zi_m);
+
 #endif

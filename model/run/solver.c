@@ -322,10 +322,12 @@ static int gridded_hour(lt_solver *sv, double t_s, const lt_met_point *mc, lt_co
     double speed = hypot(mc->u10, mc->v10);
     lt_met_point m = *mc;
     if (speed < LT_CALM_MS) {
-        if (!cfg->calm_minwind || speed == 0.0)
+        if (!cfg->meander && (!cfg->calm_minwind || speed == 0.0))
             return LT_OK; /* a calm hour: not modelled, as for the sources */
-        m.u10 *= LT_CALM_MS / speed;
-        m.v10 *= LT_CALM_MS / speed;
+        /* minwind, and meander (which areas do not have): 0.5 m/s in the
+         * hour's direction (toward the east when exactly calm) */
+        m.u10 = speed > 0.0 ? m.u10 * LT_CALM_MS / speed : LT_CALM_MS;
+        m.v10 = speed > 0.0 ? m.v10 * LT_CALM_MS / speed : 0.0;
         speed = LT_CALM_MS;
     }
     double t0 = now_s();

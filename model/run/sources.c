@@ -9,11 +9,13 @@
 #include "physics/kmodel.h"
 #include "physics/rise.h"
 #include "physics/stability.h"
+#include "physics/surface.h"
 #include "run/case_impl.h"
 
 #define PI 3.14159265358979323846
 #define CY_N 120       /* similarity scheme: table points per source and hour */
 #define CY_X0_M 1.0
+#define MR_N 256       /* meander: radial table points per source and hour */
 
 struct lt_hour_sources {
     const lt_case *cs;
@@ -25,6 +27,7 @@ struct lt_hour_sources {
     double *cytab;        /* [source][CY_N] */
     lt_met_point *mets;   /* [source] */
     double *speeds;       /* [source] */
+    double *mrtab;        /* [source][MR_N] the meander's random part */
     double xmax;          /* farthest source-receptor distance, m */
     size_t n;             /* sources set up this hour */
 };
@@ -48,13 +51,17 @@ int lt_hour_sources_create(lt_hour_sources **out, const lt_case *cs, lt_error *e
         lt_hour_sources_free(&hs);
         return lt_error_set(err, LT_ENOMEM, "out of memory");
     }
+    /* the grid's diagonal plus the sources' margin bounds every distance */
+    double w = cfg->nx * cfg->dx_m, hgt = cfg->ny * cfg->dx_m;
+    hs->xmax = 1.1 * (sqrt(w * w + hgt * hgt) + 2000.0 * cfg->margin_km) + 10.0;
+    if (cfg->meander && !(hs->mrtab = malloc(np1 * MR_N * sizeof *hs->mrtab))) {
+        lt_hour_sources_free(&hs);
+        return lt_error_set(err, LT_ENOMEM, "out of memory for the meander tables");
+    }
     if (hs->curves->similarity) {
         hs->cytab = malloc(np1 * CY_N * sizeof *hs->cytab);
         hs->mets = malloc(np1 * sizeof *hs->mets);
         hs->speeds = malloc(np1 * sizeof *hs->speeds);
-        /* the grid's diagonal plus the sources' margin bounds every distance */
-        double w = cfg->nx * cfg->dx_m, hgt = cfg->ny * cfg->dx_m;
-        hs->xmax = 1.1 * (sqrt(w * w + hgt * hgt) + 2000.0 * cfg->margin_km) + 10.0;
         if (!hs->cytab || !hs->mets || !hs->speeds) {
             lt_hour_sources_free(&hs);
             return lt_error_set(err, LT_ENOMEM, "out of memory for the similarity tables");
@@ -75,8 +82,18 @@ void lt_hour_sources_free(lt_hour_sources **p)
     free(hs->cytab);
     free(hs->mets);
     free(hs->speeds);
+    free(hs->mrtab);
     free(hs);
     *p = NULL;
+}
+
+/* The lateral turbulence at the source: from a measured sigma_theta, else
+ * from u*, the heat flux and zi (lt_sigma_v). */
+static double sigma_v(const lt_met_point *m, double speed)
+{
+    if (isfinite(m->sigma_theta))
+        return m->sigma_theta * PI / 180.0 * speed;
+    return lt_sigma_v(m->ust, m->hfx, m->rmol, m->t2, m->pblh);
 }
 
 /* The similarity scheme for source s in this hour (Draxler 1976 / Irwin 1983
@@ -90,17 +107,7 @@ static void similarity_setup(const lt_config *cfg, lt_plume_src *s, const lt_met
     double ut = lt_kmodel_wind(&km, zt);
     if (ut < 0.5)
         ut = 0.5;
-    double sv;
-    if (isfinite(m->sigma_theta)) {
-        sv = m->sigma_theta * PI / 180.0 * speed;          /* measured sigma_theta */
-    } else {
-        /* sigma_v^2 = 4 u*^2 + 0.35 w*^2 (Hicks 1985), w* from H and zi; H
-         * from hfx, else from 1/L: H = -rho cp T u*^3 / (kappa g L). */
-        double h = isfinite(m->hfx) ? m->hfx
-                                    : -1.2 * 1005.0 * m->t2 * pow(km.ust_ms, 3) * m->rmol / (0.4 * 9.81);
-        double ws = h > 0 ? cbrt(9.81 / m->t2 * h / (1.2 * 1005.0) * m->pblh) : 0.0;
-        sv = sqrt(4.0 * km.ust_ms * km.ust_ms + 0.35 * ws * ws);
-    }
+    double sv = sigma_v(m, speed);
     s->sy.a = sv / ut;
     s->sy.b = 0.0;
     s->sy.half_pow = 0;
@@ -114,9 +121,10 @@ static void similarity_setup(const lt_config *cfg, lt_plume_src *s, const lt_met
 }
 
 /* The release of source p in the hour (height, rise, initial spreads and,
- * for areas, the polygon in the wind's frame at polybuf). */
+ * for areas, the polygon in the wind's frame at polybuf): diluted by us_dil,
+ * rising and washed down in us_rise. */
 static void set_release(lt_plume_src *s, const lt_point *p, double q_ugs, double vel, double temp, double t2_K,
-                        double us_dil, lt_pg_class cls, double *polybuf)
+                        double us_dil, double us_rise, lt_pg_class cls, double *polybuf)
 {
     if (p->kind == LT_SRC_AREA) {
         s->hs_m = p->height_m;                 /* no downwash, no rise */
@@ -131,8 +139,8 @@ static void set_release(lt_plume_src *s, const lt_point *p, double q_ugs, double
         s->sy0sq = p->sigma_y0_m * p->sigma_y0_m;
         s->sz0sq = p->sigma_z0_m * p->sigma_z0_m;
     } else {
-        s->hs_m = lt_stack_tip_downwash(p->height_m, p->diameter_m, vel, us_dil);
-        lt_rise_setup(&s->rise, p->diameter_m, vel, temp, t2_K, us_dil, cls);
+        s->hs_m = lt_stack_tip_downwash(p->height_m, p->diameter_m, vel, us_rise);
+        lt_rise_setup(&s->rise, p->diameter_m, vel, temp, t2_K, us_rise, cls);
         s->sy0sq = s->sz0sq = 0.0;
     }
 }
@@ -157,11 +165,13 @@ static int setup_source(lt_hour_sources *hs, size_t i, size_t n, double t_s, lt_
     if (speed < LT_CALM_MS) {
         (*calm)++;
         c->calm_source_hours++;
-        if (!cfg->calm_minwind || speed == 0.0)
+        if (!cfg->meander && (!cfg->calm_minwind || speed == 0.0))
             return 0; /* ISC3: calm hours are not modelled */
-        m.u10 *= LT_CALM_MS / speed;
-        m.v10 *= LT_CALM_MS / speed;
-        speed = LT_CALM_MS;
+        if (!cfg->meander) {
+            m.u10 *= LT_CALM_MS / speed;
+            m.v10 *= LT_CALM_MS / speed;
+            speed = LT_CALM_MS;
+        }
     }
     lt_pg_class cls = cfg->stability_turner
                           ? lt_stability_turner(speed, lt_turner_nri(p->lon, p->lat, t_s + 1800.0, m.cloud))
@@ -170,6 +180,13 @@ static int setup_source(lt_hour_sources *hs, size_t i, size_t n, double t_s, lt_
     double us = lt_wind_at_height(speed, cfg->wind_height_m, p->height_m, cls, hs->curves->urban);
     double us_dil = us > 1.0 ? us : 1.0; /* ISC3 minimum of 1 m/s */
     lt_plume_src *s = &hs->src[n];
+    s->mr = NULL;
+    s->fp0 = 1.0;
+    if (cfg->meander) {
+        /* carried at sqrt(u^2 + 2 sv^2), rising at least in 1 m/s */
+        double sv = fmax(sigma_v(&m, speed), cfg->sigma_v_min_ms);
+        us_dil = lt_plume_meander_weights(s, us, sv, cfg->meander_time_s);
+    }
     s->x_m = p->x_m;
     s->y_m = p->y_m;
     double ang = atan2(m.v10, m.u10) + p->north_rot;
@@ -190,7 +207,8 @@ static int setup_source(lt_hour_sources *hs, size_t i, size_t n, double t_s, lt_
     s->q_norm = q_ugs / (2.0 * PI * us_dil);
     s->poly = NULL;
     s->npoly = 0;
-    set_release(s, p, q_ugs, vel, temp, m.t2, us_dil, cls, hs->polybuf + 2 * *poly_used);
+    set_release(s, p, q_ugs, vel, temp, m.t2, us_dil, us_dil > 1.0 ? us_dil : 1.0, cls,
+                hs->polybuf + 2 * *poly_used);
     if (p->kind == LT_SRC_AREA)
         *poly_used += (size_t)p->nvert;
     s->zi_m = m.pblh;
@@ -224,19 +242,26 @@ const lt_plume_src *lt_hour_sources_setup(lt_hour_sources *hs, double t_s, lt_co
 
 void lt_hour_sources_tables(lt_hour_sources *const *hs, int nhours)
 {
-    if (nhours < 1 || !hs[0]->curves->similarity)
+    const lt_config *cfg = nhours > 0 ? hs[0]->cs->cfg : NULL;
+    if (nhours < 1 || (!hs[0]->curves->similarity && !cfg->meander))
         return;
     /* (hour, source) pairs in one parallel region: the table's K-model
      * profiles are the costly part */
     long per = (long)hs[0]->cs->npoints, njobs = per * nhours;
     double ratio = pow(hs[0]->xmax / CY_X0_M, 1.0 / (CY_N - 1));
+    int sim = hs[0]->curves->similarity;
 #pragma omp parallel for schedule(dynamic) if (njobs > 1)
     for (long jb = 0; jb < njobs; jb++) {
         lt_hour_sources *h = hs[jb / per];
         size_t k = (size_t)(jb % per);
-        if (k < h->n)
-            similarity_setup(h->cs->cfg, &h->src[k], &h->mets[k], h->speeds[k], h->src[k].hs_m, ratio,
-                             h->cytab + k * CY_N);
+        if (k >= h->n)
+            continue;
+        lt_plume_src *s = &h->src[k];
+        if (sim)
+            similarity_setup(cfg, s, &h->mets[k], h->speeds[k], s->hs_m, ratio, h->cytab + k * CY_N);
+        /* meander: points and volumes (AERMOD gives areas and lines none) */
+        if (cfg->meander && !s->poly && s->q_ugs > 0.0)
+            lt_plume_meander_table(s, cfg->receptor_height_m, h->xmax, h->mrtab + k * MR_N, MR_N);
     }
 }
 
@@ -257,5 +282,7 @@ double lt_hour_sources_bytes(const lt_case *cs)
         b += np1 * (double)sizeof(lt_chem_src);
     if (lt_sigma_curves_find(cs->cfg->curves)->similarity)
         b += np1 * (CY_N * 8.0 + (double)sizeof(lt_met_point) + 8.0);
+    if (cs->cfg->meander)
+        b += np1 * MR_N * 8.0;
     return b + (double)sizeof(lt_hour_sources);
 }

@@ -11,6 +11,7 @@
 #include <math.h>
 
 #define SQRT_2PI 2.50662827463100050242
+#define PI 3.14159265358979323846
 
 /* The kernels are written as loops the compiler turns into vector code:
  * glibc's libmvec supplies exp, cbrt, sin and erf for 2, 4 or 8 lanes. math.h declares those vector variants only under
@@ -346,7 +347,8 @@ static double area_at(const lt_plume_src *s, double xd, double yd, double zr)
     return s->q_area * sum;
 }
 
-double lt_plume_at(const lt_plume_src *s, double xd_m, double yd_m, double zr_m)
+/* The plume alone (without the meander's weight). */
+static double plume_at(const lt_plume_src *s, double xd_m, double yd_m, double zr_m)
 {
     if (s->poly)
         return area_at(s, xd_m, yd_m, zr_m);
@@ -391,6 +393,63 @@ double lt_plume_at(const lt_plume_src *s, double xd_m, double yd_m, double zr_m)
     if (v == 0.0)
         return 0.0;
     return s->q_norm / (sy * sz) * exp(-ay) * v;
+}
+
+double lt_plume_meander_weights(lt_plume_src *s, double ubar, double sv, double tr_s)
+{
+    double ueff = sqrt(ubar * ubar + 2.0 * sv * sv);
+    s->fp0 = ueff > 0.0 ? ubar * ubar / (ueff * ueff) : 0.0;
+    s->fp_len = ueff * tr_s;
+    return ueff;
+}
+
+double lt_plume_random_at(const lt_plume_src *s, double r, double zr_m)
+{
+    if (r < LT_X_MIN_M)
+        return 0.0;
+    double fr = 1.0 - s->fp0 * exp(-r / s->fp_len);
+    if (s->cy)
+        return fr * s->q_ugs * table_cy(s, r) / (2.0 * PI * r);
+    /* the vertical spread and rise at r, as plume_at has them */
+    double sz = lt_sigma_eval(&s->sz, r), dh = lt_rise_at(&s->rise, r);
+    if (s->bid && dh > 0.0)
+        sz = sqrt(sz * sz + dh * dh / (3.5 * 3.5));
+    if (s->sz0sq > 0.0)
+        sz = sqrt(sz * sz + s->sz0sq);
+    double v = lt_plume_vertical(sz, s->hs_m + dh, zr_m, s->zi_m, s->lid);
+    return fr * s->q_norm * v / (SQRT_2PI * sz * r);
+}
+
+void lt_plume_meander_table(lt_plume_src *s, double zr_m, double rmax_m, double *tab, int n)
+{
+    s->mr = NULL;
+    s->nmr = n;
+    s->mr_ratio = pow(rmax_m / LT_MR_R0_M, 1.0 / (n - 1));
+    for (int i = 0; i < n; i++)
+        tab[i] = lt_plume_random_at(s, LT_MR_R0_M * pow(s->mr_ratio, i), zr_m);
+    s->mr = tab;
+}
+
+/* The random part at r from the table, linear in ln r (0 beyond its ends). */
+static double table_mr(const lt_plume_src *s, double r)
+{
+    double p = log(r / LT_MR_R0_M) / log(s->mr_ratio);
+    if (!(p >= 0.0) || p > s->nmr - 1)
+        return 0.0;
+    int i = (int)p;
+    if (i >= s->nmr - 1)
+        return s->mr[s->nmr - 1];
+    double w = p - i;
+    return (1.0 - w) * s->mr[i] + w * s->mr[i + 1];
+}
+
+double lt_plume_at(const lt_plume_src *s, double xd_m, double yd_m, double zr_m)
+{
+    double c = plume_at(s, xd_m, yd_m, zr_m);
+    if (!s->mr)
+        return c;
+    double r = hypot(xd_m, yd_m);
+    return (c > 0.0 ? c * s->fp0 * exp(-r / s->fp_len) : 0.0) + table_mr(s, r);
 }
 
 /* Adds c, the concentration of source s at receptor r (xd_m downwind), into
@@ -617,6 +676,39 @@ static int point_block(const lt_plume_src *s, const double *rx, const double *ry
     return n;
 }
 
+/* A meandering source at the m receptors from r0: the plume's share, then
+ * the random part at every receptor (its travel distance the radial one). */
+static void meander_block(const lt_plume_src *s, const double *rx_m, const double *ry_m, size_t r0, int m,
+                          size_t nrec, double zr_m, int ncomp, double *conc, pt_scratch *w)
+{
+    const double fp0 = s->fp0, il = 1.0 / s->fp_len;
+    if (fp0 > 0.0) {
+        if (!s->cy) {
+            int n = point_block(s, rx_m + r0, ry_m + r0, m, zr_m, w);
+            for (int j = 0; j < n; j++)
+                if (w->c[j] > 0.0)
+                    add_one(s, r0 + (size_t)w->idx[j], w->x[j],
+                            w->c[j] * fp0 * exp(-hypot(w->x[j], w->y[j]) * il), nrec, ncomp, conc);
+        } else {
+            for (int i = 0; i < m; i++) {
+                size_t r = r0 + (size_t)i;
+                double dx = rx_m[r] - s->x_m, dy = ry_m[r] - s->y_m;
+                double xd = dx * s->cos_t + dy * s->sin_t, yd = dy * s->cos_t - dx * s->sin_t;
+                double c = xd < LT_X_MIN_M ? 0.0 : plume_at(s, xd, yd, zr_m);
+                if (c > 0.0)
+                    add_one(s, r, xd, c * fp0 * exp(-hypot(xd, yd) * il), nrec, ncomp, conc);
+            }
+        }
+    }
+    for (int i = 0; i < m; i++) {
+        size_t r = r0 + (size_t)i;
+        double rr = hypot(rx_m[r] - s->x_m, ry_m[r] - s->y_m);
+        double c = table_mr(s, rr);
+        if (c > 0.0)
+            add_one(s, r, rr, c, nrec, ncomp, conc);
+    }
+}
+
 /* Every source of src[0, nsrc) at the receptors of block bk (RBLOCK of
  * them from r0 = bk * RBLOCK), added into conc in array order. */
 static void accumulate_block(const lt_plume_src *src, size_t nsrc, const double *rx_m, const double *ry_m,
@@ -637,6 +729,10 @@ static void accumulate_block(const lt_plume_src *src, size_t nsrc, const double 
         /* the whole block upwind (of the whole polygon) or at the stack:
          * nothing (the receptors' own test, at the block's farthest corner) */
         double ux = (s->cos_t > 0.0 ? bx1 : bx0) - s->x_m, uy = (s->sin_t > 0.0 ? by1 : by0) - s->y_m;
+        if (s->mr) {
+            meander_block(s, rx_m, ry_m, r0, m, nrec, zr_m, ncomp, conc, w);
+            continue;
+        }
         if (ux * s->cos_t + uy * s->sin_t < (s->poly ? s->umin : 0.0) + LT_X_MIN_M)
             continue;
         if (!s->poly && !s->cy) {

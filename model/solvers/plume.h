@@ -47,7 +47,39 @@ typedef struct lt_plume_src {
      * above are for 1 ug/s, and chem holds the emissions and the rates. */
     const lt_chem_src *chem;
     double u_travel_ms;     /* speed that turns distance downwind into travel time */
+    /* Meander (NULL mr: none). The plume above carries the share
+     * f_p(r) = fp0 exp(-r / fp_len) of the source at radial distance r, the
+     * rest spreads evenly round the source (the random part): mr[i] at
+     * r = LT_MR_R0_M mr_ratio^i, ug m-3 at the receptor height. */
+    const double *mr;
+    int nmr;
+    double mr_ratio, fp0, fp_len;
 } lt_plume_src;
+
+/* The meander's radial table starts at 1 m. */
+#define LT_MR_R0_M 1.0
+
+/* Meander (AERMOD: Cimorelli et al. 2005, J. Appl. Meteor. 44, 682, sec. 5;
+ * EPA 2004, AERMOD model formulation, sec. 5.1 and its routine MEANDR): the
+ * horizontal energy of the wind is sigma_h^2 = ubar^2 + 2 sv^2 (ubar the
+ * mean wind at plume height, sv the lateral turbulence); the random part's
+ * share is f_r = [2 sv^2 + ubar^2 (1 - exp(-t / T_r))] / sigma_h^2, t = r /
+ * u_eff the travel time to radial distance r, T_r the time over which the
+ * mean wind's energy turns random (AERMOD: 24 h); the plume's is f_p = 1 -
+ * f_r = (ubar^2 / sigma_h^2) exp(-t / T_r). Both parts are carried at u_eff =
+ * sigma_h. Sets s->fp0, s->fp_len; returns u_eff (m/s). */
+double lt_plume_meander_weights(lt_plume_src *s, double ubar_ms, double sv_ms, double tr_s);
+
+/* The random part of s at radial distance r_m (>= LT_X_MIN_M) and height
+ * zr_m: the crosswind-integrated plume at distance r (its vertical spread
+ * and rise at r) times f_r(r), spread evenly round the circle of radius r:
+ * f_r q_norm V(sz) / (sqrt(2 pi) sz r) (Gaussian sz), f_r q Cy(r) / (2 pi r)
+ * (the similarity table). */
+double lt_plume_random_at(const lt_plume_src *s, double r_m, double zr_m);
+
+/* Fills tab[0, n) with the random part at r = LT_MR_R0_M ratio^i up to
+ * rmax_m and points s->mr at it (s's fp0, fp_len set, not an area). */
+void lt_plume_meander_table(lt_plume_src *s, double zr_m, double rmax_m, double *tab, int n);
 
 /* Sets s->umin, umax, vmin, vmax from s->poly, once per source and hour
  * (not per receptor). */
@@ -68,7 +100,8 @@ void lt_plume_set_polygon(lt_plume_src *s, const double *x, const double *y, int
 double lt_plume_vertical(double sigz_m, double he_m, double zr_m, double zi_m, int lid);
 
 /* Concentration (ug m-3) at downwind distance xd_m, crosswind yd_m and
- * height zr_m from source s. */
+ * height zr_m from source s (with meander, the plume's share and the random
+ * part from the table: what the kernel adds). */
 double lt_plume_at(const lt_plume_src *s, double xd_m, double yd_m, double zr_m);
 
 /* Adds every source's contribution at every receptor into
