@@ -827,8 +827,9 @@ static void thread_invariance(void **state)
     remove_case(dir);
 }
 
-/* Calm hours are counted, written, and contribute nothing (calm = skip) or
- * are modelled at 0.5 m/s (calm = minwind). */
+/* Calm hours are counted, written, and contribute nothing (calm = skip),
+ * are modelled at 0.5 m/s (calm = minwind) or with meander (calm = meander,
+ * also in a dead calm, where minwind has no direction to blow in). */
 static void calm_hours(void **state)
 {
     (void)state;
@@ -844,10 +845,23 @@ static void calm_hours(void **state)
     assert_int_equal(s.calm_source_hours, 18);
     assert_true(s.station_max[0] == 0.0 && s.station_max[1] == 0.0);
     lt_summary_free(&s);
-    const char *mw[] = {"dispersion.calm=minwind"};
+    const char *mw[] = {"dispersion.calm=minwind"}, *me[] = {"dispersion.calm=meander"};
     s = run_case(dir, mw, 1, 2);
     assert_int_equal(s.calm_source_hours, 18);
     assert_true(s.grid_max > 0.0);
+    lt_summary_free(&s);
+    s = run_case(dir, me, 1, 2);
+    assert_int_equal(s.calm_source_hours, 18);
+    assert_true(s.grid_max > 0.0 && s.station_max[0] > 0.0 && s.station_max[1] > 0.0);
+    lt_summary_free(&s);
+    o.u10 = o.v10 = 0.0;
+    write_met(p, &o);
+    s = run_case(dir, mw, 1, 2);
+    assert_true(s.grid_max == 0.0);
+    lt_summary_free(&s);
+    s = run_case(dir, me, 1, 2);
+    assert_int_equal(s.calm_source_hours, 18);
+    assert_true(s.grid_max > 0.0 && s.station_max[0] > 0.0);
     lt_summary_free(&s);
     remove_case(dir);
 }
