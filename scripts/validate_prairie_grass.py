@@ -62,7 +62,7 @@ def stability_group(L):
     return "near-neutral (|L| >= 100 m)"
 
 
-def write_case(d, run, curves):
+def write_case(d, run, curves, calm="skip"):
     r = run["row"]
     L = float(r["L_m"])
     u2 = float(r["u2m_ms"])
@@ -125,16 +125,16 @@ height_m = {float(r['zr_m'])}
 [dispersion]
 curves = {curves}
 z0_m = {Z0_M}
-calm = skip
+calm = {calm}
 buoyancy_induced = no
 [output]
 file = out.nc
 """)
 
 
-def predict(binary, run, curves):
+def predict(binary, run, curves, calm="skip"):
     with tempfile.TemporaryDirectory(prefix="lantian-pg-") as d:
-        write_case(d, run, curves)
+        write_case(d, run, curves, calm)
         p = subprocess.run([binary, "run", os.path.join(d, "case.ini"), "--threads", "1"],
                            capture_output=True, text=True)
         if p.returncode != 0:
@@ -176,6 +176,7 @@ def main():
     ap.add_argument("--build", default=os.path.join(TOP, "build"))
     ap.add_argument("--curves", default="briggs-rural")
     ap.add_argument("--out", default=os.path.join(TOP, "docs"))
+    ap.add_argument("--calm", default="skip", help="[dispersion] calm: skip (as documented), minwind or meander")
     a = ap.parse_args()
     binary = os.path.join(a.build, "lantian")
     runs = read_runs()
@@ -184,7 +185,7 @@ def main():
     for cs in curve_sets:
         pairs = []
         for rid in sorted(runs):
-            pred = predict(binary, runs[rid], cs)
+            pred = predict(binary, runs[rid], cs, a.calm)
             L = float(runs[rid]["row"]["L_m"])
             for x, (omax, cy) in sorted(runs[rid]["arcs"].items()):
                 pairs.append({"run": rid, "x": x, "L": L, "omax": omax, "cy": cy,
