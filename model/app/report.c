@@ -125,6 +125,8 @@ void lt_print_check(FILE *f, const lt_case *cs, const lt_preflight *pf)
     fprintf(f, "\nmemory      about %.0f MB at most", pf->memory_bytes / 1048576);
     if (pf->memory_available >= 0)
         fprintf(f, " (%.1f GB available)", pf->memory_available / 1073741824);
+    fprintf(f, "\nblocks      the plume disperses %d hour%s at a time in one parallel region (one process)",
+            pf->block_hours, pf->block_hours == 1 ? "" : "s");
     fprintf(f, "\ncheck       all inputs valid; every hour of meteorology present and in range; the output "
                "replaces no input\n");
 }

@@ -125,6 +125,7 @@ int lt_run_preflight(const lt_run *run, lt_preflight *pf, lt_error *err)
 {
     memset(pf, 0, sizeof *pf);
     pf->memory_bytes = lt_solver_memory(run->cs);
+    pf->block_hours = lt_solver_block_hours(run->cs);
     const lt_run_shape *s = &run->shape;
     pf->memory_bytes += (double)(s->ntags + s->ncty + s->ncomp + 1) * s->ngrid * 8.0; /* the hour's sums */
     for (int i = 0; i < run->nprod; i++)

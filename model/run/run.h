@@ -61,6 +61,7 @@ lt_gridrun *lt_run_gridrun(const lt_run *run);
 typedef struct lt_preflight {
     double memory_bytes, output_bytes;
     double memory_available, disk_free;  /* -1: unknown */
+    int block_hours;                     /* hours the plume disperses together */
     int nfiles;
     char files[16][LT_PATH_MAX + 64];
 } lt_preflight;

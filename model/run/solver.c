@@ -666,12 +666,17 @@ void lt_solver_state(lt_solver *sv, lt_state *st)
         lt_gridrun_state(sv->gr, st);
 }
 
+int lt_solver_block_hours(const lt_case *cs)
+{
+    return block_hours(cs, 1);
+}
+
 double lt_solver_memory(const lt_case *cs)
 {
     const lt_config *cfg = cs->cfg;
     double ngrid = (double)cfg->nx * cfg->ny, nrec = ngrid + (double)cs->nstations, mem = 0.0;
     mem += (double)cs->ngroups * cs->ncomp * nrec * 8.0 + 2.0 * nrec * 8.0;  /* planes, receptors */
-    mem += (double)cs->npoints * (sizeof(lt_plume_src) + sizeof(lt_chem_src) + 120 * 8.0);
+    mem += (double)cs->npoints * (sizeof(lt_plume_src) + sizeof(lt_chem_src) + 120 * 8.0 + (cfg->meander ? 256 * 8.0 : 0.0));
     double nb = (double)block_hours(cs, 1); /* the hours dispersed ahead (one process) */
     mem += (nb - 1.0) * ((double)plane_doubles(cs) * 8.0 + lt_hour_sources_bytes(cs));
     if (cs->gridded && cfg->solver == LT_SOLVER_PLUME) {

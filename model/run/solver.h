@@ -53,6 +53,10 @@ lt_gridrun *lt_solver_gridrun(const lt_solver *sv);
  * state (with the zero-out runs), the hybrid's plumes. */
 double lt_solver_memory(const lt_case *cs);
 
+/* How many hours one process disperses together in one parallel region (1
+ * for the grid model and the hybrid, and under MPI). */
+int lt_solver_block_hours(const lt_case *cs);
+
 /* Checkpoints: the counters and the grid model's state. */
 void lt_solver_state(lt_solver *sv, lt_state *st);
 
