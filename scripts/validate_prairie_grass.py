@@ -62,7 +62,23 @@ def stability_group(L):
     return "near-neutral (|L| >= 100 m)"
 
 
-def write_case(d, run, curves, calm="skip"):
+def psi_m(zeta):
+    """Businger-Dyer stability function for momentum, as lantian's lt_psi_m (kmodel.c)."""
+    if zeta >= 0.0:
+        return -5.0 * (zeta if zeta < 1.0 else 1.0 + math.log(zeta))
+    x = (1.0 - 16.0 * zeta) ** 0.25
+    return 2.0 * math.log(0.5 * (1.0 + x)) + math.log(0.5 * (1.0 + x * x)) - 2.0 * math.atan(x) + 0.5 * math.pi
+
+
+def wind_ratio(z_to, z_from, z0, rmol):
+    """u(z_to) / u(z_from) on the similarity profile, as lantian's lt_wind_ratio (surface.c)."""
+    def prof(z):
+        v = math.log(z / z0) - psi_m(z * rmol) + psi_m(z0 * rmol)
+        return v if v > 0.1 else 0.1
+    return prof(z_to) / prof(z_from)
+
+
+def write_case(d, run, curves, calm="skip", stack_wind="isc3", wind_height=2.0):
     r = run["row"]
     L = float(r["L_m"])
     u2 = float(r["u2m_ms"])
@@ -83,7 +99,9 @@ def write_case(d, run, curves, calm="skip"):
     t[:] = [0.0]
     ds.createVariable("lat", "f8", ("lat",))[:] = [LAT0]
     ds.createVariable("lon", "f8", ("lon",))[:] = [LON0]
-    vals = {"u10": -u2 * math.sin(wdir), "v10": -u2 * math.cos(wdir), "t2": 300.0,
+    # the measured 2 m wind, or moved to wind_height on the similarity profile (as WRF gives 10 m)
+    uw = u2 * wind_ratio(wind_height, 2.0, Z0_M, 1.0 / L)
+    vals = {"u10": -uw * math.sin(wdir), "v10": -uw * math.cos(wdir), "t2": 300.0,
             "pblh": hi, "ust": ust, "rmol": 1.0 / L, "sigma_theta": float(r["sigma_azim_deg"])}
     for k, v in vals.items():
         var = ds.createVariable(k, "f4", ("time", "lat", "lon"))
@@ -116,7 +134,7 @@ ny = 21
 dx_m = 100
 [met]
 file = met.nc
-wind_height_m = 2
+wind_height_m = {wind_height:g}
 [sources]
 points = points.csv
 [receptors]
@@ -126,15 +144,16 @@ height_m = {float(r['zr_m'])}
 curves = {curves}
 z0_m = {Z0_M}
 calm = {calm}
+stack_wind = {stack_wind}
 buoyancy_induced = no
 [output]
 file = out.nc
 """)
 
 
-def predict(binary, run, curves, calm="skip"):
+def predict(binary, run, curves, calm="skip", stack_wind="isc3", wind_height=2.0):
     with tempfile.TemporaryDirectory(prefix="lantian-pg-") as d:
-        write_case(d, run, curves, calm)
+        write_case(d, run, curves, calm, stack_wind, wind_height)
         p = subprocess.run([binary, "run", os.path.join(d, "case.ini"), "--threads", "1"],
                            capture_output=True, text=True)
         if p.returncode != 0:
@@ -177,6 +196,10 @@ def main():
     ap.add_argument("--curves", default="briggs-rural")
     ap.add_argument("--out", default=os.path.join(TOP, "docs"))
     ap.add_argument("--calm", default="skip", help="[dispersion] calm: skip (as documented), minwind or meander")
+    ap.add_argument("--stack-wind", default="isc3", help="[dispersion] stack_wind: isc3 (as documented) or profile")
+    ap.add_argument("--wind-height", type=float, default=2.0,
+                    help="give lantian the wind at this height (m), moved from the measured 2 m on the "
+                         "similarity profile (10: as WRF gives it)")
     a = ap.parse_args()
     binary = os.path.join(a.build, "lantian")
     runs = read_runs()
@@ -185,7 +208,7 @@ def main():
     for cs in curve_sets:
         pairs = []
         for rid in sorted(runs):
-            pred = predict(binary, runs[rid], cs, a.calm)
+            pred = predict(binary, runs[rid], cs, a.calm, a.stack_wind, a.wind_height)
             L = float(runs[rid]["row"]["L_m"])
             for x, (omax, cy) in sorted(runs[rid]["arcs"].items()):
                 pairs.append({"run": rid, "x": x, "L": L, "omax": omax, "cy": cy,

@@ -5,6 +5,7 @@
 #include "physics/rise.h"
 #include "physics/sigma.h"
 #include "physics/stability.h"
+#include "physics/surface.h"
 
 /* Golder (1972) via Seinfeld & Pandis (2006) table 16.4: the line of each
  * class maps back to that class, for several roughness lengths. */
@@ -94,6 +95,33 @@ static void wind_profile(void **state)
 }
 
 /* Briggs (1974) stack-tip downwash, ISC3 eq. 1-7. */
+/* stack_wind = profile: a near-ground release gets the same wind from a
+ * 10 m and from a 2 m anemometer on the same profile (ISC3's rule gives it
+ * whichever was measured); in neutral air the log law u(z)/u(zr) =
+ * ln(z/z0)/ln(zr/z0); at least 7 z0; held above zi. */
+static void stack_wind_profile(void **state)
+{
+    (void)state;
+    const double z0 = 0.0060, rmols[3] = {0.0, 1.0 / 25.0, -1.0 / 40.0};
+    for (int i = 0; i < 3; i++) {
+        double u10 = 4.0, u2 = u10 * lt_wind_ratio(2.0, 10.0, z0, rmols[i]);
+        double a = lt_stack_wind(1, u10, 10.0, 0.46, LT_PG_D, 0, z0, rmols[i], 800.0);
+        double b = lt_stack_wind(1, u2, 2.0, 0.46, LT_PG_D, 0, z0, rmols[i], 800.0);
+        assert_rel(a, b, 1e-12);
+        assert_true(a < u2); /* below the 2 m anemometer the wind is weaker */
+        assert_true(lt_wind_at_height(u10, 10.0, 0.46, LT_PG_D, 0) == u10);
+    }
+    assert_rel(lt_stack_wind(1, 5.0, 10.0, 50.0, LT_PG_D, 0, 0.1, 0.0, 1000.0), 5.0 * log(500.0) / log(100.0), 1e-12);
+    assert_rel(lt_stack_wind(1, 5.0, 10.0, 0.2, LT_PG_D, 0, 0.1, 0.0, 1000.0), 5.0 * log(7.0) / log(100.0), 1e-12);
+    assert_rel(lt_stack_wind(1, 5.0, 10.0, 300.0, LT_PG_D, 0, 0.1, 0.0, 120.0), 5.0 * log(1200.0) / log(100.0),
+               1e-12);
+    /* no finite 1/L (Turner's stability): Golder's for the class */
+    assert_rel(lt_stack_wind(1, 3.0, 10.0, 60.0, LT_PG_F, 0, 0.1, NAN, 1e4),
+               lt_stack_wind(1, 3.0, 10.0, 60.0, LT_PG_F, 0, 0.1, lt_golder_rmol(LT_PG_F, 0.1), 1e4), 1e-12);
+    assert_true(lt_stack_wind(0, 3.0, 10.0, 60.0, LT_PG_F, 0, 0.1, 0.0, 1e4) ==
+                lt_wind_at_height(3.0, 10.0, 60.0, LT_PG_F, 0));
+}
+
 static void downwash(void **state)
 {
     (void)state;
@@ -274,6 +302,7 @@ int main(void)
         cmocka_unit_test(briggs_rural_values),
         cmocka_unit_test(briggs_urban_values),
         cmocka_unit_test(wind_profile),
+        cmocka_unit_test(stack_wind_profile),
         cmocka_unit_test(downwash),
         cmocka_unit_test(rise_neutral_buoyant),
         cmocka_unit_test(rise_neutral_small),

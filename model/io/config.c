@@ -70,6 +70,7 @@ static const key_def keys[] = {
     {"dispersion", "z0_m", "0.1", 0},
     {"dispersion", "calm", "skip", 0},
     {"dispersion", "sigma_v_min_ms", "0.2", 0},
+    {"dispersion", "stack_wind", "isc3", 0},
     {"dispersion", "meander_time_h", "24", 0},
     {"dispersion", "stability", "golder", 0},
     {"dispersion", "buoyancy_induced", "yes", 0},
@@ -840,6 +841,11 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
         cfg->calm_minwind = 0, cfg->meander = 1;
     else
         return bad_value(c, k, "skip, minwind or meander");
+    k = find_key("dispersion", "stack_wind");
+    if (!strcmp(c->st->vals[k].value, "isc3") || !strcmp(c->st->vals[k].value, "profile"))
+        cfg->stack_wind_profile = !strcmp(c->st->vals[k].value, "profile");
+    else
+        return bad_value(c, k, "isc3 (power law, never below the anemometer) or profile (similarity profile)");
     k = find_key("gridded", "layout");
     {
         const char *v = c->st->vals[k].value;

@@ -94,6 +94,7 @@ typedef struct lt_config {
     double z0_m;
     int calm_minwind;              /* calm = minwind: 0.5 m/s instead of skipping */
     int meander;                   /* calm = meander: AERMOD's meander in every hour */
+    int stack_wind_profile;        /* stack_wind = profile (else isc3) */
     double sigma_v_min_ms;         /* meander: the least lateral turbulence, m/s */
     double meander_time_s;         /* meander: the time scale of the random part, s */
     int stability_turner;          /* stability = turner (else golder, from 1/L) */

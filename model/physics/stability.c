@@ -8,6 +8,7 @@
  * Wind exponents: U.S. EPA (1995) User's guide for the Industrial Source
  * Complex (ISC3) dispersion models, Vol. II, EPA-454/B-95-003b, §1.1.3. */
 #include "physics/stability.h"
+#include "physics/surface.h"
 
 #include <math.h>
 #include <time.h>
@@ -60,6 +61,18 @@ double lt_wind_at_height(double u_ref_ms, double zref_m, double z_m, lt_pg_class
     if (z_m <= zref_m)
         return u_ref_ms;
     return u_ref_ms * pow(z_m / zref_m, lt_wind_exponent(cls, urban));
+}
+
+double lt_stack_wind(int profile, double u_ref, double zref, double z, lt_pg_class cls, int urban, double z0,
+                     double rmol, double zi)
+{
+    if (!profile)
+        return lt_wind_at_height(u_ref, zref, z, cls, urban);
+    double zmin = 7.0 * z0, zr = zref;
+    double zt = z > zmin ? z : zmin;
+    if (zi > zr && zt > zi)
+        zt = zi;
+    return u_ref * lt_wind_ratio(zt, zr, z0, isfinite(rmol) ? rmol : lt_golder_rmol(cls, z0));
 }
 
 /* Turner's key: stability class 1-7 by wind speed row and net radiation index

@@ -43,4 +43,14 @@ double lt_wind_exponent(lt_pg_class cls, int urban);
  * standard met); below zref_m the measured wind is kept (ISC3). */
 double lt_wind_at_height(double u_ref_ms, double zref_m, double z_m, lt_pg_class cls, int urban);
 
+/* The wind at release height z_m ([dispersion] stack_wind): with profile 0
+ * lt_wind_at_height (ISC3); with profile 1 the similarity profile through
+ * the measured wind (lt_wind_ratio, Businger-Dyer; 1/L rmol_m1, or Golder's
+ * for the class when it is not finite), below and above the anemometer
+ * alike, at least at 7 z0 and held above zi (AERMOD's profile rules, EPA
+ * 2004, AERMOD formulation, sec. 3.3), so that a 10 m and a 2 m wind on
+ * the same profile give a near-ground release the same wind. */
+double lt_stack_wind(int profile, double u_ref_ms, double zref_m, double z_m, lt_pg_class cls, int urban,
+                     double z0_m, double rmol_m1, double zi_m);
+
 #endif

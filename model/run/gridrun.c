@@ -377,7 +377,9 @@ static int hour_emissions(lt_gridrun *gr, double t_s)
             lt_pg_class cls = cfg->stability_turner
                                   ? lt_stability_turner(speed, lt_turner_nri(p->lon, p->lat, t_s + 1800.0, m.cloud))
                                   : lt_stability_golder(m.rmol, cfg->z0_m);
-            double us = fmax(lt_wind_at_height(speed, cfg->wind_height_m, p->height_m, cls, curves->urban), 1.0);
+            double us = fmax(lt_stack_wind(cfg->stack_wind_profile, speed, cfg->wind_height_m, p->height_m, cls,
+                                           curves->urban, cfg->z0_m, m.rmol, m.pblh),
+                             1.0);
             lt_rise r;
             lt_rise_setup(&r, p->diameter_m, vel, temp, m.t2, us, cls);
             z_m = lt_stack_tip_downwash(p->height_m, p->diameter_m, vel, us) + r.dh_final;

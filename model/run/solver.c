@@ -287,7 +287,8 @@ static void gridded_kernels(lt_solver *sv, double t_s, const lt_met_point *m, do
         memset(&s, 0, sizeof s);
         s.cos_t = cos(ang);
         s.sin_t = sin(ang);
-        double us = lt_wind_at_height(speed, cfg->wind_height_m, g->height_m[l], cls, curves->urban);
+        double us = lt_stack_wind(cfg->stack_wind_profile, speed, cfg->wind_height_m, g->height_m[l], cls,
+                                  curves->urban, cfg->z0_m, m->rmol, m->pblh);
         double ud = us > 1.0 ? us : 1.0;
         const double sx[4] = {-h, h, h, -h}, sy[4] = {-h, -h, h, h};
         double uv[8];

@@ -177,7 +177,8 @@ static int setup_source(lt_hour_sources *hs, size_t i, size_t n, double t_s, lt_
                           ? lt_stability_turner(speed, lt_turner_nri(p->lon, p->lat, t_s + 1800.0, m.cloud))
                           : lt_stability_golder(m.rmol, cfg->z0_m);
     c->class_hours[cls]++;
-    double us = lt_wind_at_height(speed, cfg->wind_height_m, p->height_m, cls, hs->curves->urban);
+    double us = lt_stack_wind(cfg->stack_wind_profile, speed, cfg->wind_height_m, p->height_m, cls,
+                              hs->curves->urban, cfg->z0_m, m.rmol, m.pblh);
     double us_dil = us > 1.0 ? us : 1.0; /* ISC3 minimum of 1 m/s */
     lt_plume_src *s = &hs->src[n];
     s->mr = NULL;
