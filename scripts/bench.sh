@@ -10,7 +10,7 @@ build=${1:-build}
 mkdir -p "$build/bench" outputs
 # the kernel built as make builds it (-O2, no -march: the shipped code)
 cc -std=c11 -D_DEFAULT_SOURCE -O2 -fopenmp -fno-math-errno -fno-trapping-math -Imodel -Wall -Wextra -Werror \
-    tests/bench_plume.c model/solvers/plume.c model/physics/rise.c model/physics/sigma.c model/physics/stability.c model/physics/chem.c -lm \
+    tests/bench_plume.c model/solvers/plume.c model/physics/rise.c model/physics/sigma.c model/physics/stability.c model/physics/surface.c model/physics/kmodel.c model/physics/chem.c -lm \
     -o "$build/bench/bench_plume"
 "$build/bench/bench_plume" "$build/bench/kernel.json"
 tmp=$(mktemp -d /tmp/lantian-bench-XXXXXX)

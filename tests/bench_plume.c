@@ -26,6 +26,32 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* The similarity scheme instead of the Briggs curves (1): sigma_y from
+ * sigma_v / u and each source's Cy table, here a Gaussian-sz ground-level Cy
+ * of the source's height (the kernel's cost does not depend on the table's
+ * values). */
+static int g_similarity;
+#define NCY 120
+static double g_cy[4 * NSRC][NCY];
+
+static void similarity_fields(lt_plume_src *s, int k, double us)
+{
+    double ratio = pow(2.2e5, 1.0 / (NCY - 1)), h = s->hs_m + 50.0;
+    for (int i = 0; i < NCY; i++) {
+        double x = pow(ratio, i), sz = 0.06 * x / sqrt(1.0 + 1.5e-3 * x);
+        g_cy[k][i] = 2.0 * exp(-h * h / (2.0 * sz * sz)) / (2.5066282746310002 * sz * us);
+    }
+    s->sy.a = 0.5 / us;
+    s->sy.b = 0.0;
+    s->sy.half_pow = 0;
+    s->sy.c = 0.9 / sqrt(1000.0 * us);
+    s->cy = g_cy[k];
+    s->ncy = NCY;
+    s->cy_x0 = 1.0;
+    s->cy_ratio = ratio;
+    s->q_ugs = 1e6;
+}
+
 /* One hour's sources: positions on a ring, wind turning 37 degrees an hour. */
 static void prepare(lt_plume_src *s, int hour, const lt_sigma_curves *c, int nsrc)
 {
@@ -48,6 +74,8 @@ static void prepare(lt_plume_src *s, int hour, const lt_sigma_curves *c, int nsr
         s[k].sy = c->y[cls];
         s[k].sz = c->z[cls];
         s[k].tag = k % 3;
+        if (g_similarity)
+            similarity_fields(&s[k], k, us);
     }
 }
 
@@ -249,6 +277,15 @@ int main(int argc, char **argv)
         hi = fmax(hi, ns[i]);
     }
     printf("largest / smallest cost per evaluation: %.2f (1 = exactly linear)\n", hi / lo);
+    /* the similarity scheme's vector path against the Briggs path, 1 thread */
+    double cb, cs1, tb = best_sized(1, NSRC, NX, NY, 24, &cb);
+    g_similarity = 1;
+    double tsim = best_sized(1, NSRC, NX, NY, 24, &cs1);
+    g_similarity = 0;
+    double sim_ratio = tsim / tb;
+    printf("\nsimilarity scheme (Cy tables, sigma_y from sigma_v): %d stacks x %d x %d x 24 h, 1 thread\n", NSRC, NX, NY);
+    printf("  %.3f ns per evaluation against Briggs' %.3f: %.2f x the Briggs cost\n",
+           1e9 * tsim / ((double)NSRC * NX * NY * 24), 1e9 * tb / ((double)NSRC * NX * NY * 24), sim_ratio);
     double ae, ta1 = best_areas(1, 0, &ae), ta2 = best_areas(2, 0, &ae);
     printf("\narea sources: 10 squares (1-2.8 km) x %d x %d receptors x 24 hours = %.3g evaluations\n",
            NX, NY, ae);
@@ -277,9 +314,10 @@ int main(int argc, char **argv)
                 "  \"scaling_max_over_min_cost\": %.3f,\n"
                 "  \"area_evals_per_s_1thread\": %.6g,\n  \"area_evals_per_s_2threads\": %.6g,\n"
                 "  \"line_evals_per_s_1thread\": %.6g,\n  \"line_evals_per_s_2threads\": %.6g,\n"
+                "  \"similarity_over_briggs_cost_1thread\": %.3f,\n"
                 "  \"thread_invariant\": %s\n}\n",
                 NSRC, NX, NY, HOURS, r1, r2, r2 / aermod, lim1, lim2, r2 / lim2, hi / lo, ae / ta1,
-                ae / ta2, le / tl1, le / tl2, c1 == c2 ? "true" : "false");
+                ae / ta2, le / tl1, le / tl2, sim_ratio, c1 == c2 ? "true" : "false");
         fclose(f);
     }
     return c1 == c2 ? 0 : 1;

@@ -306,6 +306,66 @@ static void vector_kernel_equals_formula(void **state)
     free(c);
 }
 
+/* The similarity scheme's vector path (similarity_block) equals the pair
+ * formula: sigma_y = a x / (1 + c sqrt x) from sigma_v / u, a Cy table 1 m to
+ * 30 km (falling as 1/x, as a ground-level Cy does), point
+ * and volume sources, receptors near and far off the axis, before the
+ * table's first point and past its last: within 1e-12 of the peak. */
+static void similarity_kernel_equals_formula(void **state)
+{
+    (void)state;
+    enum { NR = 3000, NCY = 120 };
+    static double rx[NR], ry[NR], c[NR], cy[NCY];
+    double ratio = pow(30000.0, 1.0 / (NCY - 1));
+    for (int i = 0; i < NCY; i++)
+        cy[i] = 0.3 * pow(pow(ratio, i), -1.0) / (1.0 + 1e-3 * i);
+    unsigned seed = 777;
+    int compared = 0;
+    for (int kind = 0; kind < 4; kind++) {
+        lt_plume_src s;
+        memset(&s, 0, sizeof s);
+        double ang = 0.4 + 1.7 * kind, ut = 1.0 + kind;
+        s.cos_t = cos(ang);
+        s.sin_t = sin(ang);
+        s.x_m = 50.0 * kind;
+        s.q_ugs = 1e6;
+        s.sy.a = (0.2 + 0.3 * kind) / ut;
+        s.sy.c = 0.9 / sqrt(1000.0 * ut);
+        s.cy = cy;
+        s.ncy = NCY;
+        s.cy_x0 = 1.0;
+        s.cy_ratio = ratio;
+        if (kind == 2)
+            s.sy0sq = 25.0 * 25.0;
+        for (int r = 0; r < NR; r++) {
+            seed = seed * 1103515245u + 12345u;
+            double u = (seed >> 8) / 16777216.0;
+            seed = seed * 1103515245u + 12345u;
+            double v = (seed >> 8) / 16777216.0;
+            double xd = (kind == 3 ? 60000.0 : 15000.0) * u * u - 5.0, yd = r % 2 ? (v - 0.5) * 0.4 * xd : (v - 0.5) * 20000.0;
+            rx[r] = s.x_m + xd * s.cos_t - yd * s.sin_t;
+            ry[r] = s.y_m + xd * s.sin_t + yd * s.cos_t;
+            c[r] = 0.0;
+        }
+        lt_plume_accumulate(&s, 1, rx, ry, NR, 1.5, 1, c);
+        double peak = 0.0, want[NR];
+        for (int r = 0; r < NR; r++) {
+            double dx = rx[r] - s.x_m, dy = ry[r] - s.y_m;
+            double xd = dx * s.cos_t + dy * s.sin_t, yd = dy * s.cos_t - dx * s.sin_t;
+            want[r] = xd < LT_X_MIN_M ? 0.0 : lt_plume_at(&s, xd, yd, 1.5);
+            peak = fmax(peak, want[r]);
+        }
+        assert_true(peak > 0.0);
+        for (int r = 0; r < NR; r++) {
+            if (!(fabs(c[r] - want[r]) <= 1e-12 * peak))
+                print_error("kind %d receptor %d: kernel %.17g, formula %.17g (peak %g)\n", kind, r, c[r], want[r], peak);
+            assert_true(fabs(c[r] - want[r]) <= 1e-12 * peak);
+            compared += want[r] > 1e-9 * peak;
+        }
+    }
+    assert_true(compared > 4000); /* of 12 000 pairs, a third out of the plumes' reach */
+}
+
 /* Hours dispersed together (lt_plume_accumulate_hours, one parallel region
  * over hour and receptor block) give, bit for bit, what each hour gives on
  * its own, on one thread and on two: hours with points, an area, a volume,
@@ -510,6 +570,7 @@ int main(void)
         cmocka_unit_test(volume_source),
         cmocka_unit_test(area_equals_points),
         cmocka_unit_test(vector_kernel_equals_formula),
+        cmocka_unit_test(similarity_kernel_equals_formula),
         cmocka_unit_test(hours_together_equal_hours_alone),
         cmocka_unit_test(meander_calm_limit),
         cmocka_unit_test(meander_continuous_in_wind),

@@ -28,6 +28,8 @@ extern double cbrt(double);
 extern double sin(double);
 #pragma omp declare simd notinbranch
 extern double erf(double);
+#pragma omp declare simd notinbranch
+extern double log(double);
 
 /* The exponent a of exp(-a) bounded by the cutoff into *arg, and into *in
  * whether it was within (1) or not (0): image()'s test. exp is then taken
@@ -676,6 +678,67 @@ static int point_block(const lt_plume_src *s, const double *rx, const double *ry
     return n;
 }
 
+/* The similarity scheme's source s at one block's receptors, as point_block
+ * for the Briggs path: the receptors within the cutoff of the axis gathered,
+ * their sigma_y, table position and crosswind exponential in vector loops
+ * (lt_plume_at's cy branch: the table read linear in ln x, clamped). */
+__attribute__((target_clones("avx2", "default")))
+static int similarity_block(const lt_plume_src *s, const double *rx, const double *ry, int m, pt_scratch *w)
+{
+    const double x0 = s->x_m, y0 = s->y_m, ct = s->cos_t, st = s->sin_t, sy0sq = s->sy0sq;
+#pragma omp simd
+    for (int i = 0; i < m; i++) {
+        double dx = rx[i] - x0, dy = ry[i] - y0;
+        w->xd[i] = dx * ct + dy * st;
+        w->yd[i] = dy * ct - dx * st;
+        w->x[i] = w->xd[i] > LT_X_MIN_M ? w->xd[i] : LT_X_MIN_M;
+    }
+    sigma_pass(&s->sy, w->x, w->sy, m);
+    const double kc = 2.0 * LT_EXP_CUTOFF * (1.0 + 1e-9);
+#pragma omp simd
+    for (int i = 0; i < m; i++) {
+        double sy = w->sy[i], yd = w->yd[i];
+        w->keep[i] = w->xd[i] >= LT_X_MIN_M && yd * yd < kc * (sy * sy + sy0sq);
+    }
+    int n = 0;
+    for (int i = 0; i < m; i++) {
+        w->idx[n] = i;
+        n += w->keep[i];
+    }
+    if (n == 0)
+        return 0;
+    int np = (n + LANES - 1) / LANES * LANES;
+    for (int j = 0; j < np; j++) {
+        int i = w->idx[j < n ? j : n - 1];
+        w->x[j] = w->xd[i];
+        w->y[j] = w->yd[i];
+    }
+    sigma_pass(&s->sy, w->x, w->sy, np);
+    const double ilr = 1.0 / log(s->cy_ratio), cx0 = s->cy_x0;
+#pragma omp simd
+    for (int j = 0; j < np; j++) {
+        double sy = w->sy[j];
+        sy = sy0sq > 0.0 ? sqrt(sy * sy + sy0sq) : sy;
+        w->sy[j] = sy;
+        cut_arg(w->y[j] * w->y[j] / (2.0 * sy * sy), &w->arg[j], &w->in[j]);
+        w->k[j] = log(w->x[j] / cx0) * ilr;
+    }
+    exp_pass(w->arg, w->in, w->e, np);
+    const double *cy = s->cy;
+    const int top = s->ncy - 1;
+    for (int j = 0; j < np; j++) { /* the table, gathered */
+        double p = w->k[j];
+        int i = p <= 0.0 ? 0 : p >= top ? top : (int)p;
+        double f = p <= 0.0 || p >= top ? 0.0 : p - i;
+        w->v[j] = f > 0.0 ? (1.0 - f) * cy[i] + f * cy[i + 1] : cy[i];
+    }
+    const double q = s->q_ugs;
+#pragma omp simd
+    for (int j = 0; j < np; j++)
+        w->c[j] = q * w->v[j] * w->e[j] / (SQRT_2PI * w->sy[j]);
+    return n;
+}
+
 /* A meandering source at the m receptors from r0: the plume's share, then
  * the random part at every receptor (its travel distance the radial one). */
 static void meander_block(const lt_plume_src *s, const double *rx_m, const double *ry_m, size_t r0, int m,
@@ -683,22 +746,11 @@ static void meander_block(const lt_plume_src *s, const double *rx_m, const doubl
 {
     const double fp0 = s->fp0, il = 1.0 / s->fp_len;
     if (fp0 > 0.0) {
-        if (!s->cy) {
-            int n = point_block(s, rx_m + r0, ry_m + r0, m, zr_m, w);
-            for (int j = 0; j < n; j++)
-                if (w->c[j] > 0.0)
-                    add_one(s, r0 + (size_t)w->idx[j], w->x[j],
-                            w->c[j] * fp0 * exp(-hypot(w->x[j], w->y[j]) * il), nrec, ncomp, conc);
-        } else {
-            for (int i = 0; i < m; i++) {
-                size_t r = r0 + (size_t)i;
-                double dx = rx_m[r] - s->x_m, dy = ry_m[r] - s->y_m;
-                double xd = dx * s->cos_t + dy * s->sin_t, yd = dy * s->cos_t - dx * s->sin_t;
-                double c = xd < LT_X_MIN_M ? 0.0 : plume_at(s, xd, yd, zr_m);
-                if (c > 0.0)
-                    add_one(s, r, xd, c * fp0 * exp(-hypot(xd, yd) * il), nrec, ncomp, conc);
-            }
-        }
+        int n = s->cy ? similarity_block(s, rx_m + r0, ry_m + r0, m, w) : point_block(s, rx_m + r0, ry_m + r0, m, zr_m, w);
+        for (int j = 0; j < n; j++)
+            if (w->c[j] > 0.0)
+                add_one(s, r0 + (size_t)w->idx[j], w->x[j], w->c[j] * fp0 * exp(-hypot(w->x[j], w->y[j]) * il), nrec,
+                        ncomp, conc);
     }
     for (int i = 0; i < m; i++) {
         size_t r = r0 + (size_t)i;
@@ -735,8 +787,8 @@ static void accumulate_block(const lt_plume_src *src, size_t nsrc, const double 
         }
         if (ux * s->cos_t + uy * s->sin_t < (s->poly ? s->umin : 0.0) + LT_X_MIN_M)
             continue;
-        if (!s->poly && !s->cy) {
-            int n = point_block(s, rx_m + r0, ry_m + r0, m, zr_m, w);
+        if (!s->poly) {
+            int n = s->cy ? similarity_block(s, rx_m + r0, ry_m + r0, m, w) : point_block(s, rx_m + r0, ry_m + r0, m, zr_m, w);
             for (int j = 0; j < n; j++)
                 if (w->c[j] > 0.0)
                     add_one(s, r0 + (size_t)w->idx[j], w->x[j], w->c[j], nrec, ncomp, conc);
