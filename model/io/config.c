@@ -762,6 +762,37 @@ static int get_chemistry(const val_ctx *c, lt_config *cfg)
     return LT_OK;
 }
 
+/* [dispersion]: stability, calm hours (and the meander's settings), the
+ * wind at release height. */
+static int get_dispersion_modes(const val_ctx *c, lt_config *cfg)
+{
+    int rc, k = find_key("dispersion", "stability");
+    if (!strcmp(c->st->vals[k].value, "golder"))
+        cfg->stability_turner = 0;
+    else if (!strcmp(c->st->vals[k].value, "turner"))
+        cfg->stability_turner = 1;
+    else
+        return bad_value(c, k, "golder (from the Obukhov length) or turner (from wind, sun and cloud)");
+    if ((rc = get_double(c, "dispersion", "sigma_v_min_ms", 0.01, 2, "a lateral turbulence in m/s from 0.01 to 2",
+                         &cfg->sigma_v_min_ms)) ||
+        (rc = get_double(c, "dispersion", "meander_time_h", 0.1, 240, "a time scale in hours from 0.1 to 240",
+                         &cfg->meander_time_s)))
+        return rc;
+    cfg->meander_time_s *= 3600.0;
+    k = find_key("dispersion", "calm");
+    const char *v = c->st->vals[k].value;
+    if (strcmp(v, "skip") && strcmp(v, "minwind") && strcmp(v, "meander"))
+        return bad_value(c, k, "skip, minwind or meander");
+    cfg->calm_minwind = !strcmp(v, "minwind");
+    cfg->meander = !strcmp(v, "meander");
+    k = find_key("dispersion", "stack_wind");
+    v = c->st->vals[k].value;
+    if (strcmp(v, "isc3") && strcmp(v, "profile"))
+        return bad_value(c, k, "isc3 (power law, never below the anemometer) or profile (similarity profile)");
+    cfg->stack_wind_profile = !strcmp(v, "profile");
+    return LT_OK;
+}
+
 static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
 {
     int rc;
@@ -795,10 +826,7 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
         (rc = get_double(c, "receptors", "height_m", 0, 500, "a flagpole height in metres from 0 to 500", &cfg->receptor_height_m)) ||
         (rc = get_double(c, "dispersion", "z0_m", 1e-4, 5, "a roughness length in metres from 0.0001 to 5", &cfg->z0_m)) ||
         (rc = get_yesno(c, "dispersion", "buoyancy_induced", &cfg->bid)) ||
-        (rc = get_double(c, "dispersion", "sigma_v_min_ms", 0.01, 2, "a lateral turbulence in m/s from 0.01 to 2",
-                         &cfg->sigma_v_min_ms)) ||
-        (rc = get_double(c, "dispersion", "meander_time_h", 0.1, 240, "a time scale in hours from 0.1 to 240",
-                         &cfg->meander_time_s)) ||
+
         (rc = get_path(c, "assessment", "aqi_rules", dir, cfg->aqi_rules)) ||
         (rc = get_path(c, "assessment", "alert_rules", dir, cfg->alert_rules)) ||
         (rc = get_int(c, "assessment", "alert_lead_hours", 0, 240, "hours from 0 to 240", &cfg->alert_lead_hours)) ||
@@ -823,29 +851,8 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
     snprintf(cfg->curves, sizeof cfg->curves, "%s", c->st->vals[k].value);
     if ((rc = get_names(c, cfg)))
         return rc;
-    k = find_key("dispersion", "stability");
-    if (!strcmp(c->st->vals[k].value, "golder"))
-        cfg->stability_turner = 0;
-    else if (!strcmp(c->st->vals[k].value, "turner"))
-        cfg->stability_turner = 1;
-    else
-        return bad_value(c, k, "golder (from the Obukhov length) or turner (from wind, sun and cloud)");
-    k = find_key("dispersion", "calm");
-    cfg->meander = 0;
-    cfg->meander_time_s *= 3600.0;
-    if (!strcmp(c->st->vals[k].value, "skip"))
-        cfg->calm_minwind = 0;
-    else if (!strcmp(c->st->vals[k].value, "minwind"))
-        cfg->calm_minwind = 1;
-    else if (!strcmp(c->st->vals[k].value, "meander"))
-        cfg->calm_minwind = 0, cfg->meander = 1;
-    else
-        return bad_value(c, k, "skip, minwind or meander");
-    k = find_key("dispersion", "stack_wind");
-    if (!strcmp(c->st->vals[k].value, "isc3") || !strcmp(c->st->vals[k].value, "profile"))
-        cfg->stack_wind_profile = !strcmp(c->st->vals[k].value, "profile");
-    else
-        return bad_value(c, k, "isc3 (power law, never below the anemometer) or profile (similarity profile)");
+    if ((rc = get_dispersion_modes(c, cfg)))
+        return rc;
     k = find_key("gridded", "layout");
     {
         const char *v = c->st->vals[k].value;

@@ -519,6 +519,40 @@ __attribute__((always_inline)) static inline void sigma_pass(const lt_sigma_term
     }
 }
 
+/* The distances of m receptors downwind (xd) and across the wind (yd) of s,
+ * and xd at least LT_X_MIN_M (x). */
+__attribute__((always_inline)) static inline void frame_pass(const lt_plume_src *s, const double *rx,
+                                                             const double *ry, int m, pt_scratch *w)
+{
+    const double x0 = s->x_m, y0 = s->y_m, ct = s->cos_t, st = s->sin_t;
+#pragma omp simd
+    for (int i = 0; i < m; i++) {
+        double dx = rx[i] - x0, dy = ry[i] - y0;
+        w->xd[i] = dx * ct + dy * st;
+        w->yd[i] = dy * ct - dx * st;
+        w->x[i] = w->xd[i] > LT_X_MIN_M ? w->xd[i] : LT_X_MIN_M;
+    }
+}
+
+/* The receptors marked in w->keep gathered: their indices into w->idx, their
+ * xd, yd into w->x, w->y, padded to a multiple of LANES with copies of the
+ * last. Returns how many. */
+__attribute__((always_inline)) static inline int gather_pass(pt_scratch *w, int m)
+{
+    int n = 0;
+    for (int i = 0; i < m; i++) { /* without a branch to mispredict */
+        w->idx[n] = i;
+        n += w->keep[i];
+    }
+    int np = (n + LANES - 1) / LANES * LANES;
+    for (int j = 0; n > 0 && j < np; j++) {
+        int i = w->idx[j < n ? j : n - 1];
+        w->x[j] = w->xd[i];
+        w->y[j] = w->yd[i];
+    }
+    return n;
+}
+
 /* Source s at receptors rx, ry [m] of one block: the receptors it reaches are
  * gathered, then their concentrations computed in vector loops; returns how
  * many, with their indices in w->idx, distances downwind in w->x and values
@@ -527,15 +561,7 @@ __attribute__((target_clones("avx2", "default")))
 static int point_block(const lt_plume_src *s, const double *rx, const double *ry, int m, double zr,
                        pt_scratch *w)
 {
-    const double x0 = s->x_m, y0 = s->y_m, ct = s->cos_t, st = s->sin_t;
-    /* downwind and crosswind distances */
-#pragma omp simd
-    for (int i = 0; i < m; i++) {
-        double dx = rx[i] - x0, dy = ry[i] - y0;
-        w->xd[i] = dx * ct + dy * st;
-        w->yd[i] = dy * ct - dx * st;
-        w->x[i] = w->xd[i] > LT_X_MIN_M ? w->xd[i] : LT_X_MIN_M;
-    }
+    frame_pass(s, rx, ry, m, w);
     /* upwind, or off the axis even at the plume's widest (the final rise's
      * buoyancy-induced spread, the initial spread): not gathered, as in
      * lt_plume_at's first tests. y^2 < 2 cutoff (sy^2 + wb) is tested
@@ -584,19 +610,10 @@ static int point_block(const lt_plume_src *s, const double *rx, const double *ry
         }
         break;
     }
-    int n = 0;
-    for (int i = 0; i < m; i++) { /* without a branch to mispredict */
-        w->idx[n] = i;
-        n += w->keep[i];
-    }
+    int n = gather_pass(w, m);
     if (n == 0)
         return 0;
-    int np = (n + LANES - 1) / LANES * LANES; /* padded with copies of the last */
-    for (int j = 0; j < np; j++) {
-        int i = w->idx[j < n ? j : n - 1];
-        w->x[j] = w->xd[i];
-        w->y[j] = w->yd[i];
-    }
+    int np = (n + LANES - 1) / LANES * LANES;
     /* the rise (lt_rise_at), one loop per form */
     const lt_rise *r = &s->rise;
     const double dhf = r->dh_final, xf = r->xf;
@@ -685,14 +702,8 @@ static int point_block(const lt_plume_src *s, const double *rx, const double *ry
 __attribute__((target_clones("avx2", "default")))
 static int similarity_block(const lt_plume_src *s, const double *rx, const double *ry, int m, pt_scratch *w)
 {
-    const double x0 = s->x_m, y0 = s->y_m, ct = s->cos_t, st = s->sin_t, sy0sq = s->sy0sq;
-#pragma omp simd
-    for (int i = 0; i < m; i++) {
-        double dx = rx[i] - x0, dy = ry[i] - y0;
-        w->xd[i] = dx * ct + dy * st;
-        w->yd[i] = dy * ct - dx * st;
-        w->x[i] = w->xd[i] > LT_X_MIN_M ? w->xd[i] : LT_X_MIN_M;
-    }
+    const double sy0sq = s->sy0sq;
+    frame_pass(s, rx, ry, m, w);
     sigma_pass(&s->sy, w->x, w->sy, m);
     const double kc = 2.0 * LT_EXP_CUTOFF * (1.0 + 1e-9);
 #pragma omp simd
@@ -700,19 +711,10 @@ static int similarity_block(const lt_plume_src *s, const double *rx, const doubl
         double sy = w->sy[i], yd = w->yd[i];
         w->keep[i] = w->xd[i] >= LT_X_MIN_M && yd * yd < kc * (sy * sy + sy0sq);
     }
-    int n = 0;
-    for (int i = 0; i < m; i++) {
-        w->idx[n] = i;
-        n += w->keep[i];
-    }
+    int n = gather_pass(w, m);
     if (n == 0)
         return 0;
     int np = (n + LANES - 1) / LANES * LANES;
-    for (int j = 0; j < np; j++) {
-        int i = w->idx[j < n ? j : n - 1];
-        w->x[j] = w->xd[i];
-        w->y[j] = w->yd[i];
-    }
     sigma_pass(&s->sy, w->x, w->sy, np);
     const double ilr = 1.0 / log(s->cy_ratio), cx0 = s->cy_x0;
 #pragma omp simd
