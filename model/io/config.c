@@ -68,7 +68,7 @@ static const key_def keys[] = {
     {"receptors", "height_m", "0", 0},
     {"dispersion", "curves", "briggs-rural", 0},
     {"dispersion", "z0_m", "0.1", 0},
-    {"dispersion", "calm", "skip", 0},
+    {"dispersion", "calm", "meander", 0},
     {"dispersion", "sigma_v_min_ms", "0.2", 0},
     {"dispersion", "stack_wind", "isc3", 0},
     {"dispersion", "meander_time_h", "24", 0},
