@@ -197,6 +197,71 @@ static void box_chemistry_and_partition(void **state)
     lt_grid_free(&g);
 }
 
+/* Horizontal diffusion against the 2-D Gaussian puff: a puff released in
+ * still air spreads with sigma^2 growing by 2 K t in x and in y, which the
+ * five-point scheme keeps exactly on an unbounded lattice (each substep adds
+ * 2 r dx^2 to the variance); here 41 x 41 columns of 1 km, K = 500 m2/s, one
+ * 1000 m layer, the puff emitted in the first hour, its variance compared
+ * between hours 3 and 6 (3 h: 2 K t = 1.08e7 m2; the edges are 4 sigma
+ * away). Mass is kept to round-off, no value goes negative, the peak only
+ * falls; with kh 0 nothing spreads. */
+static void horizontal_diffusion_puff(void **state)
+{
+    (void)state;
+    enum { N = 41 };
+    const double dx = 1000.0, K = 500.0;
+    for (int on = 0; on < 2; on++) {
+        lt_grid_spec sp;
+        lt_grid_spec_defaults(&sp);
+        sp.nx = sp.ny = N;
+        sp.dx_m = dx;
+        sp.nz = 1;
+        sp.top_m[0] = 1000.0;
+        sp.chemistry = 0;
+        sp.kz_const = 1.0;
+        sp.chem.vd_pm = 0.0;
+        sp.chem.wet_pm = 0.0;
+        sp.kh_m2s = on ? K : 0.0;
+        lt_grid *g = NULL;
+        lt_error err = {0};
+        assert_int_equal(lt_grid_create(&g, &sp, &err), 0);
+        static lt_grid_met met[N * N];
+        for (int i = 0; i < N * N; i++)
+            met[i] = (lt_grid_met){0.0, 0.0, 0.3, 0.0, 1000.0, 280.0, NAN, 0.0, -1.0};
+        static double mean[LT_NCOMP_GRID * N * N];
+        double var[7][2] = {{0}}, mass[7] = {0}, peak[7] = {0};
+        double q[LT_GS_N] = {1e6};
+        for (int h = 1; h <= 6; h++) {
+            lt_grid_clear_emissions(g);
+            if (h == 1)
+                lt_grid_emit(g, 0, (N / 2) * N + N / 2, 0, q);
+            assert_true(lt_grid_hour(g, met, mean, &err) >= 1);
+            double sx = 0.0, sy = 0.0;
+            for (int j = 0; j < N; j++)
+                for (int i = 0; i < N; i++) {
+                    double c = mean[j * N + i], x = (i - N / 2) * dx, y = (j - N / 2) * dx;
+                    assert_true(c >= 0.0);
+                    mass[h] += c;
+                    sx += c * x * x;
+                    sy += c * y * y;
+                    peak[h] = fmax(peak[h], c);
+                }
+            var[h][0] = sx / mass[h];
+            var[h][1] = sy / mass[h];
+        }
+        if (on) {
+            assert_rel(var[6][0] - var[3][0], 2.0 * K * 3.0 * 3600.0, 1e-4);
+            assert_rel(var[6][1] - var[3][1], 2.0 * K * 3.0 * 3600.0, 1e-4);
+            assert_rel(mass[6], mass[2], 1e-12);
+            for (int h = 3; h <= 6; h++)
+                assert_true(peak[h] < peak[h - 1]);
+        } else {
+            assert_true(var[6][0] == 0.0 && var[6][1] == 0.0);
+        }
+        lt_grid_free(&g);
+    }
+}
+
 /* A steady point source at ground level in a uniform wind U with constant K
  * (30 layers of 20 m):
  * the crosswind-integrated concentration in the lowest layer against
@@ -279,6 +344,7 @@ int main(void)
         cmocka_unit_test(threads_same_bits),
         cmocka_unit_test(box_chemistry_and_partition),
         cmocka_unit_test(steady_source_against_plume),
+        cmocka_unit_test(horizontal_diffusion_puff),
         cmocka_unit_test(bad_spec),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

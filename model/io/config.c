@@ -104,6 +104,7 @@ static const key_def keys[] = {
     {"solver", "coarsen", "5", 0},
     {"solver", "layer_tops_m", "50, 150, 300, 500, 800, 1200, 1800, 3000", 0},
     {"solver", "kz_min", "0.5", 0},
+    {"solver", "kh_m2s", "0", 0},
     {"solver", "cfl", "0.9", 0},
     {"solver", "zero_out", "no", 0},
     {"output", "file", NULL, 1},
@@ -513,6 +514,8 @@ static int get_solver(const val_ctx *c, lt_config *cfg)
                                "(the grid plus each explicit source's plume minus its grid-cell average)");
     if ((rc = get_int(c, "solver", "coarsen", 1, 50, "a whole number of receptor cells from 1 to 50", &cfg->grid_coarsen)) ||
         (rc = get_double(c, "solver", "kz_min", 0, 100, "a diffusivity in m2/s from 0 to 100", &cfg->grid_kz_min)) ||
+        (rc = get_double(c, "solver", "kh_m2s", 0, 1e5, "a horizontal diffusivity in m2/s from 0 to 100000",
+                         &cfg->grid_kh)) ||
         (rc = get_double(c, "solver", "cfl", 0.05, 1, "a Courant number from 0.05 to 1", &cfg->grid_cfl)) ||
         (rc = get_yesno(c, "solver", "zero_out", &cfg->zero_out)))
         return rc;

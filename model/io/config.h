@@ -114,6 +114,7 @@ typedef struct lt_config {
     int grid_nz;
     double grid_top_m[LT_SOLVER_MAX_LAYERS];
     double grid_kz_min;            /* m2/s */
+    double grid_kh;                /* m2/s, horizontal (0: none) */
     double grid_cfl;
     int zero_out;                  /* brute force beside the tags */
     /* [output] */

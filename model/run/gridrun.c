@@ -71,6 +71,7 @@ static void spec_of(const lt_gridrun *gr, int ntags, lt_grid_spec *sp)
     sp->chemistry = gr->ncomp > 1;
     sp->chem = cfg->chem;
     sp->kz_min = cfg->grid_kz_min;
+    sp->kh_m2s = cfg->grid_kh;
     sp->z0_m = cfg->z0_m;
     sp->cfl = cfg->grid_cfl;
 }

@@ -15,6 +15,10 @@
  *   chemistry   first-order SO2 -> SO4 (gas phase, diurnal, plus the aqueous
  *               path at high humidity), NOx -> HNO3 and VOC -> SOA at the
  *               rates of chem.h, exact over the step (exponential decay);
+ *   horizontal diffusion (kh_m2s > 0) explicit, five-point, in substeps of
+ *               kh dt / dx^2 <= 1/4 (each a convex combination of a cell
+ *               and its neighbours: monotone, positive, mass-conserving),
+ *               no diffusive flux through the domain's edges;
  *   wet removal C exp(-Lambda P dt) with P the rain rate (mm/h);
  *   partition   sulfate neutralised by ammonia first, then the NH4NO3
  *               gas-particle equilibrium (aerosol.h), per cell: NH4NO3
@@ -66,6 +70,8 @@ typedef struct lt_grid_spec {
                                  * every height (the analytical tests) */
     double z0_m;                /* roughness length */
     double cfl;                 /* largest Courant number of a step */
+    double kh_m2s;              /* horizontal eddy diffusivity (0: none but the
+                                 * advection scheme's own) */
 } lt_grid_spec;
 
 /* Defaults: 8 layers with tops 50, 150, 300, 500, 800, 1200, 1800, 3000 m,
