@@ -864,7 +864,13 @@ static void calm_hours(void **state)
     lt_summary_free(&s);
     s = run_case(dir, me, 1, 2);
     assert_int_equal(s.calm_source_hours, 18);
-    assert_true(s.grid_max > 0.0 && s.station_max[0] > 0.0);
+    assert_true(s.grid_max > 0.0 && s.station_max[0] > 0.0 && s.station_max[1] > 0.0);
+    lt_summary_free(&s);
+    const char *ms[] = {"dispersion.calm=meander", "dispersion.curves=similarity"};
+    s = run_case(dir, ms, 2, 2); /* the similarity scheme's column in a dead calm too */
+    /* spread all round: the North station too, which no straight plume toward
+     * the (arbitrary) east of a dead calm reaches */
+    assert_true(s.grid_max > 0.0 && s.station_max[0] > 0.0 && s.station_max[1] > 0.0);
     lt_summary_free(&s);
     remove_case(dir);
 }

@@ -101,7 +101,9 @@ static double sigma_v(const lt_met_point *m, double speed)
 static void similarity_setup(const lt_config *cfg, lt_plume_src *s, const lt_met_point *m, double speed,
                              double he_m, double ratio, double *tab)
 {
-    lt_kmodel_met km = {speed, cfg->wind_height_m, m->ust > 0.01 ? m->ust : 0.01, m->rmol,
+    /* a dead calm (only meander models one) still needs a profile for the
+     * column's vertical spread: 0.1 m/s at the anemometer at least */
+    lt_kmodel_met km = {speed > 0.1 ? speed : 0.1, cfg->wind_height_m, m->ust > 0.01 ? m->ust : 0.01, m->rmol,
                         m->pblh, cfg->z0_m};
     double zt = he_m > cfg->wind_height_m ? he_m : cfg->wind_height_m;
     double ut = lt_kmodel_wind(&km, zt);
