@@ -450,7 +450,7 @@ double lt_plume_at(const lt_plume_src *s, double xd_m, double yd_m, double zr_m)
     double c = plume_at(s, xd_m, yd_m, zr_m);
     if (!s->mr)
         return c;
-    double r = hypot(xd_m, yd_m);
+    double r = sqrt(xd_m * xd_m + yd_m * yd_m);
     return (c > 0.0 ? c * s->fp0 * exp(-r / s->fp_len) : 0.0) + table_mr(s, r);
 }
 
@@ -743,24 +743,62 @@ static int similarity_block(const lt_plume_src *s, const double *rx, const doubl
 
 /* A meandering source at the m receptors from r0: the plume's share, then
  * the random part at every receptor (its travel distance the radial one). */
+/* The random part of s at m receptors: their radial distances into w->x,
+ * the table read there (table_mr: linear in ln r, 0 beyond its ends) into
+ * w->c; the distances and logarithms in a vector loop. */
+__attribute__((target_clones("avx2", "default")))
+static void random_pass(const lt_plume_src *s, const double *rx, const double *ry, int m, pt_scratch *w)
+{
+    const double x0 = s->x_m, y0 = s->y_m, ilr = 1.0 / log(s->mr_ratio);
+#pragma omp simd
+    for (int i = 0; i < m; i++) {
+        double dx = rx[i] - x0, dy = ry[i] - y0, r = sqrt(dx * dx + dy * dy);
+        w->x[i] = r;
+        w->k[i] = log((r > LT_MR_R0_M ? r : LT_MR_R0_M) / LT_MR_R0_M) * ilr;
+    }
+    const double *t = s->mr;
+    const int top = s->nmr - 1;
+    for (int i = 0; i < m; i++) {
+        double p = w->k[i];
+        int j = p < top ? (int)p : top;
+        double f = p - j;
+        w->c[i] = w->x[i] < LT_MR_R0_M || p > top ? 0.0 : j == top ? t[top] : (1.0 - f) * t[j] + f * t[j + 1];
+    }
+}
+
+/* The plume's share f_p(r) = fp0 exp(-r / fp_len) applied to the n gathered
+ * receptors' values (w->c, at w->x, w->y). */
+__attribute__((target_clones("avx2", "default")))
+static void plume_share(const lt_plume_src *s, pt_scratch *w, int n)
+{
+    const double fp0 = s->fp0, il = 1.0 / s->fp_len;
+#pragma omp simd
+    for (int j = 0; j < n; j++) {
+        double x = w->x[j], y = w->y[j];
+        w->c[j] *= fp0 * exp(-sqrt(x * x + y * y) * il);
+    }
+}
+
 static void meander_block(const lt_plume_src *s, const double *rx_m, const double *ry_m, size_t r0, int m,
                           size_t nrec, double zr_m, int ncomp, double *conc, pt_scratch *w)
 {
-    const double fp0 = s->fp0, il = 1.0 / s->fp_len;
-    if (fp0 > 0.0) {
+    if (s->fp0 > 0.0) {
         int n = s->cy ? similarity_block(s, rx_m + r0, ry_m + r0, m, w) : point_block(s, rx_m + r0, ry_m + r0, m, zr_m, w);
+        plume_share(s, w, n);
         for (int j = 0; j < n; j++)
             if (w->c[j] > 0.0)
-                add_one(s, r0 + (size_t)w->idx[j], w->x[j], w->c[j] * fp0 * exp(-hypot(w->x[j], w->y[j]) * il), nrec,
-                        ncomp, conc);
+                add_one(s, r0 + (size_t)w->idx[j], w->x[j], w->c[j], nrec, ncomp, conc);
     }
-    for (int i = 0; i < m; i++) {
-        size_t r = r0 + (size_t)i;
-        double rr = hypot(rx_m[r] - s->x_m, ry_m[r] - s->y_m);
-        double c = table_mr(s, rr);
-        if (c > 0.0)
-            add_one(s, r, rr, c, nrec, ncomp, conc);
+    random_pass(s, rx_m + r0, ry_m + r0, m, w);
+    if (ncomp == 1) { /* the total: one plane, receptor after receptor */
+        double *o = conc + (size_t)s->tag * nrec + r0;
+        for (int i = 0; i < m; i++)
+            o[i] += w->c[i];
+        return;
     }
+    for (int i = 0; i < m; i++)
+        if (w->c[i] > 0.0)
+            add_one(s, r0 + (size_t)i, w->x[i], w->c[i], nrec, ncomp, conc);
 }
 
 /* Every source of src[0, nsrc) at the receptors of block bk (RBLOCK of
