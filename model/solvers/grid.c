@@ -411,15 +411,16 @@ static void diffuse_plane(double *q, int nx, int ny, double kh, double dx, doubl
     }
 }
 
-/* One step of dt: every process of grid.h but the partition. */
-static int step(lt_grid *g, const lt_grid_met *met, double dt)
+/* Emissions, advection and horizontal diffusion over dt, plane by plane,
+ * with each plane's inflow and outflow and their budget; -1 when out of
+ * memory. */
+static int transport(lt_grid *g, double dt)
 {
-    const int nz = g->nz, nsp = g->nsp, nt = g->nt;
+    const int nz = g->nz, nsp = g->nsp;
     const size_t ncol = g->ncol;
     const double area = g->sp.dx_m * g->sp.dx_m;
     long np = (long)g->nplane;
     int failed = 0;
-    /* emissions and advection, plane by plane */
 #pragma omp parallel for schedule(dynamic) reduction(| : failed) if (PAR_WORK(np, 30.0 * ncol))
     for (long p = 0; p < np; p++) {
         int k = (int)(p % nz), s = (int)(p / nz % nsp), t = (int)(p / nz / nsp);
@@ -449,8 +450,7 @@ static int step(lt_grid *g, const lt_grid_met *met, double dt)
     }
     if (failed)
         return -1;
-    if (nt > 1)
-        renormalise(g);
+    /* the budget's emitted, inflow and outflow terms (the bulk's planes) */
     for (long p = 0; p < np; p++) {
         int s = (int)(p / nz % nsp), t = (int)(p / nz / nsp);
         if (!g->active[(size_t)t * nsp + s])
@@ -466,6 +466,19 @@ static int step(lt_grid *g, const lt_grid_met *met, double dt)
         g->budget[s][LT_GB_INFLOW] += g->plane_in[p] * UG_TO_KG;
         g->budget[s][LT_GB_OUTFLOW] += g->plane_out[p] * UG_TO_KG;
     }
+    return 0;
+}
+
+/* One step of dt: every process of grid.h but the partition. */
+static int step(lt_grid *g, const lt_grid_met *met, double dt)
+{
+    const int nz = g->nz, nsp = g->nsp, nt = g->nt;
+    const size_t ncol = g->ncol;
+    const double area = g->sp.dx_m * g->sp.dx_m;
+    if (transport(g, dt))
+        return -1;
+    if (nt > 1)
+        renormalise(g);
     /* the particulate shares decide the removal of the totals */
     partition(g, met);
     /* vertical diffusion and dry deposition, column by column */
