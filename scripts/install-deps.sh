@@ -7,7 +7,7 @@
 # libFuzzer, for make fuzz).
 set -eu
 pkgs="gcc make pkg-config libnetcdf-dev libhdf5-dev libdeflate-dev libproj-dev proj-data libudunits2-dev
-libinih-dev libcjson-dev libfftw3-dev libgdal-dev libcmocka-dev netcdf-bin python3-netcdf4 python3-numpy python3-matplotlib time fonts-wqy-microhei"
+libinih-dev libcjson-dev libfftw3-dev libgdal-dev libglpk-dev libcmocka-dev netcdf-bin python3-netcdf4 python3-numpy python3-matplotlib time fonts-wqy-microhei"
 for set in "$@"; do
     case "$set" in
     test) pkgs="$pkgs nco cdo gdal-bin" ;;

@@ -114,6 +114,14 @@ static const key_def keys[] = {
     {"output", "deflate", "1", 0},
     {"output", "significant_digits", "0", 0},
     {"output", "sources", "", 0},
+    {"optimize", "mode", "annual", 0},
+    {"optimize", "costs", "", 1},
+    {"optimize", "targets", "", 1},
+    {"optimize", "good_day_targets", "", 0},
+    {"optimize", "max_daily_pm25", "", 0},
+    {"optimize", "time_limit_s", "60", 0},
+    {"optimize", "mip_gap", "0.0001", 0},
+    {"optimize", "pm25_equivalent", "pm25:1, so2:1, nox:1, nh3:1, voc:1", 0},
 };
 #define NKEYS ((int)(sizeof keys / sizeof keys[0]))
 
@@ -796,6 +804,67 @@ static int get_dispersion_modes(const val_ctx *c, lt_config *cfg)
     return LT_OK;
 }
 
+/* [optimize]: the least-cost plan (lantian optimize). */
+static int get_optimize(const val_ctx *c, lt_config *cfg, const char *dir)
+{
+    int rc, k = find_key("optimize", "mode");
+    const char *v = c->st->vals[k].value;
+    if (!strcmp(v, "annual"))
+        cfg->opt_mode = LT_OPT_ANNUAL;
+    else if (!strcmp(v, "emergency"))
+        cfg->opt_mode = LT_OPT_EMERGENCY;
+    else
+        return bad_value(c, k, "annual (cut fractions per source group for the period's targets) or emergency");
+    if ((rc = get_path(c, "optimize", "costs", dir, cfg->opt_costs)) ||
+        (rc = get_path(c, "optimize", "targets", dir, cfg->opt_targets)) ||
+        (rc = get_opt_double(c, "optimize", "max_daily_pm25", 0, 1000, "a daily PM2.5 in ug/m3 from 0 to 1000, or empty",
+                             &cfg->opt_max_daily_pm25)) ||
+        (rc = get_double(c, "optimize", "time_limit_s", 0.1, 86400, "seconds from 0.1 to 86400", &cfg->opt_time_limit_s)) ||
+        (rc = get_double(c, "optimize", "mip_gap", 0, 1, "a relative gap from 0 to 1, e.g. 0.0001", &cfg->opt_mip_gap)))
+        return rc;
+    if (!cfg->opt_targets[0])
+        snprintf(cfg->opt_targets, sizeof cfg->opt_targets, "%s", cfg->targets_file);
+    k = find_key("optimize", "good_day_targets");
+    cfg->opt_nsweep = 0;
+    for (const char *s = c->st->vals[k].value; *s;) {
+        char *end;
+        while (isspace((unsigned char)*s) || *s == ',')
+            s++;
+        if (!*s)
+            break;
+        double d = strtod(s, &end);
+        if (end == s || !isfinite(d) || d < 0 || d > 366 || d != floor(d) || cfg->opt_nsweep == LT_OPT_MAX_SWEEP)
+            return bad_value(c, k, "up to 64 whole numbers of good days from 0 to 366, separated by commas");
+        cfg->opt_sweep[cfg->opt_nsweep++] = d;
+        s = end;
+        while (isspace((unsigned char)*s))
+            s++;
+        if (*s && *s != ',')
+            return bad_value(c, k, "up to 64 whole numbers of good days from 0 to 366, separated by commas");
+    }
+    static const char *const sp[5] = {"pm25", "so2", "nox", "nh3", "voc"};
+    k = find_key("optimize", "pm25_equivalent");
+    for (int i = 0; i < 5; i++)
+        cfg->opt_pm25_eq[i] = 0.0;
+    for (const char *s = c->st->vals[k].value; *s;) {
+        while (isspace((unsigned char)*s) || *s == ',')
+            s++;
+        if (!*s)
+            break;
+        const char *colon = strchr(s, ':');
+        int i = 0;
+        while (colon && i < 5 && !((size_t)(colon - s) == strlen(sp[i]) && !strncmp(s, sp[i], strlen(sp[i]))))
+            i++;
+        char *end;
+        double w = colon && i < 5 ? strtod(colon + 1, &end) : -1.0;
+        if (!colon || i == 5 || end == colon + 1 || !isfinite(w) || w < 0 || w > 100)
+            return bad_value(c, k, "species:weight pairs (pm25, so2, nox, nh3, voc; weights 0 to 100) separated by commas");
+        cfg->opt_pm25_eq[i] = w;
+        s = end;
+    }
+    return LT_OK;
+}
+
 static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
 {
     int rc;
@@ -879,7 +948,7 @@ static int validate(const val_ctx *c, lt_config *cfg, const char *dir)
     snprintf(cfg->gridded_species, sizeof cfg->gridded_species, "%s", c->st->vals[find_key("gridded", "species")].value);
     if ((rc = get_chemistry(c, cfg)))
         return rc;
-    if ((rc = get_solver(c, cfg)))
+    if ((rc = get_solver(c, cfg)) || (rc = get_optimize(c, cfg, dir)))
         return rc;
     return get_averaging(c, cfg);
 }

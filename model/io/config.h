@@ -27,6 +27,9 @@ enum { LT_AVG_HOUR = 0, LT_AVG_DAY = 1, LT_AVG_PERIOD = 2 };
 enum { LT_SOLVER_PLUME = 0, LT_SOLVER_GRID = 1, LT_SOLVER_HYBRID = 2 };
 #define LT_SOLVER_MAX_LAYERS 32
 #define LT_MAX_SCEN_ENTRIES 128
+/* [optimize] mode */
+enum { LT_OPT_ANNUAL = 0, LT_OPT_EMERGENCY = 1 };
+#define LT_OPT_MAX_SWEEP 64
 
 /* One key of a [scenario.NAME] section, kept as written; scenario.c reads it. */
 typedef struct lt_scen_entry {
@@ -122,6 +125,15 @@ typedef struct lt_config {
     int average_src, average_county, average_components; /* LT_AVG_* */
     int deflate;
     int significant_digits;        /* 0: keep full float precision */
+    /* [optimize] (lantian optimize) */
+    int opt_mode;                  /* LT_OPT_ANNUAL or LT_OPT_EMERGENCY */
+    char opt_costs[LT_PATH_MAX];   /* cost segments per sector, county and grade (empty: none) */
+    char opt_targets[LT_PATH_MAX]; /* the targets (default: [assessment] targets) */
+    int opt_nsweep;                /* good_day_targets: the cost curve's city good-day targets */
+    double opt_sweep[LT_OPT_MAX_SWEEP];
+    double opt_max_daily_pm25;     /* emergency: bound on each alert day's PM2.5 (NaN: none) */
+    double opt_time_limit_s, opt_mip_gap;
+    double opt_pm25_eq[5];         /* weights of PM2.5, SO2, NOx, NH3, VOC in a PM2.5-equivalent tonne */
     /* [scenario.NAME] sections, in the order written. */
     lt_scen_entry *scen;
     int nscen;

@@ -79,6 +79,13 @@ int lt_case_ngroups(const lt_case *cs);
 const int *lt_case_group_tags(const lt_case *cs);
 const int *lt_case_group_counties(const lt_case *cs);
 const uint64_t *lt_case_group_signatures(const lt_case *cs);
+/* Per group its enterprise grade ('A'-'D', '-' ungraded): groups are split
+ * by grade only when [optimize] costs is set (else every group is '-'). */
+const char *lt_case_group_grades(const lt_case *cs);
+/* The group's emission rates at the inventory's annual rate, t/yr, of
+ * PM2.5, SO2, NOx, NH3, VOC (gridded groups: the loaded month's maps at
+ * their rate; the background group: zeros). */
+void lt_case_group_emissions(const lt_case *cs, int g, double tpy[5]);
 
 /* Components carried: 1 (PM2.5), LT_NCOMP (plume, secondary on) or
  * LT_NCOMP_GRID (grid and hybrid, with ammonium). */

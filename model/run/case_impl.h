@@ -45,6 +45,7 @@ struct lt_case {
     int *group_tag;                       /* [ngroups] */
     int *group_county;                    /* [ngroups] index into src_county_names */
     uint64_t *group_sig;                  /* [ngroups] */
+    char *group_grade;                    /* [ngroups] 'A'-'D', '-' (only with [optimize] costs) */
     size_t nsrc_counties;
     const char **src_county_names;
     int ncomp;
