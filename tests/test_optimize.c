@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "policy/emergency.h"
 #include "policy/optcost.h"
 #include "policy/optimize.h"
 
@@ -257,6 +258,115 @@ static void costs_file_checks(void **state)
     remove(path);
 }
 
+
+static lt_emg_choice partial_only(double pm, double so2, double cost, double max_partial)
+{
+    lt_emg_choice c;
+    memset(&c, 0, sizeof c);
+    c.emis_sp[0] = pm;
+    c.emis_sp[1] = so2;
+    c.emis_t = pm + so2;
+    c.cost_per_t = cost;
+    c.max_partial = max_partial;
+    c.stop_cost = NAN;
+    return c;
+}
+
+/* One alert day at a 20 % minimum cut. PM2.5: E1 and E2 emit 10 t each, E1
+ * cheaper (100 vs 300 yuan/t): E1 cut 40 % (4 t, 400 yuan). SO2: only E3
+ * (20 t at 50 yuan/t): cut 20 % (4 t, 200 yuan). E0, the A-grade plant,
+ * may not be cut (no partial cut, no stop): it stays at 0 though it emits
+ * the most. */
+static void emergency_min_cuts(void **state)
+{
+    (void)state;
+    lt_emg_choice ch[4] = {partial_only(100, 0, 0, 0), partial_only(10, 0, 100, 1), partial_only(10, 0, 300, 1),
+                           partial_only(0, 20, 50, 1)};
+    /* the A-grade plant's emissions are not in the enterprises that may cut: the minimum is on the others */
+    double min_cut[1] = {0.2};
+    double base[1] = {NAN};
+    lt_emg_problem p = {.nent = 4, .ndays = 1, .ch = ch, .min_cut = min_cut, .nunits = 1, .base = base,
+                        .resp = (double[4]){0}, .max_pm25 = NAN, .max_stopped = -1, .time_limit_s = 30};
+    lt_emg_result r;
+    lt_error err;
+    /* with the A-grade plant's 100 t of PM2.5 counted, 20 % (24 t) is out of reach: the others have 20 t */
+    assert_int_equal(lt_emg_solve(&p, &r, &err), LT_OK);
+    assert_int_equal(r.status, LT_OPT_INFEASIBLE);
+    lt_emg_result_free(&r);
+    ch[0] = partial_only(5, 0, 0, 0);
+    assert_int_equal(lt_emg_solve(&p, &r, &err), LT_OK);
+    assert_int_equal(r.status, LT_OPT_OPTIMAL);
+    assert_true(r.cut[0] == 0.0);
+    /* 20 % of 25 t of PM2.5 = 5 t: all from E1 (50 %), 20 % of SO2 from E3 */
+    assert_rel(r.cut[1], 0.5, 1e-9);
+    assert_true(fabs(r.cut[2]) < 1e-12);
+    assert_rel(r.cut[3], 0.2, 1e-9);
+    assert_rel(r.achieved[0], 0.2, 1e-9);
+    assert_rel(r.achieved[1], 0.2, 1e-9);
+    assert_rel(r.cost, 100 * 10 * 0.5 + 50 * 20 * 0.2, 1e-9);
+    lt_emg_result_free(&r);
+}
+
+/* Four enterprises in two counties over three alert days, each either
+ * running or stopped (12 binaries), with a 30 % minimum cut of PM2.5 and
+ * SO2, a bound on the daily PM2.5 and at most one stop per county a day:
+ * the program's list costs what the cheapest of all 2^12 lists that meet
+ * everything costs. */
+static void emergency_equals_enumeration(void **state)
+{
+    (void)state;
+    enum { NE = 4, ND = 3 };
+    lt_emg_choice ch[ND * NE];
+    double base[ND], resp[ND * NE], min_cut[ND] = {0.3, 0.3, 0.3};
+    for (int d = 0; d < ND; d++) {
+        base[d] = 160.0 + 10.0 * d;
+        for (int e = 0; e < NE; e++) {
+            lt_emg_choice *c = &ch[d * NE + e];
+            *c = partial_only(5.0 + 3.0 * ((e + d) % 4), 2.0 + 4.0 * ((3 * e + d) % 3), 0, 0);
+            c->stop_cost = 1000.0 + 700.0 * ((e * 5 + d * 3) % 7);
+            c->county = e % 2;
+            resp[d * NE + e] = 6.0 + 5.0 * ((e * 3 + d) % 5);
+        }
+    }
+    lt_emg_problem p = {.nent = NE, .ndays = ND, .ch = ch, .min_cut = min_cut, .nunits = 1, .base = base,
+                        .resp = resp, .max_pm25 = 150.0, .max_stopped = 1, .ncounty = 2, .time_limit_s = 30};
+    lt_emg_result r;
+    lt_error err;
+    assert_int_equal(lt_emg_solve(&p, &r, &err), LT_OK);
+    double best = INFINITY;
+    for (unsigned m = 0; m < (1u << (ND * NE)); m++) {
+        int ok = 1;
+        double cost = 0.0;
+        for (int d = 0; d < ND && ok; d++) {
+            double pm = 0, pmc = 0, so = 0, soc = 0, v = base[d];
+            int stops[2] = {0, 0};
+            for (int e = 0; e < NE; e++) {
+                const lt_emg_choice *c = &ch[d * NE + e];
+                int s = m >> (d * NE + e) & 1u;
+                pm += c->emis_sp[0], so += c->emis_sp[1];
+                if (s) {
+                    pmc += c->emis_sp[0], soc += c->emis_sp[1], v -= resp[d * NE + e];
+                    stops[c->county]++;
+                    cost += c->stop_cost;
+                }
+            }
+            ok = pmc >= 0.3 * pm - 1e-9 && soc >= 0.3 * so - 1e-9 && v <= 150.0 + 1e-9 && stops[0] <= 1 &&
+                 stops[1] <= 1;
+        }
+        if (ok && cost < best)
+            best = cost;
+    }
+    assert_true(isfinite(best));
+    assert_int_equal(r.status, LT_OPT_OPTIMAL);
+    assert_int_equal(r.nbinaries, ND * NE);
+    assert_rel(r.cost, best, 1e-9);
+    for (int d = 0; d < ND; d++) {
+        assert_true(r.achieved[d * LT_EMG_NSP] >= 0.3 - 1e-9);
+        assert_true(r.value[d] <= 150.0 + 1e-9);
+    }
+    lt_emg_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -266,6 +376,8 @@ int main(void)
         cmocka_unit_test(milp_equals_enumeration),
         cmocka_unit_test(infeasible_reports_best_reachable),
         cmocka_unit_test(costs_file_checks),
+        cmocka_unit_test(emergency_min_cuts),
+        cmocka_unit_test(emergency_equals_enumeration),
     };
     return cmocka_run_group_tests_name("optimize", tests, NULL, NULL);
 }

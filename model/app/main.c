@@ -13,6 +13,7 @@
 #endif
 
 #include "app/evaluate_cmd.h"
+#include "app/optimize_cmd.h"
 #include "app/export_cmd.h"
 #include "app/init_cmd.h"
 #include "app/report.h"
@@ -36,6 +37,7 @@ static void usage(FILE *f)
             "  lantian run CONFIG [--set section.key=value]... [--threads N] [--restart] [--force]\n"
             "              [--ignore-memory]\n"
             "  lantian check CONFIG [--set section.key=value]... [--force] [--ignore-memory]\n"
+            "  lantian optimize CONFIG [--set section.key=value]... [--threads N] [--force]\n"
             "  lantian export RUN.nc --geotiff VAR [--time T] [--level L] [-o FILE.tif]\n"
             "  lantian export RUN.nc --counties [COUNTIES.geojson] [--property P] [-o FILE.geojson]\n"
             "  lantian init DIR --center LON,LAT [--met FILE [--format cf|wrf|station|aermet]]\n"
@@ -47,6 +49,13 @@ static void usage(FILE *f)
             "\n"
             "run    simulates hourly PM2.5 and writes [output] file (NetCDF-4, CF-1.8)\n"
             "check  reads and validates every input, prints what it found, writes nothing\n"
+            "optimize runs the baseline, then finds the least-cost cuts per sector, county and\n"
+            "       grade ([optimize] costs) that meet the targets ([optimize] targets) and the\n"
+            "       cost of each good-day target (good_day_targets), verifies the plan by\n"
+            "       simulating it again; writes OUTPUT_optimize.csv, OUTPUT_optimize_summary.csv,\n"
+            "       OUTPUT_costcurve.csv, OUTPUT_optimize_cuts.csv. With [optimize] mode =\n"
+            "       emergency: the least-cost list of measures per enterprise and alert day\n"
+            "       (OUTPUT_emergency.csv, OUTPUT_emergency_days.csv; docs/optimize.md)\n"
             "export writes a map variable of a run (from RUN.nc, RUN_daily.nc or RUN_period.nc)\n"
             "       as a GeoTIFF in the run's projection (every time step a band, or --time\n"
             "       T as an index or an ISO 8601 time; --level the source, county, component\n"
@@ -257,6 +266,22 @@ static int execute(const args *a, lt_case *cs, const char *cmdline, int rank, in
     return rc;
 }
 
+/* `optimize`: the least-cost plan (its own loads and runs). */
+static int optimize(const args *a, const char *cmdline, int rank, int ranks, lt_error *err)
+{
+    lt_run_options opt = {.command_line = cmdline, .version = LT_VERSION, .force = a->force,
+                          .ignore_memory = a->ignore_memory, .mpi_rank = rank, .mpi_ranks = ranks,
+                          .stop = &stop_signal, .temp_files = &temp_files};
+    double last = -1.0;
+    log_state ls = {1, 0.0};
+    int tty = isatty(fileno(stderr));
+    opt.progress = tty ? show_progress : log_progress;
+    opt.progress_user = tty ? (void *)&last : (void *)&ls;
+    if (a->restart)
+        return lt_error_set(err, LT_EINPUT, "--restart: lantian optimize does not resume: expected it without");
+    return lt_optimize_run(a->config, a->sets, a->nsets, &opt, stdout, err);
+}
+
 /* The program: rank and ranks are MPI's (0 and 1 without MPI); only rank 0
  * prints, except an error, which the rank that met it prints. */
 static int lantian_main(int argc, char **argv, int rank, int ranks)
@@ -280,8 +305,8 @@ static int lantian_main(int argc, char **argv, int rank, int ranks)
     if (!strcmp(argv[1], "evaluate"))
         return rank == 0 ? lt_evaluate_command(argc, argv) : 0;
     args a = {.cmd = argv[1]};
-    if (strcmp(a.cmd, "run") && strcmp(a.cmd, "check")) {
-        fprintf(stderr, "lantian: unknown command '%s' (expected run, check, export, init, evaluate, --help or --version)\n", a.cmd);
+    if (strcmp(a.cmd, "run") && strcmp(a.cmd, "check") && strcmp(a.cmd, "optimize")) {
+        fprintf(stderr, "lantian: unknown command '%s' (expected run, check, optimize, export, init, evaluate, --help or --version)\n", a.cmd);
         return 2;
     }
     int code = parse_args(argc, argv, &a);
@@ -300,8 +325,10 @@ static int lantian_main(int argc, char **argv, int rank, int ranks)
     lt_config cfg;
     lt_case *cs = NULL;
     int forwarded = 0;
-    int rc = lt_config_load(&cfg, a.config, a.sets, a.nsets, &err);
-    if (!rc) {
+    int rc = LT_OK;
+    if (!strcmp(a.cmd, "optimize")) {
+        rc = optimize(&a, cmdline, rank, ranks, &err);
+    } else if (!(rc = lt_config_load(&cfg, a.config, a.sets, a.nsets, &err))) {
         if (!(rc = lt_case_load(&cs, &cfg, &err))) {
             if (rank == 0)
                 print_warnings(lt_met_warnings(lt_case_met(cs)));

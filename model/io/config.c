@@ -116,8 +116,11 @@ static const key_def keys[] = {
     {"output", "sources", "", 0},
     {"optimize", "mode", "annual", 0},
     {"optimize", "costs", "", 1},
+    {"optimize", "emergency_costs", "", 1},
+    {"optimize", "max_stopped_per_county", "", 0},
     {"optimize", "targets", "", 1},
     {"optimize", "good_day_targets", "", 0},
+    {"optimize", "curve", "city", 0},
     {"optimize", "max_daily_pm25", "", 0},
     {"optimize", "time_limit_s", "60", 0},
     {"optimize", "mip_gap", "0.0001", 0},
@@ -815,15 +818,26 @@ static int get_optimize(const val_ctx *c, lt_config *cfg, const char *dir)
         cfg->opt_mode = LT_OPT_EMERGENCY;
     else
         return bad_value(c, k, "annual (cut fractions per source group for the period's targets) or emergency");
+    double ms;
     if ((rc = get_path(c, "optimize", "costs", dir, cfg->opt_costs)) ||
+        (rc = get_path(c, "optimize", "emergency_costs", dir, cfg->opt_emg_costs)) ||
+        (rc = get_opt_double(c, "optimize", "max_stopped_per_county", 0, 100000,
+                             "a whole number of enterprises, or empty for no limit", &ms)) ||
         (rc = get_path(c, "optimize", "targets", dir, cfg->opt_targets)) ||
         (rc = get_opt_double(c, "optimize", "max_daily_pm25", 0, 1000, "a daily PM2.5 in ug/m3 from 0 to 1000, or empty",
                              &cfg->opt_max_daily_pm25)) ||
         (rc = get_double(c, "optimize", "time_limit_s", 0.1, 86400, "seconds from 0.1 to 86400", &cfg->opt_time_limit_s)) ||
         (rc = get_double(c, "optimize", "mip_gap", 0, 1, "a relative gap from 0 to 1, e.g. 0.0001", &cfg->opt_mip_gap)))
         return rc;
+    if (!isnan(ms) && ms != floor(ms))
+        return bad_value(c, find_key("optimize", "max_stopped_per_county"), "a whole number of enterprises, or empty");
+    cfg->opt_max_stopped = isnan(ms) ? -1 : (int)ms;
     if (!cfg->opt_targets[0])
         snprintf(cfg->opt_targets, sizeof cfg->opt_targets, "%s", cfg->targets_file);
+    k = find_key("optimize", "curve");
+    if (strlen(c->st->vals[k].value) >= sizeof cfg->opt_curve || !c->st->vals[k].value[0])
+        return bad_value(c, k, "city or the name of a county of the stations");
+    snprintf(cfg->opt_curve, sizeof cfg->opt_curve, "%s", c->st->vals[k].value);
     k = find_key("optimize", "good_day_targets");
     cfg->opt_nsweep = 0;
     for (const char *s = c->st->vals[k].value; *s;) {

@@ -128,9 +128,12 @@ typedef struct lt_config {
     /* [optimize] (lantian optimize) */
     int opt_mode;                  /* LT_OPT_ANNUAL or LT_OPT_EMERGENCY */
     char opt_costs[LT_PATH_MAX];   /* cost segments per sector, county and grade (empty: none) */
+    char opt_emg_costs[LT_PATH_MAX]; /* emergency: costs and ranges of each enterprise's measures */
+    int opt_max_stopped;           /* emergency: enterprises stopped per county and day at most (-1: any) */
     char opt_targets[LT_PATH_MAX]; /* the targets (default: [assessment] targets) */
     int opt_nsweep;                /* good_day_targets: the cost curve's city good-day targets */
     double opt_sweep[LT_OPT_MAX_SWEEP];
+    char opt_curve[64];            /* the unit of the cost curve: "city" or a county */
     double opt_max_daily_pm25;     /* emergency: bound on each alert day's PM2.5 (NaN: none) */
     double opt_time_limit_s, opt_mip_gap;
     double opt_pm25_eq[5];         /* weights of PM2.5, SO2, NOx, NH3, VOC in a PM2.5-equivalent tonne */

@@ -140,3 +140,93 @@ const lt_opt_curve *lt_opt_costs_find(const lt_opt_costs *oc, const char *sector
     }
     return best;
 }
+
+void lt_emg_costs_free(lt_emg_costs *ec)
+{
+    free(ec->c);
+    ec->c = NULL;
+    ec->n = 0;
+}
+
+/* Row r of the emergency costs into *row, checked. */
+static int emg_row(const lt_csv *c, size_t r, const char *const *const lists[4], const size_t nlist[4],
+                   lt_emg_cost *row, lt_error *err)
+{
+    static const char *const cols[4] = {"level", "sector", "county", "id"};
+    int rc;
+    for (int i = 0; i < 4; i++)
+        if ((rc = check_name(c, r, cols[i], lists[i], nlist[i], err)))
+            return rc;
+    const char *g = lt_csv_field(c, r, lt_csv_column(c, "grade"));
+    if (!(strlen(g) == 1 && strchr("ABCD-*", g[0])))
+        return lt_error_set(err, LT_EINPUT, "%s:%d: column 'grade' = '%s': expected A, B, C, D, - (ungraded) or *",
+                            lt_csv_path(c), lt_csv_line(c, r), g);
+    snprintf(row->level, sizeof row->level, "%s", lt_csv_field(c, r, lt_csv_column(c, "level")));
+    snprintf(row->sector, sizeof row->sector, "%s", lt_csv_field(c, r, lt_csv_column(c, "sector")));
+    snprintf(row->county, sizeof row->county, "%s", lt_csv_field(c, r, lt_csv_column(c, "county")));
+    snprintf(row->grade, sizeof row->grade, "%s", g);
+    snprintf(row->id, sizeof row->id, "%s", lt_csv_field(c, r, lt_csv_column(c, "id")));
+    row->line = lt_csv_line(c, r);
+    row->stop_per_day = NAN;
+    if ((rc = lt_csv_double(c, r, "max_cut", 0, 1, "a fraction of the emissions from 0 to 1", &row->max_cut, err)) ||
+        (rc = lt_csv_double(c, r, "cost_yuan_per_t", 0, 1e12, "a cost in yuan per tonne, 0 or more", &row->cost_per_t,
+                            err)))
+        return rc;
+    if (lt_csv_field(c, r, lt_csv_column(c, "stop_yuan_per_day"))[0] &&
+        (rc = lt_csv_double(c, r, "stop_yuan_per_day", 0, 1e12,
+                            "a cost in yuan per day, 0 or more, or empty (it may not be stopped)", &row->stop_per_day, err)))
+        return rc;
+    return LT_OK;
+}
+
+int lt_emg_costs_read(lt_emg_costs *ec, const char *path, const char *const *levels, int nlevels,
+                      const char *const *sectors, int nsectors, const char *const *counties, size_t ncounties,
+                      const char *const *ids, size_t nids, lt_error *err)
+{
+    memset(ec, 0, sizeof *ec);
+    snprintf(ec->path, sizeof ec->path, "%s", path);
+    lt_csv *c;
+    int rc = lt_csv_open(&c, path, err);
+    if (rc)
+        return rc;
+    static const char *const cols[] = {"level", "sector", "county", "grade", "id", "max_cut", "cost_yuan_per_t",
+                                       "stop_yuan_per_day"};
+    const char *const *const lists[4] = {levels, sectors, counties, ids};
+    const size_t nlist[4] = {(size_t)nlevels, (size_t)nsectors, ncounties, nids};
+    if ((rc = lt_csv_require(c, cols, 8, err)))
+        goto done;
+    size_t n = lt_csv_rows(c);
+    if (!(ec->c = calloc(n ? n : 1, sizeof *ec->c))) {
+        rc = lt_error_set(err, LT_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t r = 0; r < n && !rc; r++)
+        if (!(rc = emg_row(c, r, lists, nlist, &ec->c[ec->n], err)))
+            ec->n++;
+done:
+    lt_csv_close(&c);
+    if (rc)
+        lt_emg_costs_free(ec);
+    return rc;
+}
+
+const lt_emg_cost *lt_emg_costs_find(const lt_emg_costs *ec, const char *level, const char *sector,
+                                     const char *county, char grade, const char *id)
+{
+    const lt_emg_cost *best = NULL;
+    int best_score = -1;
+    for (size_t i = 0; i < ec->n; i++) {
+        const lt_emg_cost *r = &ec->c[i];
+        int l_any = !strcmp(r->level, "*"), s_any = !strcmp(r->sector, "*"), c_any = !strcmp(r->county, "*");
+        int g_any = !strcmp(r->grade, "*"), i_any = !strcmp(r->id, "*");
+        if ((!l_any && strcmp(r->level, level)) || (!s_any && strcmp(r->sector, sector)) ||
+            (!c_any && strcmp(r->county, county)) || (!g_any && r->grade[0] != grade) || (!i_any && strcmp(r->id, id)))
+            continue;
+        int score = 8 * !i_any + !l_any + !s_any + !c_any + !g_any;
+        if (score > best_score) {
+            best = r;
+            best_score = score;
+        }
+    }
+    return best;
+}

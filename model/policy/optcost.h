@@ -41,4 +41,34 @@ void lt_opt_costs_free(lt_opt_costs *oc);
  * equals), or NULL when none matches (the group cannot be cut). */
 const lt_opt_curve *lt_opt_costs_find(const lt_opt_costs *oc, const char *sector, const char *county, char grade);
 
+/* The emergency list's measures ([optimize] emergency_costs): a CSV
+ * level,sector,county,grade,id,max_cut,cost_yuan_per_t,stop_yuan_per_day.
+ * Each row says, for the enterprises it selects ('*' any) at an alert level
+ * ('*' any): the deepest partial cut (output reductions) max_cut, what a
+ * partial cut costs per PM2.5-equivalent tonne avoided, and what stopping
+ * the enterprise costs per day (empty: it may not be stopped). The most
+ * specific row wins (an id row over any other). */
+typedef struct lt_emg_cost {
+    char level[32], sector[32], county[64], grade[4], id[32];
+    double max_cut, cost_per_t, stop_per_day; /* stop_per_day NaN: no stopping */
+    int line;
+} lt_emg_cost;
+
+typedef struct lt_emg_costs {
+    size_t n;
+    lt_emg_cost *c;
+    char path[4096];
+} lt_emg_costs;
+
+/* Reads path: levels among levels[0..nlevels), sectors, counties, grades
+ * (A-D, -), ids among ids[0..nids) or '*'; numbers in range. */
+int lt_emg_costs_read(lt_emg_costs *ec, const char *path, const char *const *levels, int nlevels,
+                      const char *const *sectors, int nsectors, const char *const *counties, size_t ncounties,
+                      const char *const *ids, size_t nids, lt_error *err);
+void lt_emg_costs_free(lt_emg_costs *ec);
+
+/* The row for an enterprise at a level, or NULL (it cannot be cut). */
+const lt_emg_cost *lt_emg_costs_find(const lt_emg_costs *ec, const char *level, const char *sector,
+                                     const char *county, char grade, const char *id);
+
 #endif

@@ -3,12 +3,12 @@
  * cut (glp_intopt) with a time limit and a relative gap. GLPK's terminal
  * output is switched off while it runs: the library prints nothing. */
 #include "policy/optimize.h"
+#include "policy/lp.h"
 
 #include <glpk.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 const char *const lt_opt_status_names[4] = {"optimal", "feasible (time limit)", "infeasible", "no plan (time limit)"};
 
@@ -74,34 +74,8 @@ typedef struct model {
     int *col_group;           /* [column - 1] group of a segment column */
     int *mean_row;            /* [unit] row of the mean bound (0: none) */
     int *bin_col;             /* [unit][day] column of the good-day binary (0: none) */
-    int *ia, *ja;
-    double *ar;
-    size_t nnz, cap;
+    lt_lp_matrix mat;
 } model;
-
-static int push(model *m, int i, int j, double a)
-{
-    if (a == 0.0)
-        return 0;
-    if (m->nnz + 1 >= m->cap) {
-        size_t cap = m->cap ? 2 * m->cap : 4096;
-        int *ia = realloc(m->ia, cap * sizeof *ia), *ja = ia ? realloc(m->ja, cap * sizeof *ja) : NULL;
-        if (ia)
-            m->ia = ia;
-        if (ja)
-            m->ja = ja;
-        double *ar = ja ? realloc(m->ar, cap * sizeof *ar) : NULL;
-        if (!ar)
-            return -1;
-        m->ar = ar;
-        m->cap = cap;
-    }
-    m->nnz++;
-    m->ia[m->nnz] = i;
-    m->ja[m->nnz] = j;
-    m->ar[m->nnz] = a;
-    return 0;
-}
 
 /* The segment columns: bounds the segment's width, cost its yuan. */
 static void add_segments(model *m, const lt_opt_problem *p)
@@ -125,12 +99,19 @@ static void add_segments(model *m, const lt_opt_problem *p)
     }
 }
 
-/* sum_g coef[g] x_g in row i, over every segment column of each group. */
+/* sum_g coef[g] x_g in row i, over every segment column of each group;
+ * coefficients below LT_LP_DROP of the row's largest are left out (see
+ * lp.h). */
 static int add_response(model *m, int i, const double *coef)
 {
+    double big = 0.0;
     for (int c = 1; c <= m->nseg_cols; c++)
-        if (push(m, i, c, coef[m->col_group[c - 1]]))
+        big = fmax(big, fabs(coef[m->col_group[c - 1]]));
+    for (int c = 1; c <= m->nseg_cols; c++) {
+        double a = coef[m->col_group[c - 1]];
+        if (fabs(a) >= LT_LP_DROP * big && lt_lp_push(&m->mat, i, c, a))
             return -1;
+    }
     return 0;
 }
 
@@ -182,7 +163,7 @@ static int add_good_rows(model *m, const lt_opt_problem *p, int u, const double 
         glp_set_row_bnds(m->lp, i, GLP_LO, 0.0, 0.0);
         m->bin_col[ud] = j;
         if (add_response(m, i, p->resp + ud * p->ngroups) ||
-            push(m, i, j, -(p->base[ud] - p->good_limit + GOOD_MARGIN)))
+            lt_lp_push(&m->mat, i, j, -(p->base[ud] - p->good_limit + GOOD_MARGIN)))
             return -1;
     }
     double need = p->good_min[u] - always;
@@ -191,7 +172,7 @@ static int add_good_rows(model *m, const lt_opt_problem *p, int u, const double 
         glp_set_row_bnds(m->lp, i, GLP_LO, need, 0.0);
         for (int d = 0; d < p->ndays; d++) {
             int j = m->bin_col[(size_t)u * p->ndays + d];
-            if (j && push(m, i, j, 1.0))
+            if (j && lt_lp_push(&m->mat, i, j, 1.0))
                 return -1;
         }
     }
@@ -207,62 +188,15 @@ static void free_model(model *m)
     free(m->col_group);
     free(m->mean_row);
     free(m->bin_col);
-    free(m->ia);
-    free(m->ja);
-    free(m->ar);
-}
-
-static double wall_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* Branch and cut's callback: the relative gap of the best plan so far. */
-static void on_tree(glp_tree *tree, void *info)
-{
-    double *gap = info;
-    if (glp_ios_reason(tree) == GLP_IBINGO || glp_ios_reason(tree) == GLP_ISELECT)
-        *gap = glp_ios_mip_gap(tree);
+    lt_lp_matrix_free(&m->mat);
 }
 
 /* Solves the built model; fills r's status, cost, cuts and duals. */
 static int solve_model(model *m, const lt_opt_problem *p, lt_opt_result *r)
 {
-    glp_smcp sm;
-    glp_init_smcp(&sm);
-    sm.msg_lev = GLP_MSG_OFF;
-    sm.presolve = GLP_ON;
-    sm.tm_lim = (int)fmin(p->time_limit_s * 1000.0, 2e9);
-    glp_scale_prob(m->lp, GLP_SF_AUTO);
-    int mip = r->nbinaries > 0, rc;
-    double gap = 0.0;
-    if (mip) {
-        glp_iocp io;
-        glp_init_iocp(&io);
-        io.msg_lev = GLP_MSG_OFF;
-        io.presolve = GLP_ON;
-        io.tm_lim = sm.tm_lim;
-        io.mip_gap = p->mip_gap;
-        io.cb_func = on_tree;
-        io.cb_info = &gap;
-        rc = glp_intopt(m->lp, &io);
-        int st = glp_mip_status(m->lp);
-        if (st == GLP_NOFEAS || rc == GLP_ENOPFS || rc == GLP_ENODFS)
-            r->status = LT_OPT_INFEASIBLE;
-        else if (st == GLP_OPT)
-            r->status = LT_OPT_OPTIMAL;
-        else if (st == GLP_FEAS)
-            r->status = rc == GLP_EMIPGAP ? LT_OPT_OPTIMAL : LT_OPT_FEASIBLE;
-        else
-            r->status = LT_OPT_NO_SOLUTION;
-    } else {
-        rc = glp_simplex(m->lp, &sm);
-        int st = glp_get_status(m->lp);
-        r->status = st == GLP_OPT ? LT_OPT_OPTIMAL : st == GLP_NOFEAS || rc == GLP_ENOPFS ? LT_OPT_INFEASIBLE
-                                                                                       : LT_OPT_NO_SOLUTION;
-    }
+    int mip = r->nbinaries > 0;
+    double gap;
+    r->status = lt_lp_solve(m->lp, mip, p->time_limit_s, p->mip_gap, &gap);
     if (r->status > LT_OPT_FEASIBLE)
         return 0;
     r->gap = mip ? gap : 0.0;
@@ -275,7 +209,7 @@ static int solve_model(model *m, const lt_opt_problem *p, lt_opt_result *r)
             glp_set_col_kind(m->lp, j, GLP_CV);
             glp_set_col_bnds(m->lp, j, GLP_FX, z, z);
         }
-        if (glp_simplex(m->lp, &sm) || glp_get_status(m->lp) != GLP_OPT)
+        if (lt_lp_solve(m->lp, 0, p->time_limit_s, 0.0, &gap) != LT_OPT_OPTIMAL)
             return 0; /* no duals */
     }
     for (int u = 0; u < p->nunits; u++)
@@ -326,7 +260,7 @@ int lt_opt_solve(const lt_opt_problem *p, lt_opt_result *r, lt_error *err)
         xmax[g] = lt_opt_max_cut(&p->group[g]);
     for (int u = 0; u < p->nunits; u++)
         r->dual_mean[u] = isnan(p->pm25_max[u]) ? NAN : 0.0;
-    double t0 = wall_s();
+    double t0 = lt_lp_seconds();
     int rc = LT_OK;
     if (!reachable(p, xmax, r->mean, r->good)) {
         r->status = LT_OPT_INFEASIBLE; /* the mean and good days with every cut at its maximum */
@@ -348,8 +282,8 @@ int lt_opt_solve(const lt_opt_problem *p, lt_opt_result *r, lt_error *err)
     if (!rc) {
         if (glp_get_num_rows(m.lp) == 0) /* every target met without a cut */
             glp_add_rows(m.lp, 1);
-        if (m.nnz)
-            glp_load_matrix(m.lp, (int)m.nnz, m.ia, m.ja, m.ar);
+        if (m.mat.nnz)
+            glp_load_matrix(m.lp, (int)m.mat.nnz, m.mat.ia, m.mat.ja, m.mat.ar);
         r->nrows = glp_get_num_rows(m.lp);
         r->ncols = glp_get_num_cols(m.lp);
         if (m.nseg_cols == 0) {
@@ -368,7 +302,7 @@ int lt_opt_solve(const lt_opt_problem *p, lt_opt_result *r, lt_error *err)
     }
     glp_term_out(prev);
 done:
-    r->seconds = wall_s() - t0;
+    r->seconds = lt_lp_seconds() - t0;
     free(xmax);
     free(coef);
     free_model(&m);

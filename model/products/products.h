@@ -61,6 +61,14 @@ int lt_weather_attach(lt_run *run, lt_error *err);
 /* Every product the run's configuration asks for. */
 int lt_products_attach(lt_run *run, lt_error *err);
 
+/* The stations' hourly PM2.5 per group, per_group[(g * hours + h) * nst + k]
+ * (NULL: not kept), and the groups' total with group g scaled by factor[g]
+ * (NULL: 1), total[h * nst + k] (NULL: not kept), in the caller's memory,
+ * which must outlive the run (lantian optimize). */
+int lt_response_attach(lt_run *run, double *per_group, const double *factor, double *total, lt_error *err);
+/* The same total with a factor per group and hour, factor[g * hours + h]. */
+int lt_response_attach_hourly(lt_run *run, const double *factor, double *total, lt_error *err);
+
 /* A whole run: create, attach every product, execute, free. */
 int lt_run_case(lt_case *cs, const lt_run_options *opt, lt_summary *sum, lt_error *err);
 

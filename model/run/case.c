@@ -87,6 +87,7 @@ static int build_grid_groups(lt_case *cs, lt_error *err)
             cs->group_county[gi] = (int)c;
             cs->group_sig[gi] = cs->scen ? lt_scenario_signature(cs->scen, &probe) : 0;
             cs->group_grade[gi] = '-';
+            cs->group_point[gi] = -1;
             cs->grid_group_sector[cs->grid_ngroups++] = k;
         }
     }
@@ -115,9 +116,10 @@ static int build_groups(lt_case *cs, lt_error *err)
     cs->group_county = malloc(cap * sizeof *cs->group_county);
     cs->group_sig = malloc(cap * sizeof *cs->group_sig);
     cs->group_grade = malloc(cap * sizeof *cs->group_grade);
+    cs->group_point = malloc(cap * sizeof *cs->group_point);
     cs->src_county_names = malloc(cap * sizeof *cs->src_county_names);
     if (!cs->group_of_point || !cs->group_tag || !cs->group_county || !cs->group_sig ||
-        !cs->group_grade || !cs->src_county_names)
+        !cs->group_grade || !cs->group_point || !cs->src_county_names)
         return lt_error_set(err, LT_ENOMEM, "out of memory");
     cs->ngroups = 0;
     cs->nsrc_counties = 0;
@@ -125,17 +127,21 @@ static int build_groups(lt_case *cs, lt_error *err)
         int tag = tag_of(cs, &cs->points[i]);
         int cty = county_tag(cs, cs->points[i].county);
         uint64_t sig = cs->scen ? lt_scenario_signature(cs->scen, &cs->points[i]) : 0;
-        /* the optimizer cuts per sector, county and grade: groups split by grade */
-        char grade = cs->cfg->opt_costs[0] ? cs->points[i].grade : '-';
+        /* the optimizer cuts per sector, county and grade (annual plan) or per
+         * enterprise (emergency list): groups split by grade, or by source id */
+        int by_id = cs->cfg->opt_mode == LT_OPT_EMERGENCY && cs->cfg->opt_emg_costs[0];
+        char grade = cs->cfg->opt_costs[0] || by_id ? cs->points[i].grade : '-';
         int g = 0;
         while (g < cs->ngroups && !(cs->group_tag[g] == tag && cs->group_county[g] == cty &&
-                                    cs->group_sig[g] == sig && cs->group_grade[g] == grade))
+                                    cs->group_sig[g] == sig && cs->group_grade[g] == grade &&
+                                    (!by_id || !strcmp(cs->points[cs->group_point[g]].id, cs->points[i].id))))
             g++;
         if (g == cs->ngroups) {
             cs->group_tag[g] = tag;
             cs->group_county[g] = cty;
             cs->group_sig[g] = sig;
             cs->group_grade[g] = grade;
+            cs->group_point[g] = (int)i;
             cs->ngroups++;
         }
         cs->group_of_point[i] = g;
@@ -149,6 +155,7 @@ static int build_groups(lt_case *cs, lt_error *err)
         cs->src_county_names[cs->nsrc_counties++] = cs->cfg->background_name;
         cs->group_sig[cs->ngroups] = cs->scen ? lt_scenario_signature_background(cs->scen) : 0;
         cs->group_grade[cs->ngroups] = '-';
+        cs->group_point[cs->ngroups] = -1;
         cs->ngroups++;
     }
     if (cs->nsrc_counties == 0)
@@ -694,6 +701,7 @@ void lt_case_free(lt_case **p)
     free(cs->src_county_names);
     free(cs->group_sig);
     free(cs->group_grade);
+    free(cs->group_point);
     for (size_t i = 0; i < cs->ninputs; i++)
         free(cs->inputs[i]);
     free(cs->inputs);
@@ -754,6 +762,8 @@ const int *lt_case_group_tags(const lt_case *cs) { return cs->group_tag; }
 const int *lt_case_group_counties(const lt_case *cs) { return cs->group_county; }
 const uint64_t *lt_case_group_signatures(const lt_case *cs) { return cs->group_sig; }
 const char *lt_case_group_grades(const lt_case *cs) { return cs->group_grade; }
+const int *lt_case_group_points(const lt_case *cs) { return cs->group_point; }
+const int *lt_case_point_groups(const lt_case *cs) { return cs->group_of_point; }
 
 void lt_case_group_emissions(const lt_case *cs, int g, double tpy[5])
 {

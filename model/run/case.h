@@ -82,6 +82,12 @@ const uint64_t *lt_case_group_signatures(const lt_case *cs);
 /* Per group its enterprise grade ('A'-'D', '-' ungraded): groups are split
  * by grade only when [optimize] costs is set (else every group is '-'). */
 const char *lt_case_group_grades(const lt_case *cs);
+/* Per group its first explicit source (-1: a gridded or the background
+ * group), and per source its group. With [optimize] mode = emergency and
+ * emergency_costs set, every source id (an enterprise; a road's segments
+ * share it) is a group of its own. */
+const int *lt_case_group_points(const lt_case *cs);
+const int *lt_case_point_groups(const lt_case *cs);
 /* The group's emission rates at the inventory's annual rate, t/yr, of
  * PM2.5, SO2, NOx, NH3, VOC (gridded groups: the loaded month's maps at
  * their rate; the background group: zeros). */

@@ -46,6 +46,7 @@ struct lt_case {
     int *group_county;                    /* [ngroups] index into src_county_names */
     uint64_t *group_sig;                  /* [ngroups] */
     char *group_grade;                    /* [ngroups] 'A'-'D', '-' (only with [optimize] costs) */
+    int *group_point;                     /* [ngroups] its first source (-1: gridded, background) */
     size_t nsrc_counties;
     const char **src_county_names;
     int ncomp;
