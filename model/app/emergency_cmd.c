@@ -148,6 +148,15 @@ static int find_alert_days(emg_case *ec, const double *total, lt_error *err)
     return rc;
 }
 
+/* The alert day (index into alert_day) that local day d is, or nalert. */
+static int alert_of_day(const emg_case *ec, long d)
+{
+    int a = 0;
+    while (a < ec->nalert && ec->alert_day[a] != d)
+        a++;
+    return a;
+}
+
 /* The enterprises: every group with an explicit source. */
 static int find_enterprises(emg_case *ec, lt_error *err)
 {
@@ -177,10 +186,7 @@ static void day_emissions(emg_case *ec)
     const double *w = oc->cfg->opt_pm25_eq; /* pm25, so2, nox, nh3, voc */
     for (int h = 0; h < oc->hours; h++) {
         double t = oc->cfg->start_s + 3600.0 * h;
-        long d = lt_local_day_index(t, day0);
-        int a = 0;
-        while (a < ec->nalert && ec->alert_day[a] != d)
-            a++;
+        int a = alert_of_day(ec, lt_local_day_index(t, day0));
         if (a == ec->nalert)
             continue;
         for (size_t i = 0; i < np; i++) {
@@ -255,10 +261,7 @@ static int verify_list(emg_case *ec, const lt_emg_result *r, const lt_run_option
     int rc = !factor || !total || !days ? lt_error_set(err, LT_ENOMEM, "out of memory") : LT_OK;
     double day0 = lt_local_day_start(oc->cfg->start_s, oc->aqi->utc_offset_h);
     for (int h = 0; !rc && h < oc->hours; h++) {
-        long d = lt_local_day_index(oc->cfg->start_s + 3600.0 * h, day0);
-        int a = 0;
-        while (a < ec->nalert && ec->alert_day[a] != d)
-            a++;
+        int a = alert_of_day(ec, lt_local_day_index(oc->cfg->start_s + 3600.0 * h, day0));
         for (int g = 0; g < oc->ngroups; g++) {
             int e = ec->group_ent[g];
             factor[(size_t)g * oc->hours + h] = e >= 0 && a < ec->nalert ? 1.0 - r->cut[(size_t)a * ec->nent + e] : 1.0;
@@ -280,10 +283,8 @@ static int heavy_days(const emg_case *ec, const double *city, const double *aler
     const lt_aqi_table *t = ec->oc->aqi;
     int n = 0;
     for (int d = 0; d < ec->oc->ndays; d++) {
-        double v = city[d];
-        for (int a = 0; alert && a < ec->nalert; a++)
-            if (ec->alert_day[a] == d)
-                v = alert[(size_t)a * stride];
+        int a = alert_of_day(ec, d);
+        double v = alert && a < ec->nalert ? alert[(size_t)a * stride] : city[d];
         n += !isnan(v) && lt_iaqi_pm25(t, v) > t->cat_upper[3];
     }
     return n;

@@ -144,7 +144,7 @@ static int add_mean_row(model *m, const lt_opt_problem *p, int u, double *coef)
  * sum_g resp x_g - (base - limit + margin) z >= 0, and a count row. */
 static int add_good_rows(model *m, const lt_opt_problem *p, int u, const double *xmax, int *nbin)
 {
-    int always = 0, first = 0, nb = 0;
+    int always = 0, nb = 0;
     for (int d = 0; d < p->ndays; d++) {
         size_t ud = (size_t)u * p->ndays + d;
         if (isnan(p->base[ud]))
@@ -156,8 +156,6 @@ static int add_good_rows(model *m, const lt_opt_problem *p, int u, const double 
         if (day_value(p, u, d, xmax) > p->good_limit - GOOD_MARGIN)
             continue; /* never good */
         int i = glp_add_rows(m->lp, 1), j = glp_add_cols(m->lp, 1);
-        if (!first)
-            first = j;
         nb++;
         glp_set_col_kind(m->lp, j, GLP_BV);
         glp_set_row_bnds(m->lp, i, GLP_LO, 0.0, 0.0);
@@ -177,7 +175,6 @@ static int add_good_rows(model *m, const lt_opt_problem *p, int u, const double 
         }
     }
     *nbin += nb;
-    (void)first;
     return 0;
 }
 
