@@ -11,62 +11,10 @@
 #include "io/config.h"
 #include "io/domain.h"
 #include "fixture.h"
+#include "run_helpers.h"
 #include "io/met.h"
 #include "products/products.h"
 #include "physics/stability.h"
-
-/* Loads dir/case.ini with the given overrides into *cfg and *cs. */
-static int load_case(const char *dir, const char *const *sets, int nsets, lt_config *cfg, lt_case **cs,
-                     lt_error *err)
-{
-    char cfgp[512];
-    snprintf(cfgp, sizeof cfgp, "%s/case.ini", dir);
-    lt_error_clear(err);
-    *cs = NULL;
-    int rc = lt_config_load(cfg, cfgp, sets, nsets, err);
-    if (!rc && (rc = lt_case_load(cs, cfg, err)))
-        lt_config_free(cfg);
-    return rc;
-}
-
-/* Runs dir/case.ini with the given overrides on `threads` threads. */
-static lt_summary run_case(const char *dir, const char *const *sets, int nsets, int threads)
-{
-    lt_error err;
-    lt_config cfg;
-    lt_case *cs = NULL;
-    lt_summary sum;
-    omp_set_num_threads(threads);
-    int rc = load_case(dir, sets, nsets, &cfg, &cs, &err);
-    if (rc)
-        print_error("%s\n", err.msg);
-    assert_int_equal(rc, 0);
-    lt_run_options opt = {.command_line = "test_run", .version = "test"};
-    rc = lt_run_case(cs, &opt, &sum, &err);
-    if (rc)
-        print_error("%s\n", err.msg);
-    assert_int_equal(rc, 0);
-    lt_case_free(&cs);
-    lt_config_free(&cfg);
-    return sum;
-}
-
-static float *read_var(int nc, const char *name, size_t *n)
-{
-    int v, nd, dims[NC_MAX_VAR_DIMS];
-    assert_int_equal(nc_inq_varid(nc, name, &v), NC_NOERR);
-    nc_inq_varndims(nc, v, &nd);
-    nc_inq_vardimid(nc, v, dims);
-    *n = 1;
-    for (int i = 0; i < nd; i++) {
-        size_t len;
-        nc_inq_dimlen(nc, dims[i], &len);
-        *n *= len;
-    }
-    float *buf = malloc(*n * sizeof *buf);
-    assert_int_equal(nc_get_var_float(nc, v, buf), NC_NOERR);
-    return buf;
-}
 
 static size_t dim_len(int nc, const char *name)
 {
@@ -1183,38 +1131,6 @@ static void met_projected_grid(void **state)
     lt_domain_free(&d);
     lt_met_close(&m);
     remove_case(dir);
-}
-
-/* Field k (0-based) of the CSV row of file path starting with prefix, into
- * buf ("" when empty); fails when there is no such row. */
-static void csv_field(const char *path, const char *prefix, int k, char *buf, size_t n)
-{
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    char line[4096];
-    int found = 0;
-    while (!found && fgets(line, sizeof line, f))
-        found = !strncmp(line, prefix, strlen(prefix));
-    fclose(f);
-    if (!found)
-        print_error("no row '%s' in %s\n", prefix, path);
-    assert_true(found);
-    char *c = line;
-    for (int i = 0; i < k; i++) {
-        c = strchr(c, ',');
-        assert_non_null(c);
-        c++;
-    }
-    size_t l = strcspn(c, ",\n");
-    snprintf(buf, n, "%.*s", (int)(l < n ? l : n - 1), c);
-}
-
-static double csv_num(const char *path, const char *prefix, int k)
-{
-    char b[64];
-    csv_field(path, prefix, k, b, sizeof b);
-    assert_true(b[0] != '\0');
-    return atof(b);
 }
 
 /* The six-pollutant days and the period's assessment against hand values:

@@ -40,6 +40,29 @@ static void print_check_assessment(FILE *f, const lt_case *cs)
     }
 }
 
+/* lantian check's background line: one series or per station, and the
+ * components of PM2.5 it carries. */
+static void print_check_background(FILE *f, const lt_case *cs)
+{
+    const lt_config *cfg = lt_case_config(cs);
+    char tidy[4200];
+    double sh[LT_BGC_N];
+    size_t ns = lt_case_background_summary(cs, sh);
+    lt_tidy_path(cfg->background_file, tidy, sizeof tidy);
+    if (lt_case_background_by_station(cs))
+        fprintf(f, "background  %s: per station, %zu stations (other stations and the grid by inverse distance "
+                   "squared; the grid model's inflow their mean)\n", tidy, ns);
+    else
+        fprintf(f, "background  %s: one series for the domain\n", tidy);
+    if (lt_case_background_components(cs))
+        fprintf(f, "            PM2.5 components (period mean): so4 %.1f %%, no3 %.1f %%, nh4 %.1f %%, om %.1f %%, "
+                   "ec %.1f %%, other %.1f %%%s\n", 100 * sh[LT_BGC_SO4], 100 * sh[LT_BGC_NO3], 100 * sh[LT_BGC_NH4],
+                100 * sh[LT_BGC_OM], 100 * sh[LT_BGC_EC], 100 * sh[LT_BGC_OTHER],
+                cfg->solver == LT_SOLVER_PLUME ? " (the plume counts nh4, om, ec, other as primary)" : "");
+    else
+        fprintf(f, "            no PM2.5 components: the background counts as primary PM2.5\n");
+}
+
 void lt_print_check(FILE *f, const lt_case *cs, const lt_preflight *pf)
 {
     const lt_config *cfg = lt_case_config(cs);
@@ -104,6 +127,8 @@ void lt_print_check(FILE *f, const lt_case *cs, const lt_preflight *pf)
         fprintf(f, "dispersion  %s, z0 %g m, calm hours: %s\n", cfg->curves, cfg->z0_m,
                 cfg->calm_minwind ? "minwind" : "skip");
     char tidy[4200];
+    if (cfg->background_file[0])
+        print_check_background(f, cs);
     if (cfg->bg_obs_path[0]) {
         lt_tidy_path(cfg->bg_obs_path, tidy, sizeof tidy);
         fprintf(f, "background  derived from the PM2.5 observed at %s (%s): %d of %d hours observed there%s\n",

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "io/background.h"
 #include "io/config.h"
 #include "core/lt_error.h"
 
@@ -98,22 +99,5 @@ int lt_volumes_read(const char *path, const lt_config *cfg, lt_point **pts, size
  * code (the network's station code, e.g. CNEMC's 1462A, unique when given;
  * observations are matched to stations by it) and city. */
 int lt_stations_read(const char *path, lt_station **st, size_t *n, lt_error *err);
-
-/* Reads an hourly background PM2.5 CSV (columns time, pm25_ugm3; time as
- * ISO 8601 UTC, the start of the hour) and fills bg[h] for the run's hours
- * start_s + 3600 h, h < hours; the error names the first hour missing. */
-int lt_background_read(const char *path, double start_s, int hours, double *bg, lt_error *err);
-
-/* The background of the six pollutants of China's AQI: a CSV with a column
- * time and columns pm25, pm10, so2, no2, co, o3 (ug/m3; CO mg/m3) in the
- * order of LT_BG_NCOL; pm25 (or pm25_ugm3, the old layout) is required
- * with a value every hour; the others are optional (present[i] = 0 and
- * out[i] untouched when absent), an empty field a missing hour (NaN). Any
- * other column, a negative or absurd value, or PM10 below PM2.5 is an
- * error naming the file, line, column and value. out[i] holds hours
- * values. */
-#define LT_BG_NCOL 6
-int lt_background_read_all(const char *path, double start_s, int hours, double *const out[LT_BG_NCOL],
-                           int present[LT_BG_NCOL], lt_error *err);
 
 #endif

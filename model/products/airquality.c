@@ -60,6 +60,7 @@ typedef struct airquality {
     const char *const *county_names;
     size_t ncounty, nplace;     /* places: stations, counties, the city */
     const double *bg[LT_NPOL];  /* the background's series (PM2.5: NULL, the run has it) */
+    const double **bgst[LT_NPOL]; /* [station] its series, given per station (else NULL) */
     double *pm25;               /* [hour][station] one scenario's totals */
     double *x;                  /* [place][pollutant][hour] */
     lt_aqi_day *days;           /* [place][day] */
@@ -120,23 +121,35 @@ static int member(const airquality *p, size_t q, size_t k)
     return 1;
 }
 
-/* The six hourly series of every place from one scenario's PM2.5 totals. */
+/* The mean over the member stations k of place q of row[k], or of
+ * series[k][h] when row is NULL; NaN values left out, NaN when all are. */
+static double member_mean(const airquality *p, size_t q, const double *row, const double *const *series, size_t h)
+{
+    double sum = 0.0;
+    int n = 0;
+    for (size_t k = 0; k < p->s->nst; k++) {
+        double v = !member(p, q, k) ? NAN : row ? row[k] : series[k][h];
+        if (!isnan(v)) {
+            sum += v;
+            n++;
+        }
+    }
+    return n ? sum / n : NAN;
+}
+
+/* The six hourly series of every place from one scenario's PM2.5 totals:
+ * means over the place's stations, of the run's PM2.5 and of the
+ * background at each station (its own series when the file gives one per
+ * station). */
 static void build_series(airquality *p)
 {
     size_t nh = (size_t)p->s->hours, nst = p->s->nst;
     for (size_t q = 0; q < p->nplace; q++) {
         double *x = p->x + q * LT_NPOL * nh;
         for (size_t h = 0; h < nh; h++) {
-            double s = 0.0;
-            int n = 0;
-            for (size_t k = 0; k < nst; k++)
-                if (member(p, q, k)) {
-                    s += p->pm25[h * nst + k];
-                    n++;
-                }
-            x[h] = n ? s / n : NAN;
+            x[h] = member_mean(p, q, p->pm25 + h * nst, NULL, h);
             for (int pol = 1; pol < LT_NPOL; pol++) {
-                double v = p->bg[pol] ? p->bg[pol][h] : NAN;
+                double v = !p->bg[pol] ? NAN : p->bgst[pol] ? member_mean(p, q, NULL, p->bgst[pol], h) : p->bg[pol][h];
                 x[(size_t)pol * nh + h] = pol == LT_POL_PM10 ? x[h] + v : v; /* PM10 = PM2.5 + coarse */
             }
         }
@@ -547,6 +560,8 @@ static void airquality_destroy(void *self)
     free(p->work);
     free(p->items);
     free(p->month);
+    for (int pol = 0; pol < LT_NPOL; pol++)
+        free(p->bgst[pol]);
     free(p);
 }
 
@@ -580,6 +595,16 @@ int lt_airquality_attach(lt_run *run, const lt_stations_product *st, const lt_sc
     p->ncounty = lt_case_station_counties(cs, &p->county_names, &p->county_of);
     p->nplace = p->s->nst + p->ncounty + 1;
     lt_case_background_series(cs, p->bg);
+    for (int pol = 1; pol < LT_NPOL && lt_case_background_by_station(cs); pol++) {
+        if (!p->bg[pol])
+            continue;
+        if (!(p->bgst[pol] = malloc((p->s->nst ? p->s->nst : 1) * sizeof *p->bgst[pol]))) {
+            airquality_destroy(p);
+            return lt_error_set(err, LT_ENOMEM, "out of memory");
+        }
+        for (size_t k = 0; k < p->s->nst; k++)
+            p->bgst[pol][k] = lt_case_background_at(cs, pol, k);
+    }
     for (int pol = 1; pol < LT_NPOL; pol++)
         if (!p->bg[pol])
             p->t.pols &= ~(1u << pol);

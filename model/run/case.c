@@ -10,6 +10,7 @@
 #include "io/obs.h"
 #include "physics/chem.h"
 #include "physics/sigma.h"
+#include "run/case_bg.h"
 #include "run/case_impl.h"
 
 #define UNASSIGNED_COUNTY "unassigned"
@@ -337,21 +338,8 @@ static int load_tags(lt_case *cs, lt_error *err)
     }
     cs->background_tag = -1;
     if (cfg->background_file[0] || cfg->bg_obs_path[0]) {
-        if (!(cs->background = malloc((size_t)cfg->hours * sizeof *cs->background)))
-            return lt_error_set(err, LT_ENOMEM, "out of memory");
-        for (int h = 0; h < cfg->hours; h++)
-            cs->background[h] = NAN;
-        size_t nh = (size_t)cfg->hours;
-        if (!(cs->bg_other = malloc((LT_BG_NCOL - 1) * nh * sizeof *cs->bg_other)))
-            return lt_error_set(err, LT_ENOMEM, "out of memory");
-        double *const out[LT_BG_NCOL] = {cs->background, cs->bg_other, cs->bg_other + nh, cs->bg_other + 2 * nh,
-                                         cs->bg_other + 3 * nh, cs->bg_other + 4 * nh};
-        if (cfg->background_file[0] &&
-            (rc = lt_background_read_all(cfg->background_file, cfg->start_s, cfg->hours, out, cs->bg_present, err)))
+        if ((rc = lt_case_bg_load(cs, err)))
             return rc;
-        /* PM10 kept as its coarse part, the file's pm10 - pm25 (>= 0 as read) */
-        for (size_t h = 0; h < nh && cs->bg_present[1]; h++)
-            cs->bg_other[h] -= cs->background[h];
         cs->background_tag = cs->ntags;
         cs->tag_names[cs->ntags++] = cfg->background_name;
     }
@@ -676,6 +664,7 @@ void lt_case_free(lt_case **p)
     lt_points_free(cs->points, cs->npoints);
     free(cs->stations);
     free(cs->background);
+    lt_case_bg_free(cs);
     free(cs->bg_other);
     lt_targets_free(&cs->targets);
     free(cs->bg_station);
@@ -753,6 +742,17 @@ const double *lt_case_background_of(const lt_case *cs, int column)
         return NULL;
     return cs->bg_other + (size_t)(column - 1) * (size_t)cs->cfg->hours;
 }
+
+const double *lt_case_background_at(const lt_case *cs, int column, size_t k)
+{
+    const double *s = lt_case_background_of(cs, column);
+    if (!s || !cs->bg_st || k >= cs->nstations)
+        return s;
+    return cs->bg_st + ((size_t)column * cs->nstations + k) * (size_t)cs->cfg->hours;
+}
+
+int lt_case_background_by_station(const lt_case *cs) { return cs->bgf.by_station; }
+int lt_case_background_components(const lt_case *cs) { return cs->bgf.components; }
 
 int lt_case_bg_fallback_hours(const lt_case *cs) { return cs->bg_fallback_hours; }
 size_t lt_case_nsrc_counties(const lt_case *cs) { return cs->nsrc_counties; }

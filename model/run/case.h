@@ -54,10 +54,22 @@ int lt_case_ntags(const lt_case *cs);
 const char *const *lt_case_tag_names(const lt_case *cs);
 int lt_case_background_tag(const lt_case *cs);
 /* The [background] file's hourly series of column 1..LT_BG_NCOL-1 (so2,
- * no2, co, o3; io/inventory.h; for column 1, pm10, its coarse part pm10 -
+ * no2, co, o3; io/background.h; for column 1, pm10, its coarse part pm10 -
  * pm25), NULL when the file has no such column (or there is no file). NaN:
- * a missing hour. */
+ * a missing hour. With a file given per station: the mean over the run's
+ * stations. */
 const double *lt_case_background_of(const lt_case *cs, int column);
+/* The same at station k: its own series when the file gives one per
+ * station (interpolated from the file's stations when it is not one of
+ * them), else lt_case_background_of(cs, column). */
+const double *lt_case_background_at(const lt_case *cs, int column, size_t k);
+/* What the file gives: 1 per station; 1 PM2.5's components. */
+int lt_case_background_by_station(const lt_case *cs);
+int lt_case_background_components(const lt_case *cs);
+/* The file's stations (1 without a station column) and the components'
+ * shares of the period's mean background PM2.5 (LT_BGC_*; all 'other'
+ * without components). */
+size_t lt_case_background_summary(const lt_case *cs, double share[LT_BGC_N]);
 /* All of them: bg[0] = NULL (PM2.5 is the run's), bg[c] = lt_case_background_of(cs, c). */
 void lt_case_background_series(const lt_case *cs, const double *bg[LT_BG_NCOL]);
 /* [background] from_observations: the hours no chosen station observed (they

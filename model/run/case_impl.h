@@ -5,6 +5,7 @@
 #ifndef LT_CASE_IMPL_H
 #define LT_CASE_IMPL_H
 
+#include "io/background.h"
 #include "io/profile.h"
 #include "run/case.h"
 
@@ -25,6 +26,10 @@ struct lt_case {
                                              O3 ug m-3 of the [background] file (NaN: missing) */
     int bg_present[LT_BG_NCOL];           /* the file gave the pollutant's column */
     int background_tag;                   /* its tag (the last), or -1 */
+    lt_bgfile bgf;                        /* the [background] file as read (case_bg.c) */
+    double *bg_site_x, *bg_site_y;        /* [bgf.nsites] its stations' positions (by station) */
+    double *bg_comp;                      /* [LT_BGC_N][hour] PM2.5's components, domain mean, or NULL */
+    double *bg_st;                        /* [LT_BG_NALL][station][hour] by station (PM10 as coarse), or NULL */
     /* [background] from_observations: the background is derived each hour at
      * these stations (observed minus the run's local part, solver.c) */
     size_t nbg_st;

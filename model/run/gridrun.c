@@ -8,6 +8,8 @@
 
 #include "core/lt_par.h"
 #include "io/inventory.h"
+#include "physics/aerosol.h"
+#include "run/case_bg.h"
 #include "run/case_impl.h"
 #include "solvers/plume.h"
 #include "physics/rise.h"
@@ -264,6 +266,28 @@ static int boundary_group(const lt_case *cs)
     return cs->background_tag >= 0 ? cs->ngroups - 1 : -1;
 }
 
+/* The background's species in hour h (the domain's series): PM2.5 split by
+ * the file's composition into sulfate, total nitrate (as NO3), total
+ * ammonia (ammonium as NH3) and primary (organic matter, EC, other); all
+ * primary without components or without chemistry. Nitrate and ammonium
+ * enter as totals: the partition decides, cell by cell, how much of them
+ * stays in the particle. */
+static void boundary_species(const lt_case *cs, int h, double c[LT_GS_N])
+{
+    for (int sp = 0; sp < LT_GS_N; sp++)
+        c[sp] = 0.0;
+    double b = cs->background ? cs->background[h] : 0.0, sh[LT_BGC_N];
+    if (cs->ncomp == 1) {
+        c[LT_GS_PPM] = b;
+        return;
+    }
+    lt_case_bg_shares(cs, NULL, h, sh);
+    c[LT_GS_SO4] = b * sh[LT_BGC_SO4];
+    c[LT_GS_TNO3] = b * sh[LT_BGC_NO3];
+    c[LT_GS_TNH3] = b * sh[LT_BGC_NH4] * (LT_MW_NH3 / LT_MW_NH4);
+    c[LT_GS_PPM] = b * (sh[LT_BGC_OM] + sh[LT_BGC_EC] + sh[LT_BGC_OTHER]);
+}
+
 int lt_gridrun_reset(lt_gridrun *gr, lt_error *err)
 {
     lt_case *cs = gr->cs;
@@ -283,11 +307,15 @@ int lt_gridrun_reset(lt_gridrun *gr, lt_error *err)
     gr->seconds = gr->clipped = gr->total_hybrid = gr->tag_sum_error = 0.0;
     /* the regional background: the initial state and the inflow */
     int bg = boundary_group(cs);
-    if (bg >= 0) {
-        lt_grid_fill(gr->grid, bg, LT_GS_PPM, cs->background[0]);
+    double c0[LT_GS_N];
+    boundary_species(cs, 0, c0);
+    for (int s = 0; bg >= 0 && s < LT_GS_N; s++) {
+        if (c0[s] <= 0.0)
+            continue;
+        lt_grid_fill(gr->grid, bg, s, c0[s]);
         for (int z = 0; z < gr->nzo; z++)
             if (z != cs->background_tag)
-                lt_grid_fill(gr->zo[z], 0, LT_GS_PPM, cs->background[0]);
+                lt_grid_fill(gr->zo[z], 0, s, c0[s]);
     }
     return LT_OK;
 }
@@ -540,10 +568,12 @@ int lt_gridrun_hour(lt_gridrun *gr, int h, const double *pconc, int ncp, int zer
     double t0 = now_s(), t_s = cs->cfg->start_s + 3600.0 * h;
     column_weather(gr, t_s);
     int bg = boundary_group(cs);
-    if (bg >= 0) {
-        lt_grid_set_inflow(gr->grid, bg, LT_GS_PPM, cs->background[h]);
+    double cb[LT_GS_N];
+    boundary_species(cs, h, cb);
+    for (int s = 0; bg >= 0 && s < LT_GS_N; s++) {
+        lt_grid_set_inflow(gr->grid, bg, s, cb[s]);
         for (int z = 0; z < gr->nzo; z++)
-            lt_grid_set_inflow(gr->zo[z], 0, LT_GS_PPM, z == cs->background_tag ? 0.0 : cs->background[h]);
+            lt_grid_set_inflow(gr->zo[z], 0, s, z == cs->background_tag ? 0.0 : cb[s]);
     }
     if (hour_emissions(gr, t_s))
         return lt_error_set(err, LT_ENOMEM, "out of memory for the grid model's gridded emissions");

@@ -11,6 +11,7 @@
 
 #include "physics/rise.h"
 #include "physics/stability.h"
+#include "run/case_bg.h"
 #include "run/case_impl.h"
 #include "solvers/gridconv.h"
 
@@ -45,6 +46,7 @@ struct lt_solver {
     int *gmap;            /* [grid group][height][LT_EG_NSPECIES] map index, -1: none */
     /* the grid model ([solver] method = grid or hybrid) */
     lt_gridrun *gr;
+    double *bgw;          /* [receptor][site] the background's weights (a file by station), or NULL */
     double *pconc;        /* hybrid: explicit groups' plumes [group][ncp][receptor] */
     int ncp;              /* components of the plume: 1 or LT_NCOMP */
 };
@@ -89,6 +91,20 @@ static int comp_emission(int ncomp, int c)
 {
     static const int sp[LT_NCOMP] = {LT_EG_PM25, LT_EG_SO2, LT_EG_NOX, LT_EG_VOC};
     return ncomp == 1 ? LT_EG_PM25 : sp[c];
+}
+
+/* A background given per station: each receptor's weights of its stations. */
+static int bg_weights(lt_solver *sv, lt_error *err)
+{
+    const lt_case *cs = sv->cs;
+    if (!lt_case_background_by_station(cs))
+        return LT_OK;
+    size_t ns = lt_case_bg_nsites(cs);
+    if (!(sv->bgw = malloc(sv->nrec * ns * sizeof *sv->bgw)))
+        return lt_error_set(err, LT_ENOMEM, "out of memory for the background's weights");
+    for (size_t r = 0; r < sv->nrec; r++)
+        lt_case_bg_weights(cs, sv->rx[r], sv->ry[r], sv->bgw + r * ns);
+    return LT_OK;
 }
 
 /* Builds (reload = 0) or replaces (reload = 1) the transformed emission map
@@ -161,7 +177,7 @@ static int create_buffers(lt_solver *sv, lt_error *err)
         sv->rx[sv->ngrid + k] = cs->stations[k].x_m;
         sv->ry[sv->ngrid + k] = cs->stations[k].y_m;
     }
-    int rc = LT_OK;
+    int rc = bg_weights(sv, err);
     for (int b = 0; b < nb && !rc; b++)
         rc = lt_hour_sources_create(&sv->hsb[b], cs, err);
     if (rc)
@@ -220,6 +236,7 @@ void lt_solver_free(lt_solver **p)
     if (!sv)
         return;
     free(sv->rx);
+    free(sv->bgw);
     free(sv->ry);
     free(sv->block);
     for (int b = 0; sv->hsb && b < sv->nblk; b++)
@@ -417,17 +434,38 @@ static double background_from_obs(const lt_solver *sv, int h, const double *plan
     return obs - local;
 }
 
-/* The regional background of hour h into its plane of planes: counted as
- * primary. */
+/* The regional background of hour h into its planes: PM2.5 per receptor
+ * (the file's one series, or interpolated from its stations), split into
+ * components by the file's composition: sulfate and nitrate as those of the
+ * plume, the rest (ammonium, organic matter, EC, other) as primary (the
+ * plume has no ammonium component; the file cannot say which organics are
+ * secondary); without components, all primary. From observations: the
+ * derived value everywhere, split the same way. */
 static void background_hour(lt_solver *sv, int h, double *planes, lt_counts *c)
 {
     const lt_case *cs = sv->cs;
     if (cs->background_tag < 0)
         return;
-    double *bg = planes + (size_t)(sv->ngroups - 1) * (size_t)sv->ncomp * sv->nrec;
-    double b = cs->bg_obs ? background_from_obs(sv, h, planes, c) : cs->background[h];
-    for (size_t r = 0; r < sv->nrec; r++)
-        bg[r] = b;
+    const size_t nrec = sv->nrec, ns = lt_case_bg_nsites(cs);
+    double *bg = planes + (size_t)(sv->ngroups - 1) * (size_t)sv->ncomp * nrec;
+    int obs = cs->bg_obs != NULL;
+    double b = obs ? background_from_obs(sv, h, planes, c) : cs->background[h], sh[LT_BGC_N];
+    lt_case_bg_shares(cs, NULL, h, sh);
+    for (size_t r = 0; r < nrec; r++) {
+        const double *w = sv->bgw ? sv->bgw + r * ns : NULL;
+        double v = w && !obs ? lt_case_bg_value(cs, w, 0, h) : b;
+        if (sv->ncomp == 1) {
+            bg[r] = v;
+            continue;
+        }
+        if (w && lt_case_background_components(cs))
+            lt_case_bg_shares(cs, w, h, sh);
+        bg[LT_COMP_SO4 * nrec + r] = v * sh[LT_BGC_SO4];
+        bg[LT_COMP_NO3 * nrec + r] = v * sh[LT_BGC_NO3];
+        bg[LT_COMP_PRIMARY * nrec + r] = v * (sh[LT_BGC_NH4] + sh[LT_BGC_OM] + sh[LT_BGC_EC] + sh[LT_BGC_OTHER]);
+        for (int q = LT_COMP_SOA; q < sv->ncomp; q++)
+            bg[(size_t)q * nrec + r] = 0.0;
+    }
 }
 
 /* The weather and the sources of the block's hours h0 + b, b < nb, hour by

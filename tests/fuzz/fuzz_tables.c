@@ -31,8 +31,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
         break;
     }
     case 5: {
-        double bg[6];
-        lt_background_read(p, cfg->start_s, 6, bg, &err);
+        lt_bgfile bg;
+        if (!lt_bgfile_read(p, cfg->start_s, 6, &bg, &err)) {
+            for (int c = 0; c < LT_BG_NALL; c++)
+                for (size_t s = 0; s < bg.nsites; s++)
+                    if (lt_bgfile_series(&bg, c, s)[5] < 0.0)
+                        __builtin_trap(); /* the reader let a negative value through */
+            lt_bgfile_free(&bg);
+        }
         break;
     }
     case 6: {

@@ -34,6 +34,9 @@ for sel, name in enumerate(tables):
     put("fuzz_tables", f"{sel}_{name}", bytes([sel]) + head(os.path.join(CASE, name)))
 # the background's old layout (time,pm25_ugm3) too
 put("fuzz_tables", "5_background_2017-01.csv", bytes([5]) + head(os.path.join(CASE, "background_2017-01.csv")))
+# per station, with PM2.5's components
+put("fuzz_tables", "5_background_stations.csv", b"\x05time,station,pm25,no2,so4,no3,nh4,om,ec,other\n"
+    + b"".join(f"2017-01-01T{h:02d}:00:00Z,{s},40,20,8,10,6,10,2,4\n".encode() for h in range(6) for s in ("S1", "S2")))
 put("fuzz_policy", "aqi.ini", b"\x01" + open(os.path.join(POLICY, "aqi_HJ633-2012.ini"), "rb").read())
 put("fuzz_policy", "alert.ini", b"\x00" + open(os.path.join(POLICY, "alert_2018.ini"), "rb").read())
 put("fuzz_policy", "aqi2026.ini", b"\x01" + open(os.path.join(POLICY, "aqi_HJ633-2026.ini"), "rb").read())
