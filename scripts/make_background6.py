@@ -24,6 +24,14 @@ Where every number comes from:
   solved so that the day's maximum 1-h and maximum 8-h means are the observed
   ones exactly (b is kept >= 0; where that binds the 8-h mean is the nearest
   reachable, and the script says how many days).
+- so4, no3, nh4, om, ec, other: pm25 split by an ILLUSTRATIVE composition, the
+  same every hour, from the annual PM2.5 of Xixian New District 2017-18 (between
+  Xi'an and Xianyang; AAQR 21:200146, see ../shared/reference/
+  china-rules-and-inventories.md): SO4 13.1 %, NO3 17.0 %, OC 18.2 %; organic
+  matter = 1.6 x OC (Turpin and Lim 2001, urban aerosol) = 29.1 %; NH4 as if it
+  neutralised both, (NH4)2SO4 and NH4NO3: 18.04 (2 x 13.1/96.06 + 17.0/62.00) =
+  9.9 % (an assumption: the source gives no NH4); EC is not given there, so it is
+  0 here and its mass is in 'other' (the rest, 30.8 %).
 They are the whole background: lantian adds its sources' PM2.5 (and so PM10),
 not yet their own SO2, NO2 or CO, so at the stations these columns are the
 regional level the run's PM2.5 sits on.
@@ -42,6 +50,19 @@ OBS = os.path.join(ROOT, "inputs", "observations", "cnemc_2022-01")
 XIANYANG = {"1918A", "1919A", "1920A", "3525A", "3165A"}
 COLS = {"pm10": "pm10_24h", "pm25": "pm2_5_24h", "so2": "so2_24h", "no2": "no2_24h", "co": "co_24h",
         "o3_8h": "o3_8h", "o3_1h": "o3"}
+
+
+# PM2.5's composition (shares of PM2.5; see the docstring)
+SO4, NO3, OC = 0.131, 0.170, 0.182
+OM = 1.6 * OC
+NH4 = 18.04 * (2.0 * SO4 / 96.06 + NO3 / 62.00)
+EC = 0.0
+
+
+def components(p):
+    """so4, no3, nh4, om, ec, other of pm25 p, rounded to 0.01, summing to p."""
+    c = [round(p * f, 2) for f in (SO4, NO3, NH4, OM, EC)]
+    return c + [round(p - sum(c), 2)]
 
 
 def observed_days():
@@ -113,9 +134,11 @@ def main():
         f.write("# pm25 SYNTHETIC (background_2017-01.csv); pm10-pm25, so2, no2, co, o3 from the REAL daily values\n")
         f.write("# of the CNEMC Xianyang stations, 1-15 January 2022, on 1-15 January 2017 and repeated after;\n")
         f.write("# hours within a day flat (O3: an afternoon bump matching the day's max 1-h and max 8-h). ug/m3, CO mg/m3\n")
-        f.write("time,pm25,pm10,so2,no2,co,o3\n")
+        f.write("# so4..other: pm25 split by an ILLUSTRATIVE composition (Xixian 2017-18 annual; NH4 assumed, EC in other)\n")
+        f.write("time,pm25,pm10,so2,no2,co,o3,so4,no3,nh4,om,ec,other\n")
         for t, p, p10, s, n, c, o in out:
-            f.write(f"{t},{p:.2f},{p10:.2f},{s:.2f},{n:.2f},{c:.3f},{o:.2f}\n")
+            comp = ",".join(f"{x:.2f}" for x in components(round(p, 2)))
+            f.write(f"{t},{p:.2f},{p10:.2f},{s:.2f},{n:.2f},{c:.3f},{o:.2f},{comp}\n")
     print(f"wrote {dst}: {len(out)} hours; O3 shape bound by b >= 0 on {bound} of 15 observed days")
 
 
