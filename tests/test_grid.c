@@ -32,6 +32,7 @@ static void weather(lt_grid_met *m, int nx, int ny, int h)
             p->rh_pct = 70.0 + 2.0 * j;
             p->rain_mmh = h == 3 || h == 4 ? 1.5 : 0.0;
             p->sun = sin(PI * (h - 2) / 12.0);
+            p->aloft = 0; /* the similarity profile */
         }
 }
 
@@ -177,7 +178,8 @@ static void box_chemistry_and_partition(void **state)
     lt_grid_fill(g, 0, LT_GS_TNO3, 20.0);
     lt_grid_met met[9];
     for (int i = 0; i < 9; i++)
-        met[i] = (lt_grid_met){0.0, 0.0, 0.3, 0.0, 800.0, 278.15, 40.0, 0.0, -0.5};
+        met[i] = (lt_grid_met){.u_ms = 0.0, .v_ms = 0.0, .ust_ms = 0.3, .rmol_m1 = 0.0,
+            .pblh_m = 800.0, .t2_K = 278.15, .rh_pct = 40.0, .rain_mmh = 0.0, .sun = -0.5};
     double mean[2 * LT_NCOMP_GRID * 9];
     assert_int_equal(lt_grid_hour(g, met, mean, &err), 1);
     double k = 0.2 * 0.01 / 3600.0, so4 = 96.06 / 64.07 * 100.0 * (1.0 - exp(-k * 3600.0));
@@ -227,7 +229,8 @@ static void horizontal_diffusion_puff(void **state)
         assert_int_equal(lt_grid_create(&g, &sp, &err), 0);
         static lt_grid_met met[N * N];
         for (int i = 0; i < N * N; i++)
-            met[i] = (lt_grid_met){0.0, 0.0, 0.3, 0.0, 1000.0, 280.0, NAN, 0.0, -1.0};
+            met[i] = (lt_grid_met){.u_ms = 0.0, .v_ms = 0.0, .ust_ms = 0.3, .rmol_m1 = 0.0,
+                .pblh_m = 1000.0, .t2_K = 280.0, .rh_pct = NAN, .rain_mmh = 0.0, .sun = -1.0};
         static double mean[LT_NCOMP_GRID * N * N];
         double var[7][2] = {{0}}, mass[7] = {0}, peak[7] = {0};
         double q[LT_GS_N] = {1e6};
@@ -288,7 +291,8 @@ static void steady_source_against_plume(void **state)
     assert_int_equal(lt_grid_create(&g, &sp, &err), 0);
     lt_grid_met *met = malloc(SX * SY * sizeof *met);
     for (int i = 0; i < SX * SY; i++)
-        met[i] = (lt_grid_met){U, 0.0, 0.3, 0.0, 1000.0, 280.0, NAN, 0.0, -1.0};
+        met[i] = (lt_grid_met){.u_ms = U, .v_ms = 0.0, .ust_ms = 0.3, .rmol_m1 = 0.0,
+            .pblh_m = 1000.0, .t2_K = 280.0, .rh_pct = NAN, .rain_mmh = 0.0, .sun = -1.0};
     double *mean = malloc(LT_NCOMP_GRID * SX * SY * sizeof *mean);
     const int is = 4, js = SY / 2;
     double q[LT_GS_N] = {Q};

@@ -481,12 +481,108 @@ static void era5_variable_map(void **state)
     unlink(path);
 }
 
+/* One value of variable name of the real file at the given index. */
+static double nc_at(int nc, const char *name, const size_t *idx)
+{
+    int v;
+    float x;
+    assert_int_equal(nc_inq_varid(nc, name, &v), NC_NOERR);
+    assert_int_equal(nc_get_var1_float(nc, v, idx, &x), NC_NOERR);
+    return x;
+}
+
+/* The real wrfout with U, V, PH, PHB, HGT (tests/data/met/make_subsets.py):
+ * the winds aloft at a grid point, sampled at its own XLONG/XLAT, against
+ * the file's values worked out here by hand: U and V averaged over the two
+ * faces, turned by COSALPHA/SINALPHA, at the mass level's height (the mean
+ * of its two faces' (PH + PHB) / 9.81 less HGT), linear between levels and
+ * from the 10 m wind below the lowest. The file without them has none. */
+static void wrf_winds_aloft(void **state)
+{
+    (void)state;
+    const char *path = "tests/data/met/salem_wrf_d01_aloft_subset.nc";
+    lt_error err;
+    lt_met *m = open_wrf(path, 6, &err);
+    if (!m)
+        print_error("%s\n", err.msg);
+    assert_non_null(m);
+    assert_non_null(strstr(lt_met_optional_found(m), "winds aloft (10 heights, 25-4000 m)"));
+    double t;
+    lt_parse_iso8601("2005-09-21T03:00:00Z", &t);
+    assert_int_equal(lt_met_load(m, t, &err), 0);
+    int nc;
+    assert_int_equal(nc_open(path, NC_NOWRITE, &nc), NC_NOERR);
+    const size_t rec = 1, pts[3][2] = {{3, 4}, {1, 7}, {6, 2}}; /* (j, i) */
+    for (int q = 0; q < 3; q++) {
+        size_t j = pts[q][0], i = pts[q][1], p2[2] = {j, i}, p3[3] = {rec, j, i};
+        double lon = nc_at(nc, "XLONG", p2), lat = nc_at(nc, "XLAT", p2);
+        double ca = nc_at(nc, "COSALPHA", p2), sa = nc_at(nc, "SINALPHA", p2), hgt = nc_at(nc, "HGT", p2);
+        double zk[27], ue[27], ve[27];
+        for (size_t k = 0; k < 27; k++) {
+            size_t a[4] = {rec, k, j, i}, b[4] = {rec, k + 1, j, i}, u1[4] = {rec, k, j, i + 1}, v1[4] = {rec, k, j + 1, i};
+            zk[k] = 0.5 * (nc_at(nc, "PH", a) + nc_at(nc, "PHB", a) + nc_at(nc, "PH", b) + nc_at(nc, "PHB", b)) / 9.81 - hgt;
+            double ug = 0.5 * (nc_at(nc, "U", a) + nc_at(nc, "U", u1)), vg = 0.5 * (nc_at(nc, "V", a) + nc_at(nc, "V", v1));
+            ue[k] = ug * ca - vg * sa;
+            ve[k] = vg * ca + ug * sa;
+        }
+        double u10 = nc_at(nc, "U10", p3) * ca - nc_at(nc, "V10", p3) * sa;
+        lt_met_point mp;
+        lt_met_sample(m, lon, lat, &mp);
+        assert_int_equal(mp.aloft, 1);
+        assert_rel(mp.u10, u10, 1e-4);
+        assert_true(zk[0] > 10.0 && zk[0] < lt_met_z[1]); /* the first mass level: between 10 and 50 m */
+        for (int l = 0; l < LT_MET_NZ; l++) {
+            double z = lt_met_z[l], wu, wv;
+            int k = 0;
+            while (k < 27 && zk[k] < z)
+                k++;
+            if (k == 0) {
+                double w = (z - 10.0) / (zk[0] - 10.0), v10 = nc_at(nc, "V10", p3) * ca + nc_at(nc, "U10", p3) * sa;
+                wu = u10 + w * (ue[0] - u10);
+                wv = v10 + w * (ve[0] - v10);
+            } else {
+                double w = (z - zk[k - 1]) / (zk[k] - zk[k - 1]);
+                wu = ue[k - 1] + w * (ue[k] - ue[k - 1]);
+                wv = ve[k - 1] + w * (ve[k] - ve[k - 1]);
+            }
+            double sp = hypot(wu, wv) + 0.1;
+            if (fabs(mp.uz[l] - wu) > 1e-3 * sp || fabs(mp.vz[l] - wv) > 1e-3 * sp)
+                print_error("point %d, %g m: lantian %g %g, by hand %g %g\n", q, z, mp.uz[l], mp.vz[l], wu, wv);
+            assert_true(fabs(mp.uz[l] - wu) <= 1e-3 * sp && fabs(mp.vz[l] - wv) <= 1e-3 * sp);
+        }
+        /* between the levels and below the first: lt_met_wind_at */
+        double u, v;
+        assert_int_equal(lt_met_wind_at(&mp, 10.0, 75.0, &u, &v), 1);
+        assert_rel(u, 0.5 * (mp.uz[1] + mp.uz[2]), 1e-12);
+        assert_int_equal(lt_met_wind_at(&mp, 10.0, 5.0, &u, &v), 1);
+        assert_rel(v, mp.v10, 0.0);
+        assert_int_equal(lt_met_wind_at(&mp, 10.0, 17.5, &u, &v), 1);
+        assert_rel(u, 0.5 * (mp.u10 + mp.uz[0]), 1e-12);
+        assert_int_equal(lt_met_wind_at(&mp, 10.0, 9000.0, &u, &v), 1);
+        assert_rel(u, mp.uz[LT_MET_NZ - 1], 0.0);
+    }
+    nc_close(nc);
+    lt_met_close(&m);
+    /* the same file without U, V, PH, PHB, HGT */
+    m = open_wrf("tests/data/met/salem_wrf_d01_allvars_subset.nc", 6, &err);
+    assert_non_null(m);
+    assert_int_equal(lt_met_load(m, t, &err), 0);
+    lt_met_point mp;
+    lt_met_sample(m, 87.0, 30.0, &mp);
+    assert_int_equal(mp.aloft, 0);
+    double u, v;
+    assert_int_equal(lt_met_wind_at(&mp, 10.0, 100.0, &u, &v), 0);
+    lt_met_close(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(wrfout_pair),          cmocka_unit_test(wrf_layouts),
         cmocka_unit_test(wrf_subset),           cmocka_unit_test(wrf_history_interval),
-        cmocka_unit_test(wrf_real_files),       cmocka_unit_test(era5_variable_map),
+        cmocka_unit_test(wrf_real_files),
+        cmocka_unit_test(wrf_winds_aloft),
+        cmocka_unit_test(era5_variable_map),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -105,6 +105,7 @@ static const key_def keys[] = {
     {"solver", "layer_tops_m", "50, 150, 300, 500, 800, 1200, 1800, 3000", 0},
     {"solver", "kz_min", "0.5", 0},
     {"solver", "kh_m2s", "0", 0},
+    {"solver", "winds_aloft", "yes", 0},
     {"solver", "cfl", "0.9", 0},
     {"solver", "zero_out", "no", 0},
     {"output", "file", NULL, 1},
@@ -528,7 +529,8 @@ static int get_solver(const val_ctx *c, lt_config *cfg)
         (rc = get_double(c, "solver", "kh_m2s", 0, 1e5, "a horizontal diffusivity in m2/s from 0 to 100000",
                          &cfg->grid_kh)) ||
         (rc = get_double(c, "solver", "cfl", 0.05, 1, "a Courant number from 0.05 to 1", &cfg->grid_cfl)) ||
-        (rc = get_yesno(c, "solver", "zero_out", &cfg->zero_out)))
+        (rc = get_yesno(c, "solver", "zero_out", &cfg->zero_out)) ||
+        (rc = get_yesno(c, "solver", "winds_aloft", &cfg->grid_winds_aloft)))
         return rc;
     if (cfg->checkpoint_hours % 24)
         return bad_value(c, find_key("run", "checkpoint_hours"), "0 (no checkpoints) or a multiple of 24 hours");

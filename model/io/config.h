@@ -118,6 +118,7 @@ typedef struct lt_config {
     double grid_top_m[LT_SOLVER_MAX_LAYERS];
     double grid_kz_min;            /* m2/s */
     double grid_kh;                /* m2/s, horizontal (0: none) */
+    int grid_winds_aloft;          /* 1: each layer's wind from the met file's winds aloft when it has them */
     double grid_cfl;
     int zero_out;                  /* brute force beside the tags */
     /* [output] */

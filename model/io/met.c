@@ -29,7 +29,17 @@ const var_def lt_met_vars[NVARS] = {
     {"sigma_theta", NULL, "degree", 0, 0, 180},
     {"swdown", "surface_downwelling_shortwave_flux_in_air", "W m-2", 0, 0, 1500},
     {"psfc", "surface_air_pressure", "Pa", 0, 30000, 110000},
+#define ALOFT(c)                                                                                               \
+    {#c "_z25", NULL, "m s-1", 0, -150, 150}, {#c "_z50", NULL, "m s-1", 0, -150, 150},                          \
+        {#c "_z100", NULL, "m s-1", 0, -150, 150}, {#c "_z200", NULL, "m s-1", 0, -150, 150},                    \
+        {#c "_z400", NULL, "m s-1", 0, -150, 150}, {#c "_z700", NULL, "m s-1", 0, -150, 150},                    \
+        {#c "_z1000", NULL, "m s-1", 0, -150, 150}, {#c "_z1500", NULL, "m s-1", 0, -150, 150},                  \
+        {#c "_z2500", NULL, "m s-1", 0, -150, 150}, {#c "_z4000", NULL, "m s-1", 0, -150, 150}
+    ALOFT(u), ALOFT(v),
+#undef ALOFT
 };
+
+const double lt_met_z[LT_MET_NZ] = {25, 50, 100, 200, 400, 700, 1000, 1500, 2500, 4000};
 
 void lt_met_options_default(lt_met_options *o)
 {
@@ -170,10 +180,16 @@ static void describe(lt_met *m)
                  diag[0] ? "; diagnosed by the preprocessor: " : "", diag) >= (int)sizeof m->description)
         m->description[sizeof m->description - 1] = '\0'; /* a description: its end may go */
     m->optional[0] = '\0';
-    for (int v = V_PBLH; v < NVARS; v++)
+    for (int v = V_PBLH; v < V_UZ0; v++)
         if (m->has[v] && !lt_met_vars[v].required)
             snprintf(m->optional + strlen(m->optional), sizeof m->optional - strlen(m->optional), "%s%s",
                      m->optional[0] ? "," : "", lt_met_vars[v].name);
+    int all = 1;
+    for (int v = V_UZ0; v < NVARS; v++)
+        all &= m->has[v];
+    if (all)
+        snprintf(m->optional + strlen(m->optional), sizeof m->optional - strlen(m->optional), "%swinds aloft "
+                 "(%d heights, 25-4000 m)", m->optional[0] ? "," : "", LT_MET_NZ);
 }
 
 int lt_met_open_opts(lt_met **out, const lt_met_options *opt, lt_error *err)
@@ -621,6 +637,7 @@ static double bilinear(const float *s, int nlon, int nlat, int i, double wx, int
 
 void lt_met_sample(const lt_met *m, double lon, double lat, lt_met_point *p)
 {
+    memset(p, 0, sizeof *p); /* padding too: points compare bytewise */
     int i, j;
     double wx, wy;
     if (m->pj) {
@@ -643,6 +660,13 @@ void lt_met_sample(const lt_met *m, double lon, double lat, lt_met_point *p)
     p->rh = val[V_RH];
     p->cloud = val[V_CLOUD];
     p->sigma_theta = val[V_SIGTH];
+    p->aloft = 1;
+    for (int v = V_UZ0; v < NVARS; v++)
+        p->aloft &= m->has[v] != 0;
+    for (int l = 0; l < LT_MET_NZ; l++) {
+        p->uz[l] = p->aloft ? val[V_UZ0 + l] : NAN;
+        p->vz[l] = p->aloft ? val[V_VZ0 + l] : NAN;
+    }
     if (m->has[V_RMOL] || m->derived[V_RMOL]) {
         p->rmol = val[V_RMOL];
     } else if (!m->has[V_HFX]) {
@@ -653,4 +677,33 @@ void lt_met_sample(const lt_met *m, double lon, double lat, lt_met_point *p)
         double us = p->ust > 0.01 ? p->ust : 0.01;
         p->rmol = -0.4 * 9.81 * p->hfx / (1.2 * 1005.0 * p->t2 * us * us * us);
     }
+}
+
+int lt_met_wind_at(const lt_met_point *p, double zw, double z, double *u, double *v)
+{
+    if (!p->aloft)
+        return 0;
+    /* the levels: the measured wind at zw, then those of lt_met_z above it */
+    double zl = zw, ul = p->u10, vl = p->v10;
+    if (z <= zw) {
+        *u = ul;
+        *v = vl;
+        return 1;
+    }
+    for (int l = 0; l < LT_MET_NZ; l++) {
+        if (lt_met_z[l] <= zw)
+            continue;
+        if (z <= lt_met_z[l]) {
+            double w = (z - zl) / (lt_met_z[l] - zl);
+            *u = ul + w * (p->uz[l] - ul);
+            *v = vl + w * (p->vz[l] - vl);
+            return 1;
+        }
+        zl = lt_met_z[l];
+        ul = p->uz[l];
+        vl = p->vz[l];
+    }
+    *u = ul;
+    *v = vl;
+    return 1;
 }

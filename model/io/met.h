@@ -24,6 +24,12 @@
 
 #include "core/lt_error.h"
 
+/* The heights above ground (m) of the winds aloft a file may give: wrfout's
+ * U, V on mass levels (destaggered, rotated to east/north, interpolated
+ * linearly in height), or a CF file's u_z25 ... v_z4000. */
+#define LT_MET_NZ 10
+extern const double lt_met_z[LT_MET_NZ];
+
 /* One point's weather in one hour, in lantian's units. */
 typedef struct lt_met_point {
     double u10, v10;   /* m s-1, eastward / northward, at the met's wind height */
@@ -36,6 +42,8 @@ typedef struct lt_met_point {
     double rh;         /* % (NaN if absent) */
     double cloud;      /* 0-1 (NaN if absent) */
     double sigma_theta;/* degrees, standard deviation of the wind direction (NaN if absent) */
+    int aloft;         /* 1: uz, vz hold the winds at lt_met_z (else NaN) */
+    double uz[LT_MET_NZ], vz[LT_MET_NZ]; /* m s-1, eastward / northward */
 } lt_met_point;
 
 typedef struct lt_met lt_met;
@@ -114,5 +122,10 @@ int lt_met_load(lt_met *m, double t_s, lt_error *err);
 
 /* The loaded hour's weather at lon/lat. */
 void lt_met_sample(const lt_met *m, double lon, double lat, lt_met_point *out);
+
+/* The wind at z_m above ground from p's winds aloft: linear in height
+ * between lt_met_z levels, between the wind_height_m wind (u10, v10) and
+ * the lowest level below it, the top level's above; 0 when p has none. */
+int lt_met_wind_at(const lt_met_point *p, double wind_height_m, double z_m, double *u, double *v);
 
 #endif

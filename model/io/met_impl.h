@@ -12,7 +12,7 @@
 
 /* lantian's meteorological variables. */
 enum { V_U10, V_V10, V_T2, V_PBLH, V_UST, V_RMOL, V_HFX, V_RAIN, V_RH, V_CLOUD, V_SIGTH, V_SWDOWN, V_PSFC,
-       NVARS };
+       V_UZ0, V_VZ0 = V_UZ0 + LT_MET_NZ, NVARS = V_VZ0 + LT_MET_NZ }; /* V_UZ0 + l: the wind at lt_met_z[l] */
 
 typedef struct var_def {
     const char *name;

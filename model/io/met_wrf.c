@@ -23,6 +23,8 @@ typedef struct wrf_state {
     int rot_in_file;         /* read from the file (record 0 if 2-D, each record if 3-D) */
     int has_rmol, has_hfx, has_pblh, has_ust, has_sw, has_psfc;
     float *prev;             /* the record before's accumulated rain */
+    int aloft, nz;           /* U, V, PH, PHB, HGT given: the winds aloft; mass levels */
+    float *u3, *v3, *ph, *phb, *hgt; /* one record's U, V, PH, PHB and HGT */
     char coords[160];        /* how XLAT/XLONG/COSALPHA were laid out, for the description */
 } wrf_state;
 
@@ -317,6 +319,75 @@ static int rain_acc(lt_met *m, size_t k, float *out, lt_error *err)
  * bucket reset or a restart between files takes the new total); relative
  * humidity from Q2, PSFC and T2 (saturation pressure of Bolton 1980:
  * 611.2 exp(17.67 T_c / (T_c + 243.5)) Pa). */
+/* A 3-D field of file f, record rec: (Time, dim1, dim2, dim3) of the given
+ * lengths into out. */
+static int field3(lt_met *m, int f, size_t rec, const char *name, size_t n1, size_t n2, size_t n3, float *out,
+                  lt_error *err)
+{
+    int nc = m->ncids[f], v, nd, dims[NC_MAX_VAR_DIMS], st;
+    if ((st = nc_inq_varid(nc, name, &v)))
+        return lt_error_set(err, LT_EINPUT, "%s: variable '%s' is missing: %s", m->paths[f], name, nc_strerror(st));
+    nc_inq_varndims(nc, v, &nd);
+    nc_inq_vardimid(nc, v, dims);
+    size_t len[4] = {0, 0, 0, 0};
+    for (int d = 0; d < nd && d < 4; d++)
+        nc_inq_dimlen(nc, dims[d], &len[d]);
+    if (nd != 4 || len[1] != n1 || len[2] != n2 || len[3] != n3)
+        return lt_error_set(err, LT_EINPUT, "%s: variable '%s' has %d dimensions (%zu x %zu x %zu): expected (Time, "
+                            "%zu, %zu, %zu)", m->paths[f], name, nd, len[1], len[2], len[3], n1, n2, n3);
+    size_t start[4] = {rec, 0, 0, 0}, count[4] = {1, n1, n2, n3};
+    if ((st = nc_get_vara_float(nc, v, start, count, out)))
+        return lt_error_set(err, LT_EINPUT, "%s: variable '%s', record %zu: %s", m->paths[f], name, rec,
+                            nc_strerror(st));
+    return LT_OK;
+}
+
+/* The winds aloft of record r of file f: U and V destaggered to the mass
+ * points, rotated to east/north, at the mass levels' heights above ground
+ * ((PH + PHB) / g averaged over the level's two faces, less HGT;
+ * Skamarock et al. 2019, the WRF-ARW description, section 2), interpolated
+ * linearly in height to lt_met_z (below the lowest level: between it and
+ * the 10 m wind; above the top: the top's). */
+static int fetch_aloft(lt_met *m, int f, size_t r, float *const *out, lt_error *err)
+{
+    wrf_state *s = m->rs;
+    size_t nx = (size_t)m->nlon, ny = (size_t)m->nlat, nz = (size_t)s->nz, n = nx * ny;
+    int rc;
+    if ((rc = field3(m, f, r, "U", nz, ny, nx + 1, s->u3, err)) ||
+        (rc = field3(m, f, r, "V", nz, ny + 1, nx, s->v3, err)) ||
+        (rc = field3(m, f, r, "PH", nz + 1, ny, nx, s->ph, err)) ||
+        (rc = field3(m, f, r, "PHB", nz + 1, ny, nx, s->phb, err)) || (rc = field(m, f, r, "HGT", s->hgt, NULL, err)))
+        return rc;
+    for (size_t j = 0; j < ny; j++)
+        for (size_t i = 0; i < nx; i++) {
+            size_t p = j * nx + i;
+            double zl = 10.0, ul = out[V_U10][p], vl = out[V_V10][p]; /* the 10 m wind, already east/north */
+            size_t k = 0;
+            for (int l = 0; l < LT_MET_NZ; l++) {
+                double z = lt_met_z[l], zk = 0.0, uk = 0.0, vk = 0.0;
+                for (; k < nz; k++) {
+                    zk = 0.5 * (s->ph[k * n + p] + s->phb[k * n + p] + s->ph[(k + 1) * n + p] +
+                                s->phb[(k + 1) * n + p]) / 9.81 - s->hgt[p];
+                    double ug = 0.5 * (s->u3[(k * ny + j) * (nx + 1) + i] + s->u3[(k * ny + j) * (nx + 1) + i + 1]);
+                    double vg = 0.5 * (s->v3[(k * (ny + 1) + j) * nx + i] + s->v3[(k * (ny + 1) + j + 1) * nx + i]);
+                    uk = s->rot ? ug * m->cosa[p] - vg * m->sina[p] : ug;
+                    vk = s->rot ? vg * m->cosa[p] + ug * m->sina[p] : vg;
+                    if (zk >= z)
+                        break;
+                    zl = zk;
+                    ul = uk;
+                    vl = vk;
+                }
+                double w = k < nz && zk > zl ? (z - zl) / (zk - zl) : 0.0;
+                if (k == nz)
+                    uk = ul, vk = vl;
+                out[V_UZ0 + l][p] = (float)(ul + w * (uk - ul));
+                out[V_VZ0 + l][p] = (float)(vl + w * (vk - vl));
+            }
+        }
+    return LT_OK;
+}
+
 static int wrf_fetch(lt_met *m, size_t k, float *const *out, lt_error *err)
 {
     wrf_state *s = m->rs;
@@ -336,6 +407,8 @@ static int wrf_fetch(lt_met *m, size_t k, float *const *out, lt_error *err)
             out[V_U10][i] = (float)(u * m->cosa[i] - v * m->sina[i]);
             out[V_V10][i] = (float)(v * m->cosa[i] + u * m->sina[i]);
         }
+    if (s->aloft && (rc = fetch_aloft(m, f, r, out, err)))
+        return rc;
     if (m->has[V_RAIN]) {
         float *now = out[V_RAIN];
         if ((rc = rain_acc(m, k, now, err)))
@@ -387,13 +460,45 @@ static void wrf_close(lt_met *m)
     free(m->work);
     free(m->cosa);
     free(m->sina);
-    if (s)
+    if (s) {
         free(s->prev);
+        free(s->u3);
+        free(s->v3);
+        free(s->ph);
+        free(s->phb);
+        free(s->hgt);
+    }
     free(s);
     m->rs = NULL;
 }
 
 static const met_reader wrf_reader = {wrf_fetch, wrf_where, wrf_close};
+
+/* The winds aloft when the files have U, V, PH, PHB and HGT. */
+static int aloft_setup(lt_met *m, wrf_state *s, lt_error *err)
+{
+    int nc0 = m->ncids[0], d;
+    static const char *const need[] = {"U", "V", "PH", "PHB", "HGT"};
+    for (int i = 0; i < 5; i++)
+        if (!has_var(nc0, need[i]))
+            return LT_OK; /* the similarity profile through the 10 m wind instead */
+    size_t nz = 0;
+    if (nc_inq_dimid(nc0, "bottom_top", &d) || nc_inq_dimlen(nc0, d, &nz) || nz < 2)
+        return LT_OK;
+    size_t nx = (size_t)m->nlon, ny = (size_t)m->nlat;
+    s->nz = (int)nz;
+    s->u3 = malloc(nz * ny * (nx + 1) * sizeof *s->u3);
+    s->v3 = malloc(nz * (ny + 1) * nx * sizeof *s->v3);
+    s->ph = malloc((nz + 1) * ny * nx * sizeof *s->ph);
+    s->phb = malloc((nz + 1) * ny * nx * sizeof *s->phb);
+    s->hgt = malloc(ny * nx * sizeof *s->hgt);
+    if (!s->u3 || !s->v3 || !s->ph || !s->phb || !s->hgt)
+        return lt_error_set(err, LT_ENOMEM, "out of memory for the winds aloft (%zu levels)", nz);
+    s->aloft = 1;
+    for (int v = V_UZ0; v < NVARS; v++)
+        m->has[v] = 1;
+    return LT_OK;
+}
 
 /* Which lantian variables the files give, under WRF's names. */
 static int wrf_variables(lt_met *m, wrf_state *s, lt_error *err)
@@ -413,10 +518,14 @@ static int wrf_variables(lt_met *m, wrf_state *s, lt_error *err)
         m->has[ov[i]] = has_var(nc0, opt[i]);
     m->has[V_RAIN] = m->interval[V_RAIN] = has_var(nc0, "RAINC") && has_var(nc0, "RAINNC");
     m->has[V_RH] = has_var(nc0, "Q2") && has_var(nc0, "PSFC");
+    int rc = aloft_setup(m, s, err);
+    if (rc)
+        return rc;
     static const char *const wname[NVARS] = {"U10", "V10", "T2", "PBLH", "UST", "RMOL", "HFX",
                                              "RAINC+RAINNC", "RH from Q2, PSFC, T2", "", "", "SWDOWN", "PSFC"};
     for (int v = 0; v < NVARS; v++)
-        snprintf(m->varname[v], sizeof m->varname[v], "%s", wname[v]);
+        snprintf(m->varname[v], sizeof m->varname[v], "%s",
+                 v >= V_UZ0 ? (v < V_VZ0 ? "U on mass levels" : "V on mass levels") : wname[v]);
     size_t n = (size_t)m->nlat * (size_t)m->nlon;
     m->work = malloc(n * sizeof *m->work);
     m->cosa = malloc(n * sizeof *m->cosa);
@@ -430,7 +539,8 @@ static int wrf_variables(lt_met *m, wrf_state *s, lt_error *err)
         lt_met_warn(m, "%s: %s without %s: the map rotation is computed from the projection", m->paths[0],
                     ca ? "COSALPHA" : "SINALPHA", ca ? "SINALPHA" : "COSALPHA");
     if (ca && sa) {
-        int t1 = 0, t2 = 0, rc = field(m, 0, 0, "COSALPHA", m->cosa, &t1, err);
+        int t1 = 0, t2 = 0;
+        rc = field(m, 0, 0, "COSALPHA", m->cosa, &t1, err);
         if (!rc)
             rc = field(m, 0, 0, "SINALPHA", m->sina, &t2, err);
         if (rc)

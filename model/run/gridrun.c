@@ -470,6 +470,16 @@ static void column_weather(lt_gridrun *gr, double t_s)
         lt_grid_met *gm = &gr->met[col];
         gm->u_ms = speed * cos(ang);
         gm->v_ms = speed * sin(ang);
+        /* the winds aloft of the met file at the layers' midpoints, turned
+         * into the grid's frame as the 10 m wind is */
+        gm->aloft = m.aloft && cs->cfg->grid_winds_aloft;
+        for (int k = 0; gm->aloft && k < cs->cfg->grid_nz; k++) {
+            double zm = 0.5 * ((k ? cs->cfg->grid_top_m[k - 1] : 0.0) + cs->cfg->grid_top_m[k]), ue, ve;
+            lt_met_wind_at(&m, cs->cfg->wind_height_m, zm, &ue, &ve);
+            double sk = hypot(ue, ve), ak = atan2(ve, ue) + gr->col_rot[col];
+            gm->ul[k] = sk * cos(ak);
+            gm->vl[k] = sk * sin(ak);
+        }
         gm->ust_ms = m.ust;
         gm->rmol_m1 = m.rmol;
         gm->pblh_m = m.pblh;

@@ -253,6 +253,10 @@ static double hour_setup(lt_grid *g, const lt_grid_met *met)
             double sp10 = hypot(m->u_ms, m->v_ms), f = 0.0;
             if (g->sp.kz_const > 0.0) {
                 f = 1.0; /* the analytical tests: the same wind at every height */
+            } else if (m->aloft) {
+                cu[col] = m->ul[k]; /* the met file's wind of the layer */
+                cv[col] = m->vl[k];
+                continue;
             } else if (sp10 > 1e-6) {
                 /* the similarity profile through the 10 m wind, held above zi
                  * and at most 4 times the 10 m wind (no jet aloft) */

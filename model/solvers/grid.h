@@ -82,6 +82,8 @@ void lt_grid_spec_defaults(lt_grid_spec *s);
 /* The weather of one column for one hour. */
 typedef struct lt_grid_met {
     double u_ms, v_ms;          /* 10 m wind along the grid's x and y */
+    int aloft;                  /* 1: ul, vl are the winds of each layer (from the met file) */
+    double ul[LT_GRID_MAX_LAYERS], vl[LT_GRID_MAX_LAYERS]; /* at the layers' midpoints, grid x and y */
     double ust_ms, rmol_m1, pblh_m;
     double t2_K, rh_pct;        /* rh NaN: no aqueous path, dry partition */
     double rain_mmh;

@@ -9,6 +9,9 @@ from) and written next to this script.
   SWDOWN XLAT XLONG COSALPHA SINALPHA Times), every value, dimension, layout
   (2-D XLAT, XLONG, COSALPHA, SINALPHA), attribute and global attribute as in
   the original (986 KB, its 3-D fields dropped).
+- salem_wrf_d01_aloft_subset.nc: the same variables plus U, V, PH, PHB and HGT
+  (the 3-D winds on the 27 mass levels and the geopotential), for the winds
+  aloft.
 - salem_wrf_d01_norot_subset.nc: the same without COSALPHA and SINALPHA,
   for comparing the rotation lantian computes from the projection with WRF's.
 - salem_wrf_cropped_subset.nc: the real wrfout without winds, with T2, XLAT,
@@ -55,6 +58,8 @@ def main():
         shutil.copyfile(os.path.join(src, f), os.path.join(here, os.path.basename(f)))
     subset(os.path.join(src, "wrf/salem_wrf_d01_allvars_cropped.nc"),
            os.path.join(here, "salem_wrf_d01_allvars_subset.nc"), KEEP_ALLVARS)
+    subset(os.path.join(src, "wrf/salem_wrf_d01_allvars_cropped.nc"),
+           os.path.join(here, "salem_wrf_d01_aloft_subset.nc"), KEEP_ALLVARS + ["U", "V", "PH", "PHB", "HGT"])
     subset(os.path.join(src, "wrf/salem_wrf_d01_allvars_cropped.nc"),
            os.path.join(here, "salem_wrf_d01_norot_subset.nc"), [v for v in KEEP_ALLVARS if "ALPHA" not in v])
     subset(os.path.join(src, "wrf/salem_wrf_cropped.nc"), os.path.join(here, "salem_wrf_cropped_subset.nc"),
