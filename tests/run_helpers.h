@@ -63,6 +63,16 @@ static inline float *read_var(int nc, const char *name, size_t *n)
     return buf;
 }
 
+/* Variable var of the NetCDF file path, all of it (n values). */
+static inline float *read_path_var(const char *path, const char *var, size_t *n)
+{
+    int nc;
+    assert_int_equal(nc_open(path, NC_NOWRITE, &nc), NC_NOERR);
+    float *v = read_var(nc, var, n);
+    nc_close(nc);
+    return v;
+}
+
 /* Field k (0-based) of the CSV row of file path starting with prefix, into
  * buf ("" when empty); fails when there is no such row. */
 static inline void csv_field(const char *path, const char *prefix, int k, char *buf, size_t n)

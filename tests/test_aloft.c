@@ -45,11 +45,8 @@ static void add_aloft(const char *path, int hours, double u, double v)
  * within 2 km of the domain's centre) relative to the centre, cells. */
 static void centroid(const char *path, double *cx, double *cy)
 {
-    int nc;
-    assert_int_equal(nc_open(path, NC_NOWRITE, &nc), NC_NOERR);
     size_t n;
-    float *src = read_var(nc, "pm25", &n); /* [time][y][x] */
-    nc_close(nc);
+    float *src = read_path_var(path, "pm25", &n); /* [time][y][x] */
     const size_t nx = 24, ny = 20, nt = n / (nx * ny);
     double s = 0, sx = 0, sy = 0;
     for (size_t t = 0; t < nt; t++)
@@ -93,17 +90,12 @@ static void grid_winds_aloft(void **state)
     char p1[700], p2[700];
     snprintf(p1, sizeof p1, "%s/a1.nc", dir);
     snprintf(p2, sizeof p2, "%s/a2.nc", dir);
-    int na, nb;
-    assert_int_equal(nc_open(p1, NC_NOWRITE, &na), NC_NOERR);
-    assert_int_equal(nc_open(p2, NC_NOWRITE, &nb), NC_NOERR);
     size_t n1, n2;
-    float *a = read_var(na, "pm25", &n1), *b = read_var(nb, "pm25", &n2);
+    float *a = read_path_var(p1, "pm25", &n1), *b = read_path_var(p2, "pm25", &n2);
     assert_int_equal(n1, n2);
     assert_memory_equal(a, b, n1 * sizeof *a);
     free(a);
     free(b);
-    nc_close(na);
-    nc_close(nb);
     remove_case(dir);
 }
 

@@ -96,17 +96,6 @@ static void reader_rules(void **state)
     expect_error("time,pm25,nh3\n2017-01-01T00:00:00Z,4,1\n", "unknown column 'nh3'");
 }
 
-/* The background's part (the last source tag) of station_pm25_component_src
- * for component c, hour h, station k of the run's output path. */
-static float *read_all(const char *path, const char *var, size_t *n)
-{
-    int nc;
-    assert_int_equal(nc_open(path, NC_NOWRITE, &nc), NC_NOERR);
-    float *v = read_var(nc, var, n);
-    nc_close(nc);
-    return v;
-}
-
 static void write_bg(const char *dir, const char *name, const char *header, const char *row_fmt, int hours,
                      int by_station)
 {
@@ -147,9 +136,9 @@ static void components_in_the_plume(void **state)
     lt_summary_free(&s);
     size_t n, nb, nt;
     snprintf(p, sizeof p, "%s/c.nc", dir);
-    float *cs = read_all(p, "station_pm25_component_src", &n), *tc = read_all(p, "station_pm25", &nt);
+    float *cs = read_path_var(p, "station_pm25_component_src", &n), *tc = read_path_var(p, "station_pm25", &nt);
     snprintf(p, sizeof p, "%s/b.nc", dir);
-    float *bs = read_all(p, "station_pm25_component_src", &nb), *tb = read_all(p, "station_pm25", &nt);
+    float *bs = read_path_var(p, "station_pm25_component_src", &nb), *tb = read_path_var(p, "station_pm25", &nt);
     assert_int_equal(n, nb);
     const size_t ntag = 4, nst = 2, ncomp = 4; /* coal, industry, solvents, regional */
     assert_int_equal(n, 6 * ncomp * ntag * nst);
@@ -189,9 +178,9 @@ static void per_station_values(void **state)
     lt_summary_free(&s);
     size_t n;
     snprintf(p, sizeof p, "%s/s.nc", dir);
-    float *src = read_all(p, "station_pm25_src", &n);      /* [time][source][station] */
-    float *comp = read_all(p, "station_pm25_component_src", &n);
-    float *grid = read_all(p, "pm25_src", &n);             /* [time][source][y][x] */
+    float *src = read_path_var(p, "station_pm25_src", &n);      /* [time][source][station] */
+    float *comp = read_path_var(p, "station_pm25_component_src", &n);
+    float *grid = read_path_var(p, "pm25_src", &n);             /* [time][source][y][x] */
     const size_t ntag = 4, nst = 2, nx = 24, ny = 20;
     for (size_t h = 0; h < 24; h += 7) {
         assert_rel(src[(h * ntag + 3) * nst + 0], 40.0, 1e-6);
@@ -249,7 +238,7 @@ static void components_in_the_grid(void **state)
         lt_summary_free(&s);
         size_t n;
         snprintf(p, sizeof p, "%s/g.nc", dir);
-        float *comp = read_all(p, "station_pm25_component_src", &n); /* [time][5][tag][station] */
+        float *comp = read_path_var(p, "station_pm25_component_src", &n); /* [time][5][tag][station] */
         const size_t ntag = 4, nst = 2, ncomp = 5;
         assert_int_equal(n, 3 * ncomp * ntag * nst);
         for (size_t k = 0; k < nst; k++) {

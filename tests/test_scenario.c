@@ -8,6 +8,7 @@
 
 #include "io/config.h"
 #include "fixture.h"
+#include "run_helpers.h"
 #include "products/products.h"
 #include "policy/scenario.h"
 
@@ -35,20 +36,6 @@ static int run_dir(const char *dir, const char *const *sets, int nsets, lt_error
     return rc;
 }
 
-/* Reads dir/case.ini with the overrides and loads its case. On success both
- * are the caller's to free; on failure nothing is left to free. */
-static int load_case(const char *dir, const char *const *sets, int nsets, lt_config *cfg,
-                     lt_case **cs, lt_error *err)
-{
-    char cfgp[512];
-    snprintf(cfgp, sizeof cfgp, "%s/case.ini", dir);
-    lt_error_clear(err);
-    int rc = lt_config_load(cfg, cfgp, sets, nsets, err);
-    if (!rc && (rc = lt_case_load(cs, cfg, err)))
-        lt_config_free(cfg);
-    return rc;
-}
-
 /* run_dir that must succeed; prints lantian's message when it does not. */
 static void run_ok(const char *dir, const char *const *sets, int nsets)
 {
@@ -58,26 +45,6 @@ static void run_ok(const char *dir, const char *const *sets, int nsets)
     if (rc)
         print_error("%s\n", err.msg);
     assert_int_equal(rc, 0);
-}
-
-static float *read_all(const char *path, const char *var, size_t *n)
-{
-    int nc, v, nd, dims[8];
-    if (nc_open(path, NC_NOWRITE, &nc))
-        return NULL;
-    nc_inq_varid(nc, var, &v);
-    nc_inq_varndims(nc, v, &nd);
-    nc_inq_vardimid(nc, v, dims);
-    *n = 1;
-    for (int i = 0; i < nd; i++) {
-        size_t l;
-        nc_inq_dimlen(nc, dims[i], &l);
-        *n *= l;
-    }
-    float *b = malloc(*n * sizeof *b);
-    nc_get_var_float(nc, v, b);
-    nc_close(nc);
-    return b;
 }
 
 /* One dispersion, two scenarios, against explicit runs with edited emissions. */
@@ -93,8 +60,8 @@ static void recombination_equals_rerun(void **state)
     run_ok(dir, sets, 1);
     snprintf(p, sizeof p, "%s/out.nc", dir);
     size_t n1, n2, ns;
-    float *sc = read_all(p, "scenario_station_pm25", &ns);
-    float *scm = read_all(p, "scenario_pm25_mean", &n1);
+    float *sc = read_path_var(p, "scenario_station_pm25", &ns);
+    float *scm = read_path_var(p, "scenario_pm25_mean", &n1);
     /* explicit runs: the same case with the emissions edited by hand */
     const char *edits[2] = {
         FIX_POINTS_HEADER "P1,Power plant,108.40,34.80,120,4,15,400,coal,A县,A,50\n"
@@ -113,8 +80,8 @@ static void recombination_equals_rerun(void **state)
         write_config(dir, NULL);
         const char *esets[] = {AQI_RULES, set_out, set_pts};
         run_ok(dir, esets, 3);
-        float *ex = read_all(outp, "station_pm25", &n2);
-        float *exm = read_all(outp, "pm25_mean", &n2);
+        float *ex = read_path_var(outp, "station_pm25", &n2);
+        float *exm = read_path_var(outp, "pm25_mean", &n2);
         size_t per = ns / 2, perm = n1 / 2;
         double worst = 0.0, peak = 0.0;
         const size_t nst = 2; /* make_case's stations; the series is (time, scenario, station) */
@@ -187,8 +154,8 @@ static void time_windows(void **state)
     char p[600];
     snprintf(p, sizeof p, "%s/out.nc", dir);
     size_t n, nb;
-    float *sc = read_all(p, "scenario_station_pm25", &n);
-    float *base = read_all(p, "station_pm25", &nb);
+    float *sc = read_path_var(p, "scenario_station_pm25", &n);
+    float *base = read_path_var(p, "station_pm25", &nb);
     assert_int_equal(n, nb);
     for (size_t h = 0; h < 6; h++)
         for (size_t k = 0; k < 2; k++) {
@@ -234,8 +201,8 @@ static void alert_mode_acts_in_windows(void **state)
     run_ok(dir, sets, 6);
     snprintf(p, sizeof p, "%s/out.nc", dir);
     size_t n, nb, nsrc;
-    float *sc = read_all(p, "scenario_station_pm25_src", &n);
-    float *base = read_all(p, "station_pm25_src", &nb);
+    float *sc = read_path_var(p, "scenario_station_pm25_src", &n);
+    float *base = read_path_var(p, "station_pm25_src", &nb);
     assert_int_equal(n, nb);
     nsrc = n / (120 * 2); /* tags */
     /* The running 24-h mean passes 150 (AQI 200) once 17 of its hours are at 200
