@@ -90,7 +90,7 @@ static void equal_rates_limit_is_continuous(void **state)
     (void)state;
     lt_chem_params p;
     lt_chem_defaults(&p);
-    lt_chem_rates r = {{1e-5, 0, 0}, {2e-5, 0, 0}, 3e-5}; /* ks = kc + kp exactly */
+    lt_chem_rates r = {{1e-5, 0, 0}, {2e-5, 0, 0}, 3e-5, 3e-5}; /* ks = kc + kp exactly */
     double f[LT_NCOMP], g[LT_NCOMP];
     lt_chem_factors(&p, &r, 3600.0, f);
     r.pm_loss *= 1.0 + 1e-6; /* just off the limit: the general formula */

@@ -27,6 +27,7 @@ void lt_chem_defaults(lt_chem_params *p)
     p->vd_nh3 = 0.01;
     p->wet_hno3 = 6e-5;
     p->wet_nh3 = 6e-5;
+    p->vs_coarse = 0.0016;
     p->partition = 0;
 }
 
@@ -47,6 +48,23 @@ void lt_chem_rates_at(const lt_chem_params *p, double sun, double rh_pct, double
     r->loss[1] = p->vd_nox / zi + p->wet_nox * rain;
     r->loss[2] = p->vd_voc / zi + p->wet_voc * rain;
     r->pm_loss = p->vd_pm / zi + p->wet_pm * rain;
+    r->coarse_loss = (p->vd_pm + p->vs_coarse) / zi + p->wet_pm * rain;
+}
+
+void lt_gas_src_setup(lt_gas_src *g, const lt_chem_rates *r, const double q_ugs[LT_NGAS])
+{
+    const double lam[LT_NGAS] = {r->conv[0] + r->loss[0], r->conv[1] + r->loss[1], r->conv[1] + r->loss[1], 0.0,
+                                 r->coarse_loss};
+    for (int i = 0; i < LT_NGAS; i++) {
+        g->q[i] = q_ugs[i];
+        g->lam[i] = lam[i];
+    }
+}
+
+void lt_gas_src_eval(const lt_gas_src *g, double t_s, double out[LT_NGAS])
+{
+    for (int i = 0; i < LT_NGAS; i++)
+        out[i] = g->q[i] > 0.0 ? g->q[i] * exp(-g->lam[i] * t_s) : 0.0;
 }
 
 static const double mass_ratio_fixed[2] = {LT_MW_SO4_PER_SO2, LT_MW_NO3_PER_NO2};

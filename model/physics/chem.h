@@ -38,6 +38,9 @@ typedef struct lt_chem_params {
     double wet_so2, wet_nox, wet_voc, wet_pm; /* scavenging coefficients */
     /* The grid model's gases (grid.h): nitric acid and ammonia. */
     double vd_hno3, vd_nh3, wet_hno3, wet_nh3;
+    /* Coarse PM (PM10 - PM2.5): gravitational settling velocity, m/s, added
+     * to vd_pm; scavenged as wet_pm. */
+    double vs_coarse;
     /* The grid model's partition (aerosol.h): LT_AER_* flags. */
     unsigned partition;
 } lt_chem_params;
@@ -52,7 +55,11 @@ typedef struct lt_chem_params {
  * within the 0.02-0.1 of aromatics under high NOx, Ng et al. 2007). For the
  * grid model's gases: HNO3 2 cm/s and NH3 1 cm/s (Seinfeld and Pandis 2016,
  * ch. 19: HNO3 1-4 cm/s over land, NH3 about 1 cm/s); scavenging HNO3 6e-5
- * (CALPUFF's default) and NH3 the same (an assumption: both are very soluble). */
+ * (CALPUFF's default) and NH3 the same (an assumption: both are very soluble).
+ * Coarse PM settles at 0.0016 m/s: Stokes' law, v = rho g d^2 Cc / (18 mu),
+ * for d = 5 um (the middle of 2.5-10 um), rho = 2000 kg/m3 (crustal
+ * material), mu = 1.81e-5 Pa s, Cc = 1.03 (Seinfeld and Pandis 2016,
+ * eqs. 9.34 and 9.42). */
 void lt_chem_defaults(lt_chem_params *p);
 
 /* First-order rates for one source and hour, s-1. */
@@ -60,6 +67,7 @@ typedef struct lt_chem_rates {
     double conv[3];   /* SO2, NOx, VOC converted */
     double loss[3];   /* SO2, NOx, VOC removed (dry + wet) */
     double pm_loss;   /* every particle component removed (dry + wet) */
+    double coarse_loss; /* coarse PM removed: settling, dry deposition, wet */
 } lt_chem_rates;
 
 /* The rates at sine of the solar elevation sun (negative: night), relative
@@ -95,5 +103,25 @@ void lt_chem_src_setup(lt_chem_src *c, const lt_chem_params *p, const lt_chem_ra
 /* The four components (ug/s after travel time t_s, per the plume's unit
  * dispersion) of source c. */
 void lt_chem_src_eval(const lt_chem_src *c, double t_s, double out[LT_NCOMP]);
+
+/* The gases of the AQI and coarse PM from one source, as the plume carries
+ * them to the stations: SO2 and NOx (as NO2) as the precursors left after
+ * conversion and removal, the in-stack NO2 (a share of that NOx, for the
+ * ozone-limiting method: policy/no2.h), CO inert, coarse PM with its own
+ * removal. Each is q exp(-lam t) per unit dispersion at travel time t. */
+enum { LT_GAS_SO2 = 0, LT_GAS_NOX, LT_GAS_NO2, LT_GAS_CO, LT_GAS_COARSE, LT_NGAS };
+
+typedef struct lt_gas_src {
+    double q[LT_NGAS];    /* ug/s */
+    double lam[LT_NGAS];  /* s-1 */
+} lt_gas_src;
+
+/* Fills g from the emissions q_ugs[LT_NGAS] (SO2, NOx, in-stack NO2, CO,
+ * coarse; ug/s) under rates r: SO2 and NOx lost at conversion + removal,
+ * the in-stack NO2 as NOx, CO not at all, coarse PM at coarse_loss. */
+void lt_gas_src_setup(lt_gas_src *g, const lt_chem_rates *r, const double q_ugs[LT_NGAS]);
+
+/* The five (ug/s per unit dispersion) at travel time t_s. */
+void lt_gas_src_eval(const lt_gas_src *g, double t_s, double out[LT_NGAS]);
 
 #endif
