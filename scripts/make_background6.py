@@ -32,9 +32,14 @@ Where every number comes from:
   neutralised both, (NH4)2SO4 and NH4NO3: 18.04 (2 x 13.1/96.06 + 17.0/62.00) =
   9.9 % (an assumption: the source gives no NH4); EC is not given there, so it is
   0 here and its mass is in 'other' (the rest, 30.8 %).
-They are the whole background: lantian adds its sources' PM2.5 (and so PM10),
-not yet their own SO2, NO2 or CO, so at the stations these columns are the
-regional level the run's PM2.5 sits on.
+They are taken as the regional background, which they are not quite: the
+observations at the city's stations include the city's own sources, and
+lantian adds its explicit sources' SO2, NOx (as NO2 by the ozone-limiting
+method) and CO on top, so at the stations the gases count the part of those
+sources the observations already hold twice (an overestimate of the order of
+the sources' own increments, station_so2_local and station_nox_local in the
+output). The default case's sources carry no co_tpy or pm10_tpy, so CO and
+the coarse part of PM10 are these columns alone.
 
 Run: /usr/bin/python3 scripts/make_background6.py
 """

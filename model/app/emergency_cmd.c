@@ -190,7 +190,7 @@ static void day_emissions(emg_case *ec)
         if (a == ec->nalert)
             continue;
         for (size_t i = 0; i < np; i++) {
-            double q[5], vel, temp; /* ug/s of PM2.5, SO2, NOx, VOC, NH3 */
+            double q[LT_Q_N], vel, temp; /* ug/s of PM2.5, SO2, NOx, VOC, NH3 */
             lt_case_source_rates(oc->cs, i, t, q, &vel, &temp);
             lt_emg_choice *c = &ec->ch[(size_t)a * ec->nent + ec->group_ent[pg[i]]];
             for (int sp = 0; sp < LT_EMG_NSP; sp++)

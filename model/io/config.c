@@ -100,6 +100,9 @@ static const key_def keys[] = {
     {"chemistry", "vd_nh3_ms", "0.01", 0},
     {"chemistry", "wet_hno3", "6e-5", 0},
     {"chemistry", "wet_nh3", "6e-5", 0},
+    {"chemistry", "vs_coarse_ms", "0.0016", 0},
+    {"chemistry", "no2_method", "olm", 0},
+    {"chemistry", "no2_nox_ratio", "0.1", 0},
     {"solver", "method", "plume", 0},
     {"solver", "coarsen", "5", 0},
     {"solver", "layer_tops_m", "50, 150, 300, 500, 800, 1200, 1800, 3000", 0},
@@ -762,8 +765,19 @@ static int get_chemistry(const val_ctx *c, lt_config *cfg)
         (rc = get_double(c, "chemistry", "vd_hno3_ms", 0, 0.1, vd, &ch->vd_hno3)) ||
         (rc = get_double(c, "chemistry", "vd_nh3_ms", 0, 0.1, vd, &ch->vd_nh3)) ||
         (rc = get_double(c, "chemistry", "wet_hno3", 0, 0.01, wet, &ch->wet_hno3)) ||
-        (rc = get_double(c, "chemistry", "wet_nh3", 0, 0.01, wet, &ch->wet_nh3)))
+        (rc = get_double(c, "chemistry", "wet_nh3", 0, 0.01, wet, &ch->wet_nh3)) ||
+        (rc = get_double(c, "chemistry", "vs_coarse_ms", 0, 0.1, "a settling velocity in m/s from 0 to 0.1",
+                         &ch->vs_coarse)) ||
+        (rc = get_double(c, "chemistry", "no2_nox_ratio", 0, 1, "an in-stack NO2/NOx mass ratio from 0 to 1",
+                         &cfg->no2_ratio)))
         return rc;
+    int kn = find_key("chemistry", "no2_method");
+    if (!strcmp(c->st->vals[kn].value, "olm"))
+        cfg->no2_full = 0;
+    else if (!strcmp(c->st->vals[kn].value, "full"))
+        cfg->no2_full = 1;
+    else
+        return bad_value(c, kn, "olm (the ozone-limiting method) or full (all NOx as NO2)");
     ch->aqueous = aq;
     ch->vd_voc = ch->wet_voc = 0.0;
     int sol = 1;

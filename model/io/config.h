@@ -110,6 +110,11 @@ typedef struct lt_config {
     int alert_lead_hours;
     /* [chemistry] */
     int secondary;                 /* secondary PM2.5 in the plume on/off */
+    /* NO2 at the stations from the sources' NOx: the ozone-limiting method
+     * (no2_full = 0) or all NOx as NO2 (1), and the in-stack NO2/NOx ratio of
+     * sources without their own (policy/no2.h). */
+    int no2_full;
+    double no2_ratio;
     lt_chem_params chem;
     /* [solver] */
     int solver;                    /* LT_SOLVER_* */

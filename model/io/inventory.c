@@ -136,16 +136,18 @@ static int parse_vertices(const lt_csv *c, size_t r, const char *col, int min, l
 }
 
 /* Optional species columns: absent means zero. Roads give them per km
- * (so2_tpy_per_km ...), kept per km in p until the segments are cut. */
+ * (so2_tpy_per_km ...), kept per km in p until the segments are cut. PM10
+ * includes PM2.5: absent it is PM2.5 (no coarse part), below it an error. The
+ * in-stack NO2/NOx ratio (no2_nox, a fraction) is NaN when absent. */
 static int read_species(const lt_csv *c, size_t r, lt_point *p, lt_error *err)
 {
-    static const char *const names[] = {"so2_tpy", "nox_tpy", "nh3_tpy", "voc_tpy"};
+    static const char *const names[] = {"so2_tpy", "nox_tpy", "nh3_tpy", "voc_tpy", "co_tpy", "pm10_tpy"};
     static const char *const per_km[] = {"so2_tpy_per_km", "nox_tpy_per_km", "nh3_tpy_per_km",
-                                         "voc_tpy_per_km"};
-    double *dst[] = {&p->so2_tpy, &p->nox_tpy, &p->nh3_tpy, &p->voc_tpy};
-    for (int i = 0; i < 4; i++) {
+                                         "voc_tpy_per_km", "co_tpy_per_km", "pm10_tpy_per_km"};
+    double *dst[] = {&p->so2_tpy, &p->nox_tpy, &p->nh3_tpy, &p->voc_tpy, &p->co_tpy, &p->pm10_tpy};
+    for (int i = 0; i < 6; i++) {
         const char *col = p->road ? per_km[i] : names[i];
-        *dst[i] = 0.0;
+        *dst[i] = i == 5 ? NAN : 0.0;
         if (lt_csv_column(c, col) < 0)
             continue;
         int rc = lt_csv_double(c, r, col, 0, 1e7,
@@ -154,6 +156,30 @@ static int read_species(const lt_csv *c, size_t r, lt_point *p, lt_error *err)
         if (rc)
             return rc;
     }
+    p->no2_ratio = NAN;
+    if (lt_csv_column(c, "no2_nox") >= 0 && lt_csv_field(c, r, lt_csv_column(c, "no2_nox"))[0]) {
+        int rc = lt_csv_double(c, r, "no2_nox", 0, 1, "an in-stack NO2/NOx mass ratio from 0 to 1", &p->no2_ratio, err);
+        if (rc)
+            return rc;
+    }
+    return LT_OK;
+}
+
+/* PM10 (read into p->pm10_tpy, NaN when absent) against PM2.5 (pm25, the
+ * same units): PM2.5 when absent, an error when below it. */
+static int check_pm10(const lt_csv *c, size_t r, lt_point *p, double pm25, lt_error *err)
+{
+    if (isnan(p->pm10_tpy)) {
+        p->pm10_tpy = pm25;
+        return LT_OK;
+    }
+    if (p->pm10_tpy < pm25 * (1.0 - 1e-9))
+        return lt_error_set(err, LT_EINPUT,
+                            "%s:%d: column '%s' = '%s' is below '%s' = %g: expected PM10 to include PM2.5 "
+                            "(PM10 >= PM2.5)",
+                            lt_csv_path(c), lt_csv_line(c, r), p->road ? "pm10_tpy_per_km" : "pm10_tpy",
+                            lt_csv_field(c, r, lt_csv_column(c, p->road ? "pm10_tpy_per_km" : "pm10_tpy")),
+                            p->road ? "pm25_tpy_per_km" : "pm25_tpy", pm25);
     return LT_OK;
 }
 
@@ -208,7 +234,7 @@ static int read_point(const lt_csv *c, size_t r, const lt_config *cfg, lt_source
         (rc = lt_csv_string(c, r, "county", 0, p->county, sizeof p->county, err)) ||
         (rc = lt_csv_string(c, r, "grade", 0, grade, sizeof grade, err)) ||
         (rc = lt_csv_double(c, r, "pm25_tpy", 0, 1e6, "an emission in t/yr from 0 to 1e6", &p->pm25_tpy, err)) ||
-        (rc = read_species(c, r, p, err)))
+        (rc = read_species(c, r, p, err)) || (rc = check_pm10(c, r, p, p->pm25_tpy, err)))
         return rc;
     if (kind == LT_SRC_AREA) {
         if ((rc = lt_csv_double(c, r, "sigma_z0_m", 0, 1000, "an initial vertical spread in metres from 0 to 1000", &p->sigma_z0_m, err)))
@@ -332,7 +358,7 @@ int lt_roads_read(const char *path, const lt_config *cfg, lt_point **pts, size_t
             (rc = lt_csv_string(c, r, "county", 0, t.county, sizeof t.county, err)) ||
             (rc = lt_csv_string(c, r, "grade", 0, grade, sizeof grade, err)) ||
             (rc = lt_csv_double(c, r, "pm25_tpy_per_km", 0, 1e5, "an emission in t/yr per km from 0 to 1e5", &rate, err)) ||
-            (rc = read_species(c, r, &t, err)))
+            (rc = read_species(c, r, &t, err)) || (rc = check_pm10(c, r, &t, rate, err)))
             break;
         if ((rc = classify(c, cfg, sector, grade, &t, err)))
             break;
@@ -397,6 +423,9 @@ int lt_roads_read(const char *path, const lt_config *cfg, lt_point **pts, size_t
                 q->nox_tpy = t.nox_tpy * len / 1000.0;
                 q->nh3_tpy = t.nh3_tpy * len / 1000.0;
                 q->voc_tpy = t.voc_tpy * len / 1000.0;
+                q->co_tpy = t.co_tpy * len / 1000.0;
+                q->pm10_tpy = t.pm10_tpy * len / 1000.0;
+                q->no2_ratio = t.no2_ratio;
             }
         }
         free(line.vlon);

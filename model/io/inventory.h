@@ -26,6 +26,9 @@ typedef struct lt_point {
     char grade;                /* 'A'..'D', or '-' when not graded */
     double pm25_tpy;
     double so2_tpy, nox_tpy, nh3_tpy, voc_tpy; /* 0 when the column is absent */
+    double pm10_tpy;           /* PM10 including PM2.5 (>= pm25_tpy); pm25_tpy when absent */
+    double co_tpy;             /* 0 when the column is absent */
+    double no2_ratio;          /* in-stack NO2/NOx (column no2_nox); NaN: [chemistry] no2_nox_ratio */
     double sigma_y0_m, sigma_z0_m;             /* volume sources: initial spreads;
                                                 * areas: sigma_z0_m */
     int nvert;                                 /* areas: polygon vertices */

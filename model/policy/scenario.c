@@ -119,17 +119,17 @@ static int add_id(ctx *c, lt_rule *r, const char *s)
 
 static int add_species(ctx *c, lt_rule *r, const char *s)
 {
-    static const char *const known[] = {"pm25", "pm", "so2", "nox", "nh3", "voc", "all", "*"};
-    static const unsigned bits[] = {LT_SPECIES_PM25, LT_SPECIES_PM25, LT_SPECIES_SO2, LT_SPECIES_NOX,
-                                    LT_SPECIES_NH3, LT_SPECIES_VOC, 0x1Fu, 0x1Fu};
-    for (int i = 0; i < 8; i++)
+    static const char *const known[] = {"pm25", "pm", "so2", "nox", "nh3", "voc", "co", "all", "*"};
+    static const unsigned bits[] = {LT_SPECIES_PM25, LT_SPECIES_PM25, LT_SPECIES_SO2, LT_SPECIES_NOX, LT_SPECIES_NH3,
+                                    LT_SPECIES_VOC,  LT_SPECIES_CO,   LT_SPECIES_ALL, LT_SPECIES_ALL};
+    for (int i = 0; i < 9; i++)
         if (!strcmp(s, known[i])) {
-            if (i < 2 || i >= 6)
+            if (i < 2 || i >= 7)
                 r->pm25 = 1; /* cuts of PM include PM2.5 */
             r->species |= bits[i];
             return 0;
         }
-    lt_error_set(c->err, LT_EINPUT, "%s: unknown species '%s' (expected pm25, pm, so2, nox, nh3, voc or all)",
+    lt_error_set(c->err, LT_EINPUT, "%s: unknown species '%s' (expected pm25, pm, so2, nox, nh3, voc, co or all)",
                  r->where, s);
     return 1;
 }
@@ -217,7 +217,7 @@ static int parse_cut(ctx *c, int scenario, const lt_scen_entry *e)
     }
     if (!have_species) {
         r->pm25 = 1;
-        r->species = 0x1Fu;
+        r->species = LT_SPECIES_ALL;
     }
     if (!r->sector_mask)
         r->sector_mask = 0xFFFFFFFFu;

@@ -22,9 +22,11 @@
 #define LT_RULE_BACKGROUND (1u << 31) /* sector bit of the background tag */
 #define LT_RULE_MAX_ITEMS 16
 
-/* Species a rule can cut (bits of lt_rule.species). */
+/* Species a rule can cut (bits of lt_rule.species); a cut of PM2.5 cuts
+ * the coarse part of PM10 by the same factor (the two share their sources'
+ * abatement: filters and dust control remove both). */
 enum { LT_SPECIES_PM25 = 1, LT_SPECIES_SO2 = 2, LT_SPECIES_NOX = 4, LT_SPECIES_NH3 = 8,
-       LT_SPECIES_VOC = 16 };
+       LT_SPECIES_VOC = 16, LT_SPECIES_CO = 32, LT_SPECIES_ALL = 63 };
 
 typedef struct lt_rule {
     int scenario;

@@ -5,15 +5,17 @@
  * the monthly ranking of the counties by the comprehensive index, and the
  * targets ([assessment] targets; policy/targets.c) attained or not.
  *
- * The pollutants at a place each hour: PM2.5 as the run computes it (its
- * sources plus the background tag); PM10 that PM2.5 plus the background's
- * coarse part (the [background] file's pm10 - pm25); SO2, NO2, CO and O3 the
- * [background] file's columns. The run's own sources add PM2.5 only (their
- * SO2, NOx and CO are dispersed as precursors of secondary PM2.5, not
- * reported as gases): the gases' local increments are not in these files,
- * which say so. A pollutant without a background column is not assessed.
- * A county's and the city's hourly values are the means over their
- * stations (HJ 663-2013: stations are averaged before the statistics).
+ * The pollutants at a station each hour: PM2.5 as the run computes it (its
+ * sources plus the background tag); PM10 that plus the background's coarse
+ * part (the [background] file's pm10 - pm25) and the sources' coarse PM;
+ * SO2 and CO the background plus the explicit sources' own (gases.c); NO2
+ * the background plus the NO2 the sources' NOx forms by the ozone-limiting
+ * method (physics/no2.h) against the background ozone; O3 the background
+ * less the NO titration. The grid model's gases and a gridded inventory's
+ * are not carried (only PM2.5 from them). A pollutant without a background
+ * column is not assessed. A county's and the city's hourly values are the
+ * means over their stations (HJ 663-2013: stations are averaged before the
+ * statistics).
  *
  * Writes OUTPUT_daily.csv, OUTPUT_annual.csv and OUTPUT_ranking.csv beside
  * the output (column names are an interface; docs/reference.md) and fills
@@ -26,6 +28,8 @@
 #include <time.h>
 
 #include "core/lt_time.h"
+#include "physics/chem.h"
+#include "physics/no2.h"
 #include "policy/annual.h"
 #include "policy/targets.h"
 #include "products/product_util.h"
@@ -54,6 +58,8 @@ typedef struct airquality {
     const lt_case *cs;
     const lt_stations_product *st;
     const lt_scenarios_product *sc;
+    const lt_gases_product *gas; /* the sources' gases (NULL: none, the grid model) */
+    int no2_full;               /* [chemistry] no2_method = full */
     lt_aqi_table t;             /* the case's rules, pols cut to the pollutants with data */
     const lt_targets *targets;
     const int *county_of;
@@ -121,39 +127,61 @@ static int member(const airquality *p, size_t q, size_t k)
     return 1;
 }
 
-/* The mean over the member stations k of place q of row[k], or of
- * series[k][h] when row is NULL; NaN values left out, NaN when all are. */
-static double member_mean(const airquality *p, size_t q, const double *row, const double *const *series, size_t h)
+/* Pollutant pol's background at station k in hour h (NaN: none or missing). */
+static double bg_at(const airquality *p, int pol, size_t k, size_t h)
 {
-    double sum = 0.0;
-    int n = 0;
-    for (size_t k = 0; k < p->s->nst; k++) {
-        double v = !member(p, q, k) ? NAN : row ? row[k] : series[k][h];
-        if (!isnan(v)) {
-            sum += v;
-            n++;
-        }
-    }
-    return n ? sum / n : NAN;
+    return !p->bg[pol] ? NAN : p->bgst[pol] ? p->bgst[pol][k][h] : p->bg[pol][h];
 }
 
-/* The six hourly series of every place from one scenario's PM2.5 totals:
- * means over the place's stations, of the run's PM2.5 and of the
- * background at each station (its own series when the file gives one per
- * station). */
-static void build_series(airquality *p)
+/* The six at station k in hour h, into x[pollutant * nh + h]: the run's
+ * PM2.5; PM10 that plus the background's and the sources' coarse PM; SO2 and
+ * CO the background plus the sources' (CO in mg/m3); NO2 the background plus
+ * the NO2 the sources' NOx forms by the ozone-limiting method against the
+ * background ozone (all of it with no2_method = full or without an ozone
+ * background); O3 the background less what that NO titrates. loc: the
+ * sources' gases [hour][LT_NGAS][station] (NULL: none). */
+static void station_hour(const airquality *p, const double *loc, size_t k, size_t h, double *x)
 {
     size_t nh = (size_t)p->s->hours, nst = p->s->nst;
-    for (size_t q = 0; q < p->nplace; q++) {
-        double *x = p->x + q * LT_NPOL * nh;
-        for (size_t h = 0; h < nh; h++) {
-            x[h] = member_mean(p, q, p->pm25 + h * nst, NULL, h);
-            for (int pol = 1; pol < LT_NPOL; pol++) {
-                double v = !p->bg[pol] ? NAN : p->bgst[pol] ? member_mean(p, q, NULL, p->bgst[pol], h) : p->bg[pol][h];
-                x[(size_t)pol * nh + h] = pol == LT_POL_PM10 ? x[h] + v : v; /* PM10 = PM2.5 + coarse */
+    double g[LT_NGAS] = {0};
+    for (int i = 0; loc && i < LT_NGAS; i++)
+        g[i] = loc[(h * LT_NGAS + (size_t)i) * nst + k];
+    double pm25 = p->pm25[h * nst + k], o3 = bg_at(p, LT_POL_O3, k, h), no2, o3_left;
+    lt_no2_olm(g[LT_GAS_NOX], g[LT_GAS_NO2], o3, p->no2_full || isnan(o3), &no2, &o3_left);
+    x[h] = pm25;
+    x[LT_POL_PM10 * nh + h] = pm25 + bg_at(p, LT_POL_PM10, k, h) + g[LT_GAS_COARSE];
+    x[LT_POL_SO2 * nh + h] = bg_at(p, LT_POL_SO2, k, h) + g[LT_GAS_SO2];
+    x[LT_POL_NO2 * nh + h] = bg_at(p, LT_POL_NO2, k, h) + no2;
+    x[LT_POL_CO * nh + h] = bg_at(p, LT_POL_CO, k, h) + 1e-3 * g[LT_GAS_CO];
+    x[LT_POL_O3 * nh + h] = isnan(o3) ? NAN : o3_left;
+}
+
+/* The six hourly series of every place under scenario sc (-1: the
+ * baseline) from its PM2.5 totals and its sources' gases: at each station
+ * (station_hour), then each county's and the city's the means over their
+ * stations, NaN values left out (HJ 663-2013: stations are averaged before
+ * the statistics; NO2's conversion is not linear, so it is done station by
+ * station). */
+static void build_series(airquality *p, int sc)
+{
+    size_t nh = (size_t)p->s->hours, nst = p->s->nst;
+    const double *loc = lt_gases_local(p->gas, sc);
+    for (size_t k = 0; k < nst; k++)
+        for (size_t h = 0; h < nh; h++)
+            station_hour(p, loc, k, h, p->x + k * LT_NPOL * nh);
+    for (size_t q = nst; q < p->nplace; q++)
+        for (size_t i = 0; i < LT_NPOL * nh; i++) {
+            double sum = 0.0;
+            int n = 0;
+            for (size_t k = 0; k < nst; k++) {
+                double v = member(p, q, k) ? p->x[k * LT_NPOL * nh + i] : NAN;
+                if (!isnan(v)) {
+                    sum += v;
+                    n++;
+                }
             }
+            p->x[q * LT_NPOL * nh + i] = n ? sum / n : NAN;
         }
-    }
 }
 
 /* A number or an empty field. */
@@ -314,7 +342,7 @@ static int assess_scenario(airquality *p, int sc, lt_summary *sum, lt_error *err
         memcpy(p->pm25, lt_stations_totals(p->st), nh * nst * sizeof *p->pm25);
     else
         lt_scenarios_station_totals(p->sc, sc, p->pm25);
-    build_series(p);
+    build_series(p, sc);
     for (size_t q = 0; q < p->nplace; q++) {
         const double *xs[LT_NPOL];
         for (int pol = 0; pol < LT_NPOL; pol++)
@@ -394,15 +422,17 @@ static int airquality_finish(void *self, lt_summary *sum, lt_error *err)
     if ((rc = close_table(&p->fd, p->final_d, err)) || (rc = close_table(&p->fa, p->final_a, err)) ||
         (rc = close_table(&p->fr, p->final_r, err)))
         return rc;
-    char note[400], names[64] = "";
+    char note[600], names[64] = "";
     for (int pol = 0; pol < LT_NPOL; pol++)
         if ((p->t.pols >> pol) & 1u) {
             size_t l = strlen(names);
             snprintf(names + l, sizeof names - l, "%s%s", l ? ", " : "", lt_pol_names[pol]);
         }
     snprintf(note, sizeof note, "daily AQI (%s) of %s; PM2.5 from the run (its sources and the background), PM10 "
-             "that plus the background's coarse part, SO2, NO2, CO and O3 the [background] file's (the sources' own "
-             "gases are not added)", p->t.name, names);
+             "that plus the background's and the explicit sources' coarse PM, SO2, NO2, CO and O3 the [background] "
+             "file's plus the explicit sources' (NO2 by %s, O3 less the NO titration); %s", p->t.name, names,
+             p->no2_full || !p->bg[LT_POL_O3] ? "all the NOx as NO2" : "the ozone-limiting method",
+             p->gas ? "a gridded inventory's gases not carried" : "no source gases (the grid model)");
     return lt_output_note(p->out, "lantian_six_pollutant_aqi", note, err);
 }
 
@@ -580,7 +610,8 @@ static const lt_product_ops airquality_ops = {
     .name = "airquality", .start = airquality_start, .finish = airquality_finish, .destroy = airquality_destroy,
     .estimate = airquality_estimate, .side_files = airquality_files};
 
-int lt_airquality_attach(lt_run *run, const lt_stations_product *st, const lt_scenarios_product *sc, lt_error *err)
+int lt_airquality_attach(lt_run *run, const lt_stations_product *st, const lt_scenarios_product *sc,
+                         const lt_gases_product *gas, lt_error *err)
 {
     const lt_case *cs = lt_run_case_of(run);
     airquality *p = calloc(1, sizeof *p);
@@ -590,6 +621,8 @@ int lt_airquality_attach(lt_run *run, const lt_stations_product *st, const lt_sc
     p->cs = cs;
     p->st = st;
     p->sc = sc;
+    p->gas = gas;
+    p->no2_full = lt_case_config(cs)->no2_full;
     p->t = *lt_case_aqi(cs);
     p->targets = lt_case_targets(cs);
     p->ncounty = lt_case_station_counties(cs, &p->county_names, &p->county_of);

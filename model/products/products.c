@@ -11,6 +11,7 @@ int lt_products_attach(lt_run *run, lt_error *err)
     lt_stations_product *st = NULL;
     lt_assessment_product *as = NULL;
     lt_scenarios_product *scp = NULL;
+    lt_gases_product *gas = NULL;
     int grid = cfg->solver != LT_SOLVER_PLUME, rc;
     if ((grid && cfg->zero_out && (rc = lt_zeroout_attach(run, err))) || (rc = lt_maps_attach(run, err)) ||
         (rc = lt_calm_attach(run, err)) || (cfg->bg_obs_path[0] && (rc = lt_bgobs_attach(run, err))) || (rc = lt_weather_attach(run, err)) || (rc = lt_fields_attach(run, err)) ||
@@ -19,7 +20,8 @@ int lt_products_attach(lt_run *run, lt_error *err)
         (grid && (rc = lt_budget_attach(run, err))) ||
         (lt_case_aqi(cs) && (rc = lt_assessment_attach(run, st, &as, err))) ||
         (as && sc && sc->n > 0 && (rc = lt_scenarios_attach(run, st, as, &scp, err))) ||
-        (as && (rc = lt_airquality_attach(run, st, scp, err))))
+        (as && lt_run_shape_of(run)->nst && cfg->solver != LT_SOLVER_GRID && (rc = lt_gases_attach(run, as, &gas, err))) ||
+        (as && (rc = lt_airquality_attach(run, st, scp, gas, err))))
         return rc;
     return LT_OK;
 }

@@ -7,6 +7,7 @@
  *   components.c   station_pm25_component(_src), component shares
  *   assessment.c   the daily assessment (HJ 633 AQI) and the alerts
  *   scenarios.c    the scenarios recombined from the groups, OUTPUT_scenarios.csv
+ *   gases.c        the explicit sources' SO2, NOx, NO2, CO and coarse PM at stations
  *   airquality.c   six-pollutant daily AQI, HJ 663 assessment, targets (CSV files)
  *   zeroout.c      the grid model's zero-out (brute force) beside its tags
  *   budget.c       the grid model's mass budget and statistics
@@ -25,6 +26,7 @@
 typedef struct lt_stations_product lt_stations_product;
 typedef struct lt_assessment_product lt_assessment_product;
 typedef struct lt_scenarios_product lt_scenarios_product;
+typedef struct lt_gases_product lt_gases_product;
 
 const double *lt_stations_totals(const lt_stations_product *p);  /* [hour][station] */
 double lt_stations_tag_total(const lt_stations_product *p);
@@ -43,11 +45,18 @@ int lt_components_attach(lt_run *run, const lt_stations_product *st, lt_error *e
 int lt_assessment_attach(lt_run *run, const lt_stations_product *st, lt_assessment_product **as, lt_error *err);
 int lt_scenarios_attach(lt_run *run, const lt_stations_product *st, const lt_assessment_product *as,
                         lt_scenarios_product **sc, lt_error *err);
+/* The explicit sources' gases and coarse PM at the stations (gases.c):
+ * scenario sc's (-1: the baseline) local increments
+ * [hour][LT_NGAS][station] in ug/m3 (physics/chem.h's LT_GAS_*), valid
+ * from the last pass's end on; NULL for a NULL product. */
+int lt_gases_attach(lt_run *run, const lt_assessment_product *as, lt_gases_product **g, lt_error *err);
+const double *lt_gases_local(const lt_gases_product *p, int sc);
 /* The six-pollutant daily AQI and the HJ 663 period assessment per station,
  * county and city under the baseline and every scenario, against the
  * targets: OUTPUT_daily.csv, OUTPUT_annual.csv, OUTPUT_ranking.csv, the
  * summary (airquality.c). */
-int lt_airquality_attach(lt_run *run, const lt_stations_product *st, const lt_scenarios_product *sc, lt_error *err);
+int lt_airquality_attach(lt_run *run, const lt_stations_product *st, const lt_scenarios_product *sc,
+                         const lt_gases_product *gas, lt_error *err);
 int lt_zeroout_attach(lt_run *run, lt_error *err);
 int lt_budget_attach(lt_run *run, lt_error *err);
 int lt_calm_attach(lt_run *run, lt_error *err);

@@ -698,7 +698,7 @@ void lt_case_free(lt_case **p)
     *p = NULL;
 }
 
-void lt_case_source_rates(const lt_case *cs, size_t i, double t_s, double q[5], double *vel_ms,
+void lt_case_source_rates(const lt_case *cs, size_t i, double t_s, double q[LT_Q_N], double *vel_ms,
                           double *temp_K)
 {
     const lt_config *cfg = cs->cfg;
@@ -717,7 +717,10 @@ void lt_case_source_rates(const lt_case *cs, size_t i, double t_s, double q[5], 
         q[2] = p->nox_tpy * to_ugs;
         q[3] = p->voc_tpy * to_ugs;
     }
-    q[4] = p->nh3_tpy * to_ugs; /* the hourly files carry no NH3 */
+    q[LT_Q_NH3] = p->nh3_tpy * to_ugs; /* the hourly files carry no NH3, PM10 or CO */
+    double coarse = p->pm10_tpy > p->pm25_tpy ? p->pm10_tpy - p->pm25_tpy : 0.0;
+    q[LT_Q_COARSE] = hr && p->pm25_tpy > 0.0 ? q[LT_Q_PM25] * coarse / p->pm25_tpy : coarse * to_ugs;
+    q[LT_Q_CO] = p->co_tpy * to_ugs;
     *vel_ms = hr && isfinite(hr[LT_HE_VEL]) ? hr[LT_HE_VEL] : p->velocity_ms;
     *temp_K = hr && isfinite(hr[LT_HE_TEMP]) ? hr[LT_HE_TEMP] : p->temp_K;
 }

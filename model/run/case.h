@@ -134,11 +134,17 @@ int lt_case_grid_ngroups(const lt_case *cs);
  * the inventory (each file of a MEIC folder), the rules and cuts files. */
 size_t lt_case_inputs(const lt_case *cs, const char *const **paths);
 
-/* Emissions of source i in the hour starting at t_s, ug/s: q = PM2.5, SO2,
- * NOx, VOC, NH3 (the hourly file's measured rates when it has the stack, else
- * the annual rates times the temporal profile), and the exit velocity and
- * temperature of the hour. */
-void lt_case_source_rates(const lt_case *cs, size_t i, double t_s, double q[5], double *vel_ms,
+/* The emissions lt_case_source_rates gives, ug/s: PM2.5, SO2, NOx (as NO2),
+ * VOC, NH3, coarse PM (PM10 - PM2.5), CO. */
+enum { LT_Q_PM25 = 0, LT_Q_SO2, LT_Q_NOX, LT_Q_VOC, LT_Q_NH3, LT_Q_COARSE, LT_Q_CO, LT_Q_N };
+
+/* Emissions of source i in the hour starting at t_s, ug/s, q[LT_Q_*] (the
+ * hourly file's measured rates of PM2.5, SO2, NOx and VOC when it has the
+ * stack, else the annual rates times the temporal profile; NH3, coarse PM
+ * and CO always the annual rates times the profile, the coarse part scaled
+ * as the hour's PM2.5 when the hourly file gives it), and the exit velocity
+ * and temperature of the hour. */
+void lt_case_source_rates(const lt_case *cs, size_t i, double t_s, double q[LT_Q_N], double *vel_ms,
                           double *temp_K);
 
 #endif

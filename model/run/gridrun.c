@@ -388,7 +388,7 @@ static int hour_emissions(lt_gridrun *gr, double t_s)
         if (gr->src_first[i] == gr->src_first[i + 1])
             continue;
         const lt_point *p = &cs->points[i];
-        double q5[5], vel, temp, q[LT_GS_N] = {0};
+        double q5[LT_Q_N], vel, temp, q[LT_GS_N] = {0};
         lt_case_source_rates(cs, i, t_s, q5, &vel, &temp);
         q[LT_GS_PPM] = q5[0];
         q[LT_GS_SO2] = q5[1];

@@ -40,6 +40,10 @@ typedef struct lt_planes {
     int calm;               /* sources calm in the hour */
     const lt_met_point *weather; /* the hour's weather at the domain centre */
     const double *group;    /* [group][component][receptor]: the solver's planes */
+    /* the explicit sources' gases and coarse PM at the stations,
+     * [group][LT_NGAS][station] (physics/chem.h; NULL: not carried, the
+     * grid model) */
+    const double *gas;
     /* pass 1: the planes summed over groups on the grid, once for all
      * products (NULL in pass 2) */
     const double *tag;      /* [tag][cell] */

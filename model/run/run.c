@@ -199,7 +199,8 @@ static int one_hour(lt_run *run, int pass, int h, int b, lt_error *err)
     if (rc)
         return rc;
     lt_planes p = {.pass = pass, .h = h, .slot = b, .calm = lt_solver_calm(run->sv),
-                   .weather = lt_solver_weather(run->sv), .group = lt_solver_planes(run->sv)};
+                   .weather = lt_solver_weather(run->sv), .group = lt_solver_planes(run->sv),
+                   .gas = lt_solver_gases(run->sv)};
     if (pass == 1) {
         sum_planes(run, p.group);
         p.tag = run->v_tag;

@@ -57,12 +57,27 @@ struct lt_solver {
 #define BLOCK_MAX 240
 #define BLOCK_BUDGET_BYTES (64.0 * 1048576.0)
 
-/* The planes of one hour, in doubles. */
-static size_t plane_doubles(const lt_case *cs)
+/* The explicit sources' gases and coarse PM at the stations, in doubles
+ * after the hour's planes: [group][LT_NGAS][station] where the plume
+ * disperses them (the plume solver and the hybrid's explicit groups), else
+ * none. */
+static size_t gas_doubles(const lt_case *cs)
+{
+    return cs->cfg->solver != LT_SOLVER_GRID ? (size_t)cs->ngroups * LT_NGAS * cs->nstations : 0;
+}
+
+/* Where they start. */
+static size_t gas_offset(const lt_case *cs)
 {
     const lt_config *cfg = cs->cfg;
     size_t nrec = (size_t)cfg->nx * (size_t)cfg->ny + cs->nstations;
     return (size_t)cs->ngroups * (size_t)cs->ncomp * nrec;
+}
+
+/* The planes of one hour and its gases, in doubles. */
+static size_t plane_doubles(const lt_case *cs)
+{
+    return gas_offset(cs) + gas_doubles(cs);
 }
 
 /* How many hours the solver disperses at once: 1 for the grid model and
@@ -388,13 +403,17 @@ static int gridded_hour(lt_solver *sv, double t_s, const lt_met_point *mc, lt_co
 }
 
 /* The explicit sources' plumes of the hour at t_s into planes (ncp
- * components per group, groups [0, npoint_groups)). */
-static void plume_hour(lt_solver *sv, double t_s, int ncp, double *planes, lt_counts *c)
+ * components per group, groups [0, npoint_groups)), their gases at the
+ * stations into gas (zeroed first). */
+static void plume_hour(lt_solver *sv, double t_s, int ncp, double *planes, double *gas, lt_counts *c)
 {
     size_t nact;
     const lt_plume_src *src = lt_hour_sources_prepare(sv->hs, t_s, c, &nact, &sv->calm);
-    double tk = now_s();
-    lt_plume_accumulate(src, nact, sv->rx, sv->ry, sv->nrec, sv->cs->cfg->receptor_height_m, ncp, planes);
+    double tk = now_s(), zr = sv->cs->cfg->receptor_height_m;
+    memset(gas, 0, gas_doubles(sv->cs) * sizeof *gas);
+    if (sv->nst)
+        lt_plume_station_gases(src, nact, sv->rx + sv->ngrid, sv->ry + sv->ngrid, sv->nst, zr, gas);
+    lt_plume_accumulate(src, nact, sv->rx, sv->ry, sv->nrec, zr, ncp, planes);
     c->kernel_seconds += now_s() - tk;
     c->evaluations += (double)nact * (double)sv->nrec;
 }
@@ -515,6 +534,13 @@ static void disperse_block(lt_solver *sv, int h0, int nb)
     double tk = now_s(), ev = 0.0;
     lt_plume_accumulate_hours(sv->bsrc, sv->bnact, n, sv->rx, sv->ry, sv->nrec, cfg->receptor_height_m, sv->ncomp,
                               sv->block, plane);
+    if (sv->nst) { /* the gases at the stations: an hour per piece of work */
+        size_t off = gas_offset(cs);
+#pragma omp parallel for schedule(dynamic) if (n > 1)
+        for (int b = 0; b < n; b++)
+            lt_plume_station_gases(sv->bsrc[b], sv->bnact[b], sv->rx + sv->ngrid, sv->ry + sv->ngrid, sv->nst,
+                                   cfg->receptor_height_m, sv->block + (size_t)b * plane + off);
+    }
     double dt = now_s() - tk;
     for (int b = 0; b < n; b++)
         ev += (double)sv->bnact[b] * (double)sv->nrec;
@@ -565,7 +591,7 @@ static int disperse_hour(lt_solver *sv, int h, lt_counts *c, int count, lt_error
     /* the hybrid: the explicit sources' plumes, then the grid with them
      * added less their cell means */
     memset(sv->pconc, 0, (size_t)cs->npoint_groups * (size_t)sv->ncp * sv->nrec * sizeof *sv->pconc);
-    plume_hour(sv, t, sv->ncp, sv->pconc, c);
+    plume_hour(sv, t, sv->ncp, sv->pconc, sv->gconc + gas_offset(cs), c);
     if (cs->gridded && (rc = gridded_month(sv, t, err)))
         return rc;
     return lt_gridrun_hour(sv->gr, h, sv->pconc, sv->ncp, zero_out, sv->gconc, err);
@@ -622,7 +648,7 @@ static int owner_of(const lt_solver *sv, int h)
 static int receive_hour(lt_solver *sv, int h, int from, int count, lt_error *err)
 {
     double c[HOUR_HEAD];
-    size_t n = (size_t)sv->ngroups * (size_t)sv->ncomp * sv->nrec;
+    size_t n = plane_doubles(sv->cs);
     MPI_Recv(c, HOUR_HEAD, MPI_DOUBLE, from, 2 * h, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     if (c[0] != 0.0) {
         char msg[sizeof err->msg];
@@ -659,7 +685,7 @@ int lt_solver_hour(lt_solver *sv, int h, int count, lt_error *err)
 int lt_solver_worker(lt_solver *sv, int passes, int h_start, lt_error *err)
 {
 #ifdef LT_MPI
-    size_t n = (size_t)sv->ngroups * (size_t)sv->ncomp * sv->nrec;
+    size_t n = plane_doubles(sv->cs);
     for (int pass = 0; pass < passes; pass++)
         for (int h = pass ? 0 : h_start; h < sv->cs->cfg->hours; h++) {
             if (owner_of(sv, h) != sv->rank)
@@ -688,6 +714,10 @@ int lt_solver_worker(lt_solver *sv, int passes, int h_start, lt_error *err)
 }
 
 const double *lt_solver_planes(const lt_solver *sv) { return sv->gconc; }
+const double *lt_solver_gases(const lt_solver *sv)
+{
+    return gas_doubles(sv->cs) ? sv->gconc + gas_offset(sv->cs) : NULL;
+}
 int lt_solver_calm(const lt_solver *sv) { return sv->calm; }
 const lt_met_point *lt_solver_weather(const lt_solver *sv) { return &sv->centre; }
 const lt_counts *lt_solver_counts(const lt_solver *sv) { return &sv->counts; }
@@ -714,7 +744,7 @@ double lt_solver_memory(const lt_case *cs)
 {
     const lt_config *cfg = cs->cfg;
     double ngrid = (double)cfg->nx * cfg->ny, nrec = ngrid + (double)cs->nstations, mem = 0.0;
-    mem += (double)cs->ngroups * cs->ncomp * nrec * 8.0 + 2.0 * nrec * 8.0;  /* planes, receptors */
+    mem += (double)plane_doubles(cs) * 8.0 + 2.0 * nrec * 8.0;  /* planes and gases, receptors */
     mem += (double)cs->npoints * (sizeof(lt_plume_src) + sizeof(lt_chem_src) + 120 * 8.0 + (cfg->meander ? 256 * 8.0 : 0.0));
     double nb = (double)block_hours(cs, 1); /* the hours dispersed ahead (one process) */
     mem += (nb - 1.0) * ((double)plane_doubles(cs) * 8.0 + lt_hour_sources_bytes(cs));

@@ -31,6 +31,10 @@ void lt_solver_free(lt_solver **sv);
  * h); count = 0 for a second pass, whose hours are not counted again. */
 int lt_solver_hour(lt_solver *sv, int h, int count, lt_error *err);
 const double *lt_solver_planes(const lt_solver *sv);
+/* The hour's gases and coarse PM of the explicit sources at the stations,
+ * [group][LT_NGAS][station] (chem.h), NULL where the plume does not carry
+ * them (the grid model, no stations). */
+const double *lt_solver_gases(const lt_solver *sv);
 
 /* Sources calm in the last hour. */
 int lt_solver_calm(const lt_solver *sv);

@@ -22,6 +22,7 @@ struct lt_hour_sources {
     const lt_sigma_curves *curves;
     lt_plume_src *src;    /* [source] */
     lt_chem_src *chems;   /* [source] emissions and rates (secondary on) */
+    lt_gas_src *gases;    /* [source] the AQI's gases and coarse PM (stations in the case) */
     double *polybuf;      /* area polygons in the wind's frame, this hour */
     /* the similarity scheme only */
     double *cytab;        /* [source][CY_N] */
@@ -47,7 +48,8 @@ int lt_hour_sources_create(lt_hour_sources **out, const lt_case *cs, lt_error *e
     hs->polybuf = malloc(2 * nv * sizeof *hs->polybuf);
     hs->src = malloc(np1 * sizeof *hs->src);
     hs->chems = cs->ncomp > 1 ? malloc(np1 * sizeof *hs->chems) : NULL;
-    if (!hs->polybuf || !hs->src || (cs->ncomp > 1 && !hs->chems)) {
+    hs->gases = cs->nstations ? malloc(np1 * sizeof *hs->gases) : NULL;
+    if (!hs->polybuf || !hs->src || (cs->ncomp > 1 && !hs->chems) || (cs->nstations && !hs->gases)) {
         lt_hour_sources_free(&hs);
         return lt_error_set(err, LT_ENOMEM, "out of memory");
     }
@@ -78,6 +80,7 @@ void lt_hour_sources_free(lt_hour_sources **p)
         return;
     free(hs->src);
     free(hs->chems);
+    free(hs->gases);
     free(hs->polybuf);
     free(hs->cytab);
     free(hs->mets);
@@ -156,9 +159,14 @@ static int setup_source(lt_hour_sources *hs, size_t i, size_t n, double t_s, lt_
     const lt_config *cfg = cs->cfg;
     const lt_point *p = &cs->points[i];
     int chem = cs->ncomp > 1;
-    double q4[5], vel, temp;
+    double q4[LT_Q_N], vel, temp;
     lt_case_source_rates(cs, i, t_s, q4, &vel, &temp);
-    if (q4[0] <= 0.0 && !(chem && (q4[1] > 0.0 || q4[2] > 0.0 || q4[3] > 0.0)))
+    /* without PM2.5 a source is carried only with chemistry on (its plume
+     * is then for 1 ug/s): its precursors, and its CO and coarse PM when
+     * the stations' gases are carried */
+    int other = q4[LT_Q_SO2] > 0.0 || q4[LT_Q_NOX] > 0.0 || q4[LT_Q_VOC] > 0.0 ||
+                (hs->gases && (q4[LT_Q_CO] > 0.0 || q4[LT_Q_COARSE] > 0.0));
+    if (q4[LT_Q_PM25] <= 0.0 && !(chem && other))
         return 0;
     lt_met_point m;
     lt_met_sample(cs->met, p->lon, p->lat, &m);
@@ -197,11 +205,23 @@ static int setup_source(lt_hour_sources *hs, size_t i, size_t n, double t_s, lt_
     s->sin_t = sin(ang);
     double q_ugs = q4[0];
     s->chem = NULL;
-    if (chem) {
-        /* the plume for 1 ug/s; the species and their chemistry in chem */
-        lt_chem_rates r;
+    s->gas = NULL;
+    lt_chem_rates r;
+    if (chem || hs->gases) {
         double sun = sin(lt_solar_altitude(p->lon, p->lat, t_s + 1800.0) * PI / 180.0);
         lt_chem_rates_at(&cfg->chem, sun, m.rh, m.rain, m.pblh, &r);
+    }
+    if (hs->gases) {
+        /* the stations' gases and coarse PM: NOx's in-stack NO2 share the
+         * source's own ratio, else the configuration's */
+        double isr = isnan(p->no2_ratio) ? cfg->no2_ratio : p->no2_ratio;
+        const double qg[LT_NGAS] = {q4[LT_Q_SO2], q4[LT_Q_NOX], isr * q4[LT_Q_NOX], q4[LT_Q_CO], q4[LT_Q_COARSE]};
+        lt_gas_src_setup(&hs->gases[n], &r, qg);
+        s->gas = &hs->gases[n];
+        s->u_travel_ms = us_dil;
+    }
+    if (chem) {
+        /* the plume for 1 ug/s; the species and their chemistry in chem */
         lt_chem_src_setup(&hs->chems[n], &cfg->chem, &r, q4);
         s->chem = &hs->chems[n];
         s->u_travel_ms = us_dil;
@@ -222,6 +242,7 @@ static int setup_source(lt_hour_sources *hs, size_t i, size_t n, double t_s, lt_
     s->tag = cs->group_of_point[i];
     s->cy = NULL;
     s->q_ugs = q_ugs;
+    s->q_unit = q_ugs;
     if (hs->curves->similarity) {
         /* the table itself is computed in parallel afterwards */
         hs->mets[n] = m;
@@ -283,6 +304,8 @@ double lt_hour_sources_bytes(const lt_case *cs)
     double b = 2.0 * nv * 8.0 + np1 * (double)sizeof(lt_plume_src);
     if (cs->ncomp > 1)
         b += np1 * (double)sizeof(lt_chem_src);
+    if (cs->nstations)
+        b += np1 * (double)sizeof(lt_gas_src);
     if (lt_sigma_curves_find(cs->cfg->curves)->similarity)
         b += np1 * (CY_N * 8.0 + (double)sizeof(lt_met_point) + 8.0);
     if (cs->cfg->meander)

@@ -848,6 +848,38 @@ static void accumulate_block(const lt_plume_src *src, size_t nsrc, const double 
     }
 }
 
+void lt_plume_station_gases(const lt_plume_src *src, size_t nsrc, const double *rx_m, const double *ry_m,
+                            size_t nst, double zr_m, double *gas)
+{
+    for (size_t k = 0; k < nsrc; k++) {
+        const lt_plume_src *s = &src[k];
+        if (!s->gas || !(s->q_unit > 0.0))
+            continue;
+        for (size_t r = 0; r < nst; r++) {
+            double dx = rx_m[r] - s->x_m, dy = ry_m[r] - s->y_m;
+            double xd = dx * s->cos_t + dy * s->sin_t, yd = dy * s->cos_t - dx * s->sin_t;
+            if (!s->mr && xd < (s->poly ? s->umin : 0.0) + LT_X_MIN_M)
+                continue; /* upwind (of the whole polygon) or at the stack, as the kernel */
+            /* the plume's part after the travel time along the wind, the
+             * meander's random part after the radial one, as add_one has
+             * them */
+            double c = plume_at(s, xd, yd, zr_m), cr = 0.0, rad = sqrt(dx * dx + dy * dy);
+            if (s->mr) {
+                c = c > 0.0 ? c * s->fp0 * exp(-rad / s->fp_len) : 0.0;
+                cr = table_mr(s, rad);
+            }
+            double g[LT_NGAS], gr[LT_NGAS];
+            lt_gas_src_eval(s->gas, (xd > 0.0 ? xd : 0.0) / s->u_travel_ms, g);
+            lt_gas_src_eval(s->gas, rad / s->u_travel_ms, gr);
+            c = c > 0.0 ? c / s->q_unit : 0.0;
+            cr = cr > 0.0 ? cr / s->q_unit : 0.0;
+            double *o = gas + (size_t)s->tag * LT_NGAS * nst + r;
+            for (int i = 0; i < LT_NGAS; i++)
+                o[(size_t)i * nst] += c * g[i] + cr * gr[i];
+        }
+    }
+}
+
 void lt_plume_accumulate_hours(const lt_plume_src *const *src, const size_t *nsrc, int nhours, const double *rx_m,
                                const double *ry_m, size_t nrec, double zr_m, int ncomp, double *conc,
                                size_t stride)

@@ -47,6 +47,11 @@ typedef struct lt_plume_src {
      * above are for 1 ug/s, and chem holds the emissions and the rates. */
     const lt_chem_src *chem;
     double u_travel_ms;     /* speed that turns distance downwind into travel time */
+    /* The AQI's gases and coarse PM at the stations (NULL: none;
+     * lt_plume_station_gases), and the emission (ug/s) the q fields above
+     * stand for: 1 with chem, the PM2.5 emission without. */
+    const lt_gas_src *gas;
+    double q_unit;
     /* Meander (NULL mr: none). The plume above carries the share
      * f_p(r) = fp0 exp(-r / fp_len) of the source at radial distance r, the
      * rest spreads evenly round the source (the random part): mr[i] at
@@ -112,6 +117,14 @@ double lt_plume_at(const lt_plume_src *s, double xd_m, double yd_m, double zr_m)
  * count. */
 void lt_plume_accumulate(const lt_plume_src *src, size_t nsrc, const double *rx_m,
                          const double *ry_m, size_t nrec, double zr_m, int ncomp, double *conc);
+
+/* The gases and coarse PM (chem.h's LT_GAS_*) of every source with gas at
+ * the nst receptors (rx_m[k], ry_m[k]): the plume of lt_plume_at per unit
+ * emission (its value over q_unit) times each species' emission after the
+ * travel time, added into gas[(tag * LT_NGAS + i) * nst + k]. Serial: each
+ * receptor sums the sources in array order. */
+void lt_plume_station_gases(const lt_plume_src *src, size_t nsrc, const double *rx_m, const double *ry_m,
+                            size_t nst, double zr_m, double *gas);
 
 /* lt_plume_accumulate for nhours hours at once, in one parallel region:
  * hour b's sources src[b][0, nsrc[b]) into conc + b * stride. */
