@@ -45,7 +45,7 @@ TESTS    := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TESTBIN  := $(TESTS:%=$(BUILD)/tests/%)
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all run test test-cluster check bench clean install deps validate report fuzz fuzz-build
+.PHONY: all run year test test-cluster check bench clean install deps validate report fuzz fuzz-build
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/lantian
@@ -73,6 +73,12 @@ $(BUILD)/tests/%: tests/%.c tests/lt_test.h $(HDR) $(BUILD)/liblantian.a
 
 run: $(BUILD)/lantian
 	$(BUILD)/lantian run inputs/xianyang/winter.ini
+
+# The whole year 2017 (8760 hours) of the illustrative case, for the plan's
+# annual targets: the HJ 663 table of the city and every county against them
+# under the baseline and the scenarios (inputs/xianyang/year.ini).
+year: $(BUILD)/lantian
+	$(BUILD)/lantian run inputs/xianyang/year.ini
 
 test: $(BUILD)/lantian $(TESTBIN)
 	@sh scripts/install-deps.sh test

@@ -192,3 +192,38 @@ deflate_ok() { # the hourly maps deflated by lantian (every thread, HDF5 direct 
     ncdump -v no3 "$tmp/z1.nc" | tail -3 | grep -q "[0-9]" && rm -f "$tmp"/z*.nc
 }
 check deflated_equals_uncompressed deflate_ok
+year_inputs_reproduce() { # scripts/make_xianyang_year.py writes the committed year inputs again, value for value
+    LT_YEAR_OUT="$tmp/yr" /usr/bin/python3 scripts/make_xianyang_year.py >/dev/null &&
+    cmp -s "$tmp/yr/background_2017.csv" inputs/xianyang/year/background_2017.csv &&
+    for f in inputs/xianyang/year/meic/*.nc; do cmp -s "$f" "$tmp/yr/meic/${f##*/}" || return 1; done &&
+    [ "$(ls inputs/xianyang/year/meic | wc -l)" -eq 420 ] &&
+    /usr/bin/python3 - "$tmp/yr/met_2017.nc" inputs/xianyang/year/met_2017.nc <<'PY'
+import sys
+import netCDF4
+import numpy as np
+a, b = netCDF4.Dataset(sys.argv[1]), netCDF4.Dataset(sys.argv[2])
+assert sorted(a.variables) == sorted(b.variables)
+for v in a.variables:
+    assert np.array_equal(a[v][:], b[v][:]), v
+assert a.dimensions["time"].size == 8760
+PY
+    rm -rf "$tmp/yr"
+}
+check year_inputs_reproduce year_inputs_reproduce
+year_summer_ozone() { # the year case is valid, and in its summer the sources' NO titrates the
+    # background ozone at the stations: the city's daily 1-h O3 below the background's maximum hour
+    "$build/lantian" check inputs/xianyang/year.ini >/dev/null &&
+    "$build/lantian" run inputs/xianyang/year.ini --set run.start=2017-06-14T16:00:00Z --set run.hours=48 \
+        --set output.file="$tmp/y.nc" >/dev/null &&
+    /usr/bin/python3 - "$tmp/y_daily.csv" inputs/xianyang/year/background_2017.csv <<'PY'
+import csv
+import sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["scenario"] == "baseline" and r["level"] == "city"]
+bg = [r for r in csv.DictReader(l for l in open(sys.argv[2]) if not l.startswith("#"))]
+day = [r for r in rows if r["date"] == "2017-06-15"][0]
+peak = max(float(r["o3"]) for r in bg if "2017-06-14T16" <= r["time"] <= "2017-06-15T15")
+assert 0 < float(day["o3_1h"]) < peak, (day["o3_1h"], peak)
+assert float(day["no2"]) > 0 and day["aqi"] != "", day
+PY
+}
+check year_summer_ozone year_summer_ozone

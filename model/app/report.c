@@ -32,7 +32,10 @@ static void print_check_assessment(FILE *f, const lt_case *cs)
             snprintf(pols + l, sizeof pols - l, " %s", lt_pol_names[p]);
         }
     fprintf(f, "            daily AQI of %s%s\n", pols,
-            strchr(pols, ' ') ? " (the others from the [background] file)" : " alone (the rules or the background have no other)");
+            !strchr(pols, ' ')                ? " alone (the rules or the background have no other)"
+            : cfg->solver == LT_SOLVER_GRID ? " (the others from the [background] file)"
+                                              : " (the others the [background] file's plus the explicit sources' at the "
+                                                "stations; NO2 by the ozone-limiting method)");
     const lt_targets *tg = lt_case_targets(cs);
     if (tg) {
         lt_tidy_path(cfg->targets_file, tidy, sizeof tidy);

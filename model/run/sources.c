@@ -216,9 +216,14 @@ static int setup_source(lt_hour_sources *hs, size_t i, size_t n, double t_s, lt_
          * source's own ratio, else the configuration's */
         double isr = isnan(p->no2_ratio) ? cfg->no2_ratio : p->no2_ratio;
         const double qg[LT_NGAS] = {q4[LT_Q_SO2], q4[LT_Q_NOX], isr * q4[LT_Q_NOX], q4[LT_Q_CO], q4[LT_Q_COARSE]};
-        lt_gas_src_setup(&hs->gases[n], &r, qg);
-        s->gas = &hs->gases[n];
-        s->u_travel_ms = us_dil;
+        int any = 0;
+        for (int gi = 0; gi < LT_NGAS; gi++)
+            any |= qg[gi] > 0.0;
+        if (any) { /* a source of PM2.5 alone (dust) carries none */
+            lt_gas_src_setup(&hs->gases[n], &r, qg);
+            s->gas = &hs->gases[n];
+            s->u_travel_ms = us_dil;
+        }
     }
     if (chem) {
         /* the plume for 1 ug/s; the species and their chemistry in chem */
