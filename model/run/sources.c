@@ -150,6 +150,25 @@ static void set_release(lt_plume_src *s, const lt_point *p, double q_ugs, double
     }
 }
 
+/* The stations' gases and coarse PM of source p (index n in the hour) from
+ * its emissions q4 under rates r, carried at us_dil: NOx's in-stack NO2
+ * share the source's own ratio, else the configuration's. A source of
+ * PM2.5 alone (dust) carries none. */
+static void setup_gases(lt_hour_sources *hs, size_t n, const lt_point *p, const double *q4, const lt_chem_rates *r,
+                        double us_dil, lt_plume_src *s)
+{
+    double isr = isnan(p->no2_ratio) ? hs->cs->cfg->no2_ratio : p->no2_ratio;
+    const double qg[LT_NGAS] = {q4[LT_Q_SO2], q4[LT_Q_NOX], isr * q4[LT_Q_NOX], q4[LT_Q_CO], q4[LT_Q_COARSE]};
+    int any = 0;
+    for (int g = 0; g < LT_NGAS; g++)
+        any |= qg[g] > 0.0;
+    if (!any)
+        return;
+    lt_gas_src_setup(&hs->gases[n], r, qg);
+    s->gas = &hs->gases[n];
+    s->u_travel_ms = us_dil;
+}
+
 /* Source i as plume source s (index n in the hour); 0 when it does not
  * emit or is calm and skipped. */
 static int setup_source(lt_hour_sources *hs, size_t i, size_t n, double t_s, lt_counts *c, int *calm,
@@ -211,20 +230,8 @@ static int setup_source(lt_hour_sources *hs, size_t i, size_t n, double t_s, lt_
         double sun = sin(lt_solar_altitude(p->lon, p->lat, t_s + 1800.0) * PI / 180.0);
         lt_chem_rates_at(&cfg->chem, sun, m.rh, m.rain, m.pblh, &r);
     }
-    if (hs->gases) {
-        /* the stations' gases and coarse PM: NOx's in-stack NO2 share the
-         * source's own ratio, else the configuration's */
-        double isr = isnan(p->no2_ratio) ? cfg->no2_ratio : p->no2_ratio;
-        const double qg[LT_NGAS] = {q4[LT_Q_SO2], q4[LT_Q_NOX], isr * q4[LT_Q_NOX], q4[LT_Q_CO], q4[LT_Q_COARSE]};
-        int any = 0;
-        for (int gi = 0; gi < LT_NGAS; gi++)
-            any |= qg[gi] > 0.0;
-        if (any) { /* a source of PM2.5 alone (dust) carries none */
-            lt_gas_src_setup(&hs->gases[n], &r, qg);
-            s->gas = &hs->gases[n];
-            s->u_travel_ms = us_dil;
-        }
-    }
+    if (hs->gases)
+        setup_gases(hs, n, p, q4, &r, us_dil, s);
     if (chem) {
         /* the plume for 1 ug/s; the species and their chemistry in chem */
         lt_chem_src_setup(&hs->chems[n], &cfg->chem, &r, q4);
