@@ -334,8 +334,11 @@ static void print_scenarios(FILE *f, const lt_case *cs, const lt_summary *s)
     for (int i = 0; i < s->nscen; i++)
         if (sc->alert_mode[i])
             print_alert_days(f, cs, s, i);
-    fprintf(f, "  cost: scenarios combined in %.2f s beside %.2f s of dispersion%s\n", s->scenario_seconds,
-            s->kernel_seconds, s->reruns ? " (alert mode re-ran the dispersion once)" : "");
+    fprintf(f, "  cost: scenarios combined in %.2f s beside %.2f s of dispersion", s->scenario_seconds,
+            s->kernel_seconds);
+    if (s->reruns)
+        fprintf(f, " (alert mode re-ran %d of the %d hours: the alert hours)", s->reruns, s->hours);
+    fprintf(f, "\n");
     char tidy[4200];
     lt_tidy_path(s->scenario_csv, tidy, sizeof tidy);
     fprintf(f, "  table: %s\n", tidy);

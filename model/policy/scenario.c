@@ -414,6 +414,16 @@ int lt_scenario_constant(const lt_scenarios *sc, int s)
     return 1;
 }
 
+int lt_scenario_steady(const lt_scenarios *sc, int s)
+{
+    for (int r = 0; r < sc->nrules; r++) {
+        const lt_rule *x = &sc->rule[r];
+        if (x->scenario == s && (isfinite(x->t_from) || isfinite(x->t_to)))
+            return 0;
+    }
+    return 1;
+}
+
 void lt_scenario_entry_path(const lt_config *cfg, const lt_scen_entry *e, char *out, size_t n)
 {
     /* relative to the config's folder, as every path of the config; as

@@ -84,4 +84,9 @@ double lt_scenario_factor_species(const lt_scenarios *sc, int s, uint64_t sig, d
 /* 1 when scenario s's factors never change in time (no window, no alert mode). */
 int lt_scenario_constant(const lt_scenarios *sc, int s);
 
+/* 1 when scenario s's factors outside alerts (alert_level 0) never change
+ * in time: no rule with a window (an alert-mode scenario may be steady; its
+ * alerts' rules do not apply at level 0). */
+int lt_scenario_steady(const lt_scenarios *sc, int s);
+
 #endif

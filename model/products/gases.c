@@ -11,8 +11,8 @@
  * SO2 by its factor on so2, NOx and the in-stack NO2 by its factor on nox,
  * CO by its factor on co and coarse PM by its factor on PM2.5 (the two share
  * their abatement: policy/scenario.h), recombined hour by hour as the PM2.5
- * is (scenarios.c); alert-mode scenarios in the second pass, when the
- * baseline's alerts are known. */
+ * is (scenarios.c); alert-mode scenarios' alert hours again in the second
+ * pass, when the baseline's alerts are known. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,13 +120,27 @@ static int gases_add_hour(void *self, const lt_planes *pl, lt_error *err)
     lt_gases_product *p = self;
     if (!pl->gas)
         return LT_OK;
-    const int *alert_hour = pl->pass == 2 ? lt_assessment_alert_hours(p->as) : NULL;
+    /* pass 1: every scenario as if no alert came; pass 2: the alert hours of
+     * the alert-mode ones again */
+    const int level = pl->pass == 2 ? lt_assessment_alert_hours(p->as)[pl->h] : 0;
     if (pl->pass == 1)
         combine(p, -1, pl, 0);
     for (int sc = 0; sc < p->nscen; sc++)
-        if (!!p->sc->alert_mode[sc] == (pl->pass == 2))
-            combine(p, sc, pl, alert_hour ? alert_hour[pl->h] : 0);
+        if (pl->pass == 1 || (p->sc->alert_mode[sc] && level))
+            combine(p, sc, pl, level);
     return LT_OK;
+}
+
+/* The second pass: the baseline's alert hours, where a scenario follows them. */
+static void gases_rerun(const void *self, int *need)
+{
+    const lt_gases_product *p = self;
+    int any = 0;
+    for (int sc = 0; sc < p->nscen; sc++)
+        any |= p->sc->alert_mode[sc] != 0;
+    const int *alert_hour = any ? lt_assessment_alert_hours(p->as) : NULL;
+    for (int h = 0; alert_hour && h < p->s->hours; h++)
+        need[h] |= alert_hour[h] != 0;
 }
 
 static int gases_end_block(void *self, int h0, int nh, lt_error *err)
@@ -186,7 +200,7 @@ static void gases_estimate(const void *self, double *mem, double *out)
 
 static const lt_product_ops gases_ops = {
     .name = "gases", .start = gases_start, .add_hour = gases_add_hour, .end_block = gases_end_block,
-    .passes = gases_passes, .state = gases_state, .destroy = gases_destroy, .estimate = gases_estimate};
+    .passes = gases_passes, .rerun = gases_rerun, .state = gases_state, .destroy = gases_destroy, .estimate = gases_estimate};
 
 int lt_gases_attach(lt_run *run, const lt_assessment_product *as, lt_gases_product **out, lt_error *err)
 {

@@ -4,10 +4,11 @@
  * model's tags are recombined as CAMx PSAT's are), each assessed like the
  * baseline, written per scenario and summarised in OUTPUT_scenarios.csv.
  *
- * Scenarios whose factors never change in time get their grid mean at the
- * end, from the groups' sums over the run: one pass over the grid for them
- * all. Alert-mode scenarios follow the baseline's forecast alerts, known only
- * after the first pass, so they ask for a second pass over the hours. */
+ * Scenarios whose factors never change in time outside alerts get their
+ * grid mean at the end, from the groups' sums over the run: one pass over
+ * the grid for them all. Alert-mode scenarios follow the baseline's forecast alerts, known only
+ * after the first pass: that pass takes them as if no alert came, and a
+ * second pass over the alert hours alone puts the alerts' measures in. */
 #include <math.h>
 #include <netcdf.h>
 #include <stdio.h>
@@ -37,12 +38,14 @@ struct lt_scenarios_product {
     int nc_day;                 /* the daily file, where the daily values go */
     float *st_tag;         /* [scenario][hour][tag][station] */
     double *mean;          /* [scenario][cell] */
-    double *gsum;          /* [group][comp][cell] over the run (constant scenarios) */
-    double *fac;           /* [group][comp] one hour's factors */
+    double *gsum;          /* [group][comp][cell] over the run (steady scenarios) */
+    double *fac, *fac0;    /* [group][comp] one hour's factors (fac0: without alert) */
     double *tot;           /* [hour][station] one scenario's totals */
     double seconds;
 };
 typedef struct lt_scenarios_product scenarios;
+
+#define RCHUNK 512 /* cells per chunk of a scenario's hourly sum */
 
 static double now_s(void)
 {
@@ -171,8 +174,9 @@ static int scenarios_start(void *self, lt_output *out, lt_error *err)
     p->mean = calloc((size_t)p->nscen * s->ngrid, sizeof *p->mean);
     p->tot = malloc(nh * nst1 * sizeof *p->tot);
     p->fac = malloc(ngc * sizeof *p->fac);
+    p->fac0 = malloc(ngc * sizeof *p->fac0);
     p->gsum = p->any_const ? calloc(ngc * s->ngrid, sizeof *p->gsum) : NULL;
-    if (LT_ANY_NULL(p->st_tag, p->mean, p->tot, p->fac) || (p->any_const && !p->gsum))
+    if (LT_ANY_NULL(p->st_tag, p->mean, p->tot, p->fac, p->fac0) || (p->any_const && !p->gsum))
         return lt_error_set(err, LT_ENOMEM, "out of memory for %d scenarios", p->nscen);
     return LT_OK;
 }
@@ -186,21 +190,25 @@ static unsigned comp_species(int ncomp, int c)
 }
 
 /* The factors fac[group * ncomp + c] of scenario sc at time t_s. */
-static void factors(scenarios *p, int sc, double t_s, int alert_level)
+static void factors(const scenarios *p, int sc, double t_s, int alert_level, double *fac)
 {
     for (int g = 0; g < p->s->ngroups; g++)
         for (int c = 0; c < p->s->ncomp; c++)
-            p->fac[g * p->s->ncomp + c] = lt_scenario_factor_species(p->sc, sc, p->gsig[g], t_s, alert_level,
-                                                                     comp_species(p->s->ncomp, c));
+            fac[g * p->s->ncomp + c] = lt_scenario_factor_species(p->sc, sc, p->gsig[g], t_s, alert_level,
+                                                                  comp_species(p->s->ncomp, c));
 }
 
 /* Scenario sc at hour h: station values per tag and, unless constant in
- * time, the grid total added into its mean. */
+ * time, the grid total added into its mean. Pass 1 takes every scenario
+ * without alerts (alert_level 0); pass 2 redoes an alert hour of an
+ * alert-mode scenario: its station values replaced, and its mean changed
+ * by the difference the alert's factors make. */
 static void combine(scenarios *p, int sc, const lt_planes *pl, int alert_level)
 {
     const lt_run_shape *s = p->s;
     const size_t nk = (size_t)s->ngroups * (size_t)s->ncomp, nst = s->nst;
-    factors(p, sc, s->start_s + 3600.0 * pl->h, alert_level);
+    const double t_s = s->start_s + 3600.0 * pl->h;
+    factors(p, sc, t_s, alert_level, p->fac);
     float *st_tag = p->st_tag + ((size_t)sc * (size_t)s->hours + (size_t)pl->h) * (size_t)s->ntags * nst;
     for (size_t k = 0; k < (size_t)s->ntags * nst; k++)
         st_tag[k] = 0.0f;
@@ -211,17 +219,32 @@ static void combine(scenarios *p, int sc, const lt_planes *pl, int alert_level)
         for (int tag = 0; tag < s->ntags; tag++)
             st_tag[(size_t)tag * nst + k] = (float)v[tag];
     }
-    if (lt_scenario_constant(p->sc, sc) && pl->pass == 1)
+    if (lt_scenario_steady(p->sc, sc) && pl->pass == 1)
         return;
+    if (pl->pass == 2) { /* fac - the factors pass 1 took */
+        factors(p, sc, t_s, 0, p->fac0);
+        for (size_t gc = 0; gc < nk; gc++)
+            p->fac[gc] -= p->fac0[gc];
+    }
     double *mean = p->mean + (size_t)sc * s->ngrid;
     const double *fac = p->fac, *gconc = pl->group;
-    long n = (long)s->ngrid;
-#pragma omp parallel for schedule(static) if (2.0 * (double)nk * (double)n >= LT_PAR_MIN_WORK)
-    for (long r = 0; r < n; r++) {
-        double v = 0.0;
-        for (size_t gc = 0; gc < nk; gc++)
-            v += fac[gc] * gconc[gc * s->nrec + (size_t)r];
-        mean[r] += v;
+    const size_t ngrid = s->ngrid;
+    long nchk = (long)((ngrid + RCHUNK - 1) / RCHUNK);
+    /* in chunks of cells, each plane's run of them in turn: the same sum per
+     * cell (groups in order) as cell by cell, streamed and vectorised */
+#pragma omp parallel for schedule(static) if (2.0 * (double)nk * (double)ngrid >= LT_PAR_MIN_WORK)
+    for (long ck = 0; ck < nchk; ck++) {
+        size_t r0 = (size_t)ck * RCHUNK, m = ngrid - r0 < RCHUNK ? ngrid - r0 : RCHUNK;
+        double v[RCHUNK] = {0};
+        for (size_t gc = 0; gc < nk; gc++) {
+            const double f = fac[gc], *g = gconc + gc * s->nrec + r0;
+            if (f == 0.0)
+                continue; /* f * g adds +0 or -0 to v: nothing for a finite g */
+            for (size_t r = 0; r < m; r++)
+                v[r] += f * g[r];
+        }
+        for (size_t r = 0; r < m; r++)
+            mean[r0 + r] += v[r];
     }
 }
 
@@ -233,16 +256,18 @@ static int scenarios_add_hour(void *self, const lt_planes *pl, lt_error *err)
     double t0 = now_s();
     if (pl->pass == 1 && p->gsum) {
         const size_t ngc = (size_t)s->ngroups * (size_t)s->ncomp, ngrid = s->ngrid;
-        long n = (long)ngrid;
-#pragma omp parallel for schedule(static) if ((double)ngc * (double)n >= LT_PAR_MIN_WORK)
-        for (long r = 0; r < n; r++)
-            for (size_t gc = 0; gc < ngc; gc++)
-                p->gsum[gc * ngrid + (size_t)r] += pl->group[gc * s->nrec + (size_t)r];
+#pragma omp parallel for schedule(static) if ((double)ngc * (double)ngrid >= LT_PAR_MIN_WORK)
+        for (long gc = 0; gc < (long)ngc; gc++) {
+            double *sum = p->gsum + (size_t)gc * ngrid;
+            const double *g = pl->group + (size_t)gc * s->nrec;
+            for (size_t r = 0; r < ngrid; r++)
+                sum[r] += g[r];
+        }
     }
-    const int *alert_hour = pl->pass == 2 ? lt_assessment_alert_hours(p->as) : NULL;
+    const int level = pl->pass == 2 ? lt_assessment_alert_hours(p->as)[pl->h] : 0;
     for (int sc = 0; sc < p->nscen; sc++)
-        if (!!p->sc->alert_mode[sc] == (pl->pass == 2))
-            combine(p, sc, pl, alert_hour ? alert_hour[pl->h] : 0);
+        if (pl->pass == 1 || (p->sc->alert_mode[sc] && level))
+            combine(p, sc, pl, level);
     p->seconds += now_s() - t0;
     return LT_OK;
 }
@@ -251,6 +276,15 @@ static int scenarios_passes(const void *self)
 {
     const scenarios *p = self;
     return p->any_alert ? 2 : 1;
+}
+
+/* The second pass: the baseline's alert hours. */
+static void scenarios_rerun(const void *self, int *need)
+{
+    const scenarios *p = self;
+    const int *alert_hour = lt_assessment_alert_hours(p->as);
+    for (int h = 0; p->any_alert && h < p->s->hours; h++)
+        need[h] |= alert_hour[h] != 0;
 }
 
 /* Scenario sc's mean, series and days into the file; its station series
@@ -318,9 +352,9 @@ static int finish_scenario(scenarios *p, int sc, lt_assessment *sas, lt_summary 
     const size_t ngrid = s->ngrid, nst = s->nst, nh = (size_t)s->hours, ngc = (size_t)s->ngroups * s->ncomp;
     const float *sst = p->st_tag + (size_t)sc * nh * (size_t)s->ntags * nst;
     double *m = p->mean + (size_t)sc * ngrid;
-    if (lt_scenario_constant(p->sc, sc)) {
+    if (lt_scenario_steady(p->sc, sc)) {
         double t0 = now_s();
-        factors(p, sc, s->start_s, 0);
+        factors(p, sc, s->start_s, 0, p->fac);
         for (size_t gc = 0; gc < ngc; gc++) {
             const double *gs = p->gsum + gc * ngrid;
             for (size_t r = 0; r < ngrid; r++)
@@ -418,6 +452,7 @@ static void scenarios_destroy(void *self)
     free(p->mean);
     free(p->gsum);
     free(p->fac);
+    free(p->fac0);
     free(p->tot);
     free(p);
 }
@@ -436,7 +471,7 @@ static const char *const scenario_files[] = {"_scenarios.csv", NULL};
 
 static const lt_product_ops scenarios_ops = {
     .name = "scenarios", .start = scenarios_start, .add_hour = scenarios_add_hour, .finish = scenarios_finish,
-    .passes = scenarios_passes, .state = scenarios_state, .destroy = scenarios_destroy,
+    .passes = scenarios_passes, .rerun = scenarios_rerun, .state = scenarios_state, .destroy = scenarios_destroy,
     .estimate = scenarios_estimate, .side_files = scenario_files};
 
 int lt_scenarios_count(const lt_scenarios_product *p) { return p ? p->nscen : 0; }
@@ -473,7 +508,7 @@ int lt_scenarios_attach(lt_run *run, const lt_stations_product *st, const lt_ass
     p->ncounty = lt_case_station_counties(cs, &p->county_names, &p->county_of);
     p->nscen = p->sc->n;
     for (int i = 0; i < p->nscen; i++) {
-        p->any_const |= lt_scenario_constant(p->sc, i);
+        p->any_const |= lt_scenario_steady(p->sc, i);
         p->any_alert |= p->sc->alert_mode[i];
     }
     return lt_run_attach(run, &scenarios_ops, p, err);

@@ -8,7 +8,7 @@
  * the checkpoint. Every member may be NULL. The order of the calls:
  *
  *   start(out)           define variables, allocate (rank 0 only)
- *   add_hour(planes)     every hour of pass 1, then of pass 2 if any
+ *   add_hour(planes)     every hour of pass 1, then the hours of pass 2 if any
  *   end_block(h0, nh)    after each block of LT_BLOCK_HOURS hours of pass 1
  *   end_pass(pass, sum)  after each pass, in attachment order
  *   finish(sum)          after the last pass, before the file is committed
@@ -17,8 +17,13 @@
  * estimate() and side_files tell lantian check what the product will need.
  *
  * passes() = 2 asks for a second pass over the hours (scenarios whose
- * measures follow the baseline's alerts); state() lists the records that
- * carry the product through a checkpoint (lt_state.h). */
+ * measures follow the baseline's alerts); rerun(need), after the first pass,
+ * sets need[h] = 1 for the hours that pass must see again (without rerun:
+ * all of them). The second pass disperses only the hours some product
+ * needs (every hour where the solver must step through them, the grid
+ * model), so a product's pass-2 add_hour ignores the hours it did not mark.
+ * state() lists the records that carry the product through a checkpoint
+ * (lt_state.h). */
 #ifndef LT_PRODUCT_H
 #define LT_PRODUCT_H
 
@@ -71,6 +76,7 @@ typedef struct lt_product_ops {
     int (*end_pass)(void *self, int pass, lt_summary *sum, lt_error *err);
     int (*finish)(void *self, lt_summary *sum, lt_error *err);
     int (*passes)(const void *self);
+    void (*rerun)(const void *self, int *need);
     void (*state)(void *self, lt_state *st);
     void (*destroy)(void *self);
     /* Bytes of memory the product will hold at most, and bytes it adds to

@@ -355,6 +355,33 @@ static int end_pass(lt_run *run, int pass, lt_summary *sum, lt_error *err)
     return rc;
 }
 
+/* Pass 2 over the hours the products mark (rerun), or over all of them for
+ * a product without rerun; the solver steps every hour where it must (the
+ * grid model) and disperses only the marked ones otherwise. */
+static int second_pass(lt_run *run, lt_summary *sum, lt_error *err)
+{
+    const int hours = run->shape.hours;
+    int *need = calloc((size_t)hours, sizeof *need);
+    if (!need)
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    for (int i = 0; i < run->nprod; i++) {
+        const lt_product_ops *o = run->prod[i].ops;
+        if (o->rerun)
+            o->rerun(run->prod[i].self, need);
+        else if (o->passes && o->passes(run->prod[i].self) == 2)
+            for (int h = 0; h < hours; h++)
+                need[h] = 1;
+    }
+    int rc = lt_solver_rewind(run->sv, need, err);
+    for (int h = 0; h < hours && !rc; h++)
+        if (need[h] || lt_solver_steps_every_hour(run->sv)) {
+            rc = one_hour(run, 2, h, 0, err);
+            sum->reruns++;
+        }
+    free(need);
+    return rc;
+}
+
 int lt_run_exec(lt_run *run, lt_summary *sum, lt_error *err)
 {
     run->t_start = now_s();
@@ -384,15 +411,8 @@ int lt_run_exec(lt_run *run, lt_summary *sum, lt_error *err)
     counts_to_summary(lt_solver_counts(run->sv), sum);
     if ((rc = end_pass(run, 1, sum, err)))
         goto done;
-    if (passes == 2) {
-        sum->reruns = 1;
-        if ((rc = lt_solver_rewind(run->sv, err)))
-            goto done;
-        for (int h = 0; h < run->shape.hours && !rc; h++)
-            rc = one_hour(run, 2, h, 0, err);
-        if (rc || (rc = end_pass(run, 2, sum, err)))
-            goto done;
-    }
+    if (passes == 2 && ((rc = second_pass(run, sum, err)) || (rc = end_pass(run, 2, sum, err))))
+        goto done;
     for (int i = 0; i < run->nprod && !rc; i++)
         if (run->prod[i].ops->finish)
             rc = run->prod[i].ops->finish(run->prod[i].self, sum, err);

@@ -49,6 +49,7 @@ struct lt_solver {
     double *bgw;          /* [receptor][site] the background's weights (a file by station), or NULL */
     double *pconc;        /* hybrid: explicit groups' plumes [group][ncp][receptor] */
     int ncp;              /* components of the plume: 1 or LT_NCOMP */
+    int *need;            /* the second pass's hours (need[h] = 1), NULL: every hour */
 };
 
 /* Hours dispersed in one parallel region, at most: enough that the region
@@ -266,6 +267,7 @@ void lt_solver_free(lt_solver **p)
     lt_gridconv_free(&sv->gc);
     lt_gridrun_free(&sv->gr);
     free(sv->pconc);
+    free(sv->need);
     free(sv);
     *p = NULL;
 }
@@ -615,8 +617,14 @@ static int take_hour(lt_solver *sv, int h, lt_counts *c, int count, lt_error *er
     if (h < sv->b0 || h >= sv->b0 + sv->bn) {
         if (h == sv->bfail)
             return lt_error_set(err, sv->brc, "%s", sv->berr.msg);
-        int left = sv->cs->cfg->hours - h;
-        disperse_block(sv, h, left < sv->nblk ? (left > 0 ? left : 1) : sv->nblk);
+        int left = sv->cs->cfg->hours - h, n = left < sv->nblk ? (left > 0 ? left : 1) : sv->nblk;
+        if (sv->need) /* a second pass: the run of needed hours from h */
+            for (int b = 1; b < n; b++)
+                if (!sv->need[h + b]) {
+                    n = b;
+                    break;
+                }
+        disperse_block(sv, h, n);
         if (h == sv->bfail)
             return lt_error_set(err, sv->brc, "%s", sv->berr.msg);
     }
@@ -686,9 +694,13 @@ int lt_solver_worker(lt_solver *sv, int passes, int h_start, lt_error *err)
 {
 #ifdef LT_MPI
     size_t n = plane_doubles(sv->cs);
-    for (int pass = 0; pass < passes; pass++)
+    for (int pass = 0; pass < passes; pass++) {
+        if (pass && !(sv->need = calloc((size_t)sv->cs->cfg->hours, sizeof *sv->need)))
+            return lt_error_set(err, LT_ENOMEM, "out of memory");
+        if (pass) /* rank 0's lt_solver_rewind: the hours of the second pass */
+            MPI_Bcast(sv->need, sv->cs->cfg->hours, MPI_INT, 0, MPI_COMM_WORLD);
         for (int h = pass ? 0 : h_start; h < sv->cs->cfg->hours; h++) {
-            if (owner_of(sv, h) != sv->rank)
+            if (owner_of(sv, h) != sv->rank || (pass && !sv->need[h]))
                 continue;
             lt_counts d;
             memset(&d, 0, sizeof d);
@@ -703,6 +715,7 @@ int lt_solver_worker(lt_solver *sv, int passes, int h_start, lt_error *err)
             }
             MPI_Send(sv->gconc, (int)n, MPI_DOUBLE, 0, 2 * h + 1, MPI_COMM_WORLD);
         }
+    }
 #else
     (void)sv;
     (void)passes;
@@ -723,9 +736,23 @@ const lt_met_point *lt_solver_weather(const lt_solver *sv) { return &sv->centre;
 const lt_counts *lt_solver_counts(const lt_solver *sv) { return &sv->counts; }
 lt_gridrun *lt_solver_gridrun(const lt_solver *sv) { return sv->gr; }
 
-int lt_solver_rewind(lt_solver *sv, lt_error *err)
+int lt_solver_rewind(lt_solver *sv, const int *need, lt_error *err)
 {
+    const int hours = sv->cs->cfg->hours;
+    free(sv->need);
+    if (!(sv->need = malloc((size_t)(hours > 0 ? hours : 1) * sizeof *sv->need)))
+        return lt_error_set(err, LT_ENOMEM, "out of memory");
+    memcpy(sv->need, need, (size_t)hours * sizeof *sv->need);
+#ifdef LT_MPI
+    if (sv->ranks > 1) /* the workers' lt_solver_worker waits for them */
+        MPI_Bcast(sv->need, hours, MPI_INT, 0, MPI_COMM_WORLD);
+#endif
     return sv->gr ? lt_gridrun_reset(sv->gr, err) : LT_OK; /* the grid remembers: start again */
+}
+
+int lt_solver_steps_every_hour(const lt_solver *sv)
+{
+    return sv->gr != NULL;
 }
 
 void lt_solver_state(lt_solver *sv, lt_state *st)

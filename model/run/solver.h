@@ -42,8 +42,15 @@ int lt_solver_calm(const lt_solver *sv);
 /* The last hour's weather at the domain centre. */
 const lt_met_point *lt_solver_weather(const lt_solver *sv);
 
-/* Before a second pass over the hours: the grid model starts again. */
-int lt_solver_rewind(lt_solver *sv, lt_error *err);
+/* Before a second pass over the hours h with need[h] = 1 (need has the
+ * run's hours; MPI ranks above 0 are told them): the grid model starts
+ * again. The plume solver then disperses only those hours, in runs of
+ * consecutive ones. */
+int lt_solver_rewind(lt_solver *sv, const int *need, lt_error *err);
+
+/* Whether a second pass must step through every hour (the grid model and
+ * the hybrid carry each hour into the next), not only the needed ones. */
+int lt_solver_steps_every_hour(const lt_solver *sv);
 
 /* MPI ranks above 0: disperse this rank's hours of every pass and send them. */
 int lt_solver_worker(lt_solver *sv, int passes, int h_start, lt_error *err);

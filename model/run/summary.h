@@ -56,7 +56,7 @@ typedef struct lt_summary {
     int scen_good[LT_MAX_SCENARIOS], scen_heavy[LT_MAX_SCENARIOS];
     int scen_exceed[LT_MAX_SCENARIOS], scen_alert_days[LT_MAX_SCENARIOS];
     double scen_station_mean_delta[LT_MAX_SCENARIOS]; /* all-station mean minus baseline */
-    int reruns;                  /* extra dispersion passes (alert-mode scenarios) */
+    int reruns;                  /* hours of the second pass (alert-mode scenarios) */
     double scenario_seconds;     /* time spent combining scenarios */
     char scenario_csv[LT_PATH_MAX + 32];
     double evaluations;         /* source x receptor x hour pairs examined */
