@@ -31,7 +31,7 @@ FPFLAGS  := -fno-math-errno -fno-trapping-math
 # chunks directly; libdeflate compresses them
 H5DIR    := /usr/lib/$(shell $(CC) -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)/hdf5/serial
 CPPFLAGS += -I/usr/include/hdf5/serial -I/usr/include/gdal
-LIBS     := -lnetcdf -L$(H5DIR) -lhdf5 -ldeflate -lproj -ludunits2 -linih -lcjson -lfftw3 -lgdal -lglpk -lm
+LIBS     := -lnetcdf -L$(H5DIR) -lhdf5 -ldeflate -lproj -ludunits2 -linih -lcjson -lfftw3f -lgdal -lglpk -lm
 TESTLIBS := -lcmocka
 
 # the engine's layers (docs/architecture.md): core, physics, io, policy,

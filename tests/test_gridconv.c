@@ -101,15 +101,18 @@ static void check(int ncomp)
             double conv[NX * NY], mx = 0.0;
             int slot = q, map = mi;
             double w = 1.0;
-            assert_int_equal(lt_gridconv_apply(gc, 1, &slot, &map, &w, conv), 0);
+            assert_int_equal(lt_gridconv_apply(gc, NULL, 1, &slot, &map, &w, conv), 0);
             for (int c = 0; c < NX * NY; c++)
                 mx = fmax(mx, direct[q * NX * NY + c]);
             assert_true(mx > 0.0);
             double worst = 0.0;
             for (int c = 0; c < NX * NY; c++)
                 worst = fmax(worst, fabs(conv[c] - direct[q * NX * NY + c]));
-            /* FFT round-off only: relative to the largest value */
-            assert_rel(mx + worst, mx, 1e-11);
+            /* single-precision FFT round-off only, relative to the largest
+             * value (a wrong offset, wrap or scale errs by order 1) */
+            if (worst > 1e-5 * mx)
+                print_error("angle %.1f component %d: worst %.3g of the peak\n", angles[a], q, worst / mx);
+            assert_true(worst <= 1e-5 * mx);
         }
         free(direct);
         lt_gridconv_free(&gc);

@@ -371,33 +371,39 @@ static int gridded_hour(lt_solver *sv, double t_s, const lt_met_point *mc, lt_co
     long njobs = (long)cs->grid_ngroups * sv->ncomp;
     int nh = g->nheights, failed = 0, ncomp = sv->ncomp;
     double x0 = lt_domain_x(cs->domain, 0), y0 = lt_domain_y(cs->domain, 0), dx = cfg->dx_m;
-#pragma omp parallel for schedule(dynamic) reduction(| : failed)
-    for (long jb = 0; jb < njobs; jb++) {
-        int gg = (int)(jb / ncomp), cc = (int)(jb % ncomp);
-        int k = cs->grid_group_sector[gg], gi = cs->grid_group0 + gg;
-        double f = g->monthly ? lt_profile_factor_in_month(&cs->profiles, k, t_s)
-                              : lt_profile_factor(&cs->profiles, k, t_s);
-        int slot[LT_EG_MAX_HEIGHTS], map[LT_EG_MAX_HEIGHTS], nt = 0;
-        double w[LT_EG_MAX_HEIGHTS];
-        for (int l = 0; l < nh; l++) {
-            int mi = sv->gmap[((size_t)gg * nh + l) * LT_EG_NSPECIES + comp_emission(ncomp, cc)];
-            if (mi < 0)
+#pragma omp parallel reduction(| : failed)
+    {
+        lt_gridconv_scratch *ws = lt_gridconv_scratch_new(sv->gc); /* one per thread */
+#pragma omp for schedule(dynamic)
+        for (long jb = 0; jb < njobs; jb++) {
+            int gg = (int)(jb / ncomp), cc = (int)(jb % ncomp);
+            int k = cs->grid_group_sector[gg], gi = cs->grid_group0 + gg;
+            double f = g->monthly ? lt_profile_factor_in_month(&cs->profiles, k, t_s)
+                                  : lt_profile_factor(&cs->profiles, k, t_s);
+            int slot[LT_EG_MAX_HEIGHTS], map[LT_EG_MAX_HEIGHTS], nt = 0;
+            double w[LT_EG_MAX_HEIGHTS];
+            for (int l = 0; l < nh; l++) {
+                int mi = sv->gmap[((size_t)gg * nh + l) * LT_EG_NSPECIES + comp_emission(ncomp, cc)];
+                if (mi < 0)
+                    continue;
+                slot[nt] = l * ncomp + cc;
+                map[nt] = mi;
+                w[nt++] = f;
+            }
+            double *out = planes + ((size_t)gi * ncomp + (size_t)cc) * sv->nrec;
+            if (!nt)
                 continue;
-            slot[nt] = l * ncomp + cc;
-            map[nt] = mi;
-            w[nt++] = f;
+            if (!ws || lt_gridconv_apply(sv->gc, ws, nt, slot, map, w, out)) {
+                failed |= 1;
+                continue;
+            }
+            for (size_t st = 0; st < sv->nst; st++) {
+                const lt_station *p = &cs->stations[st];
+                out[sv->ngrid + st] =
+                    lt_gridconv_sample(out, cfg->nx, cfg->ny, (p->x_m - x0) / dx, (p->y_m - y0) / dx);
+            }
         }
-        double *out = planes + ((size_t)gi * ncomp + (size_t)cc) * sv->nrec;
-        if (!nt)
-            continue;
-        if (lt_gridconv_apply(sv->gc, nt, slot, map, w, out)) {
-            failed |= 1;
-            continue;
-        }
-        for (size_t st = 0; st < sv->nst; st++) {
-            const lt_station *p = &cs->stations[st];
-            out[sv->ngrid + st] = lt_gridconv_sample(out, cfg->nx, cfg->ny, (p->x_m - x0) / dx, (p->y_m - y0) / dx);
-        }
+        lt_gridconv_scratch_free(&ws);
     }
     c->gridded_seconds += now_s() - t0;
     c->gridded_cell_hours += (double)sv->ngrid;

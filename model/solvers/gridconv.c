@@ -1,6 +1,11 @@
 /* gridconv.c — FFT convolution of gridded emissions with the area plume
  * (see gridconv.h). FFTW plans are made with FFTW_ESTIMATE: the same plan,
- * hence the same bits, on every run. */
+ * hence the same bits, on every run. The transforms are single precision
+ * (FFTW's fftwf_): the convolution's error is then about 1e-6 of the
+ * field's peak (tests/test_gridconv.c bounds it at 1e-5), far below the 4
+ * significant digits the output keeps and the inventory's own uncertainty,
+ * for half the memory traffic of double transforms. The kernel is computed
+ * in double, the result returned in double. */
 #include "solvers/gridconv.h"
 
 #include <fftw3.h>
@@ -12,12 +17,12 @@ struct lt_gridconv {
     int nx, ny, NX, NY;     /* grid, and the padded transform size */
     size_t nc;              /* complex coefficients per transform: NY x (NX/2 + 1) */
     int nslots;
-    fftw_complex **kern;    /* [slot] */
-    fftw_complex **maps;
+    fftwf_complex **kern;   /* [slot] */
+    fftwf_complex **maps;
     int nmaps, cap;
-    fftw_plan fwd, inv;
-    double *rbuf;           /* the plans' arrays (execution uses new-array calls) */
-    fftw_complex *cbuf;
+    fftwf_plan fwd, inv;
+    float *rbuf;            /* the plans' arrays (execution uses new-array calls) */
+    fftwf_complex *cbuf;
 };
 
 int lt_gridconv_create(lt_gridconv **out, int nx, int ny, int nslots, lt_error *err)
@@ -33,16 +38,16 @@ int lt_gridconv_create(lt_gridconv **out, int nx, int ny, int nslots, lt_error *
     gc->nc = (size_t)gc->NY * (size_t)(gc->NX / 2 + 1);
     gc->nslots = nslots;
     gc->kern = calloc((size_t)nslots, sizeof *gc->kern);
-    gc->rbuf = fftw_alloc_real((size_t)gc->NX * gc->NY);
-    gc->cbuf = fftw_alloc_complex(gc->nc);
+    gc->rbuf = fftwf_alloc_real((size_t)gc->NX * gc->NY);
+    gc->cbuf = fftwf_alloc_complex(gc->nc);
     int ok = gc->kern && gc->rbuf && gc->cbuf;
     for (int s = 0; ok && s < nslots; s++)
-        ok = (gc->kern[s] = fftw_alloc_complex(gc->nc)) != NULL;
+        ok = (gc->kern[s] = fftwf_alloc_complex(gc->nc)) != NULL;
     if (ok) {
 #pragma omp critical(lt_fftw_plan)
         {
-            gc->fwd = fftw_plan_dft_r2c_2d(gc->NY, gc->NX, gc->rbuf, gc->cbuf, FFTW_ESTIMATE);
-            gc->inv = fftw_plan_dft_c2r_2d(gc->NY, gc->NX, gc->cbuf, gc->rbuf, FFTW_ESTIMATE);
+            gc->fwd = fftwf_plan_dft_r2c_2d(gc->NY, gc->NX, gc->rbuf, gc->cbuf, FFTW_ESTIMATE);
+            gc->inv = fftwf_plan_dft_c2r_2d(gc->NY, gc->NX, gc->cbuf, gc->rbuf, FFTW_ESTIMATE);
         }
         ok = gc->fwd && gc->inv;
     }
@@ -60,44 +65,45 @@ void lt_gridconv_free(lt_gridconv **p)
     if (!gc)
         return;
     for (int s = 0; s < gc->nslots && gc->kern; s++)
-        fftw_free(gc->kern[s]);
+        fftwf_free(gc->kern[s]);
     for (int m = 0; m < gc->nmaps; m++)
-        fftw_free(gc->maps[m]);
+        fftwf_free(gc->maps[m]);
     free(gc->kern);
     free(gc->maps);
 #pragma omp critical(lt_fftw_plan)
     {
         if (gc->fwd)
-            fftw_destroy_plan(gc->fwd);
+            fftwf_destroy_plan(gc->fwd);
         if (gc->inv)
-            fftw_destroy_plan(gc->inv);
+            fftwf_destroy_plan(gc->inv);
     }
-    fftw_free(gc->rbuf);
-    fftw_free(gc->cbuf);
+    fftwf_free(gc->rbuf);
+    fftwf_free(gc->cbuf);
     free(gc);
     *p = NULL;
 }
 
 /* map (ny x nx) zero-padded into the NY x NX real array, transformed to dst. */
-static void transform_map(const lt_gridconv *gc, const double *map, double *real, fftw_complex *dst)
+static void transform_map(const lt_gridconv *gc, const double *map, float *real, fftwf_complex *dst)
 {
     memset(real, 0, (size_t)gc->NX * gc->NY * sizeof *real);
     for (int j = 0; j < gc->ny; j++)
-        memcpy(real + (size_t)j * gc->NX, map + (size_t)j * gc->nx, (size_t)gc->nx * sizeof *real);
-    fftw_execute_dft_r2c(gc->fwd, real, dst);
+        for (int i = 0; i < gc->nx; i++)
+            real[(size_t)j * gc->NX + i] = (float)map[(size_t)j * gc->nx + i];
+    fftwf_execute_dft_r2c(gc->fwd, real, dst);
 }
 
 int lt_gridconv_add_map(lt_gridconv *gc, const double *map, int *index, lt_error *err)
 {
     if (gc->nmaps == gc->cap) {
         int cap = gc->cap ? 2 * gc->cap : 16;
-        fftw_complex **m = realloc(gc->maps, (size_t)cap * sizeof *m);
+        fftwf_complex **m = realloc(gc->maps, (size_t)cap * sizeof *m);
         if (!m)
             return lt_error_set(err, LT_ENOMEM, "out of memory");
         gc->maps = m;
         gc->cap = cap;
     }
-    fftw_complex *dst = fftw_alloc_complex(gc->nc);
+    fftwf_complex *dst = fftwf_alloc_complex(gc->nc);
     if (!dst)
         return lt_error_set(err, LT_ENOMEM, "out of memory for gridded emission transforms (%d maps so far)",
                             gc->nmaps);
@@ -116,9 +122,13 @@ void lt_gridconv_set_kernel(lt_gridconv *gc, int slot0, const lt_plume_src *s, d
                             double zr_m, int ncomp)
 {
     const int NX = gc->NX, NY = gc->NY, nx = gc->nx, ny = gc->ny;
-    double *k = fftw_alloc_real((size_t)NX * NY * (size_t)ncomp);
-    if (!k)
+    double *k = malloc((size_t)NX * NY * (size_t)ncomp * sizeof *k);
+    float *kf = fftwf_alloc_real((size_t)NX * NY);
+    if (!k || !kf) {
+        free(k);
+        fftwf_free(kf);
         return;
+    }
     memset(k, 0, (size_t)NX * NY * (size_t)ncomp * sizeof *k);
     long nrow = 2L * ny - 1;
 #pragma omp parallel for schedule(dynamic, 4)
@@ -147,41 +157,66 @@ void lt_gridconv_set_kernel(lt_gridconv *gc, int slot0, const lt_plume_src *s, d
     /* the transforms: 1 / (NX NY) of the inverse folded in here */
     double scale = 1.0 / ((double)NX * NY);
     for (int q = 0; q < ncomp; q++) {
-        double *kq = k + (size_t)q * NX * NY;
+        const double *kq = k + (size_t)q * NX * NY;
         for (size_t i = 0; i < (size_t)NX * NY; i++)
-            kq[i] *= scale;
-        fftw_execute_dft_r2c(gc->fwd, kq, gc->kern[slot0 + q]);
+            kf[i] = (float)(kq[i] * scale);
+        fftwf_execute_dft_r2c(gc->fwd, kf, gc->kern[slot0 + q]);
     }
-    fftw_free(k);
+    free(k);
+    fftwf_free(kf);
 }
 
-int lt_gridconv_apply(const lt_gridconv *gc, int nterms, const int *slot, const int *map,
-                      const double *weight, double *out)
+struct lt_gridconv_scratch {
+    fftwf_complex *acc;
+    float *real;
+};
+
+lt_gridconv_scratch *lt_gridconv_scratch_new(const lt_gridconv *gc)
 {
-    fftw_complex *acc = fftw_alloc_complex(gc->nc);
-    double *real = fftw_alloc_real((size_t)gc->NX * gc->NY);
-    if (!acc || !real) {
-        fftw_free(acc);
-        fftw_free(real);
+    lt_gridconv_scratch *w = malloc(sizeof *w);
+    if (!w)
+        return NULL;
+    w->acc = fftwf_alloc_complex(gc->nc);
+    w->real = fftwf_alloc_real((size_t)gc->NX * gc->NY);
+    if (!w->acc || !w->real)
+        lt_gridconv_scratch_free(&w);
+    return w;
+}
+
+void lt_gridconv_scratch_free(lt_gridconv_scratch **p)
+{
+    if (!*p)
+        return;
+    fftwf_free((*p)->acc);
+    fftwf_free((*p)->real);
+    free(*p);
+    *p = NULL;
+}
+
+int lt_gridconv_apply(const lt_gridconv *gc, lt_gridconv_scratch *scratch, int nterms, const int *slot,
+                      const int *map, const double *weight, double *out)
+{
+    lt_gridconv_scratch *own = scratch ? NULL : lt_gridconv_scratch_new(gc), *w = scratch ? scratch : own;
+    if (!w)
         return -1;
-    }
+    fftwf_complex *acc = w->acc;
+    float *real = w->real;
     memset(acc, 0, gc->nc * sizeof *acc);
     for (int t = 0; t < nterms; t++) {
-        const fftw_complex *a = gc->kern[slot[t]], *b = gc->maps[map[t]];
-        double w = weight[t];
+        const fftwf_complex *a = gc->kern[slot[t]], *b = gc->maps[map[t]];
+        const float wt = (float)weight[t];
         for (size_t i = 0; i < gc->nc; i++) {
-            acc[i][0] += w * (a[i][0] * b[i][0] - a[i][1] * b[i][1]);
-            acc[i][1] += w * (a[i][0] * b[i][1] + a[i][1] * b[i][0]);
+            acc[i][0] += wt * (a[i][0] * b[i][0] - a[i][1] * b[i][1]);
+            acc[i][1] += wt * (a[i][0] * b[i][1] + a[i][1] * b[i][0]);
         }
     }
-    fftw_execute_dft_c2r(gc->inv, acc, real);
+    fftwf_execute_dft_c2r(gc->inv, acc, real);
     for (int j = 0; j < gc->ny; j++)
         for (int i = 0; i < gc->nx; i++) {
             double v = real[(size_t)j * gc->NX + i];
             out[(size_t)j * gc->nx + i] = v > 0.0 ? v : 0.0; /* round-off below zero */
         }
-    fftw_free(acc);
-    fftw_free(real);
+    lt_gridconv_scratch_free(&own);
     return 0;
 }
 

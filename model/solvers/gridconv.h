@@ -37,10 +37,19 @@ void lt_gridconv_set_map(lt_gridconv *gc, int index, const double *map);
 void lt_gridconv_set_kernel(lt_gridconv *gc, int slot0, const lt_plume_src *s, double dx_m,
                             double zr_m, int ncomp);
 
-/* out[ny*nx] = sum over terms k of weight[k] * (kernel slot[k] * map map[k]).
- * Thread-safe: calls for different outputs may run at once. */
-int lt_gridconv_apply(const lt_gridconv *gc, int nterms, const int *slot, const int *map,
-                      const double *weight, double *out);
+/* Working arrays for lt_gridconv_apply (one per thread), NULL when out of
+ * memory: made once, not per call (arrays this large come from fresh pages
+ * every time they are allocated). */
+typedef struct lt_gridconv_scratch lt_gridconv_scratch;
+lt_gridconv_scratch *lt_gridconv_scratch_new(const lt_gridconv *gc);
+void lt_gridconv_scratch_free(lt_gridconv_scratch **scratch);
+
+/* out[ny*nx] = sum over terms k of weight[k] * (kernel slot[k] * map map[k]),
+ * with scratch (NULL: allocated for the call); -1 when out of memory.
+ * Thread-safe: calls for different outputs, each with its own scratch, may
+ * run at once. */
+int lt_gridconv_apply(const lt_gridconv *gc, lt_gridconv_scratch *scratch, int nterms, const int *slot,
+                      const int *map, const double *weight, double *out);
 
 /* Bilinear value of field[ny*nx] at grid position (fi, fj) in cell units
  * from cell (0, 0)'s centre (clamped to the grid). */
