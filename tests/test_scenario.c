@@ -190,7 +190,7 @@ static void alert_mode_acts_in_windows(void **state)
     fclose(f);
     snprintf(p, sizeof p, "%s/measures.csv", dir);
     write_text(p, "level,sector,grade,species,factor\nyellow,regional,*,all,0.5\n"
-                  "orange,regional,*,all,0.25\nred,regional,*,all,0.1\n");
+                  "orange,regional,*,all,0.25\nred,regional,*,all,0.1\nyellow,industry,C,all,0.5\n");
     write_config(dir, "[scenario.a]\nalert = yes\n");
     char s1[700], s2[700], s3[700];
     snprintf(s1, sizeof s1, "background.file=%s/bg.csv", dir);
@@ -217,17 +217,39 @@ static void alert_mode_acts_in_windows(void **state)
                 first = h;
             assert_rel(sc[i], 0.5 * base[i], 1e-6);
         }
+        /* the cement kiln (industry, grade C) halved in the same hours, the
+         * power plant (coal, grade A: no measure) untouched; tags in order
+         * industry, coal, solvents, regional */
+        for (size_t k = 0; k < 2; k++) {
+            size_t ind = ((size_t)h * nsrc + 0) * 2 + k, coal = ((size_t)h * nsrc + 1) * 2 + k;
+            if (h >= 56 && base[ind] > 0.0f)
+                assert_true(fabsf(sc[ind] - 0.5f * base[ind]) <= 1e-5f * base[ind]);
+            else
+                assert_true(sc[ind] == base[ind]);
+            assert_true(sc[coal] == base[coal]);
+        }
     }
     assert_int_equal(first, 56);
     assert_int_equal(changed, 64);
     /* the grid mean over the 120 h: the baseline's less half the background's
-     * 200 ug/m3 in the 64 alert hours (the second pass redoes those alone) */
-    size_t ng, ngb;
+     * 200 ug/m3 and half the kiln's plume in the 64 alert hours (the second
+     * pass disperses those hours and the kiln's group alone) */
+    size_t ng, ngb, nsg;
     float *scm = read_path_var(p, "scenario_pm25_mean", &ng);
     float *bm = read_path_var(p, "pm25_mean", &ngb);
+    float *src = read_path_var(p, "pm25_src", &nsg); /* [hour][tag][cell] */
     assert_int_equal(ng, ngb);
-    for (size_t i = 0; i < ng; i++)
-        assert_true(fabs(scm[i] - (bm[i] - 0.5 * 200.0 * 64.0 / 120.0)) <= 1e-5 * bm[i]);
+    assert_int_equal(nsg, 120 * nsrc * ng);
+    double kiln = 0.0;
+    for (size_t i = 0; i < ng; i++) {
+        double cut = 0.0;
+        for (int h = 56; h < 120; h++)
+            cut += 0.5 * (200.0 + src[((size_t)h * nsrc + 0) * ng + i]);
+        kiln = fmax(kiln, cut);
+        assert_true(fabs(scm[i] - (bm[i] - cut / 120.0)) <= 1e-5 * bm[i]);
+    }
+    assert_true(kiln > 0.5 * 200.0 * 64.0 * 1.001); /* the kiln's own part is there */
+    free(src);
     free(scm);
     free(bm);
     free(sc);

@@ -92,8 +92,17 @@ static unsigned gas_species(int gas)
     return sp[gas];
 }
 
+/* Scenario sc's (-1: the baseline) factor on group g's gas i at t. */
+static double gas_factor(const lt_gases_product *p, int sc, size_t g, int i, double t, int alert_level)
+{
+    return sc < 0 ? 1.0 : lt_scenario_factor_species(p->sc, sc, p->gsig[g], t, alert_level, gas_species(i));
+}
+
 /* Scenario sc's (-1: the baseline) gases of hour pl->h: the groups' sum,
- * each scaled by the scenario's factor at that hour under alert_level. */
+ * each scaled by the scenario's factor at that hour under alert_level; in
+ * pass 2 (an alert hour of an alert-mode scenario) the difference the
+ * alert's factors make is added (the groups it makes none to are not read:
+ * the second pass does not disperse them). */
 static void combine(lt_gases_product *p, int sc, const lt_planes *pl, int alert_level)
 {
     const lt_run_shape *s = p->s;
@@ -101,15 +110,16 @@ static void combine(lt_gases_product *p, int sc, const lt_planes *pl, int alert_
     double t = s->start_s + 3600.0 * pl->h;
     for (size_t g = 0; g < ng; g++)
         for (int i = 0; i < LT_NGAS; i++)
-            p->fac[g * LT_NGAS + (size_t)i] =
-                sc < 0 ? 1.0 : lt_scenario_factor_species(p->sc, sc, p->gsig[g], t, alert_level, gas_species(i));
+            p->fac[g * LT_NGAS + (size_t)i] = gas_factor(p, sc, g, i, t, alert_level) -
+                                              (pl->pass == 2 ? gas_factor(p, sc, g, i, t, 0) : 0.0);
     double *o = p->local + ((size_t)(sc + 1) * (size_t)s->hours + (size_t)pl->h) * LT_NGAS * nst;
-    memset(o, 0, LT_NGAS * nst * sizeof *o);
+    if (pl->pass == 1)
+        memset(o, 0, LT_NGAS * nst * sizeof *o);
     for (size_t g = 0; g < ng; g++)
         for (int i = 0; i < LT_NGAS; i++) {
             double f = p->fac[g * LT_NGAS + (size_t)i];
             const double *x = pl->gas + (g * LT_NGAS + (size_t)i) * nst;
-            for (size_t k = 0; k < nst; k++)
+            for (size_t k = 0; k < nst && f != 0.0; k++)
                 o[(size_t)i * nst + k] += f * x[k];
         }
 }
@@ -131,16 +141,22 @@ static int gases_add_hour(void *self, const lt_planes *pl, lt_error *err)
     return LT_OK;
 }
 
-/* The second pass: the baseline's alert hours, where a scenario follows them. */
-static void gases_rerun(const void *self, int *need)
+/* The second pass: the baseline's alert hours, where a scenario follows
+ * them, and the groups whose gases an alert's factors change there. */
+static void gases_rerun(const void *self, int *hours, int *groups)
 {
     const lt_gases_product *p = self;
-    int any = 0;
+    const int *alert_hour = lt_assessment_alert_hours(p->as);
     for (int sc = 0; sc < p->nscen; sc++)
-        any |= p->sc->alert_mode[sc] != 0;
-    const int *alert_hour = any ? lt_assessment_alert_hours(p->as) : NULL;
-    for (int h = 0; alert_hour && h < p->s->hours; h++)
-        need[h] |= alert_hour[h] != 0;
+        for (int h = 0; p->sc->alert_mode[sc] && h < p->s->hours; h++) {
+            if (!alert_hour[h])
+                continue;
+            hours[h] = 1;
+            double t = p->s->start_s + 3600.0 * h;
+            for (size_t g = 0; g < (size_t)p->s->ngroups; g++)
+                for (int i = 0; i < LT_NGAS && !groups[g]; i++)
+                    groups[g] = gas_factor(p, sc, g, i, t, alert_hour[h]) != gas_factor(p, sc, g, i, t, 0);
+        }
 }
 
 static int gases_end_block(void *self, int h0, int nh, lt_error *err)

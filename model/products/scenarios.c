@@ -201,31 +201,33 @@ static void factors(const scenarios *p, int sc, double t_s, int alert_level, dou
 /* Scenario sc at hour h: station values per tag and, unless constant in
  * time, the grid total added into its mean. Pass 1 takes every scenario
  * without alerts (alert_level 0); pass 2 redoes an alert hour of an
- * alert-mode scenario: its station values replaced, and its mean changed
- * by the difference the alert's factors make. */
+ * alert-mode scenario by the difference the alert's factors make, to its
+ * station values and its mean (the groups it makes none to are not read:
+ * the second pass does not disperse them). */
 static void combine(scenarios *p, int sc, const lt_planes *pl, int alert_level)
 {
     const lt_run_shape *s = p->s;
     const size_t nk = (size_t)s->ngroups * (size_t)s->ncomp, nst = s->nst;
     const double t_s = s->start_s + 3600.0 * pl->h;
     factors(p, sc, t_s, alert_level, p->fac);
-    float *st_tag = p->st_tag + ((size_t)sc * (size_t)s->hours + (size_t)pl->h) * (size_t)s->ntags * nst;
-    for (size_t k = 0; k < (size_t)s->ntags * nst; k++)
-        st_tag[k] = 0.0f;
-    for (size_t k = 0; k < nst; k++) {
-        double v[LT_MAX_TAGS] = {0};
-        for (size_t gc = 0; gc < nk; gc++)
-            v[p->gtag[gc / (size_t)s->ncomp]] += p->fac[gc] * pl->group[gc * s->nrec + s->ngrid + k];
-        for (int tag = 0; tag < s->ntags; tag++)
-            st_tag[(size_t)tag * nst + k] = (float)v[tag];
-    }
-    if (lt_scenario_steady(p->sc, sc) && pl->pass == 1)
-        return;
     if (pl->pass == 2) { /* fac - the factors pass 1 took */
         factors(p, sc, t_s, 0, p->fac0);
         for (size_t gc = 0; gc < nk; gc++)
             p->fac[gc] -= p->fac0[gc];
     }
+    float *st_tag = p->st_tag + ((size_t)sc * (size_t)s->hours + (size_t)pl->h) * (size_t)s->ntags * nst;
+    for (size_t k = 0; k < nst; k++) {
+        double v[LT_MAX_TAGS] = {0};
+        for (size_t gc = 0; gc < nk; gc++)
+            if (p->fac[gc] != 0.0)
+                v[p->gtag[gc / (size_t)s->ncomp]] += p->fac[gc] * pl->group[gc * s->nrec + s->ngrid + k];
+        for (int tag = 0; tag < s->ntags; tag++) {
+            float *o = st_tag + (size_t)tag * nst + k;
+            *o = pl->pass == 1 ? (float)v[tag] : (float)((double)*o + v[tag]);
+        }
+    }
+    if (lt_scenario_steady(p->sc, sc) && pl->pass == 1)
+        return;
     double *mean = p->mean + (size_t)sc * s->ngrid;
     const double *fac = p->fac, *gconc = pl->group;
     const size_t ngrid = s->ngrid;
@@ -278,13 +280,34 @@ static int scenarios_passes(const void *self)
     return p->any_alert ? 2 : 1;
 }
 
-/* The second pass: the baseline's alert hours. */
-static void scenarios_rerun(const void *self, int *need)
+/* The second pass: the baseline's alert hours, and the groups whose factors
+ * an alert changes in them (a steady scenario's at the run's start, once
+ * for each level that comes). */
+static void scenarios_rerun(const void *self, int *hours, int *groups)
 {
     const scenarios *p = self;
+    const lt_run_shape *s = p->s;
     const int *alert_hour = lt_assessment_alert_hours(p->as);
-    for (int h = 0; p->any_alert && h < p->s->hours; h++)
-        need[h] |= alert_hour[h] != 0;
+    for (int sc = 0; sc < p->nscen; sc++) {
+        if (!p->sc->alert_mode[sc])
+            continue;
+        int steady = lt_scenario_steady(p->sc, sc), seen[LT_ALERT_MAX_LEVELS + 1] = {0};
+        for (int h = 0; h < s->hours; h++) {
+            int level = alert_hour[h];
+            if (!level)
+                continue;
+            hours[h] = 1;
+            if (steady && level <= LT_ALERT_MAX_LEVELS && seen[level]++)
+                continue;
+            double t = steady ? s->start_s : s->start_s + 3600.0 * h;
+            for (int g = 0; g < s->ngroups; g++)
+                for (int c = 0; c < s->ncomp && !groups[g]; c++) {
+                    unsigned sp = comp_species(s->ncomp, c);
+                    groups[g] = lt_scenario_factor_species(p->sc, sc, p->gsig[g], t, level, sp) !=
+                                lt_scenario_factor_species(p->sc, sc, p->gsig[g], t, 0, sp);
+                }
+        }
+    }
 }
 
 /* Scenario sc's mean, series and days into the file; its station series

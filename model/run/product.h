@@ -17,11 +17,14 @@
  * estimate() and side_files tell lantian check what the product will need.
  *
  * passes() = 2 asks for a second pass over the hours (scenarios whose
- * measures follow the baseline's alerts); rerun(need), after the first pass,
- * sets need[h] = 1 for the hours that pass must see again (without rerun:
- * all of them). The second pass disperses only the hours some product
- * needs (every hour where the solver must step through them, the grid
- * model), so a product's pass-2 add_hour ignores the hours it did not mark.
+ * measures follow the baseline's alerts); rerun(hours, groups), after the
+ * first pass, sets hours[h] = 1 for the hours that pass must see again and
+ * groups[g] = 1 for the source groups whose planes it needs in them
+ * (without rerun: all of them). The second pass disperses only the hours
+ * and groups some product needs (every hour and group where the solver
+ * must step through them, the grid model): a product's pass-2 add_hour
+ * ignores the hours it did not mark and reads only the groups it marked
+ * (the others' planes are zero there).
  * state() lists the records that carry the product through a checkpoint
  * (lt_state.h). */
 #ifndef LT_PRODUCT_H
@@ -76,7 +79,7 @@ typedef struct lt_product_ops {
     int (*end_pass)(void *self, int pass, lt_summary *sum, lt_error *err);
     int (*finish)(void *self, lt_summary *sum, lt_error *err);
     int (*passes)(const void *self);
-    void (*rerun)(const void *self, int *need);
+    void (*rerun)(const void *self, int *hours, int *groups);
     void (*state)(void *self, lt_state *st);
     void (*destroy)(void *self);
     /* Bytes of memory the product will hold at most, and bytes it adds to

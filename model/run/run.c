@@ -355,29 +355,32 @@ static int end_pass(lt_run *run, int pass, lt_summary *sum, lt_error *err)
     return rc;
 }
 
-/* Pass 2 over the hours the products mark (rerun), or over all of them for
- * a product without rerun; the solver steps every hour where it must (the
- * grid model) and disperses only the marked ones otherwise. */
+/* Pass 2 over the hours and groups the products mark (rerun), or over all
+ * of them for a product without rerun; the solver steps every hour and
+ * group where it must (the grid model) and disperses only the marked ones
+ * otherwise. */
 static int second_pass(lt_run *run, lt_summary *sum, lt_error *err)
 {
-    const int hours = run->shape.hours;
-    int *need = calloc((size_t)hours, sizeof *need);
+    const int hours = run->shape.hours, ngroups = run->shape.ngroups;
+    int *need = calloc((size_t)hours + (size_t)ngroups + 1, sizeof *need), *groups = need + hours;
     if (!need)
         return lt_error_set(err, LT_ENOMEM, "out of memory");
     for (int i = 0; i < run->nprod; i++) {
         const lt_product_ops *o = run->prod[i].ops;
         if (o->rerun)
-            o->rerun(run->prod[i].self, need);
+            o->rerun(run->prod[i].self, need, groups);
         else if (o->passes && o->passes(run->prod[i].self) == 2)
-            for (int h = 0; h < hours; h++)
-                need[h] = 1;
+            for (int k = 0; k < hours + ngroups; k++)
+                need[k] = 1;
     }
-    int rc = lt_solver_rewind(run->sv, need, err);
+    int rc = lt_solver_rewind(run->sv, need, groups, err);
     for (int h = 0; h < hours && !rc; h++)
         if (need[h] || lt_solver_steps_every_hour(run->sv)) {
             rc = one_hour(run, 2, h, 0, err);
             sum->reruns++;
         }
+    for (int g = 0; g < ngroups; g++)
+        sum->rerun_groups += groups[g] != 0 || lt_solver_steps_every_hour(run->sv);
     free(need);
     return rc;
 }
@@ -388,6 +391,7 @@ int lt_run_exec(lt_run *run, lt_summary *sum, lt_error *err)
     memset(sum, 0, sizeof *sum);
     sum->hours = run->shape.hours;
     sum->ntags = run->shape.ntags;
+    sum->ngroups = run->shape.ngroups;
     sum->nstations = run->shape.nst;
     sum->solver = run->cfg->solver;
 #ifdef _OPENMP

@@ -50,6 +50,7 @@ struct lt_solver {
     double *pconc;        /* hybrid: explicit groups' plumes [group][ncp][receptor] */
     int ncp;              /* components of the plume: 1 or LT_NCOMP */
     int *need;            /* the second pass's hours (need[h] = 1), NULL: every hour */
+    int *gneed;           /* and its groups (gneed[g] = 1), NULL: every group */
 };
 
 /* Hours dispersed in one parallel region, at most: enough that the region
@@ -268,6 +269,7 @@ void lt_solver_free(lt_solver **p)
     lt_gridrun_free(&sv->gr);
     free(sv->pconc);
     free(sv->need);
+    free(sv->gneed);
     free(sv);
     *p = NULL;
 }
@@ -378,6 +380,8 @@ static int gridded_hour(lt_solver *sv, double t_s, const lt_met_point *mc, lt_co
         for (long jb = 0; jb < njobs; jb++) {
             int gg = (int)(jb / ncomp), cc = (int)(jb % ncomp);
             int k = cs->grid_group_sector[gg], gi = cs->grid_group0 + gg;
+            if (sv->gneed && !sv->gneed[gi])
+                continue; /* a second pass that does not need the group */
             double f = g->monthly ? lt_profile_factor_in_month(&cs->profiles, k, t_s)
                                   : lt_profile_factor(&cs->profiles, k, t_s);
             int slot[LT_EG_MAX_HEIGHTS], map[LT_EG_MAX_HEIGHTS], nt = 0;
@@ -701,10 +705,16 @@ int lt_solver_worker(lt_solver *sv, int passes, int h_start, lt_error *err)
 #ifdef LT_MPI
     size_t n = plane_doubles(sv->cs);
     for (int pass = 0; pass < passes; pass++) {
-        if (pass && !(sv->need = calloc((size_t)sv->cs->cfg->hours, sizeof *sv->need)))
-            return lt_error_set(err, LT_ENOMEM, "out of memory");
-        if (pass) /* rank 0's lt_solver_rewind: the hours of the second pass */
-            MPI_Bcast(sv->need, sv->cs->cfg->hours, MPI_INT, 0, MPI_COMM_WORLD);
+        if (pass) { /* rank 0's lt_solver_rewind: the hours and groups of the second pass */
+            int hours = sv->cs->cfg->hours, *need = calloc((size_t)hours + (size_t)sv->cs->ngroups + 1, sizeof *need);
+            if (!need)
+                return lt_error_set(err, LT_ENOMEM, "out of memory");
+            MPI_Bcast(need, hours + sv->cs->ngroups, MPI_INT, 0, MPI_COMM_WORLD);
+            int rc = lt_solver_rewind(sv, need, need + hours, err);
+            free(need);
+            if (rc)
+                return rc;
+        }
         for (int h = pass ? 0 : h_start; h < sv->cs->cfg->hours; h++) {
             if (owner_of(sv, h) != sv->rank || (pass && !sv->need[h]))
                 continue;
@@ -742,17 +752,31 @@ const lt_met_point *lt_solver_weather(const lt_solver *sv) { return &sv->centre;
 const lt_counts *lt_solver_counts(const lt_solver *sv) { return &sv->counts; }
 lt_gridrun *lt_solver_gridrun(const lt_solver *sv) { return sv->gr; }
 
-int lt_solver_rewind(lt_solver *sv, const int *need, lt_error *err)
+int lt_solver_rewind(lt_solver *sv, const int *need, const int *groups, lt_error *err)
 {
-    const int hours = sv->cs->cfg->hours;
+    const int hours = sv->cs->cfg->hours, ngroups = sv->cs->ngroups;
     free(sv->need);
-    if (!(sv->need = malloc((size_t)(hours > 0 ? hours : 1) * sizeof *sv->need)))
+    free(sv->gneed);
+    sv->need = malloc(((size_t)hours + (size_t)ngroups + 1) * sizeof *sv->need);
+    sv->gneed = NULL;
+    if (!sv->need)
         return lt_error_set(err, LT_ENOMEM, "out of memory");
     memcpy(sv->need, need, (size_t)hours * sizeof *sv->need);
+    memcpy(sv->need + hours, groups, (size_t)ngroups * sizeof *sv->need);
 #ifdef LT_MPI
-    if (sv->ranks > 1) /* the workers' lt_solver_worker waits for them */
-        MPI_Bcast(sv->need, hours, MPI_INT, 0, MPI_COMM_WORLD);
+    if (sv->ranks > 1 && sv->rank == 0) /* the workers' lt_solver_worker waits for them */
+        MPI_Bcast(sv->need, hours + ngroups, MPI_INT, 0, MPI_COMM_WORLD);
 #endif
+    if (!sv->gr) { /* the plume: only the groups needed (the grid model steps them all) */
+        if (!(sv->gneed = malloc(((size_t)ngroups + 1) * sizeof *sv->gneed)))
+            return lt_error_set(err, LT_ENOMEM, "out of memory");
+        memcpy(sv->gneed, groups, (size_t)ngroups * sizeof *sv->gneed);
+        for (int b = 0; b < sv->nblk; b++)
+            lt_hour_sources_only(sv->hsb[b], sv->gneed);
+    }
+    /* a block held from the first pass has every group: disperse again */
+    sv->bn = 0;
+    sv->bfail = -1;
     return sv->gr ? lt_gridrun_reset(sv->gr, err) : LT_OK; /* the grid remembers: start again */
 }
 

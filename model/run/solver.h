@@ -43,10 +43,11 @@ int lt_solver_calm(const lt_solver *sv);
 const lt_met_point *lt_solver_weather(const lt_solver *sv);
 
 /* Before a second pass over the hours h with need[h] = 1 (need has the
- * run's hours; MPI ranks above 0 are told them): the grid model starts
- * again. The plume solver then disperses only those hours, in runs of
- * consecutive ones. */
-int lt_solver_rewind(lt_solver *sv, const int *need, lt_error *err);
+ * run's hours) and the source groups g with groups[g] = 1 (MPI ranks above
+ * 0 are told them): the grid model starts again. The plume solver then
+ * disperses only those hours, in runs of consecutive ones, and only those
+ * groups (the others' planes are zero). */
+int lt_solver_rewind(lt_solver *sv, const int *need, const int *groups, lt_error *err);
 
 /* Whether a second pass must step through every hour (the grid model and
  * the hybrid carry each hour into the next), not only the needed ones. */

@@ -31,6 +31,7 @@ struct lt_hour_sources {
     double *mrtab;        /* [source][MR_N] the meander's random part */
     double xmax;          /* farthest source-receptor distance, m */
     size_t n;             /* sources set up this hour */
+    const int *only;      /* [group]: only the sources of groups marked (NULL: all) */
 };
 
 int lt_hour_sources_create(lt_hour_sources **out, const lt_case *cs, lt_error *err)
@@ -268,12 +269,19 @@ static int setup_source(lt_hour_sources *hs, size_t i, size_t n, double t_s, lt_
 const lt_plume_src *lt_hour_sources_setup(lt_hour_sources *hs, double t_s, lt_counts *c, size_t *nout, int *calm)
 {
     size_t n = 0, poly_used = 0; /* vertices placed in polybuf this hour */
+    const int *group = lt_case_point_groups(hs->cs);
     *calm = 0;
     for (size_t i = 0; i < hs->cs->npoints; i++)
-        n += (size_t)setup_source(hs, i, n, t_s, c, calm, &poly_used);
+        if (!hs->only || hs->only[group[i]])
+            n += (size_t)setup_source(hs, i, n, t_s, c, calm, &poly_used);
     hs->n = n;
     *nout = n;
     return hs->src;
+}
+
+void lt_hour_sources_only(lt_hour_sources *hs, const int *groups)
+{
+    hs->only = groups;
 }
 
 void lt_hour_sources_tables(lt_hour_sources *const *hs, int nhours)

@@ -39,6 +39,10 @@ typedef struct lt_hour_sources lt_hour_sources;
 int lt_hour_sources_create(lt_hour_sources **hs, const lt_case *cs, lt_error *err);
 void lt_hour_sources_free(lt_hour_sources **hs);
 
+/* From now on only the sources of the groups g with groups[g] != 0 (groups
+ * as lt_case_ngroups numbers them; kept, not copied; NULL: every source). */
+void lt_hour_sources_only(lt_hour_sources *hs, const int *groups);
+
 /* Prepares every source that emits in the hour at t_s; counts source-hours,
  * calm ones and classes into c. Returns the plume sources (their number in
  * *n) and the calm sources' count in *calm. */

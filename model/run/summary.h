@@ -57,6 +57,8 @@ typedef struct lt_summary {
     int scen_exceed[LT_MAX_SCENARIOS], scen_alert_days[LT_MAX_SCENARIOS];
     double scen_station_mean_delta[LT_MAX_SCENARIOS]; /* all-station mean minus baseline */
     int reruns;                  /* hours of the second pass (alert-mode scenarios) */
+    int rerun_groups;            /* source groups it disperses (of ngroups) */
+    int ngroups;                 /* source groups (lt_case_ngroups) */
     double scenario_seconds;     /* time spent combining scenarios */
     char scenario_csv[LT_PATH_MAX + 32];
     double evaluations;         /* source x receptor x hour pairs examined */
