@@ -337,8 +337,8 @@ static void print_scenarios(FILE *f, const lt_case *cs, const lt_summary *s)
     fprintf(f, "  cost: scenarios combined in %.2f s beside %.2f s of dispersion", s->scenario_seconds,
             s->kernel_seconds);
     if (s->reruns)
-        fprintf(f, " (alert mode re-ran %d of the %d hours and %d of the %d source groups: those an alert's "
-                   "measures change)", s->reruns, s->hours, s->rerun_groups, s->ngroups);
+        fprintf(f, " (alert mode dispersed %d of the %d hours and %d of the %d source groups again)", s->reruns,
+                s->hours, s->rerun_groups, s->ngroups);
     fprintf(f, "\n");
     char tidy[4200];
     lt_tidy_path(s->scenario_csv, tidy, sizeof tidy);

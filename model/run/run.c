@@ -373,13 +373,15 @@ static int second_pass(lt_run *run, lt_summary *sum, lt_error *err)
             for (int k = 0; k < hours + ngroups; k++)
                 need[k] = 1;
     }
-    int rc = lt_solver_rewind(run->sv, need, groups, err);
-    for (int h = 0; h < hours && !rc; h++)
+    int rc = lt_solver_rewind(run->sv, need, groups, err), last = -1;
+    for (int h = 0; h < hours; h++)
+        last = need[h] ? h : last; /* a solver that steps every hour stops after it */
+    for (int h = 0; h <= last && !rc; h++)
         if (need[h] || lt_solver_steps_every_hour(run->sv)) {
             rc = one_hour(run, 2, h, 0, err);
             sum->reruns++;
         }
-    for (int g = 0; g < ngroups; g++)
+    for (int g = 0; g < ngroups && last >= 0; g++)
         sum->rerun_groups += groups[g] != 0 || lt_solver_steps_every_hour(run->sv);
     free(need);
     return rc;
