@@ -393,7 +393,7 @@ def negative_hours(d):
     bounds still refuse it."""
     ck = checkpointed(d)
     data = bytearray(open(ck, "rb").read()[:-4])
-    off = len(b"LANTIAN-CKPT-2\n") + 8
+    off = len(b"LANTIAN-CKPT-3\n") + 8
     data[off:off + 4] = struct.pack("<i", -24)
     open(ck, "wb").write(bytes(data) + struct.pack("<I", zlib.crc32(bytes(data))))
 
@@ -407,7 +407,7 @@ def pid_of_a_sentinel(d):
     output -- and never an unrelated file."""
     ck = checkpointed(d)
     data = bytearray(open(ck, "rb").read()[:-4])
-    off = len(b"LANTIAN-CKPT-2\n") + 8 + 4
+    off = len(b"LANTIAN-CKPT-3\n") + 8 + 4
     data[off:off + 8] = struct.pack("<q", 0)
     open(ck, "wb").write(bytes(data) + struct.pack("<I", zlib.crc32(bytes(data))))
     open(os.path.join(d, "sentinel.txt"), "w").write("must stay\n")

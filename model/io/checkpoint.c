@@ -9,7 +9,7 @@
 
 #include "io/files.h"
 
-#define MAGIC "LANTIAN-CKPT-2\n"
+#define MAGIC "LANTIAN-CKPT-3\n" /* 3: alert-mode scenarios in the first pass */
 #define NAME_MAX_LEN 48
 #define PATH_LEN 4096
 
