@@ -402,18 +402,6 @@ double lt_scenario_factor_species(const lt_scenarios *sc, int s, uint64_t sig, d
     return f;
 }
 
-int lt_scenario_constant(const lt_scenarios *sc, int s)
-{
-    if (sc->alert_mode[s])
-        return 0;
-    for (int r = 0; r < sc->nrules; r++) {
-        const lt_rule *x = &sc->rule[r];
-        if (x->scenario == s && (x->alert_level || isfinite(x->t_from) || isfinite(x->t_to)))
-            return 0;
-    }
-    return 1;
-}
-
 int lt_scenario_steady(const lt_scenarios *sc, int s)
 {
     for (int r = 0; r < sc->nrules; r++) {
@@ -422,6 +410,26 @@ int lt_scenario_steady(const lt_scenarios *sc, int s)
             return 0;
     }
     return 1;
+}
+
+void lt_scenarios_alert_rerun(const lt_scenarios *sc, const int *alert_hour, int hours, double start_s,
+                              const uint64_t *gsig, int ngroups, int *need_hours, int *need_groups)
+{
+    for (int h = 0; h < hours; h++) {
+        if (!alert_hour[h])
+            continue;
+        for (int s = 0; s < sc->n; s++)
+            need_hours[h] |= sc->alert_mode[s] != 0;
+        double t = start_s + 3600.0 * h;
+        for (int r = 0; r < sc->nrules; r++) {
+            const lt_rule *x = &sc->rule[r];
+            if (!sc->alert_mode[x->scenario] || x->alert_level != alert_hour[h] || t < x->t_from ||
+                t >= x->t_to || x->factor == 1.0)
+                continue; /* not in force then, or a rule that changes nothing */
+            for (int g = 0; g < ngroups; g++)
+                need_groups[g] |= (int)((gsig[g] >> r) & 1u);
+        }
+    }
 }
 
 void lt_scenario_entry_path(const lt_config *cfg, const lt_scen_entry *e, char *out, size_t n)

@@ -81,12 +81,19 @@ double lt_scenario_factor(const lt_scenarios *sc, int s, uint64_t sig, double t_
 double lt_scenario_factor_species(const lt_scenarios *sc, int s, uint64_t sig, double t_s,
                                   int alert_level, unsigned species);
 
-/* 1 when scenario s's factors never change in time (no window, no alert mode). */
-int lt_scenario_constant(const lt_scenarios *sc, int s);
-
 /* 1 when scenario s's factors outside alerts (alert_level 0) never change
  * in time: no rule with a window (an alert-mode scenario may be steady; its
  * alerts' rules do not apply at level 0). */
 int lt_scenario_steady(const lt_scenarios *sc, int s);
+
+/* What a second pass must disperse again for the alert-mode scenarios,
+ * given the baseline's alert level of each hour (alert_hour[h], 0: none):
+ * need_hours[h] = 1 for every alert hour (when a scenario follows alerts),
+ * need_groups[g] = 1 for every group (signature gsig[g]) that a rule of the
+ * hour's level, active then, cuts by a factor other than 1 — any group
+ * whose factors an alert changes, so the others' factors equal those
+ * without alert. Marks are only set, never cleared. */
+void lt_scenarios_alert_rerun(const lt_scenarios *sc, const int *alert_hour, int hours, double start_s,
+                              const uint64_t *gsig, int ngroups, int *need_hours, int *need_groups);
 
 #endif

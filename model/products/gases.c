@@ -119,7 +119,9 @@ static void combine(lt_gases_product *p, int sc, const lt_planes *pl, int alert_
         for (int i = 0; i < LT_NGAS; i++) {
             double f = p->fac[g * LT_NGAS + (size_t)i];
             const double *x = pl->gas + (g * LT_NGAS + (size_t)i) * nst;
-            for (size_t k = 0; k < nst && f != 0.0; k++)
+            if (f == 0.0)
+                continue; /* pass 2: a group the alert does not change (not dispersed) */
+            for (size_t k = 0; k < nst; k++)
                 o[(size_t)i * nst + k] += f * x[k];
         }
 }
@@ -142,21 +144,13 @@ static int gases_add_hour(void *self, const lt_planes *pl, lt_error *err)
 }
 
 /* The second pass: the baseline's alert hours, where a scenario follows
- * them, and the groups whose gases an alert's factors change there. */
+ * them, and the groups whose factors an alert changes there. */
 static void gases_rerun(const void *self, int *hours, int *groups)
 {
     const lt_gases_product *p = self;
-    const int *alert_hour = lt_assessment_alert_hours(p->as);
-    for (int sc = 0; sc < p->nscen; sc++)
-        for (int h = 0; p->sc->alert_mode[sc] && h < p->s->hours; h++) {
-            if (!alert_hour[h])
-                continue;
-            hours[h] = 1;
-            double t = p->s->start_s + 3600.0 * h;
-            for (size_t g = 0; g < (size_t)p->s->ngroups; g++)
-                for (int i = 0; i < LT_NGAS && !groups[g]; i++)
-                    groups[g] = gas_factor(p, sc, g, i, t, alert_hour[h]) != gas_factor(p, sc, g, i, t, 0);
-        }
+    if (p->sc)
+        lt_scenarios_alert_rerun(p->sc, lt_assessment_alert_hours(p->as), p->s->hours, p->s->start_s, p->gsig,
+                                 p->s->ngroups, hours, groups);
 }
 
 static int gases_end_block(void *self, int h0, int nh, lt_error *err)

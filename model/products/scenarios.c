@@ -281,33 +281,12 @@ static int scenarios_passes(const void *self)
 }
 
 /* The second pass: the baseline's alert hours, and the groups whose factors
- * an alert changes in them (a steady scenario's at the run's start, once
- * for each level that comes). */
+ * an alert changes in them. */
 static void scenarios_rerun(const void *self, int *hours, int *groups)
 {
     const scenarios *p = self;
-    const lt_run_shape *s = p->s;
-    const int *alert_hour = lt_assessment_alert_hours(p->as);
-    for (int sc = 0; sc < p->nscen; sc++) {
-        if (!p->sc->alert_mode[sc])
-            continue;
-        int steady = lt_scenario_steady(p->sc, sc), seen[LT_ALERT_MAX_LEVELS + 1] = {0};
-        for (int h = 0; h < s->hours; h++) {
-            int level = alert_hour[h];
-            if (!level)
-                continue;
-            hours[h] = 1;
-            if (steady && level <= LT_ALERT_MAX_LEVELS && seen[level]++)
-                continue;
-            double t = steady ? s->start_s : s->start_s + 3600.0 * h;
-            for (int g = 0; g < s->ngroups; g++)
-                for (int c = 0; c < s->ncomp && !groups[g]; c++) {
-                    unsigned sp = comp_species(s->ncomp, c);
-                    groups[g] = lt_scenario_factor_species(p->sc, sc, p->gsig[g], t, level, sp) !=
-                                lt_scenario_factor_species(p->sc, sc, p->gsig[g], t, 0, sp);
-                }
-        }
-    }
+    lt_scenarios_alert_rerun(p->sc, lt_assessment_alert_hours(p->as), p->s->hours, p->s->start_s, p->gsig,
+                             p->s->ngroups, hours, groups);
 }
 
 /* Scenario sc's mean, series and days into the file; its station series

@@ -49,8 +49,8 @@ struct lt_solver {
     double *bgw;          /* [receptor][site] the background's weights (a file by station), or NULL */
     double *pconc;        /* hybrid: explicit groups' plumes [group][ncp][receptor] */
     int ncp;              /* components of the plume: 1 or LT_NCOMP */
-    int *need;            /* the second pass's hours (need[h] = 1), NULL: every hour */
-    int *gneed;           /* and its groups (gneed[g] = 1), NULL: every group */
+    int *need;            /* the second pass's hours (need[h] = 1) then groups, NULL: every hour */
+    const int *gneed;     /* need + hours: its groups (the plume), NULL: every group */
 };
 
 /* Hours dispersed in one parallel region, at most: enough that the region
@@ -269,7 +269,6 @@ void lt_solver_free(lt_solver **p)
     lt_gridrun_free(&sv->gr);
     free(sv->pconc);
     free(sv->need);
-    free(sv->gneed);
     free(sv);
     *p = NULL;
 }
@@ -756,10 +755,8 @@ int lt_solver_rewind(lt_solver *sv, const int *need, const int *groups, lt_error
 {
     const int hours = sv->cs->cfg->hours, ngroups = sv->cs->ngroups;
     free(sv->need);
-    free(sv->gneed);
-    sv->need = malloc(((size_t)hours + (size_t)ngroups + 1) * sizeof *sv->need);
     sv->gneed = NULL;
-    if (!sv->need)
+    if (!(sv->need = malloc(((size_t)hours + (size_t)ngroups + 1) * sizeof *sv->need)))
         return lt_error_set(err, LT_ENOMEM, "out of memory");
     memcpy(sv->need, need, (size_t)hours * sizeof *sv->need);
     memcpy(sv->need + hours, groups, (size_t)ngroups * sizeof *sv->need);
@@ -768,9 +765,7 @@ int lt_solver_rewind(lt_solver *sv, const int *need, const int *groups, lt_error
         MPI_Bcast(sv->need, hours + ngroups, MPI_INT, 0, MPI_COMM_WORLD);
 #endif
     if (!sv->gr) { /* the plume: only the groups needed (the grid model steps them all) */
-        if (!(sv->gneed = malloc(((size_t)ngroups + 1) * sizeof *sv->gneed)))
-            return lt_error_set(err, LT_ENOMEM, "out of memory");
-        memcpy(sv->gneed, groups, (size_t)ngroups * sizeof *sv->gneed);
+        sv->gneed = sv->need + hours;
         for (int b = 0; b < sv->nblk; b++)
             lt_hour_sources_only(sv->hsb[b], sv->gneed);
     }
