@@ -127,32 +127,43 @@ static double run(int threads, double *checksum)
     return best_sized(threads, NSRC, NX, NY, HOURS, checksum);
 }
 
-/* Area sources: 10 squares of 1-3 km (roads = 1: 10 road segments 26 m x
- * 5 km), same grid, 24 hours. Returns seconds. */
-static double run_areas(int threads, int roads, double *evals)
+/* Area and road sources on two layouts, 10 sources, hours with winds turning
+ * 37 degrees an hour through classes A-F:
+ *  - wide (side_by_side = 0): squares of 1-2.8 km (roads: segments 26 m x
+ *    5 km) on a 30 km ring, the 150 x 160 receptor grid at 1 km, 24 hours;
+ *  - side by side (1): the case run beside AERMOD 21112 in issue 18, squares
+ *    of 50 x 50 m (roads: 500 x 20 m) inside a 20 x 20 receptor grid at
+ *    100 m, 960 hours.
+ * Returns the seconds in the kernel; *evals the source x receptor x hour
+ * evaluations. */
+static double run_areas(int threads, int roads, int side_by_side, double *evals)
 {
     const lt_sigma_curves *c = lt_sigma_curves_find("briggs-rural");
-    size_t nrec = (size_t)NX * NY;
+    const int nx = side_by_side ? 20 : NX, ny = side_by_side ? 20 : NY, hours = side_by_side ? 960 : 24;
+    const double step = side_by_side ? 100.0 : 1000.0;
+    size_t nrec = (size_t)nx * ny;
     double *rx = malloc(nrec * sizeof *rx), *ry = malloc(nrec * sizeof *ry);
     double *conc = calloc(10 * nrec, sizeof *conc);
-    for (int j = 0; j < NY; j++)
-        for (int i = 0; i < NX; i++) {
-            rx[(size_t)j * NX + i] = (i - 0.5 * (NX - 1)) * 1000.0;
-            ry[(size_t)j * NX + i] = (j - 0.5 * (NY - 1)) * 1000.0;
+    for (int j = 0; j < ny; j++)
+        for (int i = 0; i < nx; i++) {
+            rx[(size_t)j * nx + i] = (i - 0.5 * (nx - 1)) * step;
+            ry[(size_t)j * nx + i] = (j - 0.5 * (ny - 1)) * step;
         }
     lt_plume_src src[10];
     double uv[10][8];
     omp_set_num_threads(threads);
     double t = 0.0;
-    for (int h = 0; h < 24; h++) {
+    for (int h = 0; h < hours; h++) {
         lt_pg_class cls = (lt_pg_class)(h % 6);
         double ang = h * 37.0 * 3.14159265358979 / 180.0;
         for (int k = 0; k < 10; k++) {
             memset(&src[k], 0, sizeof src[k]);
-            double half = 500.0 + 100.0 * k, hx = roads ? 2500.0 : half, hy = roads ? 13.0 : half;
+            double half = side_by_side ? 25.0 : 500.0 + 100.0 * k;
+            double hx = roads ? (side_by_side ? 250.0 : 2500.0) : half, hy = roads ? (side_by_side ? 10.0 : 13.0) : half;
             double a = 2 * 3.14159265358979 * k / 10, b = roads ? 0.6 * k : 0.0; /* road bearings */
-            src[k].x_m = 30000.0 * cos(a);
-            src[k].y_m = 30000.0 * sin(a);
+            double ring = side_by_side ? 300.0 + 60.0 * k : 30000.0;
+            src[k].x_m = ring * cos(a);
+            src[k].y_m = ring * sin(a);
             src[k].cos_t = cos(ang);
             src[k].sin_t = sin(ang);
             double cx[4], cy[4];
@@ -181,18 +192,18 @@ static double run_areas(int threads, int roads, double *evals)
         lt_plume_accumulate(src, 10, rx, ry, nrec, 1.5, 1, conc);
         t += now_s() - t0;
     }
-    *evals = 10.0 * nrec * 24;
+    *evals = 10.0 * nrec * hours;
     free(rx);
     free(ry);
     free(conc);
     return t;
 }
 
-static double best_areas(int threads, int roads, double *evals)
+static double best_areas(int threads, int roads, int side_by_side, double *evals)
 {
     double best = 1e300;
     for (int i = 0; i < 3; i++) {
-        double t = run_areas(threads, roads, evals);
+        double t = run_areas(threads, roads, side_by_side, evals);
         best = t < best ? t : best;
     }
     return best;
@@ -241,8 +252,36 @@ static double exp_limit(int threads)
     return best;
 }
 
+/* areas and roads, per core against AERMOD 21112 measured side by side on
+ * this machine on the side-by-side layout (issue 18: one thread, CPU time,
+ * 0.068 M area and 0.051 M line evaluations per second): evaluations per
+ * second into ar[roads][side_by_side][threads - 1] */
+static const double aermod_area = 0.068e6, aermod_line = 0.051e6;
+
+static void area_table(double ar[2][2][2])
+{
+    const char *kind[2] = {"area", "road"}, *layout[2] = {"wide: 1-2.8 km / 5 km, 150x160 at 1 km", "side by side: 50 m / 500 m, 20x20 at 100 m"};
+    printf("\narea and road sources, 10 of each; evaluations per second and x AERMOD 21112 per core\n");
+    printf("%-5s %-44s %12s %12s %10s %8s\n", "kind", "layout", "1 thread", "2 threads", "x AERMOD", "speed-up");
+    for (int rd = 0; rd < 2; rd++)
+        for (int sb = 0; sb < 2; sb++) {
+            double ev, t1a = best_areas(1, rd, sb, &ev), t2a = best_areas(2, rd, sb, &ev);
+            ar[rd][sb][0] = ev / t1a;
+            ar[rd][sb][1] = ev / t2a;
+            printf("%-5s %-44s %12.3g %12.3g %10.0f %8.2f\n", kind[rd], layout[sb], ev / t1a, ev / t2a,
+                   ev / t1a / (rd ? aermod_line : aermod_area), t1a / t2a);
+        }
+    printf("(x AERMOD: lantian on 1 thread against AERMOD's per-core rate, areas %.3g/s, lines %.3g/s)\n",
+           aermod_area, aermod_line);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 2 && strcmp(argv[2], "areas") == 0) { /* the area table alone */
+        double ar[2][2][2];
+        area_table(ar);
+        return 0;
+    }
     double evals = (double)NSRC * NX * NY * HOURS;
     double c1, c2;
     run(2, &c1); /* warm-up */
@@ -286,19 +325,9 @@ int main(int argc, char **argv)
     printf("\nsimilarity scheme (Cy tables, sigma_y from sigma_v): %d stacks x %d x %d x 24 h, 1 thread\n", NSRC, NX, NY);
     printf("  %.3f ns per evaluation against Briggs' %.3f: %.2f x the Briggs cost\n",
            1e9 * tsim / ((double)NSRC * NX * NY * 24), 1e9 * tb / ((double)NSRC * NX * NY * 24), sim_ratio);
-    double ae, ta1 = best_areas(1, 0, &ae), ta2 = best_areas(2, 0, &ae);
-    printf("\narea sources: 10 squares (1-2.8 km) x %d x %d receptors x 24 hours = %.3g evaluations\n",
-           NX, NY, ae);
-    printf("%-8s %10s %16s %18s %14s\n", "threads", "seconds", "evaluations/s", "us per evaluation", "x AERMOD/core");
-    printf("%-8d %10.3f %16.3g %18.3f %14.1f\n", 1, ta1, ae / ta1, 1e6 * ta1 / ae, ae / ta1 / 0.083e6);
-    printf("%-8d %10.3f %16.3g %18.3f %14.1f\n", 2, ta2, ae / ta2, 1e6 * ta2 / ae, ae / ta2 / 0.083e6);
-    double le, tl1 = best_areas(1, 1, &le), tl2 = best_areas(2, 1, &le);
-    printf("\nline sources (roads): 10 segments 26 m x 5 km x %d x %d receptors x 24 hours = %.3g evaluations\n",
-           NX, NY, le);
-    printf("%-8s %10s %16s %18s\n", "threads", "seconds", "evaluations/s", "us per evaluation");
-    printf("%-8d %10.3f %16.3g %18.3f\n", 1, tl1, le / tl1, 1e6 * tl1 / le);
-    printf("%-8d %10.3f %16.3g %18.3f\n", 2, tl2, le / tl2, 1e6 * tl2 / le);
-    printf("(AERMOD: about 12 us per area evaluation, 0.083 million per second per core, issue #3)\n");
+    double ar[2][2][2];
+    area_table(ar);
+    double ae = 1.0, ta1 = 1.0 / ar[0][0][0], ta2 = 1.0 / ar[0][0][1], le = 1.0, tl1 = 1.0 / ar[1][0][0], tl2 = 1.0 / ar[1][0][1];
     if (argc > 1) {
         FILE *f = fopen(argv[1], "w");
         if (!f) {
@@ -314,10 +343,14 @@ int main(int argc, char **argv)
                 "  \"scaling_max_over_min_cost\": %.3f,\n"
                 "  \"area_evals_per_s_1thread\": %.6g,\n  \"area_evals_per_s_2threads\": %.6g,\n"
                 "  \"line_evals_per_s_1thread\": %.6g,\n  \"line_evals_per_s_2threads\": %.6g,\n"
+                "  \"side_by_side_area_evals_per_s_1thread\": %.6g,\n  \"side_by_side_area_evals_per_s_2threads\": %.6g,\n"
+                "  \"side_by_side_road_evals_per_s_1thread\": %.6g,\n  \"side_by_side_road_evals_per_s_2threads\": %.6g,\n"
+                "  \"side_by_side_area_x_aermod_per_core\": %.1f,\n  \"side_by_side_road_x_aermod_per_core\": %.1f,\n"
                 "  \"similarity_over_briggs_cost_1thread\": %.3f,\n"
                 "  \"thread_invariant\": %s\n}\n",
                 NSRC, NX, NY, HOURS, r1, r2, r2 / aermod, lim1, lim2, r2 / lim2, hi / lo, ae / ta1,
-                ae / ta2, le / tl1, le / tl2, sim_ratio, c1 == c2 ? "true" : "false");
+                ae / ta2, le / tl1, le / tl2, ar[0][1][0], ar[0][1][1], ar[1][1][0], ar[1][1][1],
+                ar[0][1][0] / aermod_area, ar[1][1][0] / aermod_line, sim_ratio, c1 == c2 ? "true" : "false");
         fclose(f);
     }
     return c1 == c2 ? 0 : 1;
